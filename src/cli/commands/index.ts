@@ -1,0 +1,7 @@
+// The list of subcommands: each file registers one on the commander program.
+import type { Command } from 'commander';
+import { registerDoctor } from './doctor.js';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: RegisterCommand[] = [registerDoctor];

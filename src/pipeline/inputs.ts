@@ -1,0 +1,11 @@
+// Raw inputs with receive timestamps: what live mode feeds the pipeline and what a recording stores (inputs, not outputs).
+import type { HostSample } from '../kernel/host/sample.js';
+
+/** One raw stdout line of bpftrace `-f json` (parsed again on replay, so parser fixes apply to old recordings). */
+export interface ProbeLineInput { kind: 'probe'; t: number; line: string }
+/** One host-state poll; a snapshot is cut at each one. */
+export interface HostInput { kind: 'host'; t: number; sample: HostSample }
+/** The tracer stopped (crash, restart): the pipeline marks a gap. */
+export interface GapInput { kind: 'gap'; t: number; reason: string; durationMs: number | undefined }
+
+export type RawInput = ProbeLineInput | HostInput | GapInput;
