@@ -23,3 +23,25 @@ export interface Session {
   /** Stops bpftrace first, then pollers; idempotent; resolves when no child process remains. */
   stop(): Promise<void>;
 }
+
+/** Everything a recording header needs to replay a session through the same pipeline later. */
+export interface SessionDescription {
+  info: SessionInfo;
+  tcpscopeVersion: string;
+  /** Tracepoints found and their fields (capabilities), empty in procfs mode. */
+  tracepoints: { id: string; present: boolean; fields: string[] }[];
+  /** Reason number -> name tables from the tracefs print fmt (needed to decode recorded probe lines). */
+  reasonTables: { dropReasons?: Record<number, string>; resetReasons?: Record<number, string> };
+  /** Sysctls in force at start, in the target netns. */
+  sysctls: Record<string, string>;
+  /** The bpftrace program text and its positional arguments, undefined in procfs mode. */
+  program: string | undefined;
+  programArgs: string[];
+}
+
+/** A live session also exposes its raw inputs (for the recorder) and its description (for the header). */
+export interface LiveSession extends Session {
+  /** Hot stream of raw inputs (probe lines, host samples, gaps) in the order the pipeline consumed them. */
+  inputs$: Observable<import('./inputs.js').RawInput>;
+  describe(): SessionDescription;
+}
