@@ -1,0 +1,27 @@
+// The contract of one diagnosis rule: a pure function of the current snapshot and a bounded history.
+import type { Finding } from './finding.js';
+import type { Snapshot } from '../pipeline/snapshot.js';
+
+/** A finding as a rule produces it; the engine adds `since`. */
+export type FindingDraft = Omit<Finding, 'since'>;
+
+export interface RuleContext {
+  snapshot: Snapshot;
+  /** Oldest → newest, the current snapshot last; bounded by the engine's historySize. */
+  history: readonly Snapshot[];
+  /** Live value in the snapshot's netns, undefined when unreadable / absent on this kernel. */
+  sysctl(name: string): string | undefined;
+  /** First integer of the live value. */
+  num(name: string): number | undefined;
+}
+
+export interface Rule {
+  /** Stable kebab-case id, also the finding id. */
+  id: string;
+  /**
+   * 'event': raised the first interval it holds (drops, resets: each one already hurt a client);
+   * 'state': raised only after it holds `raiseAfter` consecutive intervals (levels that may be momentary).
+   */
+  kind: 'event' | 'state';
+  evaluate(ctx: RuleContext): FindingDraft | undefined;
+}
