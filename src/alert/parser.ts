@@ -1,0 +1,351 @@
+// Recursive-descent parser for alert expressions (grammar in docs/alerts.md); every error names its column.
+import type { AlertSeverity, BoolExpr, CmpOp, NumExpr, ParsedCondition, Selector } from './ast.js';
+import { resolveMetric, type MetricScope } from './metrics.js';
+import { didYouMean } from './suggest.js';
+import { ExprError, tokenize, type Token } from './tokenizer.js';
+
+type Typed = { t: 'num'; e: NumExpr; col: number } | { t: 'bool'; e: BoolExpr; col: number };
+
+const CMP_OPS: readonly string[] = ['>', '>=', '<', '<=', '==', '!='];
+const WINDOW_FNS = ['rate', 'delta', 'avg', 'max', 'min'] as const;
+const FUNCTIONS: readonly string[] = [...WINDOW_FNS, 'finding'];
+const KEYWORDS: readonly string[] = ['and', 'or', 'not', 'for', 'clear', 'after', 'cooldown', 'severity', 'offset'];
+const CLAUSES: readonly string[] = ['for', 'clear', 'cooldown', 'severity'];
+const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'critical'];
+const RATE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+class Parser {
+  private i = 0;
+  constructor(private readonly toks: Token[], private readonly src: string, private readonly scope: MetricScope) {}
+
+  private get tok(): Token {
+    return this.toks[this.i]!;
+  }
+  private atEnd(): boolean {
+    return this.tok.kind === 'eof';
+  }
+  private peek(n = 1): Token {
+    return this.toks[Math.min(this.i + n, this.toks.length - 1)]!;
+  }
+  private prev(): Token | undefined {
+    return this.i > 0 ? this.toks[this.i - 1] : undefined;
+  }
+  private isOp(text: string, t = this.tok): boolean {
+    return t.kind === 'op' && t.text === text;
+  }
+  private isWord(text: string, t = this.tok): boolean {
+    return t.kind === 'ident' && t.text === text;
+  }
+  private next(): Token {
+    const t = this.tok;
+    if (t.kind !== 'eof') this.i++;
+    return t;
+  }
+  private describe(t: Token): string {
+    return t.kind === 'eof' ? 'end of expression' : `"${t.kind === 'string' ? this.src.slice(t.col - 1, t.end - 1) : t.text}"`;
+  }
+  private expectOp(text: string, what: string): Token {
+    if (!this.isOp(text)) throw new ExprError(this.tok.col, `expected "${text}" ${what}, got ${this.describe(this.tok)}`);
+    return this.next();
+  }
+  private duration(after: string): number {
+    const t = this.tok;
+    if (t.kind !== 'duration') {
+      const got = t.kind === 'number' ? ` (add a unit: ${t.text}s)` : '';
+      throw new ExprError(t.col, `expected a duration like 10s or 1m after "${after}"${got}`);
+    }
+    if (t.value <= 0) throw new ExprError(t.col, `duration after "${after}" must be > 0`);
+    this.next();
+    return t.value;
+  }
+
+  parseRule(): ParsedCondition {
+    if (this.tok.kind === 'eof') throw new ExprError(1, 'empty expression: write a condition, e.g. rate(TcpExtListenOverflows) > 0');
+    const cond = this.orExpr();
+    const condition = this.asBool(cond);
+    const out: ParsedCondition = {
+      condition, clear: undefined, forMs: undefined, clearAfterMs: undefined, cooldownMs: undefined, severity: undefined,
+    };
+    while (!this.atEnd()) {
+      const t = this.tok;
+      if (!(t.kind === 'ident' && CLAUSES.includes(t.text))) {
+        const hint = t.kind === 'ident' ? didYouMean(t.text, [...CLAUSES, 'and', 'or']) : '';
+        throw new ExprError(t.col, `unexpected ${this.describe(t)} after the condition${hint || ' (expected and, or, for, clear, cooldown, severity)'}`);
+      }
+      this.next();
+      const once = <K extends keyof ParsedCondition>(key: K, label: string, v: ParsedCondition[K]): void => {
+        if (out[key] !== undefined) throw new ExprError(t.col, `"${label}" given twice`);
+        out[key] = v;
+      };
+      if (t.text === 'for') once('forMs', 'for', this.duration('for'));
+      else if (t.text === 'cooldown') once('cooldownMs', 'cooldown', this.duration('cooldown'));
+      else if (t.text === 'severity') {
+        const s = this.tok;
+        const sev = SEVERITIES.find((x) => this.isWord(x, s));
+        if (sev === undefined) throw new ExprError(s.col, `expected info, warning or critical after "severity"${s.kind === 'ident' ? didYouMean(s.text, SEVERITIES) : ''}`);
+        this.next();
+        once('severity', 'severity', sev);
+      } else if (this.isWord('after')) {
+        this.next();
+        once('clearAfterMs', 'clear after', this.duration('clear after'));
+      } else {
+        if (condition.kind !== 'cmp') {
+          throw new ExprError(t.col, '"clear <threshold>" needs the condition to be one comparison, e.g. rate(X[1m]) > 5/s clear 1/s');
+        }
+        const c = this.sum();
+        if (c.t !== 'num') throw new ExprError(c.col, `expected a number after "clear"`);
+        once('clear', 'clear', c.e);
+      }
+    }
+    return out;
+  }
+
+  /** A standalone number expression (the `clear:` field of a rules file). */
+  parseThreshold(): NumExpr {
+    if (this.tok.kind === 'eof') throw new ExprError(1, 'empty threshold: write a number, e.g. 1/s');
+    const x = this.sum();
+    if (!this.atEnd()) throw new ExprError(this.tok.col, `unexpected ${this.describe(this.tok)} after the threshold`);
+    if (x.t !== 'num') throw new ExprError(x.col, 'expected a number');
+    return x.e;
+  }
+
+  private asBool(x: Typed): BoolExpr {
+    if (x.t === 'bool') return x.e;
+    const text = this.src.slice(x.col - 1, this.prev()?.end === undefined ? undefined : this.prev()!.end - 1).trim();
+    throw new ExprError(x.col, `"${text}" is a number, not a condition: compare it, e.g. ${text} > 0`);
+  }
+  private asNum(x: Typed, op: string): NumExpr {
+    if (x.t === 'num') return x.e;
+    throw new ExprError(x.col, `"${op}" needs numbers on both sides, not a condition`);
+  }
+
+  private orExpr(): Typed {
+    let left = this.andExpr();
+    while (this.isWord('or')) {
+      const op = this.next();
+      const l = this.boolOperand(left, op);
+      const r = this.boolOperand(this.andExpr(), op);
+      left = { t: 'bool', e: { kind: 'or', left: l, right: r }, col: left.col };
+    }
+    return left;
+  }
+  private andExpr(): Typed {
+    let left = this.notExpr();
+    while (this.isWord('and')) {
+      const op = this.next();
+      const l = this.boolOperand(left, op);
+      const r = this.boolOperand(this.notExpr(), op);
+      left = { t: 'bool', e: { kind: 'and', left: l, right: r }, col: left.col };
+    }
+    return left;
+  }
+  private boolOperand(x: Typed, op: Token): BoolExpr {
+    if (x.t === 'bool') return x.e;
+    throw new ExprError(x.col, `"${op.text}" joins conditions: compare this value first, e.g. ... > 0`);
+  }
+  private notExpr(): Typed {
+    if (this.isWord('not')) {
+      const op = this.next();
+      const arg = this.notExpr();
+      return { t: 'bool', e: { kind: 'not', arg: this.boolOperand(arg, op) }, col: op.col };
+    }
+    return this.comparison();
+  }
+  private comparison(): Typed {
+    const left = this.sum();
+    if (this.tok.kind === 'op' && CMP_OPS.includes(this.tok.text)) {
+      const op = this.next();
+      const l = this.asNum(left, op.text);
+      const right = this.sum();
+      const r = this.asNum(right, op.text);
+      if (this.tok.kind === 'op' && CMP_OPS.includes(this.tok.text)) {
+        throw new ExprError(this.tok.col, `comparisons do not chain: join them with "and"`);
+      }
+      return { t: 'bool', e: { kind: 'cmp', op: op.text as CmpOp, left: l, right: r }, col: left.col };
+    }
+    if (this.isOp('=')) throw new ExprError(this.tok.col, 'use "==" to compare');
+    return left;
+  }
+  private sum(): Typed {
+    let left = this.product();
+    while (this.isOp('+') || this.isOp('-')) {
+      const op = this.next();
+      const l = this.asNum(left, op.text);
+      const r = this.asNum(this.product(), op.text);
+      left = { t: 'num', e: { kind: 'arith', op: op.text as '+' | '-', left: l, right: r }, col: left.col };
+    }
+    return left;
+  }
+  private product(): Typed {
+    let left = this.unary();
+    while (this.isOp('*') || this.isOp('/')) {
+      const op = this.next();
+      const l = this.asNum(left, op.text);
+      const r = this.asNum(this.unary(), op.text);
+      left = { t: 'num', e: { kind: 'arith', op: op.text as '*' | '/', left: l, right: r }, col: left.col };
+    }
+    return left;
+  }
+  private unary(): Typed {
+    if (this.isOp('-')) {
+      const op = this.next();
+      return { t: 'num', e: { kind: 'neg', arg: this.asNum(this.unary(), '-') }, col: op.col };
+    }
+    return this.primary();
+  }
+
+  private primary(): Typed {
+    const t = this.tok;
+    if (t.kind === 'number') {
+      this.next();
+      // `10/s`: a rate literal (per second); `/m` and `/h` are converted to per second.
+      if (this.isOp('/') && this.peek().kind === 'ident' && RATE_UNITS[this.peek().text] !== undefined) {
+        this.next();
+        const unit = this.next();
+        const value = t.value / RATE_UNITS[unit.text]!;
+        return { t: 'num', e: { kind: 'num', value, text: `${t.text}/${unit.text}` }, col: t.col };
+      }
+      return { t: 'num', e: { kind: 'num', value: t.value, text: t.text }, col: t.col };
+    }
+    if (t.kind === 'percent') {
+      this.next();
+      return { t: 'num', e: { kind: 'num', value: t.value, text: t.text }, col: t.col };
+    }
+    if (this.isOp('(')) {
+      this.next();
+      const inner = this.orExpr();
+      this.expectOp(')', 'to close "("');
+      return inner;
+    }
+    if (t.kind === 'ident' && !KEYWORDS.includes(t.text)) {
+      if (this.isOp('(', this.peek())) return this.call();
+      return { t: 'num', e: { kind: 'metric', sel: this.selector() }, col: t.col };
+    }
+    const after = this.prev();
+    const what = after !== undefined && (after.kind === 'op' || after.kind === 'ident') ? ` after "${after.text}"` : '';
+    const expected = after !== undefined && ['and', 'or', 'not'].includes(after.text) && after.kind === 'ident' ? 'a condition' : 'a number';
+    const got = t.kind === 'duration' ? `, got the duration "${t.text}" (a rate is written ${t.text.replace(/[a-z]+$/, '')}/s)` : '';
+    if (t.kind === 'eof' || t.kind === 'op' || t.kind === 'duration') throw new ExprError(t.col, `expected ${expected}${what}${got}`);
+    throw new ExprError(t.col, `unexpected ${this.describe(t)}${what}`);
+  }
+
+  private call(): Typed {
+    const name = this.next();
+    if (!FUNCTIONS.includes(name.text)) {
+      throw new ExprError(name.col, `unknown function "${name.text}"${didYouMean(name.text, FUNCTIONS)} (functions: ${FUNCTIONS.join(', ')})`);
+    }
+    this.next(); // (
+    if (name.text === 'finding') {
+      const id = this.findingId();
+      this.expectOp(')', 'to close finding(');
+      return { t: 'bool', e: { kind: 'finding', id }, col: name.col };
+    }
+    const fn = name.text as (typeof WINDOW_FNS)[number];
+    const argStart = this.tok;
+    const first = this.sum();
+    if ((fn === 'max' || fn === 'min') && this.isOp(',')) {
+      const args = [this.asNum(first, `${fn}(`)];
+      while (this.isOp(',')) {
+        this.next();
+        args.push(this.asNum(this.sum(), `${fn}(`));
+      }
+      this.expectOp(')', `to close ${fn}(`);
+      return { t: 'num', e: { kind: 'extreme', fn, args }, col: name.col };
+    }
+    this.expectOp(')', `to close ${fn}(`);
+    if (first.t !== 'num' || first.e.kind !== 'metric') {
+      throw new ExprError(argStart.col, `${fn}() takes a metric, e.g. ${fn}(TcpExtListenOverflows[1m])${fn === 'max' || fn === 'min' ? `, or two or more values: ${fn}(5/s, ...)` : ''}`);
+    }
+    const sel = first.e.sel;
+    if ((fn === 'rate' || fn === 'delta') && sel.metric.kind !== 'counter') {
+      throw new ExprError(sel.col, `${fn}() needs a counter; ${sel.metric.text} is a gauge (use avg(), max() or min())`);
+    }
+    return { t: 'num', e: { kind: 'window', fn, sel }, col: name.col };
+  }
+
+  /** Finding ids are kebab-case: adjacent `word-word` tokens with no spaces. */
+  private findingId(): string {
+    const t = this.tok;
+    if (t.kind !== 'ident') throw new ExprError(t.col, `expected a finding id like accept-queue-overflow after "finding("`);
+    let id = this.next().text;
+    let end = t.end;
+    while (this.isOp('-') && this.tok.col === end && this.peek().kind === 'ident' && this.peek().col === this.tok.end) {
+      this.next();
+      const part = this.next();
+      id += `-${part.text}`;
+      end = part.end;
+    }
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id)) throw new ExprError(t.col, `finding id "${id}" must be kebab-case, e.g. accept-queue-overflow`);
+    return id;
+  }
+
+  private selector(): Selector {
+    const name = this.next();
+    const labels: Record<string, string> = {};
+    const labelCols: Record<string, number> = {};
+    if (this.isOp('{')) {
+      this.next();
+      while (!this.isOp('}')) {
+        const k = this.tok;
+        if (k.kind !== 'ident') throw new ExprError(k.col, `expected a label name in {...}, got ${this.describe(k)}`);
+        this.next();
+        this.expectOp('=', `after label "${k.text}"`);
+        const v = this.tok;
+        if (v.kind !== 'string' && v.kind !== 'number' && v.kind !== 'ident') {
+          throw new ExprError(v.col, `expected a quoted value after ${k.text}=, e.g. ${k.text}="..."`);
+        }
+        this.next();
+        if (labels[k.text] !== undefined) throw new ExprError(k.col, `label "${k.text}" given twice`);
+        labels[k.text] = v.text;
+        labelCols[k.text] = k.col;
+        if (this.isOp(',')) this.next();
+        else if (!this.isOp('}')) throw new ExprError(this.tok.col, `expected "," or "}" in labels, got ${this.describe(this.tok)}`);
+      }
+      this.next();
+    }
+    const metric = resolveMetric(name.text, labels, name.col, labelCols, this.scope);
+    let windowMs: number | undefined;
+    if (this.isOp('[')) {
+      const open = this.next();
+      windowMs = this.duration('[');
+      this.expectOp(']', 'to close the window');
+      if (metric.kind === 'gauge' && !this.insideWindowFn()) {
+        throw new ExprError(open.col, `${metric.text} is a gauge: a window needs avg(), max() or min(), e.g. avg(${metric.text}[1m])`);
+      }
+    }
+    let offsetMs = 0;
+    if (this.isWord('offset')) {
+      this.next();
+      offsetMs = this.duration('offset');
+    }
+    return { metric, windowMs, offsetMs, col: name.col };
+  }
+
+  /** True when the selector being parsed is the argument of rate/delta/avg/max/min. */
+  private insideWindowFn(): boolean {
+    let depth = 0;
+    for (let j = this.i - 1; j >= 0; j--) {
+      const t = this.toks[j]!;
+      if (t.kind === 'op' && (t.text === ')' || t.text === ']' || t.text === '}')) depth++;
+      else if (t.kind === 'op' && (t.text === '(' || t.text === '[' || t.text === '{')) {
+        if (depth === 0) {
+          const fn = this.toks[j - 1];
+          return t.text === '(' && fn !== undefined && fn.kind === 'ident' && (WINDOW_FNS as readonly string[]).includes(fn.text);
+        }
+        depth--;
+      }
+    }
+    return false;
+  }
+}
+
+/** Parses an alert condition with its clauses; throws ExprError (col + detail). */
+export function parseCondition(src: string, scope: MetricScope): ParsedCondition {
+  const p = new Parser(tokenize(src), src, scope);
+  return p.parseRule();
+}
+
+/** Parses a standalone threshold (hysteresis `clear` given separately); throws ExprError. */
+export function parseThreshold(src: string, scope: MetricScope): NumExpr {
+  return new Parser(tokenize(src), src, scope).parseThreshold();
+}
