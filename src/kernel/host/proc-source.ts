@@ -1,0 +1,75 @@
+// Where to read /proc/net/* of the target netns: /proc/self/net for ours, /proc/PID/net of a live process inside
+// for another, re-picking a pid when it exits and holding a `cat` inside when the netns has no process at all.
+import { readFile } from 'node:fs/promises';
+import { ExitCode, TcpscopeError } from '../../errors.js';
+import { startNetnsHolder, type NetnsHolder } from '../netns/holder.js';
+import { netnsOfPid, nsfsInode, pidsByNetns } from '../netns/scan.js';
+import type { NetnsTarget } from '../netns/resolve.js';
+
+export class ProcNetSource {
+  private pid: number | undefined;
+  private holder: NetnsHolder | undefined;
+  /** Notes for the current poll (pid switched, holder started). */
+  readonly events: string[] = [];
+
+  constructor(private readonly target: NetnsTarget) {
+    this.pid = target.isSelf ? undefined : target.pid;
+  }
+
+  /** nsenter path valid right now: the name's bind mount, else the current pid's ns file. */
+  nsPath(): string {
+    if (this.target.isSelf || this.target.name !== undefined) return this.target.path;
+    return this.pid !== undefined ? `/proc/${this.pid}/ns/net` : this.target.path;
+  }
+
+  /** Current /proc/<pid>/net directory, verified to still be in the target netns. */
+  async dir(): Promise<string> {
+    if (this.target.isSelf) return '/proc/self/net';
+    if (this.pid !== undefined && (await netnsOfPid(this.pid)) === this.target.inode) return `/proc/${this.pid}/net`;
+    const gone = this.pid;
+    this.pid = ((await pidsByNetns()).get(this.target.inode) ?? []).find((p) => p !== process.pid);
+    if (this.pid !== undefined) {
+      if (gone !== undefined) this.events.push(`pid ${gone} left netns ${this.target.inode}: now reading via pid ${this.pid}`);
+      return `/proc/${this.pid}/net`;
+    }
+    await this.startHolder(gone);
+    return `/proc/${String(this.pid)}/net`;
+  }
+
+  private async startHolder(gone: number | undefined): Promise<void> {
+    if (this.holder) await this.holder.stop().catch(() => undefined);
+    this.holder = undefined;
+    const path = this.target.name !== undefined ? this.target.path : undefined;
+    if (path === undefined || (await nsfsInode(path)) !== this.target.inode) {
+      throw new TcpscopeError(`netns ${this.target.name ?? this.target.inode} vanished (no process left in it)`, {
+        exitCode: ExitCode.netns,
+        hint: gone !== undefined ? `pid ${gone} exited` : undefined,
+      });
+    }
+    try {
+      this.holder = await startNetnsHolder(path);
+    } catch (err) {
+      throw new TcpscopeError(`cannot enter netns ${path}`, { exitCode: ExitCode.netns, cause: err, hint: 'needs root (nsenter)' });
+    }
+    this.pid = this.holder.pid;
+    this.events.push(`netns ${this.target.name ?? this.target.inode} has no process: holding one (pid ${this.pid})`);
+  }
+
+  /** Reads one file of the netns's /proc/net; a pid that exits between check and read gets one retry. */
+  async read(file: string): Promise<Buffer> {
+    const dir = await this.dir();
+    try {
+      return await readFile(`${dir}/${file}`);
+    } catch (err) {
+      if (this.target.isSelf) throw err;
+      if ((await netnsOfPid(this.pid ?? -1)) === this.target.inode) throw err;
+      return readFile(`${await this.dir()}/${file}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    const h = this.holder;
+    this.holder = undefined;
+    if (h) await h.stop();
+  }
+}
