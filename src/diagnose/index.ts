@@ -7,3 +7,4 @@ export { makeContext } from './context.js';
 export * from './timelines.js';
 export { computeTimelines, type Timelines } from './kernel-timelines.js';
 export { sysctlNumber, sysctlCommand } from './values.js';
+export { riskySettings, type RiskyWarning } from './risky.js';
