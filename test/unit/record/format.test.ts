@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { EntryDecoder, EntryEncoder, RECORDING_VERSION, checkHeader, type RecordingEntry } from '../../../src/record/format.js';
+import { LineSplitter, LineTooLongError } from '../../../src/record/lines.js';
+import { description, hostSample, rawInputs } from './helpers.js';
+
+const roundTrip = (entries: RecordingEntry[]): RecordingEntry[] => {
+  const enc = new EntryEncoder();
+  const dec = new EntryDecoder();
+  const text = entries.map((e) => enc.encode(e)).join('');
+  return text.trimEnd().split('\n').map((l) => {
+    const r = dec.decode(l);
+    if (!r.ok) throw new Error(r.reason);
+    return r.entry;
+  });
+};
+
+describe('recording line format', () => {
+  it('round-trips every input kind, alerts and the end marker', () => {
+    const entries: RecordingEntry[] = [...rawInputs(8), { kind: 'alert', t: 5, alert: { rule: 'x', value: 3 } }, { kind: 'end', t: 9, reason: 'stopped' }];
+    expect(roundTrip(entries)).toEqual(entries);
+  });
+
+  it('writes the sysctl table only when it changed, and restores it on read', () => {
+    const enc = new EntryEncoder();
+    const lines = [0, 1, 5, 6].map((i) => enc.encode({ kind: 'host', t: i, sample: hostSample(i) }));
+    expect(lines.map((l) => l.includes('"y":'))).toEqual([true, false, true, false]);
+    const dec = new EntryDecoder();
+    const back = lines.map((l) => dec.decode(l.trimEnd()));
+    expect(back.map((r) => (r.ok && r.entry.kind === 'host' ? r.entry.sample.sysctls['net.core.somaxconn'] : '?'))).toEqual(['4096', '4096', '128', '128']);
+  });
+
+  it('keeps probe lines byte for byte, including ones that look like the line syntax', () => {
+    const tricky = ['{"k":"p","t":1,"l":"x"}', ',"l":', 'tab\there', '\u0000\u2028 emoji 🚀', ''];
+    const entries: RecordingEntry[] = tricky.map((line, i) => ({ kind: 'probe', t: i + 0.5, line }));
+    expect(roundTrip(entries)).toEqual(entries);
+  });
+
+  it('names the problem of a bad line instead of throwing', () => {
+    const dec = new EntryDecoder();
+    expect(dec.decode('{"k":"p","t":1,"l":"unterminated')).toEqual({ ok: false, reason: 'not valid JSON' });
+    expect(dec.decode('[1,2]')).toEqual({ ok: false, reason: 'not a JSON object' });
+    expect(dec.decode('{"k":"z","t":1}')).toMatchObject({ ok: false, reason: 'unknown line kind "z"' });
+    expect(dec.decode('{"k":"h","t":1}')).toMatchObject({ ok: false });
+    expect(dec.decode('{"k":"p","l":"x"}')).toMatchObject({ ok: false, reason: 'missing timestamp "t"' });
+  });
+
+  it('accepts its own header and rejects others, telling future versions apart', () => {
+    const h = { type: 'header', format: 'tcpscope-recording', version: RECORDING_VERSION, tcpscopeVersion: '0.1.0', startedAt: 1, description: description() };
+    expect(checkHeader(JSON.stringify(h)).ok).toBe(true);
+    expect(checkHeader('hello')).toMatchObject({ ok: false, reason: expect.stringContaining('not a tcpscope recording') });
+    expect(checkHeader('{"type":"header","format":"pcap"}')).toMatchObject({ ok: false, reason: expect.stringContaining('not a tcpscope recording') });
+    expect(checkHeader(JSON.stringify({ ...h, version: 2 }))).toMatchObject({ ok: false, future: 2 });
+    expect(checkHeader(JSON.stringify({ ...h, description: undefined }))).toMatchObject({ ok: false, reason: expect.stringContaining('corrupt') });
+  });
+});
+
+describe('LineSplitter', () => {
+  it('splits across chunk boundaries, even inside a multi-byte character', () => {
+    const bytes = Buffer.from('ab\nçé🚀\n\nlast', 'utf8');
+    const s = new LineSplitter(100);
+    const out: string[] = [];
+    for (let i = 0; i < bytes.length; i++) out.push(...s.push(bytes.subarray(i, i + 1)));
+    expect(out).toEqual(['ab', 'çé🚀', '']);
+    expect(s.end()).toBe('last');
+    expect(s.lines).toBe(4);
+  });
+
+  it('refuses a line over the limit without buffering the rest', () => {
+    const s = new LineSplitter(10);
+    expect(s.push(Buffer.from('short\n0123456'))).toEqual(['short']);
+    expect(() => s.push(Buffer.from('789abc'))).toThrow(LineTooLongError);
+    let caught: unknown;
+    try {
+      new LineSplitter(4).push(Buffer.from('ok\n0123456789\n'));
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toMatchObject({ lineNumber: 2, name: 'LineTooLongError' });
+  });
+});
