@@ -67,7 +67,9 @@ export function createAlertEngine(rules: readonly AlertRule[]): AlertEngine {
       const start = s.time - s.intervalMs;
       rules.forEach((rule, i) => {
         const st = ns.states[i]!;
-        const r = holds(rule, ns.history, st.firing);
+        // Hysteresis applies from the first true interval: a pending rule (waiting for `for`) is held by the clear
+        // threshold too, as Netdata raises the status at once and only delays the notification.
+        const r = holds(rule, ns.history, st.firing || st.trueSince !== undefined);
         if (!st.firing) {
           if (!r.ok) {
             st.trueSince = undefined;
