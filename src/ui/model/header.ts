@@ -1,0 +1,64 @@
+// The two header lines: where we look (host, kernel, netns), how (mode, interval) and the state of the UI.
+import type { SessionInfo } from '../../pipeline/session-types.js';
+import type { History } from './history.js';
+import { clock, fmtInterval } from './format.js';
+import { fitLine, span, type Line } from './markup.js';
+
+export interface HeaderState {
+  paused: boolean;
+  /** Snapshots buffered while paused. */
+  pending: number;
+  /** Recording file, when recording. */
+  recording: string | undefined;
+  /** Why the session ended (stream completed), when it has. */
+  ended: string | undefined;
+  /** A transient message (validation error, restart in progress...). */
+  message: string | undefined;
+}
+
+export const PROCFS_FIX = 'for eBPF run `sudo tcpscope doctor`';
+
+export function modeText(info: SessionInfo): string {
+  if (info.mode === 'ebpf') return 'eBPF';
+  if (info.mode === 'replay') return 'REPLAY';
+  return 'PROCFS-ONLY';
+}
+
+export function headerLines(info: SessionInfo, h: History, ui: HeaderState, width: number): Line[] {
+  const narrow = width < 120;
+  const sep = span(narrow ? '│' : ' │ ', 'dim');
+  const ns = `netns ${info.netns.inode}${info.netns.name ? ` (${info.netns.name})` : ''}`;
+  // What changes how to read the screen comes first, so an 80-column cut never hides it.
+  const l1: Line = [
+    span('tcpscope ', 'info', true),
+    span(modeText(info), info.mode === 'procfs' ? 'warn' : info.mode === 'replay' ? 'info' : 'good', true),
+    span(` ${fmtInterval(info.intervalMs)}`),
+  ];
+  if (ui.paused) l1.push(sep, span(`‖ PAUSED${ui.pending > 0 ? ` (${ui.pending} new)` : ''}`, 'warn', true));
+  if (ui.recording !== undefined) l1.push(sep, span('● REC', 'crit', true), span(` ${ui.recording}`, 'dim'));
+  if (info.port !== undefined) l1.push(sep, span(`port ${info.port}`, 'warn', true));
+  l1.push(sep, span(info.host, 'normal', true), sep, span(`kernel ${info.kernel}`), sep, span(ns));
+
+  const l2: Line = [];
+  const latest = h.latest;
+  if (ui.message) l2.push(span(ui.message, 'warn', true), sep);
+  if (ui.ended) l2.push(span(`ended: ${ui.ended}`, 'warn', true), sep);
+  if (info.mode === 'procfs') {
+    l2.push(span(`procfs-only: ${info.modeReason ?? 'eBPF unavailable'}`, 'warn'), span(` — ${PROCFS_FIX}`, 'dim'));
+  } else if (info.mode === 'replay') {
+    l2.push(span(latest ? `at ${clock(latest.time)} (#${latest.seq})` : 'loading…', 'info', true));
+  } else {
+    const lost = h.lostTotal;
+    const sup = h.suppressedTotal;
+    if (!narrow) l2.push(span(`bpftrace ${info.bpftraceVersion ?? '?'}`, 'dim'), sep);
+    l2.push(
+      span(`lost ${lost}`, lost > 0 ? 'crit' : 'dim', lost > 0), sep,
+      span(`suppressed ${sup}`, sup > 0 ? 'warn' : 'dim'));
+  }
+  if (h.gapsTotal > 0) l2.push(sep, span(`tracer gaps ${h.gapsTotal}`, 'warn', true));
+  const note = latest?.notes[0];
+  if (note) l2.push(sep, span(`degraded: ${note}`, 'warn'));
+  if (latest && info.mode !== 'replay') l2.push(sep, span(`last ${clock(latest.time)}`, 'dim'));
+  l2.push(sep, span(narrow ? '? help  q quit' : 'q quit  p pause  / port  n netns  r rec  ? help', 'dim'));
+  return [fitLine(l1, width), fitLine(l2, width)];
+}

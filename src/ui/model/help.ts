@@ -1,0 +1,27 @@
+// The `?` help text: keys, and how to read the panels.
+import { span, type Line } from './markup.js';
+
+const KEYS: readonly [string, string][] = [
+  ['q, Ctrl-C', 'quit (bpftrace is stopped first); a second Ctrl-C forces exit'],
+  ['p', 'pause / resume the display (data keeps being collected)'],
+  ['tab, shift-tab', 'move focus between panels'],
+  ['↑ ↓ (j k)', 'select a finding'],
+  ['enter', 'open the selected finding (or zoom the focused panel)'],
+  ['/', 'filter by port (restarts the session; empty = all ports)'],
+  ['n', 'pick the network namespace to watch'],
+  ['r', 'start / stop recording'],
+  ['s', 'all sysctls with meanings'],
+  ['t', 'state-transition matrix'],
+  ['?', 'this help; esc closes popups'],
+];
+
+export function helpLines(): Line[] {
+  const lines: Line[] = [[span('Keys', 'info', true)]];
+  for (const [k, what] of KEYS) lines.push([span(`  ${k.padEnd(16)}`, 'normal', true), span(what)]);
+  lines.push([], [span('Reading it', 'info', true)],
+    [span('  Rates are per second. Sparklines cover the history window (newest on the right).')],
+    [span('  Queues: a listener at capacity (FULL) drops SYNs and final ACKs: see its finding and the "!" sysctls.')],
+    [span('  "!" marks a sysctl named by an active finding, "Δ" one that changed during the session.')],
+    [span('  PROCFS-ONLY: no eBPF, rates come from counters; transitions and reasons need eBPF.')]);
+  return lines;
+}

@@ -1,0 +1,40 @@
+// A blessed screen on PassThrough streams of a chosen size, and a plain-text dump of what it shows.
+import { PassThrough } from 'node:stream';
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+
+export interface Headless {
+  screen: Widgets.Screen;
+  input: PassThrough;
+  /** Everything written to the terminal so far (escape sequences included). */
+  written(): string;
+  /** The screen as text lines (after a render). */
+  text(): string;
+  /** Types keys (raw terminal bytes). */
+  type(bytes: string): void;
+  destroy(): void;
+}
+
+type TtyStream = PassThrough & { columns: number; rows: number; isTTY: boolean; setRawMode?: (on: boolean) => void };
+
+export function headlessScreen(cols: number, rows: number): Headless {
+  const input = new PassThrough() as TtyStream;
+  input.isTTY = true;
+  input.setRawMode = () => undefined;
+  const output = new PassThrough() as TtyStream;
+  Object.assign(output, { columns: cols, rows, isTTY: true });
+  let out = '';
+  output.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  const screen = blessed.screen({ input, output, terminal: 'xterm-256color', smartCSR: true, warnings: false, autoPadding: true });
+  return {
+    screen, input,
+    written: () => out,
+    text: () => screen.lines.map((l) => l.map((c) => c[1]).join('').trimEnd()).join('\n'),
+    type: (bytes) => {
+      input.write(bytes);
+    },
+    destroy: () => screen.destroy(),
+  };
+}
