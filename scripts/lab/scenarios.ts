@@ -100,11 +100,13 @@ async function connect(
   );
 }
 
-/** Connects split between IPv4 and IPv6 (first half v4). */
+/** Connects split between IPv4 and IPv6 (first half v4), both batches at once. */
 async function connectBoth(ctx: Ctx, o: { port?: number; count: number; after: 'hold' | 'destroy'; concurrency?: number; settleMs?: number }): Promise<{ v4: Json; v6: Json }> {
   const n4 = Math.ceil(o.count / 2);
-  const v4 = await connect(ctx, { ...o, host: ctx.topo.server.ip4, count: n4 });
-  const v6 = await connect(ctx, { ...o, host: ctx.topo.server.ip6, count: o.count - n4 });
+  const [v4, v6] = await Promise.all([
+    connect(ctx, { ...o, host: ctx.topo.server.ip4, count: n4 }),
+    connect(ctx, { ...o, host: ctx.topo.server.ip6, count: o.count - n4 }),
+  ]);
   return { v4, v6 };
 }
 
