@@ -84,7 +84,7 @@ function parseRow(text: string, family: 4 | 6, state: number): TcpRow | undefine
   const colon = local.indexOf(':');
   const queues = f[3] ?? '';
   const qc = queues.indexOf(':');
-  const inode = Number(f[7]);
+  const inode = Number(f[8]);
   if (colon < 0 || qc < 0 || !Number.isFinite(inode)) return undefined;
   const addrHex = local.slice(0, colon);
   return {

@@ -10,6 +10,8 @@ export interface SysctlSpec {
   meaning: string;
   /** Present only on some kernels (added or removed): absence is reported, not an error. */
   optional?: { since?: string; removedIn?: string };
+  /** Host-wide, visible only in the initial netns (tcp_mem, tcp_max_orphans): read from there for any netns. */
+  global?: true;
 }
 
 export const SYSCTLS: SysctlSpec[] = [
@@ -25,7 +27,7 @@ export const SYSCTLS: SysctlSpec[] = [
   { name: 'net.ipv4.tcp_tw_reuse', kernelDefault: '2', unit: 'enum', meaning: 'reuse TIME_WAIT for outgoing connects: 0 no, 1 yes, 2 loopback only (needs timestamps)' },
   { name: 'net.ipv4.tcp_timestamps', kernelDefault: '1', unit: 'enum', meaning: 'RFC 7323 timestamps (needed by tw_reuse and PAWS): 0 off, 1 on with random offset, 2 no offset' },
   { name: 'net.ipv4.tcp_orphan_retries', kernelDefault: '0', unit: 'count', meaning: 'retries before killing an orphaned socket (0 means 8)' },
-  { name: 'net.ipv4.tcp_max_orphans', kernelDefault: '', unit: 'sockets', meaning: 'orphans beyond this are reset (TCPAbortOnMemory)' },
+  { name: 'net.ipv4.tcp_max_orphans', kernelDefault: '', unit: 'sockets', meaning: 'orphans beyond this are reset (TCPAbortOnMemory)', global: true },
   { name: 'net.ipv4.tcp_keepalive_time', kernelDefault: '7200', unit: 'seconds', meaning: 'idle time before the first keepalive probe (SO_KEEPALIVE sockets only)' },
   { name: 'net.ipv4.tcp_keepalive_intvl', kernelDefault: '75', unit: 'seconds', meaning: 'interval between keepalive probes' },
   { name: 'net.ipv4.tcp_keepalive_probes', kernelDefault: '9', unit: 'count', meaning: 'unanswered keepalive probes before the connection is dropped' },
@@ -33,9 +35,11 @@ export const SYSCTLS: SysctlSpec[] = [
   { name: 'net.ipv4.tcp_fastopen', kernelDefault: '1', unit: 'enum', meaning: 'TCP Fast Open bitmask: 1 client, 2 server' },
   { name: 'net.ipv4.tcp_retries1', kernelDefault: '3', unit: 'count', meaning: 'RTO retransmits before asking the route layer to re-check' },
   { name: 'net.ipv4.tcp_retries2', kernelDefault: '15', unit: 'count', meaning: 'RTO retransmits before an established connection is killed (~924 s)' },
-  { name: 'net.ipv4.tcp_mem', kernelDefault: '', unit: 'pages', meaning: 'low / pressure / high TCP memory in pages (sockstat TCP.mem compares to it)' },
+  { name: 'net.ipv4.tcp_mem', kernelDefault: '', unit: 'pages', meaning: 'low / pressure / high TCP memory in pages (sockstat TCP.mem compares to it)', global: true },
   { name: 'net.ipv4.tcp_tw_recycle', kernelDefault: '', unit: 'bool', meaning: 'removed in 4.12 (broke clients behind NAT); absent on modern kernels', optional: { removedIn: '4.12' } },
 ];
+
+export const GLOBAL_SYSCTLS: ReadonlySet<string> = new Set(SYSCTLS.filter((s) => s.global).map((s) => s.name));
 
 /** `net.ipv4.tcp_syn_retries` -> `/proc/sys/net/ipv4/tcp_syn_retries`. */
 export const sysctlPath = (name: string): string => `/proc/sys/${name.replace(/\./g, '/')}`;

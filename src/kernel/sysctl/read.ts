@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { errnoOf, messageOf } from '../../errors.js';
 import { runInNetns } from '../netns/exec.js';
 import type { NetnsTarget } from '../netns/resolve.js';
-import { normalizeSysctlValue, sysctlName, sysctlPath } from './catalog.js';
+import { GLOBAL_SYSCTLS, normalizeSysctlValue, sysctlName, sysctlPath } from './catalog.js';
 
 export interface SysctlRead {
   values: Record<string, string>;
@@ -28,26 +28,29 @@ export async function readSysctls(target: Pick<NetnsTarget, 'isSelf' | 'path'>, 
   const values: Record<string, string> = {};
   const absent: string[] = [];
   const notes: string[] = [];
-  if (target.isSelf) {
-    await Promise.all(
-      names.map(async (name) => {
-        try {
-          values[name] = normalizeSysctlValue(await readFile(sysctlPath(name), 'utf8'));
-        } catch (err) {
-          if (errnoOf(err) === 'ENOENT') absent.push(name);
-          else notes.push(`sysctl ${name} unreadable: ${messageOf(err)}`);
-        }
-      }),
-    );
-  } else {
+  const direct = target.isSelf ? names : names.filter((n) => GLOBAL_SYSCTLS.has(n));
+  const inNetns = target.isSelf ? [] : names.filter((n) => !GLOBAL_SYSCTLS.has(n));
+  // Host-wide sysctls are hidden inside child netns but apply there: read them from our own /proc/sys.
+  await Promise.all(
+    direct.map(async (name) => {
+      try {
+        values[name] = normalizeSysctlValue(await readFile(sysctlPath(name), 'utf8'));
+      } catch (err) {
+        if (errnoOf(err) === 'ENOENT') absent.push(name);
+        else notes.push(`sysctl ${name} unreadable: ${messageOf(err)}`);
+      }
+    }),
+  );
+  if (inNetns.length > 0) {
     // -s: missing files are not errors (absent below); exit 2 then, so judge by output, not exit code.
-    const r = await runInNetns(target, 'grep', ['-H', '-s', '', ...names.map(sysctlPath)]);
-    Object.assign(values, parseGrepH(r.stdout));
-    if (r.failed && Object.keys(values).length === 0) {
+    const r = await runInNetns(target, 'grep', ['-H', '-s', '', ...inNetns.map(sysctlPath)]);
+    const got = parseGrepH(r.stdout);
+    Object.assign(values, got);
+    if (r.failed && Object.keys(got).length === 0) {
       notes.push(`sysctls unreadable in netns ${target.path}: ${(r.stderr || `exit ${String(r.exitCode)}`).trim().split('\n')[0] ?? ''}`);
-      return { values, absent, notes };
+    } else {
+      for (const n of inNetns) if (values[n] === undefined) absent.push(n);
     }
-    for (const n of names) if (values[n] === undefined) absent.push(n);
   }
   absent.sort();
   const sorted = Object.fromEntries(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)));
