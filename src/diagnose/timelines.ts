@@ -23,7 +23,7 @@ export function modelTimeoutMs(boundary: number, rtoBaseMs = INITIAL_RTO_MS): nu
 
 /**
  * A client SYN (tcp_retransmit_timer + tcp_write_timeout, SYN_SENT): the RTO starts at 1 s and doubles, except that
- * with tcp_syn_linear_timeouts = L (6.5+) it stays 1 s while fewer than L+1 retransmits were made; the connect
+ * with tcp_syn_linear_timeouts = L (kernels since 2023) it stays 1 s while fewer than L+1 retransmits were made; the connect
  * expires when the retransmit count reaches syn_retries + L, or, at a timer firing, when the time since the first SYN
  * reaches tcp_model_timeout(syn_retries). Without linear timeouts (older kernels, L = 0): 6 → 1,3,7,15,31,63 s, 127 s.
  * With L = 4 (default): 6 → 1,2,3,4,5,7,11,19,35,67 s, gives up at 131 s.

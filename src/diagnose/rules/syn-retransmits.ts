@@ -44,7 +44,7 @@ export const synRetransmits: Rule = {
       evidence,
       sysctls: [
         { name: 'net.ipv4.tcp_syn_retries', value: ctx.sysctl('net.ipv4.tcp_syn_retries'), role: 'SYN retransmits before connect() fails' },
-        { name: 'net.ipv4.tcp_syn_linear_timeouts', value: ctx.sysctl('net.ipv4.tcp_syn_linear_timeouts'), role: 'first retries with a linear 1 s timeout (6.5+), added to the retry limit' },
+        { name: 'net.ipv4.tcp_syn_linear_timeouts', value: ctx.sysctl('net.ipv4.tcp_syn_linear_timeouts'), role: 'first retries with a linear 1 s timeout, added to the retry limit' },
       ],
       explanation:
         `Each SYN without a SYN-ACK within the RTO (1 s initially) is sent again. ${timeline} ` +
