@@ -1,9 +1,8 @@
 // The list of subcommands: each file registers one on the commander program.
 import type { Command } from 'commander';
 import { registerDoctor } from './doctor.js';
-import { registerWatch } from './watch.js';
 import { registerSysctl } from './sysctl.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerDoctor, registerWatch, registerSysctl];
+export const COMMANDS: RegisterCommand[] = [registerDoctor, registerSysctl];
