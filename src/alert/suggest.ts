@@ -29,7 +29,12 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
     }
   }
   const limit = Math.max(2, Math.ceil(word.length / 3));
-  return bestDist <= limit ? best : undefined;
+  if (bestDist <= limit) return best;
+  // A truncated word (`warn`, `TcpExtListenOver`) is a typo too.
+  if (word.length >= 3) {
+    for (const c of candidates) if (c.toLowerCase().startsWith(lower)) return c;
+  }
+  return undefined;
 }
 
 /** ` — did you mean X?` or ''. */
