@@ -25,7 +25,7 @@ function run(rules: ReturnType<typeof rule>[], snaps: Snapshot[]): { trace: stri
   return { trace, events };
 }
 
-const overflows = (values: number[]): SnapPatch[] => values.map((v) => ({ counters: v ? { TcpExtListenOverflows: v } : {} }));
+const overflows = (values: number[]): SnapPatch[] => values.map((v): SnapPatch => (v ? { counters: { TcpExtListenOverflows: v } } : {}));
 
 describe('alert engine', () => {
   it('fires on the first matching interval and resolves on the first clear one', () => {
