@@ -1,8 +1,10 @@
 // Assembles one bpftrace program from probes/*.bt, picking per feature the variant this kernel's tracepoints support.
+import { readFileSync, readdirSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ExitCode, TcpscopeError } from '../../errors.js';
 import { TRACEPOINTS, type Capabilities, type TracepointId } from '../capabilities.js';
+import { programArgs, type ProbeParams } from './params.js';
 
 /** probes/ at the package root: src/kernel/probes and dist/kernel/probes are both three levels down. */
 export const PROBES_DIR = fileURLToPath(new URL('../../../probes/', import.meta.url));
@@ -66,6 +68,12 @@ export async function loadProbePieces(dir: string = PROBES_DIR): Promise<ProbePi
   return Promise.all(files.map(async (f) => parsePiece(f, await readFile(`${dir}/${f}`, 'utf8'))));
 }
 
+/** Same, synchronously: a one-time read of a few small files at session start. */
+export function loadProbePiecesSync(dir: string = PROBES_DIR): ProbePiece[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.bt')).sort();
+  return files.map((f) => parsePiece(f, readFileSync(`${dir}/${f}`, 'utf8')));
+}
+
 const KNOWN_TRACEPOINTS = new Set<string>(TRACEPOINTS.map((t) => t.id));
 
 /** Is one `sys:event[.field]` requirement met by this kernel's format files? */
@@ -77,7 +85,7 @@ export function requirementMet(caps: Capabilities, req: string): boolean {
   return field === undefined || info.fields.includes(field);
 }
 
-export interface ProbeProgram {
+export interface AssembledProgram {
   /** Full bpftrace program text (pieces + generated tick block). */
   text: string;
   /** Variant used per feature. */
@@ -89,10 +97,10 @@ export interface ProbeProgram {
 }
 
 /** Picks, for each feature, the highest-priority variant whose requirements all hold, and appends the tick block. */
-export function buildProgram(caps: Capabilities, pieces: readonly ProbePiece[]): ProbeProgram {
+export function assembleProgram(caps: Capabilities, pieces: readonly ProbePiece[]): AssembledProgram {
   const features = [...new Set(pieces.map((p) => p.feature))].sort();
   const chosen: ProbePiece[] = [];
-  const unavailable: ProbeProgram['unavailable'] = [];
+  const unavailable: AssembledProgram['unavailable'] = [];
   for (const feature of features) {
     const variants = pieces.filter((p) => p.feature === feature).sort((a, b) => b.priority - a.priority || a.file.localeCompare(b.file));
     const ok = variants.find((v) => v.requires.every((r) => requirementMet(caps, r)));
@@ -130,4 +138,16 @@ export function buildProgram(caps: Capabilities, pieces: readonly ProbePiece[]):
     unavailable,
     maps: printed,
   };
+}
+
+/** What the runner needs: the program text and its validated positional parameters. */
+export interface ProbeProgram extends AssembledProgram {
+  /** bpftrace positional parameters $1..$6 (see params.ts). */
+  args: string[];
+}
+
+/** The program for this kernel and these filters (filters validated: a bad one throws a usage TcpscopeError). */
+export function buildProgram(caps: Capabilities, params: ProbeParams, pieces: readonly ProbePiece[] = loadProbePiecesSync()): ProbeProgram {
+  const args = programArgs(caps, params);
+  return { ...assembleProgram(caps, pieces), args };
 }

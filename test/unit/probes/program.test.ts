@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { detectCapabilities, type Capabilities } from '../../../src/kernel/capabilities.js';
-import { buildProgram, loadProbePieces, parsePiece, TICK_MARKER } from '../../../src/kernel/probes/program.js';
+import { assembleProgram, buildProgram, loadProbePieces, parsePiece, TICK_MARKER } from '../../../src/kernel/probes/program.js';
 import { programArgs } from '../../../src/kernel/probes/params.js';
 import { TcpscopeError, ExitCode } from '../../../src/errors.js';
 
@@ -33,13 +33,13 @@ const EXPECTED: Record<string, Record<string, string>> = {
   '6.18': { drops: 'drops.bt', 'reset-sent': 'reset-sent.bt', retrans: 'retrans.bt' },
 };
 
-describe('buildProgram on format fixtures', async () => {
+describe('assembleProgram on format fixtures', async () => {
   const pieces = await loadProbePieces();
 
   for (const [version, expected] of Object.entries(EXPECTED)) {
     it(`kernel ${version}: picks the supported variants and uses only existing fields`, async () => {
       const caps = await detectCapabilities(fixture(version));
-      const prog = buildProgram(caps, pieces);
+      const prog = assembleProgram(caps, pieces);
       const chosen = Object.fromEntries(prog.chosen.map((c) => [c.feature, c.file]));
       expect(chosen).toEqual({
         ...expected,
@@ -72,7 +72,7 @@ describe('buildProgram on format fixtures', async () => {
     const caps = await detectCapabilities(fixture('5.4'));
     const tp = caps.tracepoints['tcp:tcp_retransmit_skb'];
     tp.fields = tp.fields.filter((f) => f !== 'state');
-    const prog = buildProgram(caps, pieces);
+    const prog = assembleProgram(caps, pieces);
     expect(prog.chosen.find((c) => c.feature === 'retrans')?.file).toBe('retrans-nostate.bt');
     expect(fieldsUsed(prog.text).get('tcp:tcp_retransmit_skb')).not.toContain('state');
   });
@@ -80,7 +80,7 @@ describe('buildProgram on format fixtures', async () => {
   it('a kernel without kfree_skb leaves drops out and says what is missing', async () => {
     const caps = await detectCapabilities(fixture('6.18'));
     caps.tracepoints['skb:kfree_skb'] = { ...caps.tracepoints['skb:kfree_skb'], present: false, fields: [] };
-    const prog = buildProgram(caps, pieces);
+    const prog = assembleProgram(caps, pieces);
     expect(prog.chosen.map((c) => c.feature)).not.toContain('drops');
     expect(prog.unavailable).toEqual([{ feature: 'drops', missing: ['skb:kfree_skb.skbaddr', 'skb:kfree_skb.protocol'] }]);
     expect(prog.text).not.toContain('kfree_skb');
@@ -89,9 +89,9 @@ describe('buildProgram on format fixtures', async () => {
 
   it('no usable tracepoint at all is a tracer error', async () => {
     const caps = await detectCapabilities('/nonexistent-tracefs');
-    expect(() => buildProgram(caps, pieces)).toThrow(TcpscopeError);
+    expect(() => assembleProgram(caps, pieces)).toThrow(TcpscopeError);
     try {
-      buildProgram(caps, pieces);
+      assembleProgram(caps, pieces);
     } catch (err) {
       expect((err as TcpscopeError).exitCode).toBe(ExitCode.tracer);
     }

@@ -1,0 +1,228 @@
+// Turns the bpftrace lines of one interval into a ProbeBatch at each tick marker; deterministic, so replay equals live.
+import { parseLine, type MapScalar, type MapValue } from '../bpftrace/parse.js';
+import { stateName } from '../tcp-states.js';
+import {
+  emptyBatch, type NetnsCount, type ProbeBatch, type ProbeDetail, type ReasonCount, type ResetReceivedCount,
+  type StateCount, type SynackRetransCount, type TransitionCount,
+} from './batch.js';
+import { DETAIL_MARKER, TICK_MARKER } from './program.js';
+
+/** Reason number -> name tables of the traced kernel (plain objects: they are stored in recordings as JSON). */
+export interface ReasonTables { dropReasons?: Record<number, string>; resetReasons?: Record<number, string> }
+
+export interface DecoderStats { lines: number; badLines: number; batches: number; lost: number }
+
+/** Drop "reasons" that are not drops. */
+const NOT_DROPS = new Set(['NOT_DROPPED_YET', 'CONSUMED']);
+const DETAIL_KINDS = new Set<ProbeDetail['kind']>(['reset-sent', 'reset-received', 'synack-retrans', 'listen-drop']);
+
+/** State name for a probe's state number; 0 means "no socket" (e.g. RST sent for a packet matching no socket). */
+function state(n: number): string {
+  return n === 0 ? 'NONE' : stateName(n);
+}
+
+function reasonName(table: Record<number, string> | undefined, n: number): string {
+  if (!table) return 'UNKNOWN';
+  return table[n] ?? `UNKNOWN_${n}`;
+}
+
+/** Is this raw line the end-of-interval marker? */
+export function isTickLine(line: string): boolean {
+  if (!line.includes(TICK_MARKER)) return false;
+  const ev = parseLine(line);
+  return ev.type === 'printf' && ev.text.startsWith(`${TICK_MARKER} `);
+}
+
+/** Is this raw line bpftrace's "probes attached" report (tracing has started)? */
+export function isAttachedLine(line: string): boolean {
+  if (!line.includes('attached_probes')) return false;
+  return parseLine(line).type === 'attached_probes';
+}
+
+interface Pending {
+  maps: Map<string, Map<string, number>>;
+  scalars: Map<string, number>;
+  details: ProbeDetail[];
+  lost: number;
+}
+
+const fresh = (): Pending => ({ maps: new Map(), scalars: new Map(), details: [], lost: 0 });
+
+const num = (v: MapScalar): number => (typeof v === 'number' ? v : Number(v));
+const int = (s: string | undefined): number | undefined => {
+  if (s === undefined || !/^-?\d+$/.test(s)) return undefined;
+  return Number(s);
+};
+
+const byKey = <T>(key: (x: T) => string) => (a: T, b: T): number => {
+  const ka = key(a);
+  const kb = key(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+};
+const pad = (n: number): string => String(n).padStart(10, '0');
+
+export class BatchDecoder {
+  readonly stats: DecoderStats = { lines: 0, badLines: 0, batches: 0, lost: 0 };
+  private pending: Pending = fresh();
+
+  constructor(private readonly tables: ReasonTables) {}
+
+  /** Feeds one raw stdout line; returns the interval's batch when the line is the tick marker. */
+  push(line: string): ProbeBatch | undefined {
+    this.stats.lines++;
+    const ev = parseLine(line);
+    switch (ev.type) {
+      case 'bad':
+        this.stats.badLines++;
+        return undefined;
+      case 'map':
+        this.addMap(ev.name, ev.value);
+        return undefined;
+      case 'lost_events':
+        this.pending.lost += ev.lost;
+        this.stats.lost += ev.lost;
+        return undefined;
+      case 'printf':
+        return this.printf(ev.text);
+      default:
+        return undefined;
+    }
+  }
+
+  /** Forgets the partial interval (e.g. when a recording is cut). */
+  reset(): void {
+    this.pending = fresh();
+  }
+
+  private addMap(name: string, value: MapValue): void {
+    if (typeof value !== 'object') {
+      this.pending.scalars.set(name, (this.pending.scalars.get(name) ?? 0) + num(value));
+      return;
+    }
+    let m = this.pending.maps.get(name);
+    if (!m) this.pending.maps.set(name, (m = new Map()));
+    // The queue gauges (@sab/@sam/@saq) are last values, everything else a count: a repeated print adds counts only.
+    const gauge = name === '@sab' || name === '@sam' || name === '@saq';
+    for (const [k, v] of Object.entries(value)) {
+      const n = num(v);
+      if (!Number.isFinite(n)) continue;
+      m.set(k, gauge ? n : (m.get(k) ?? 0) + n);
+    }
+  }
+
+  private printf(text: string): ProbeBatch | undefined {
+    const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+    if (body.startsWith(`${TICK_MARKER} `)) {
+      const ns = int(body.slice(TICK_MARKER.length + 1).trim());
+      if (ns === undefined) {
+        this.stats.badLines++;
+        return undefined;
+      }
+      return this.flush(ns);
+    }
+    if (body.startsWith(`${DETAIL_MARKER} `)) {
+      const d = this.detail(body);
+      if (d) this.pending.details.push(d);
+      else this.stats.badLines++;
+    }
+    return undefined;
+  }
+
+  /** `@@d <kind> <netns> <saddr> <sport> <daddr> <dport> <state> <reason> <pid> <comm...>` */
+  private detail(body: string): ProbeDetail | undefined {
+    const parts = body.split(' ');
+    if (parts.length < 11) return undefined;
+    const [, kind, ns, saddr, sport, daddr, dport, st, reason, pid] = parts;
+    const comm = parts.slice(10).join(' ');
+    const nums = [ns, sport, dport, st, reason, pid].map(int);
+    if (nums.some((n) => n === undefined) || !DETAIL_KINDS.has(kind as ProbeDetail['kind'])) return undefined;
+    const [netns, sp, dp, stn, rn, p] = nums as number[];
+    const k = kind as ProbeDetail['kind'];
+    const table = k === 'reset-sent' ? this.tables.resetReasons : k === 'listen-drop' ? this.tables.dropReasons : undefined;
+    return {
+      kind: k, netns: netns!, saddr: saddr!, sport: sp!, daddr: daddr!, dport: dp!, state: state(stn!),
+      reason: rn! < 0 ? '' : reasonName(table, rn!), pid: p!, comm,
+    };
+  }
+
+  /** Rows of one map: [numeric key parts..., count]; keys that do not parse are counted as bad. */
+  private rows(name: string, arity: number, numericParts: number[]): [string[], number][] {
+    const m = this.pending.maps.get(name);
+    if (!m) return [];
+    const out: [string[], number][] = [];
+    for (const [k, v] of m) {
+      const parts = k.split(',');
+      if (parts.length !== arity || numericParts.some((i) => int(parts[i]) === undefined)) {
+        this.stats.badLines++;
+        continue;
+      }
+      out.push([parts, v]);
+    }
+    return out;
+  }
+
+  private flush(kernelNs: number): ProbeBatch {
+    const b = emptyBatch(kernelNs);
+    const n = (s: string): number => Number(s);
+
+    b.transitions = this.rows('@k', 3, [0, 1, 2])
+      .map(([[ns, o, w], c]): TransitionCount => ({ netns: n(ns!), from: state(n(o!)), to: state(n(w!)), count: c }))
+      .sort(byKey((r) => `${pad(r.netns)} ${r.from} ${r.to}`));
+
+    const gauge = (name: string, key: string, dflt: number): number => this.pending.maps.get(name)?.get(key) ?? dflt;
+    b.synackRetrans = this.rows('@sa', 3, [0, 2])
+      .map(([[ns, laddr, lport], c]): SynackRetransCount => {
+        const key = `${ns},${laddr},${lport}`;
+        return {
+          netns: n(ns!), laddr: laddr!, lport: n(lport!), count: c,
+          acceptQueue: gauge('@sab', key, 0), acceptCapacity: gauge('@sam', key, 0), synQueue: gauge('@saq', key, -1),
+        };
+      })
+      .sort(byKey((r) => `${pad(r.netns)} ${r.laddr} ${pad(r.lport)}`));
+
+    b.synRetrans = this.rows('@synrt', 1, [0])
+      .map(([[ns], c]): NetnsCount => ({ netns: n(ns!), count: c }))
+      .sort(byKey((r) => pad(r.netns)));
+
+    b.retrans = this.rows('@rt', 2, [0, 1])
+      .map(([[ns, st], c]): StateCount => ({ netns: n(ns!), state: state(n(st!)), count: c }))
+      .sort(byKey((r) => `${pad(r.netns)} ${r.state}`));
+
+    b.resetsSent = mergeReasons([
+      ...this.rows('@rs', 2, [0, 1]).map(([[ns, r], c]): ReasonCount => ({
+        netns: n(ns!), reason: reasonName(this.tables.resetReasons, n(r!)), count: c,
+      })),
+      ...this.rows('@rsn', 1, [0]).map(([[ns], c]): ReasonCount => ({ netns: n(ns!), reason: 'UNKNOWN', count: c })),
+    ]);
+
+    b.resetsReceived = this.rows('@rr', 3, [0, 1, 2])
+      .map(([[ns, st, port], c]): ResetReceivedCount => ({ netns: n(ns!), state: state(n(st!)), port: n(port!), count: c }))
+      .sort(byKey((r) => `${pad(r.netns)} ${r.state} ${pad(r.port)}`));
+
+    b.drops = mergeReasons([
+      ...this.rows('@dr', 2, [0, 1]).map(([[ns, r], c]): ReasonCount => ({
+        netns: n(ns!), reason: reasonName(this.tables.dropReasons, n(r!)), count: c,
+      })),
+      ...this.rows('@drn', 1, [0]).map(([[ns], c]): ReasonCount => ({ netns: n(ns!), reason: 'UNKNOWN', count: c })),
+    ].filter((r) => !NOT_DROPS.has(r.reason)));
+
+    b.details = this.pending.details;
+    b.suppressed = this.pending.scalars.get('@suppressed') ?? 0;
+    b.lost = this.pending.lost;
+    this.pending = fresh();
+    this.stats.batches++;
+    return b;
+  }
+}
+
+/** Sums rows with the same (netns, reason) (two numbers can share a name, e.g. UNKNOWN) and sorts them. */
+function mergeReasons(rows: ReasonCount[]): ReasonCount[] {
+  const acc = new Map<string, ReasonCount>();
+  for (const r of rows) {
+    const k = `${pad(r.netns)} ${r.reason}`;
+    const prev = acc.get(k);
+    if (prev) prev.count += r.count;
+    else acc.set(k, { ...r });
+  }
+  return [...acc.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}

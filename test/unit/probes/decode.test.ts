@@ -1,0 +1,108 @@
+// BatchDecoder on captured real bpftrace output: exact batches, determinism, and survival of truncated/garbled lines.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { detectCapabilities } from '../../../src/kernel/capabilities.js';
+import { BatchDecoder, isAttachedLine, isTickLine, reasonTables, type ProbeBatch, type ReasonTables } from '../../../src/kernel/probes/index.js';
+
+const lines = readFileSync(new URL('../../fixtures/bpftrace/full-6.18.ndjson', import.meta.url), 'utf8').split('\n');
+const NS = 4026532177;
+
+function decodeAll(input: readonly string[], tables: ReasonTables): { batches: ProbeBatch[]; dec: BatchDecoder } {
+  const dec = new BatchDecoder(tables);
+  const batches: ProbeBatch[] = [];
+  for (const l of input) {
+    const b = dec.push(l);
+    if (b) batches.push(b);
+  }
+  return { batches, dec };
+}
+
+describe('BatchDecoder', async () => {
+  const tables = reasonTables(await detectCapabilities(fileURLToPath(new URL('../../fixtures/kernels/6.18', import.meta.url))));
+
+  it('reason tables are plain JSON-able objects', () => {
+    expect(tables.resetReasons?.[1]).toBe('NO_SOCKET');
+    expect(tables.dropReasons?.[12]).toBe('NETFILTER_DROP');
+    expect(JSON.parse(JSON.stringify(tables))).toEqual(tables);
+  });
+
+  it('decodes the captured run into exact batches', () => {
+    const { batches, dec } = decodeAll(lines, tables);
+    expect(batches).toHaveLength(9);
+    expect(dec.stats).toEqual({ lines: lines.length, badLines: 0, batches: 9, lost: 0 });
+    const [b0, b1, b2, b3, b4] = batches as [ProbeBatch, ProbeBatch, ProbeBatch, ProbeBatch, ProbeBatch];
+    expect(b0.kernelNs).toBe(884842013650);
+    expect(b0.resetsSent).toEqual([{ netns: NS, reason: 'NO_SOCKET', count: 1 }]);
+    expect(b0.resetsReceived).toEqual([{ netns: NS, state: 'SYN_SENT', port: 37172, count: 1 }]);
+    expect(b0.drops).toEqual([
+      { netns: NS, reason: 'NETFILTER_DROP', count: 3 },
+      { netns: NS, reason: 'NO_SOCKET', count: 1 },
+      { netns: NS, reason: 'QUEUE_PURGE', count: 1 },
+    ]);
+    expect(b0.transitions).toContainEqual({ netns: NS, from: 'SYN_SENT', to: 'ESTABLISHED', count: 4 });
+    expect(b0.transitions).toContainEqual({ netns: NS, from: 'FIN_WAIT2', to: 'CLOSE', count: 1 });
+    expect(b0.details).toEqual([
+      { kind: 'reset-sent', netns: NS, saddr: '127.0.0.1', sport: 9, daddr: '127.0.0.1', dport: 37172, state: 'NONE', reason: 'NO_SOCKET', pid: 14291, comm: 'python3' },
+      { kind: 'reset-received', netns: NS, saddr: '127.0.0.1', sport: 37172, daddr: '127.0.0.1', dport: 9, state: 'SYN_SENT', reason: '', pid: 14291, comm: 'python3' },
+    ]);
+    expect(b1.synackRetrans).toEqual([{ netns: NS, laddr: '127.0.0.1', lport: 7002, count: 1, acceptQueue: 0, acceptCapacity: 0, synQueue: 1 }]);
+    expect(b2.resetsSent).toEqual([{ netns: NS, reason: 'TCP_STATE', count: 1 }]);
+    expect(b2.details[1]).toMatchObject({ kind: 'reset-sent', sport: 46976, dport: 7003, state: 'CLOSE', reason: 'TCP_STATE' });
+    expect(b3.retrans).toEqual([{ netns: NS, state: 'FIN_WAIT1', count: 9 }]);
+    expect(b4.synackRetrans).toEqual([{ netns: NS, laddr: '127.0.0.1', lport: 7002, count: 3, acceptQueue: 0, acceptCapacity: 16, synQueue: 3 }]);
+    expect(b4.details.filter((d) => d.kind === 'synack-retrans')).toHaveLength(3);
+    const synack = batches.reduce((s, b) => s + b.synackRetrans.reduce((x, r) => x + r.count, 0), 0);
+    expect(synack).toBe(7); // = nstat TcpExtTCPSynRetrans of the capture run
+  });
+
+  it('is deterministic: same lines, same batches', () => {
+    expect(decodeAll(lines, tables).batches).toEqual(decodeAll([...lines], JSON.parse(JSON.stringify(tables)) as ReasonTables).batches);
+  });
+
+  it('survives truncated and garbled lines, counting them', () => {
+    const broken = [...lines];
+    broken[3] = broken[3]!.slice(0, 40); // the first @dr map line, cut
+    broken.splice(6, 0, 'garbage', '{"type": "map", "data": {"@k": {"notanumber,1,2": 4}}}', '{"type": "printf", "data": "@@tick xyz\\n"}');
+    broken.splice(1, 0, '{"type": "printf", "data": "@@d reset-sent 1 2\\n"}', '{"type": "lost_events", "data": {"events": 5}}');
+    const { batches, dec } = decodeAll(broken, tables);
+    expect(batches).toHaveLength(9);
+    expect(dec.stats.badLines).toBe(5);
+    expect(dec.stats.lost).toBe(5);
+    expect(batches[0]!.lost).toBe(5);
+    expect(batches[0]!.drops).toEqual([]);
+    expect(batches[0]!.resetsSent).toEqual([{ netns: NS, reason: 'NO_SOCKET', count: 1 }]);
+    expect(batches.slice(1)).toEqual(decodeAll(lines, tables).batches.slice(1).map((b) => b));
+  });
+
+  it('names reasons UNKNOWN without tables and UNKNOWN_<n> for numbers not in the table; no-reason maps', () => {
+    const input = [
+      '{"type": "map", "data": {"@rs": {"7,1": 2, "7,99": 1}}}',
+      '{"type": "map", "data": {"@rsn": {"8": 3}}}',
+      '{"type": "map", "data": {"@drn": {"8": 4}}}',
+      '{"type": "map", "data": {"@dr": {"7,0": 9, "7,3": 1}}}',
+      '{"type": "map", "data": {"@suppressed": 6}}',
+      '{"type": "printf", "data": "@@tick 5\\n"}',
+    ];
+    const withTables = decodeAll(input, { resetReasons: { 1: 'NO_SOCKET' }, dropReasons: { 0: 'NOT_DROPPED_YET', 3: 'NO_SOCKET' } }).batches[0]!;
+    expect(withTables.resetsSent).toEqual([
+      { netns: 7, reason: 'NO_SOCKET', count: 2 }, { netns: 7, reason: 'UNKNOWN_99', count: 1 }, { netns: 8, reason: 'UNKNOWN', count: 3 },
+    ]);
+    expect(withTables.drops).toEqual([{ netns: 7, reason: 'NO_SOCKET', count: 1 }, { netns: 8, reason: 'UNKNOWN', count: 4 }]);
+    expect(withTables.suppressed).toBe(6);
+    const without = decodeAll(input, {}).batches[0]!;
+    expect(without.resetsSent).toEqual([{ netns: 7, reason: 'UNKNOWN', count: 3 }, { netns: 8, reason: 'UNKNOWN', count: 3 }]);
+  });
+
+  it('ignores what bpftrace prints after the last tick', () => {
+    const { batches } = decodeAll([...lines, '{"type": "map", "data": {"@k": {"1,7,10": 1}}}'], tables);
+    expect(batches).toHaveLength(9);
+  });
+
+  it('recognises tick and attached lines', () => {
+    expect(lines.filter(isTickLine)).toHaveLength(9);
+    expect(lines.filter(isAttachedLine)).toEqual([lines[0]]);
+    expect(isTickLine('{"type": "printf", "data": "@@tickle\\n"}')).toBe(false);
+    expect(isTickLine('{"type": "printf", "data": "@@tick 12')).toBe(false);
+  });
+});
