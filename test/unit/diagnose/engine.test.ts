@@ -1,3 +1,4 @@
+// Engine hysteresis and determinism (replay must reproduce live findings).
 import { describe, expect, it } from 'vitest';
 import { createDiagnoser } from '../../../src/diagnose/engine.js';
 import type { Rule } from '../../../src/diagnose/rule.js';

@@ -1,3 +1,4 @@
+// The one-line meaning of each sysctl on this kernel, computed from live values.
 import { describe, expect, it } from 'vitest';
 import { meaningOnThisKernel } from '../../../src/diagnose/sysctl-meaning.js';
 import { riskySettings } from '../../../src/diagnose/risky.js';

@@ -1,3 +1,4 @@
+// Computed kernel timelines with exact values (SYN give-up measured on 6.18 in a netns).
 import { describe, expect, it } from 'vitest';
 import {
   effectiveOrphanRetries, finWait2HoldMs, keepaliveDetectionMs, modelTimeoutMs, portCapacity, synackSchedule, synSchedule,

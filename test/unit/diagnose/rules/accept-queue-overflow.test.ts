@@ -1,3 +1,4 @@
+// Rule accept-queue-overflow on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { acceptQueueOverflow } from '../../../../src/diagnose/rules/accept-queue-overflow.js';
 import { ctxOf, listener, snap } from '../factory.js';

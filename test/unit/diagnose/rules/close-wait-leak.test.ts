@@ -1,3 +1,4 @@
+// Rule close-wait-leak on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { closeWaitLeak } from '../../../../src/diagnose/rules/close-wait-leak.js';
 import { ctxOf, series } from '../factory.js';

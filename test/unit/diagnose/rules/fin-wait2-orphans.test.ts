@@ -1,3 +1,4 @@
+// Rule fin-wait2-orphans on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { finWait2Orphans } from '../../../../src/diagnose/rules/fin-wait2-orphans.js';
 import { ctxOf, snap } from '../factory.js';

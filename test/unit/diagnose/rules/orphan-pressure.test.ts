@@ -1,3 +1,4 @@
+// Rule orphan-pressure on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { orphanPressure } from '../../../../src/diagnose/rules/orphan-pressure.js';
 import { ctxOf, snap } from '../factory.js';

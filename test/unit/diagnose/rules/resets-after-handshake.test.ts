@@ -1,3 +1,4 @@
+// Rule resets-after-handshake on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { resetsAfterHandshake } from '../../../../src/diagnose/rules/resets-after-handshake.js';
 import { ctxOf, snap } from '../factory.js';

@@ -1,3 +1,4 @@
+// Rule risky-settings on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { riskySettingsRule } from '../../../../src/diagnose/rules/risky-settings.js';
 import { ctxOf, snap } from '../factory.js';

@@ -1,3 +1,4 @@
+// Rule syn-flood on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { synFlood } from '../../../../src/diagnose/rules/syn-flood.js';
 import { ctxOf, snap } from '../factory.js';

@@ -1,3 +1,4 @@
+// Rule syn-queue-overflow on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { synQueueOverflow } from '../../../../src/diagnose/rules/syn-queue-overflow.js';
 import { ctxOf, snap } from '../factory.js';

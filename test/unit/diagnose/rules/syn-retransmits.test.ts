@@ -1,3 +1,4 @@
+// Rule syn-retransmits on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { synRetransmits } from '../../../../src/diagnose/rules/syn-retransmits.js';
 import { ctxOf, snap } from '../factory.js';

@@ -1,3 +1,4 @@
+// Rule synack-retransmits on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { synackRetransmits } from '../../../../src/diagnose/rules/synack-retransmits.js';
 import { ctxOf, listener, snap } from '../factory.js';

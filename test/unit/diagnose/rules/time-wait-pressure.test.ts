@@ -1,3 +1,4 @@
+// Rule time-wait-pressure on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { timeWaitPressure } from '../../../../src/diagnose/rules/time-wait-pressure.js';
 import { ctxOf, series, snap } from '../factory.js';
