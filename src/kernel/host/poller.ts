@@ -29,6 +29,8 @@ export interface HostPoller {
 export interface HostPollerOptions {
   /** Minimum time between two /proc/*\/fd rescans for unknown socket owners (default 5000 ms). */
   ownersEveryMs?: number;
+  /** 'ss' (default): sock_diag dump of the rare states + sockstat; 'proc': full /proc/net/tcp{,6} scan (also the fallback without ss). */
+  censusMethod?: 'ss' | 'proc';
 }
 
 let ssAvailable: Promise<boolean> | undefined;
@@ -51,6 +53,7 @@ export function createHostPoller(target: NetnsTarget, opts: HostPollerOptions = 
   }
 
   async function readSs(notes: string[]): Promise<SsRow[] | undefined> {
+    if (opts.censusMethod === 'proc') return undefined;
     if (!(await haveSs())) {
       notes.push('ss (iproute2) missing: census from /proc/net/tcp, listener capacity unknown');
       return undefined;
