@@ -16,6 +16,9 @@ export interface AlertNotice {
   message: string;
   /** Longer text for the popup (expression, window, actions taken). */
   detail?: string;
+  /** Alert engine events (AlertEvent is accepted as is): firing or resolved, and the rule expression. */
+  state?: 'firing' | 'resolved';
+  expr?: string;
 }
 
 export interface LogEntry {
@@ -63,7 +66,8 @@ export class FindingLog {
   push(a: AlertNotice): void {
     const key = `a:${a.name}@${a.time}:${this.entries.size}`;
     this.entries.set(key, {
-      key, kind: 'alert', time: a.time, severity: a.severity, id: a.name, title: a.message,
+      key, kind: 'alert', time: a.time, severity: a.severity, id: a.name,
+      title: a.state === 'resolved' ? `resolved: ${a.message}` : a.message,
       active: false, lastSeen: a.time, finding: undefined, alert: a,
     });
     this.trim();
@@ -156,6 +160,8 @@ export function entryDetail(e: LogEntry): Line[] {
     }
   } else if (e.alert) {
     lines.push([span(e.alert.message)]);
+    if (e.alert.expr) lines.push([span('rule: ', 'dim'), span(e.alert.expr)]);
+    if (e.alert.state) lines.push([span('state: ', 'dim'), span(e.alert.state)]);
     if (e.alert.detail) for (const para of e.alert.detail.split('\n')) lines.push([span(para)]);
   }
   return lines;

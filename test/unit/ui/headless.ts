@@ -15,6 +15,12 @@ export interface Headless {
   destroy(): void;
 }
 
+/** blessed keeps the drawn cells in screen.lines ([attr, char] pairs); @types/blessed does not declare it. */
+interface WithLines { lines: [number, string][][] }
+function hasLines(s: object): s is WithLines {
+  return Array.isArray((s as Partial<WithLines>).lines);
+}
+
 type TtyStream = PassThrough & { columns: number; rows: number; isTTY: boolean; setRawMode?: (on: boolean) => void };
 
 export function headlessScreen(cols: number, rows: number): Headless {
@@ -31,7 +37,7 @@ export function headlessScreen(cols: number, rows: number): Headless {
   return {
     screen, input,
     written: () => out,
-    text: () => screen.lines.map((l) => l.map((c) => c[1]).join('').trimEnd()).join('\n'),
+    text: () => (hasLines(screen) ? screen.lines.map((l) => l.map((c) => c[1]).join('').trimEnd()).join('\n') : ''),
     type: (bytes) => {
       input.write(bytes);
     },

@@ -1,0 +1,75 @@
+// `tcpscope top` (the default command): the live dashboard, with port/netns restarts and recording wired in.
+import type { Command } from 'commander';
+import { listNetns } from '../../kernel/netns/index.js';
+import { startSession } from '../../pipeline/session.js';
+import type { LiveSession, Session } from '../../pipeline/session-types.js';
+import { createRecorder, type Recorder } from '../../record/recorder.js';
+import { assertTerminal, runDashboard } from '../../ui/run.js';
+import { parseDuration, parseInterval, parsePort } from '../parse-options.js';
+
+export interface TopFlags {
+  interval: string; duration?: string; netns?: string; port?: string; procfs?: boolean; ebpf?: boolean; record?: string;
+}
+
+const isLive = (s: Session): s is LiveSession => 'inputs$' in s && 'describe' in s;
+
+/** `tcpscope-20261121-030405.ndjson` in the current directory. */
+export function defaultRecordingPath(now = new Date()): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `tcpscope-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}.ndjson`;
+}
+
+export function registerTop(program: Command): void {
+  program
+    .command('top', { isDefault: true })
+    .description('live dashboard (the default command): rates, queues, socket states, sysctls and findings')
+    .option('-i, --interval <duration>', 'snapshot interval', '1s')
+    .option('-d, --duration <duration>', 'quit after this long (default: until q)')
+    .option('-n, --netns <netns>', 'network namespace: name, path, pid or inode (see tcpscope netns)')
+    .option('-p, --port <port>', 'only sockets with this local or remote port (also: / in the dashboard)')
+    .option('--procfs', 'do not use eBPF: counters, socket table and sysctls only')
+    .option('--ebpf', 'require eBPF mode (fail instead of falling back to procfs)')
+    .option('--record <file>', 'record the session from the start (r toggles recording in the dashboard)')
+    .addHelpText('after', `
+Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · s sysctls · ? help
+
+Examples:
+  sudo tcpscope                        # this host, eBPF when possible
+  sudo tcpscope top --netns web1       # one container / named netns
+  sudo tcpscope top --port 8080        # one service
+  tcpscope top --procfs                # no root: counters, socket table and sysctls
+  NO_COLOR=1 sudo tcpscope             # no colours`)
+    .action(async (flags: TopFlags) => {
+      const intervalMs = parseInterval(flags.interval);
+      const durationMs = flags.duration ? parseDuration(flags.duration, '--duration') : undefined;
+      const port = flags.port ? parsePort(flags.port) : undefined;
+      const mode = flags.procfs ? 'procfs' : flags.ebpf ? 'ebpf' : 'auto';
+      assertTerminal();
+      const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
+        startSession({ intervalMs, durationMs, mode, port: o.port, netns: o.netns });
+
+      const session = await start({ port, netns: flags.netns });
+      let recorder: Recorder | undefined;
+      let firstPath = flags.record;
+      const toggleRecording = async (s: Session): Promise<string | undefined> => {
+        if (recorder) {
+          const r = recorder;
+          recorder = undefined;
+          await r.stop();
+          return undefined;
+        }
+        if (!isLive(s)) throw new Error('only live sessions can be recorded');
+        recorder = createRecorder(s, { path: firstPath ?? defaultRecordingPath(), stopSessionOnError: false });
+        firstPath = undefined;
+        return recorder.path;
+      };
+      process.exitCode = await runDashboard(session, {
+        exitOnEnd: durationMs !== undefined,
+        restart: (change) => start(change),
+        listNetns: async () =>
+          (await listNetns()).filter((n) => n.names.length > 0).map((n) => ({ name: n.names[0]!, inode: n.inode })),
+        toggleRecording,
+        startRecording: flags.record !== undefined,
+      });
+    });
+}

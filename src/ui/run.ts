@@ -1,0 +1,210 @@
+// Owns the dashboard's lifetime: screen, subscription, restarts, and the one shutdown path (bpftrace stopped first).
+import blessed from 'blessed';
+import type { Widgets } from 'blessed';
+import type { Subscription } from 'rxjs';
+import { ExitCode, TcpscopeError, messageOf } from '../errors.js';
+import type { Session } from '../pipeline/session-types.js';
+import { createDashboard, noColorRequested, type Dashboard, type NetnsChoice } from './dashboard.js';
+
+/** Full settings of a restarted session (the current ones with one changed). */
+export interface SessionChange { port: number | undefined; netns: string | undefined }
+
+export interface RunDashboardOptions {
+  /** Starts a session with other settings (`/` port filter, `n` netns). Without it those keys say "not available". */
+  restart?: (change: SessionChange) => Promise<Session>;
+  listNetns?: () => Promise<NetnsChoice[]>;
+  /** `r`: starts recording `session` (resolves to the file) or stops it (resolves to undefined). */
+  toggleRecording?: (session: Session) => Promise<string | undefined>;
+  /** Start recording at once (through toggleRecording). */
+  startRecording?: boolean;
+  /** Called with the dashboard and each (re)started session: wire the alert engine here (dashboard.pushAlert). */
+  onSession?: (session: Session, dashboard: Dashboard) => void;
+  /** Quit when the snapshot stream completes (--duration); otherwise the header says "ended" and q quits. */
+  exitOnEnd?: boolean;
+  /** A screen to draw on (tests); default: the terminal. */
+  screen?: Widgets.Screen;
+  color?: boolean;
+  /** Install SIGINT/SIGTERM/SIGHUP handlers (default: true when the screen is ours). */
+  handleSignals?: boolean;
+  /** Called on a forced exit (second Ctrl-C / signal); default process.exit. */
+  forceExit?: (code: number) => void;
+  /** Longest wait for session.stop() before restoring the terminal anyway (default 10 s). */
+  stopTimeoutMs?: number;
+}
+
+const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+type Sig = keyof typeof SIGNALS;
+
+/** The dashboard needs a terminal on both ends; checked before any session is started. */
+export function assertTerminal(): void {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new TcpscopeError('the dashboard needs a terminal', {
+      exitCode: ExitCode.usage, hint: 'for pipes and scripts use `tcpscope watch` or `tcpscope watch --json`',
+    });
+  }
+}
+
+/** A screen on the real terminal, with blessed's own exit-on-signal handlers removed (ours stop bpftrace first). */
+export function createTerminalScreen(): Widgets.Screen {
+  const before = new Map((['SIGINT', 'SIGTERM', 'SIGQUIT'] as const).map((s) => [s, new Set(process.listeners(s))]));
+  const screen = blessed.screen({
+    smartCSR: true, title: 'tcpscope', warnings: false, autoPadding: true, ignoreLocked: ['C-c'], fullUnicode: false,
+  });
+  for (const [sig, had] of before) {
+    for (const l of process.listeners(sig)) if (!had.has(l)) process.removeListener(sig, l);
+  }
+  return screen;
+}
+
+function withTimeout(p: Promise<void>, ms: number): Promise<'ok' | 'timeout'> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => resolve('timeout'), ms);
+    t.unref?.();
+    p.then(() => {
+      clearTimeout(t);
+      resolve('ok');
+    }, (err: unknown) => {
+      clearTimeout(t);
+      reject(err);
+    });
+  });
+}
+
+/**
+ * Runs the dashboard on `session` until the user quits (resolves 0), a signal arrives (128+n), or the session fails
+ * (rejects with its error after cleanup). Always: session.stop() first, then the terminal is restored.
+ */
+export function runDashboard(session: Session, opts: RunDashboardOptions = {}): Promise<number> {
+  const ownScreen = opts.screen === undefined;
+  const screen = opts.screen ?? createTerminalScreen();
+  const forceExit = opts.forceExit ?? ((code: number) => process.exit(code));
+  const handleSignals = opts.handleSignals ?? ownScreen;
+  let current = session;
+  let sub: Subscription | undefined;
+  let recording: string | undefined;
+  let restarting = false;
+  let finishing: Promise<void> | undefined;
+
+  return new Promise<number>((resolve, reject) => {
+    const finish = (code: number, error?: unknown): void => {
+      if (finishing) return;
+      finishing = (async () => {
+        sub?.unsubscribe();
+        dashboard.setMessage('stopping…');
+        dashboard.flush();
+        let stopError: unknown;
+        try {
+          const r = await withTimeout(current.stop(), opts.stopTimeoutMs ?? 10_000);
+          if (r === 'timeout') stopError = new TcpscopeError('the session did not stop in time', { exitCode: ExitCode.tracer });
+        } catch (err) {
+          stopError = err;
+        }
+        if (recording !== undefined && opts.toggleRecording) await opts.toggleRecording(current).catch(() => undefined);
+        dashboard.destroy();
+        if (ownScreen) screen.destroy();
+        removeSignals();
+        const failure = error ?? stopError;
+        if (failure !== undefined && error !== undefined) reject(failure);
+        else if (failure !== undefined && code === 0) reject(failure);
+        else resolve(code);
+      })();
+    };
+
+    const force = (code: number): void => {
+      dashboard.destroy();
+      if (ownScreen) screen.destroy();
+      removeSignals();
+      forceExit(code);
+    };
+
+    // The first interrupt stops cleanly; one more while stopping (a second Ctrl-C or signal) forces the exit.
+    const interrupt = (code: number): void => {
+      if (finishing) force(code);
+      else finish(code);
+    };
+
+    const onSignal = (sig: Sig): void => interrupt(SIGNALS[sig]);
+    const removeSignals = (): void => {
+      if (!handleSignals) return;
+      for (const s of Object.keys(SIGNALS) as Sig[]) process.removeListener(s, onSignal);
+    };
+    if (handleSignals) for (const s of Object.keys(SIGNALS) as Sig[]) process.on(s, onSignal);
+
+    const attach = (s: Session): void => {
+      current = s;
+      sub = s.snapshots$.subscribe({
+        next: (snap) => dashboard.update(snap),
+        error: (err: unknown) => finish(0, err),
+        complete: () => {
+          if (restarting || finishing || current !== s) return;
+          if (opts.exitOnEnd) finish(0);
+          else dashboard.setEnded(s.info.mode === 'replay' ? 'replay finished — q to quit' : 'session ended — q to quit');
+        },
+      });
+      opts.onSession?.(s, dashboard);
+    };
+
+    const restartWith = (change: SessionChange): void => {
+      const restart = opts.restart;
+      if (!restart || restarting || finishing) return;
+      restarting = true;
+      const previous: SessionChange = { port: current.info.port, netns: current.info.netns.name };
+      void (async () => {
+        sub?.unsubscribe();
+        if (recording !== undefined && opts.toggleRecording) {
+          recording = await opts.toggleRecording(current).catch(() => undefined);
+          dashboard.setRecording(recording);
+        }
+        await current.stop();
+        let next: Session;
+        try {
+          next = await restart(change);
+          dashboard.setMessage(undefined);
+        } catch (err) {
+          dashboard.setMessage(`cannot restart: ${messageOf(err)}`);
+          next = await restart(previous);
+        }
+        if (finishing) {
+          await next.stop();
+          return;
+        }
+        dashboard.setInfo(next.info);
+        attach(next);
+      })()
+        .catch((err: unknown) => finish(0, err))
+        .finally(() => {
+          restarting = false;
+        });
+    };
+
+    const toggleRec = (): void => {
+      const toggle = opts.toggleRecording;
+      if (!toggle || restarting || finishing) return;
+      toggle(current).then(
+        (path) => {
+          recording = path;
+          dashboard.setRecording(path);
+          dashboard.setMessage(path === undefined ? 'recording stopped' : undefined);
+        },
+        (err: unknown) => dashboard.setMessage(`recording: ${messageOf(err)}`),
+      );
+    };
+
+    const dashboard: Dashboard = createDashboard({
+      screen, info: session.info, color: opts.color ?? !noColorRequested(),
+      handlers: {
+        quit: (reason) => (reason === 'ctrl-c' ? interrupt(SIGNALS.SIGINT) : finishing ? undefined : finish(0)),
+        ...(opts.restart
+          ? {
+              setPort: (port: number | undefined) => restartWith({ port, netns: current.info.netns.name }),
+              setNetns: (choice: NetnsChoice) => restartWith({ port: current.info.port, netns: choice.name }),
+            }
+          : {}),
+        ...(opts.listNetns ? { listNetns: opts.listNetns } : {}),
+        ...(opts.toggleRecording ? { toggleRecording: () => toggleRec() } : {}),
+      },
+    });
+    attach(session);
+    if (opts.startRecording) toggleRec();
+  });
+}
