@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { registerDoctor } from './doctor.js';
 import { registerWatch } from './watch.js';
 import { registerSysctl } from './sysctl.js';
-import { registerTop } from './top.js';
 import { registerNetns } from './netns.js';
 import { registerTop } from './top.js';
 import { registerRecord } from './record.js';
@@ -13,4 +12,4 @@ import { registerDemo } from './demo.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerDoctor, registerWatch, registerSysctl, registerNetns, registerTop, registerRecord, registerReplay, registerReport, registerDemo, registerTop];
+export const COMMANDS: RegisterCommand[] = [registerDoctor, registerWatch, registerSysctl, registerNetns, registerTop, registerRecord, registerReplay, registerReport, registerDemo];
