@@ -37,6 +37,8 @@ export interface RecordingSummary {
   endReason: RecordingEndReason;
   /** Why recording stopped early (ExitCode.io), when it did. */
   error: TcpscopeError | undefined;
+  /** The session's own failure (bpftrace kept crashing...) that ended the recording, if any. */
+  sessionError: unknown;
 }
 
 export interface Recorder {
@@ -65,6 +67,7 @@ export function createRecorder(session: LiveSession, opts: RecorderOptions): Rec
   let buffer: RecordingEntry[] = [];
   let lastHost: HostInput | undefined;
   let inputs = 0;
+  let sessionError: unknown;
   let intervals = 0;
   let alerts = 0;
   let ending: Promise<RecordingSummary> | undefined;
@@ -78,7 +81,7 @@ export function createRecorder(session: LiveSession, opts: RecorderOptions): Rec
 
   const summary = (endReason: RecordingEndReason, error: TcpscopeError | undefined): RecordingSummary => ({
     path: opts.path, files: [...files], bytes: bytesOfClosedParts + writer.bytes, inputs, intervals, alerts,
-    startedAt, endedAt: Date.now(), endReason, error,
+    startedAt, endedAt: Date.now(), endReason, error, sessionError,
   });
 
   const rotateFiles = async (): Promise<void> => {
@@ -148,7 +151,10 @@ export function createRecorder(session: LiveSession, opts: RecorderOptions): Rec
 
   const sub: Subscription = session.inputs$.subscribe({
     next: onInput,
-    error: () => void finish('session-ended', undefined),
+    error: (err: unknown) => {
+      sessionError = err;
+      void finish('session-ended', undefined);
+    },
     complete: () => void finish('session-ended', undefined),
   });
   // Backstop when no host sample comes for a while (the session's own fallback poll should prevent it).

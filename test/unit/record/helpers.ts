@@ -77,3 +77,55 @@ export async function tempDir(): Promise<{ dir: string; path: (name: string) => 
   const dir = await mkdtemp(join(tmpdir(), 'tcpscope-rec-'));
   return { dir, path: (name) => join(dir, name), cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** Captured bpftrace 0.17 stdout (kernel 6.18) of the full program, netns 4026532177: realistic probe lines. */
+export const CAPTURE_NS = 4026532177;
+
+export async function capturedProbeLines(): Promise<string[]> {
+  const { readFile } = await import('node:fs/promises');
+  const text = await readFile(new URL('../../fixtures/bpftrace/full-6.18.ndjson', import.meta.url), 'utf8');
+  return text.split('\n').filter((l) => l.length > 0);
+}
+
+export function ebpfDescription(): SessionDescription {
+  const d = description({ mode: 'ebpf', modeReason: undefined, netns: { inode: CAPTURE_NS, name: 'tsx' }, bpftraceVersion: '0.17.0' });
+  return {
+    ...d,
+    reasonTables: { resetReasons: { 0: 'NOT_SPECIFIED', 1: 'NO_SOCKET', 14: 'TCP_STATE' }, dropReasons: { 3: 'NO_SOCKET', 12: 'TCP_CSUM', 40: 'TCP_LISTEN_OVERFLOW', 104: 'OTHER' } },
+    program: 'tracepoint:sock:inet_sock_set_state { }',
+    programArgs: ['4026532177', '0', '1000', '20'],
+  };
+}
+
+/**
+ * Raw inputs the way startSession produces them: the captured probe lines, and a host sample after each tick line
+ * (the first sample before any probe line). Host samples grow an accept-queue overflow from interval 3 on.
+ */
+export function liveLikeInputs(lines: readonly string[], rounds = 1, t0 = 1_700_000_000_000): RawInput[] {
+  const out: RawInput[] = [];
+  let t = t0;
+  let i = 0;
+  const host = (): RawInput => {
+    const overflow = i >= 3 ? (i - 2) * 40 : 0;
+    return {
+      kind: 'host', t, sample: hostSample(i, {
+        netns: { inode: CAPTURE_NS, name: 'tsx' },
+        counters: { TcpExtListenOverflows: overflow, TcpExtListenDrops: overflow, TcpOutRsts: i * 2, TcpRetransSegs: i, TcpActiveOpens: 10 * i },
+        listeners: [{ family: 4, addr: '127.0.0.1', port: 7002, queue: i >= 3 ? 17 : 0, capacity: 16, inode: 9, pid: 14353, comm: 'node' }],
+      }),
+    };
+  };
+  out.push(host());
+  for (let r = 0; r < rounds; r++) {
+    for (const line of lines) {
+      t += 3;
+      out.push({ kind: 'probe', t, line });
+      if (line.includes('@@tick')) {
+        i++;
+        t = t0 + i * 1000;
+        out.push(host());
+      }
+    }
+  }
+  return out;
+}

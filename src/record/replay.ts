@@ -1,0 +1,184 @@
+// Replays a recording as a Session: recorded raw inputs through the live pipeline, paced by their timestamps.
+import { Observable, share } from 'rxjs';
+import { SnapshotAssembler, type AssemblerOptions } from '../pipeline/assemble.js';
+import type { Session, SessionDescription, SessionInfo } from '../pipeline/session-types.js';
+import type { Snapshot } from '../pipeline/snapshot.js';
+import { usageError } from '../errors.js';
+import type { RecordingHeader } from './format.js';
+import { readRecording, type ReadStats } from './reader.js';
+import { replayAssemblerOptions } from './replay-options.js';
+
+export interface ReplayOptions {
+  /** 1 = real time, 10 = ten times faster, 'max' = as fast as possible. */
+  speed: number | 'max';
+  /** ms from the start of the recording (its first input): snapshots before it are computed but not emitted. */
+  from?: number | undefined;
+  /** ms from the start of the recording: the replay ends there. */
+  to?: number | undefined;
+  /** Overrides for tests (e.g. a diagnoser with other rules). */
+  pipeline?: Partial<AssemblerOptions>;
+}
+
+export interface ReplayPosition {
+  /** Timestamp of the last input replayed (ms epoch as recorded). */
+  t: number;
+  /** Milliseconds since the start of the recording. */
+  elapsedMs: number;
+  /** Position 00:00:00 (ms epoch): the first recorded input (header startedAt until it is read). */
+  startedAt: number;
+}
+
+export interface ReplaySession extends Session {
+  header: RecordingHeader;
+  description: SessionDescription;
+  /** Skipped lines, truncation, end marker: complete once snapshots$ has completed. */
+  stats: ReadStats;
+  /** Alerts found in the recording so far (not fed to the pipeline). */
+  recordedAlerts: { t: number; alert: unknown }[];
+  position(): ReplayPosition;
+  /**
+   * The snapshots as an async generator of batches, an alternative to snapshots$ for consumers that want
+   * backpressure (the replay waits while the consumer writes). Use either this or snapshots$, once.
+   */
+  batches(): AsyncGenerator<Snapshot[], void, undefined>;
+}
+
+const MAX_SLEEP_MS = 1000;
+
+/** Opens the recording (validating its header) and returns a replay session; reading starts on subscription. */
+export async function replaySession(path: string, opts: ReplayOptions): Promise<ReplaySession> {
+  if (opts.speed !== 'max' && !(opts.speed > 0 && Number.isFinite(opts.speed))) throw usageError(`invalid replay speed ${String(opts.speed)}`);
+  if (opts.from !== undefined && opts.to !== undefined && opts.to <= opts.from) throw usageError('--to must be after --from');
+  const reader = await readRecording(path);
+  const header = reader.header;
+  // Position 00:00:00 is the first recorded input (the baseline host sample), known once it is read.
+  let origin = Number.NaN;
+  let fromT = Number.NEGATIVE_INFINITY;
+  let toT = Number.POSITIVE_INFINITY;
+  const info: SessionInfo = { ...header.description.info, mode: 'replay' };
+  const assemblerOptions: AssemblerOptions = { ...replayAssemblerOptions(header), ...opts.pipeline };
+  const recordedAlerts: { t: number; alert: unknown }[] = [];
+  let lastT = Number.NaN;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        wake = undefined;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      };
+    });
+
+  let iterating = false;
+  /** The replay loop: snapshots per file chunk, paced; the only consumer of the reader. */
+  async function* run(): AsyncGenerator<Snapshot[], void, undefined> {
+    if (iterating) throw new Error('a replay session can be consumed once (snapshots$ or batches())');
+    iterating = true;
+    const asm = new SnapshotAssembler(assemblerOptions);
+    const speed = opts.speed;
+    let wallStart = 0;
+    let paceStart = Number.NaN;
+    try {
+      outer: for await (const batch of reader.batches()) {
+        let out: Snapshot[] = [];
+        for (const e of batch) {
+          if (stopped) break outer;
+          if (e.kind === 'alert') {
+            recordedAlerts.push({ t: e.t, alert: e.alert });
+            continue;
+          }
+          if (e.kind === 'end') continue;
+          if (Number.isNaN(origin)) {
+            origin = e.t;
+            if (opts.from !== undefined) fromT = origin + opts.from;
+            if (opts.to !== undefined) toT = origin + opts.to;
+          }
+          if (e.t > toT) {
+            if (out.length > 0) yield out;
+            break outer;
+          }
+          lastT = e.t;
+          if (speed !== 'max' && e.t >= fromT) {
+            if (Number.isNaN(paceStart)) {
+              paceStart = e.t;
+              wallStart = Date.now();
+            }
+            // Snapshots already due go out before sleeping; sleep in slices so stop() stays responsive.
+            for (;;) {
+              const wait = wallStart + (e.t - paceStart) / speed - Date.now();
+              if (wait < 2 || stopped) break;
+              if (out.length > 0) {
+                yield out;
+                out = [];
+                continue;
+              }
+              await sleep(Math.min(wait, MAX_SLEEP_MS));
+            }
+            if (stopped) break outer;
+          }
+          const snap = asm.push(e);
+          if (snap && snap.time >= fromT) out.push(snap);
+        }
+        if (out.length > 0) yield out;
+      }
+    } finally {
+      await reader.close();
+    }
+  }
+
+  let done: Promise<void> = Promise.resolve();
+  const batches = (): AsyncGenerator<Snapshot[], void, undefined> => {
+    const gen = run();
+    let release!: () => void;
+    done = new Promise<void>((r) => {
+      release = r;
+    });
+    return (async function* tracked() {
+      try {
+        yield* gen;
+      } finally {
+        release();
+      }
+    })();
+  };
+
+  const snapshots$ = new Observable<Snapshot>((sub) => {
+    (async () => {
+      for await (const list of batches()) for (const s of list) sub.next(s);
+    })().then(
+      () => sub.complete(),
+      (err: unknown) => sub.error(err),
+    );
+    return () => {
+      stopped = true;
+      wake?.();
+    };
+  }).pipe(share({ resetOnError: false, resetOnComplete: false, resetOnRefCountZero: false }));
+
+  return {
+    info,
+    header,
+    description: header.description,
+    stats: reader.stats,
+    recordedAlerts,
+    snapshots$,
+    batches,
+    position: () => {
+      const start = Number.isNaN(origin) ? header.startedAt : origin;
+      const t = Number.isNaN(lastT) ? start : lastT;
+      return { t, elapsedMs: t - start, startedAt: start };
+    },
+    stop: async () => {
+      stopped = true;
+      wake?.();
+      await done;
+      await reader.close();
+    },
+  };
+}
