@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { ExitCode, TcpscopeError } from '../../errors.js';
 import { startNetnsHolder, type NetnsHolder } from '../netns/holder.js';
-import { netnsOfPid, nsfsInode, pidsByNetns } from '../netns/scan.js';
+import { netnsOfPid, nsfsInode, pidsByNetns, RUN_NETNS } from '../netns/scan.js';
 import type { NetnsTarget } from '../netns/resolve.js';
 
 export class ProcNetSource {
@@ -16,10 +16,15 @@ export class ProcNetSource {
     this.pid = target.isSelf ? undefined : target.pid;
   }
 
+  /** The name's bind mount: outlives every process (a /proc/PID/ns/net path dies with its pid). */
+  private namedPath(): string | undefined {
+    return this.target.name !== undefined ? `${RUN_NETNS}/${this.target.name}` : undefined;
+  }
+
   /** nsenter path valid right now: the name's bind mount, else the current pid's ns file. */
   nsPath(): string {
-    if (this.target.isSelf || this.target.name !== undefined) return this.target.path;
-    return this.pid !== undefined ? `/proc/${this.pid}/ns/net` : this.target.path;
+    if (this.target.isSelf) return this.target.path;
+    return this.namedPath() ?? (this.pid !== undefined ? `/proc/${this.pid}/ns/net` : this.target.path);
   }
 
   /** Current /proc/<pid>/net directory, verified to still be in the target netns. */
@@ -39,7 +44,7 @@ export class ProcNetSource {
   private async startHolder(gone: number | undefined): Promise<void> {
     if (this.holder) await this.holder.stop().catch(() => undefined);
     this.holder = undefined;
-    const path = this.target.name !== undefined ? this.target.path : undefined;
+    const path = this.namedPath();
     if (path === undefined || (await nsfsInode(path)) !== this.target.inode) {
       throw new TcpscopeError(`netns ${this.target.name ?? this.target.inode} vanished (no process left in it)`, {
         exitCode: ExitCode.netns,
