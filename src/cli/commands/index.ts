@@ -9,7 +9,8 @@ import { registerRecord } from './record.js';
 import { registerReplay } from './replay.js';
 import { registerReport } from './report.js';
 import { registerDemo } from './demo.js';
+import { registerServe } from './serve.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerDoctor, registerWatch, registerSysctl, registerNetns, registerTop, registerRecord, registerReplay, registerReport, registerDemo];
+export const COMMANDS: RegisterCommand[] = [registerDoctor, registerWatch, registerSysctl, registerNetns, registerTop, registerRecord, registerReplay, registerReport, registerDemo, registerServe];

@@ -1,0 +1,69 @@
+// `tcpscope serve`: Prometheus export over HTTP (/metrics, /healthz, loopback by default) and/or a textfile.
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { startSession } from '../../pipeline/session.js';
+import { createMetrics } from '../../export/metrics.js';
+import { DEFAULT_METRICS_ADDRESS, parseListenAddress, type ListenAddress } from '../../export/listen-address.js';
+import { startExporter } from '../../export/exporter.js';
+import { TEXTFILE_NAME } from '../../export/textfile.js';
+import { parseDuration, parseInterval, parsePort } from '../parse-options.js';
+import { onShutdown } from '../shutdown.js';
+
+export interface ServeFlags {
+  metrics?: string | true; textfile?: string; allowPublic?: boolean; interval: string; duration?: string;
+  netns?: string; port?: string; procfs?: boolean; ebpf?: boolean;
+}
+
+/** Validates every flag before anything starts (so `--metrics 0.0.0.0:9464` fails at once, without root). */
+export function serveTargets(flags: ServeFlags): { listen: ListenAddress | undefined; textfileDir: string | undefined } {
+  const textfileDir = flags.textfile === undefined ? undefined : resolve(flags.textfile);
+  const metricsText = flags.metrics === true || (flags.metrics === undefined && textfileDir === undefined) ? DEFAULT_METRICS_ADDRESS : flags.metrics;
+  const listen = metricsText === undefined ? undefined : parseListenAddress(metricsText, { allowPublic: flags.allowPublic === true });
+  return { listen, textfileDir };
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('export live metrics for Prometheus: an HTTP /metrics endpoint and/or a node_exporter textfile')
+    .option('--metrics [host:port]', `serve /metrics and /healthz here (default ${DEFAULT_METRICS_ADDRESS} unless only --textfile is given)`)
+    .option('--textfile <dir>', `write <dir>/${TEXTFILE_NAME} atomically every interval (node_exporter textfile collector)`)
+    .option('--allow-public', 'allow --metrics on a non-loopback address such as 0.0.0.0 (exposes TCP internals)')
+    .option('-i, --interval <duration>', 'snapshot interval', '1s')
+    .option('-d, --duration <duration>', 'stop after this long (default: until Ctrl-C)')
+    .option('-n, --netns <netns>', 'network namespace: name, path, pid or inode (see tcpscope netns)')
+    .option('-p, --port <port>', 'only sockets with this local or remote port (probe filter)')
+    .option('--procfs', 'do not use eBPF: counters, socket table and sysctls only')
+    .option('--ebpf', 'require eBPF mode (fail instead of falling back to procfs)')
+    .addHelpText('after', `
+Examples:
+  sudo tcpscope serve                                   # http://127.0.0.1:9464/metrics
+  sudo tcpscope serve --textfile /var/lib/node_exporter/textfile_collector
+  sudo tcpscope serve --metrics 10.0.0.5:9464 --allow-public --netns web1
+Metric names and labels: docs/metrics.md.`)
+    .action(async (flags: ServeFlags) => {
+      const { listen, textfileDir } = serveTargets(flags);
+      const intervalMs = parseInterval(flags.interval);
+      const durationMs = flags.duration ? parseDuration(flags.duration, '--duration') : undefined;
+      const port = flags.port ? parsePort(flags.port) : undefined;
+      const session = await startSession({
+        intervalMs, durationMs, port, netns: flags.netns,
+        mode: flags.procfs ? 'procfs' : flags.ebpf ? 'ebpf' : 'auto',
+      });
+      const off = onShutdown(() => session.stop());
+      try {
+        if (session.info.mode === 'procfs') process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
+        const exporter = await startExporter(session.snapshots$, { metrics: createMetrics(), listen, textfileDir });
+        if (exporter.url !== undefined) process.stderr.write(`tcpscope: serving ${exporter.url}/metrics\n`);
+        if (textfileDir !== undefined) process.stderr.write(`tcpscope: writing ${resolve(textfileDir, TEXTFILE_NAME)} every ${intervalMs} ms\n`);
+        try {
+          await exporter.done;
+        } finally {
+          await exporter.close();
+        }
+      } finally {
+        off();
+        await session.stop();
+      }
+    });
+}
