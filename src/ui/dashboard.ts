@@ -241,6 +241,8 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
   const onKey = (_ch: string | undefined, key: Widgets.Events.IKeyEventArg): void => {
     if (destroyed) return;
     if (key.full === 'C-c') return handlers.quit('ctrl-c');
+    // '\r' arrives as 'enter' then 'return': act on 'enter' only (the 'return' would also clear a fresh message).
+    if (key.full === 'return') return;
     if (popup) {
       if (popup.kind !== 'prompt' && (key.full === 'escape' || key.full === 'q' || (popup.kind === 'text' && key.full === 'enter'))) closePopup();
       return;

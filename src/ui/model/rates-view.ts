@@ -13,7 +13,8 @@ export function ratesLines(h: History, size: PanelSize): Line[] {
   if (!latest) return [[span('waiting for the first snapshot…', 'dim')]];
   const ebpf = hasEbpf(latest);
   const short = size.width < 50;
-  const labelW = short ? 10 : 20;
+  const labels = RATE_DEFS.map((d) => rateLabel(d, ebpf, short)?.length ?? 0);
+  const labelW = Math.min(short ? 10 : 26, Math.max(...labels));
   const valueW = 8;
   const sparkW = Math.max(0, size.width - labelW - valueW - 2);
   const now = h.window[h.window.length - 1];

@@ -10,6 +10,8 @@ export interface Headless {
   written(): string;
   /** The screen as text lines (after a render). */
   text(): string;
+  /** Changes the terminal size as a real resize (SIGWINCH) would. */
+  resize(cols: number, rows: number): void;
   /** Types keys (raw terminal bytes). */
   type(bytes: string): void;
   destroy(): void;
@@ -38,6 +40,10 @@ export function headlessScreen(cols: number, rows: number): Headless {
     screen, input,
     written: () => out,
     text: () => (hasLines(screen) ? screen.lines.map((l) => l.map((c) => c[1]).join('').trimEnd()).join('\n') : ''),
+    resize: (cols, rows) => {
+      Object.assign(output, { columns: cols, rows });
+      output.emit('resize');
+    },
     type: (bytes) => {
       input.write(bytes);
     },
