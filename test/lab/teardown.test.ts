@@ -23,13 +23,14 @@ describe.concurrent('lab teardown scenarios', () => {
   it('time-wait: the active closer keeps one TIME_WAIT per connection', async ({ expect }) => {
     const t = await runScenario('time-wait');
     expectTornDown(t);
-    expect(m(t, 'connections')).toBe(200);
-    expect(t.client.census.TIME_WAIT).toBe(200);
-    expect(t.client.sockstat.TCP_tw).toBe(200);
+    const info = JSON.stringify({ measured: t.measured, client: t.client, server: t.server.counters });
+    expect(m(t, 'connections'), `connections ${info}`).toBe(200);
+    expect(t.client.census.TIME_WAIT, `census TIME_WAIT ${info}`).toBe(200);
+    expect(t.client.sockstat.TCP_tw, `sockstat tw ${info}`).toBe(200);
     expect(t.server.census.TIME_WAIT).toBe(0);
     expect(ctr(t, 'client', 'TcpExtTCPTimeWaitOverflow')).toBe(0);
-    expect(ctr(t, 'client', 'TcpActiveOpens')).toBe(200);
-    expect(ctr(t, 'server', 'TcpPassiveOpens')).toBe(200);
+    expect(ctr(t, 'client', 'TcpActiveOpens'), `ActiveOpens ${info}`).toBe(200);
+    expect(ctr(t, 'server', 'TcpPassiveOpens'), `PassiveOpens ${info}`).toBe(200);
   });
 
   it('time-wait --max-tw-buckets 5: past the limit no TIME_WAIT is created (TCPTimeWaitOverflow)', async ({ expect }) => {
