@@ -1,0 +1,114 @@
+// The real `tcpscope top` in tmux against the lab's accept-overflow scenario: what an operator sees, and a clean quit.
+import { readFile, readdir } from 'node:fs/promises';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { requireCommand, requireKernelTracing, requireLab } from '../helpers/prereq.js';
+import { runScenario, type Topology } from '../../scripts/lab/index.js';
+
+const CLI = 'dist/cli/main.js';
+const tmux = (args: string[]) => execa('tmux', args, { reject: false });
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function capture(session: string): Promise<string> {
+  return (await tmux(['capture-pane', '-p', '-t', session])).stdout;
+}
+
+/** Pids of every descendant of `root` with their command name. */
+async function descendants(root: number): Promise<{ pid: number; comm: string }[]> {
+  const parent = new Map<number, number>();
+  const comm = new Map<number, string>();
+  for (const d of await readdir('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const stat = await readFile(`/proc/${d}/stat`, 'utf8').catch(() => '');
+    const m = /^(\d+) \((.*)\) \S (\d+)/.exec(stat);
+    if (m) {
+      parent.set(Number(m[1]), Number(m[3]));
+      comm.set(Number(m[1]), m[2]!);
+    }
+  }
+  const out: { pid: number; comm: string }[] = [];
+  for (const [pid] of parent) {
+    let p = parent.get(pid);
+    while (p !== undefined && p > 1 && p !== root) p = parent.get(p);
+    if (p === root) out.push({ pid, comm: comm.get(pid) ?? '' });
+  }
+  return out;
+}
+
+const alive = async (pid: number): Promise<boolean> => readFile(`/proc/${pid}/stat`, 'utf8').then(() => true, () => false);
+
+describe('tcpscope top (tmux, lab)', () => {
+  it('shows the accept-queue overflow rate and finding for the lab server netns, and q leaves no bpftrace', async () => {
+    await requireKernelTracing();
+    await requireLab();
+    await requireCommand('tmux');
+    const session = `tstop-${process.pid}`;
+    const captures: string[] = [];
+    let polling = true;
+    let poller: Promise<void> | undefined;
+    let topo: Topology | undefined;
+    let topPid = 0;
+    let tracers: { pid: number; comm: string }[] = [];
+    try {
+      const truth = await runScenario('accept-overflow', {
+        keepTopology: true,
+        beforeTraffic: async (t) => {
+          // remain-on-exit keeps the pane so its exit status can be read after q.
+          await execa('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '60', 'node', CLI, 'top', '--netns', t.server.name]);
+          await tmux(['set-option', '-t', session, 'remain-on-exit', 'on']);
+          topPid = Number((await tmux(['display-message', '-p', '-t', session, '#{pane_pid}'])).stdout.trim());
+          // Ready when the first snapshot is drawn in eBPF mode (bpftrace attached and ticking).
+          for (let i = 0; i < 100; i++) {
+            const text = await capture(session);
+            if (/tcpscope eBPF/.test(text) && /last \d\d:\d\d:\d\d/.test(text)) break;
+            await sleep(200);
+          }
+          poller = (async () => {
+            while (polling) {
+              captures.push(await capture(session));
+              await sleep(250);
+            }
+          })();
+        },
+      });
+      topo = truth.topology;
+      expect(truth.server.counters.TcpExtListenOverflows ?? 0).toBeGreaterThan(0);
+      // Let the last intervals and the finding's hysteresis reach the screen.
+      for (let i = 0; i < 40 && !captures.some((c) => c.includes('accept-queue-overflow')); i++) await sleep(250);
+      await sleep(1500);
+      polling = false;
+      await poller;
+
+      const all = captures.join('\n');
+      expect(captures.at(-1)).toContain(`(${truth.server.name})`);
+      expect(all).toMatch(/accept-queue overflows\s+[1-9][\d.]*k?\/s/);
+      const findingLines = all.split('\n').filter((l) => l.includes('accept-queue-overflow'));
+      expect(findingLines.length).toBeGreaterThan(0);
+      expect(all).toMatch(/(somaxconn|backlog)/);
+      expect(all).toMatch(/!somaxconn/);
+
+      tracers = (await descendants(topPid)).filter((p) => p.comm.startsWith('bpftrace'));
+      expect(tracers.length).toBeGreaterThan(0);
+
+      await tmux(['send-keys', '-t', session, 'q']);
+      let status = '';
+      for (let i = 0; i < 75; i++) {
+        const r = await tmux(['display-message', '-p', '-t', session, '#{pane_dead} #{pane_dead_status}']);
+        if (r.stdout.startsWith('1 ')) {
+          status = r.stdout.trim();
+          break;
+        }
+        await sleep(200);
+      }
+      expect(status).toBe('1 0');
+      for (const t of tracers) expect(await alive(t.pid), `bpftrace ${t.pid} still running`).toBe(false);
+      expect(await alive(topPid)).toBe(false);
+    } finally {
+      polling = false;
+      await poller;
+      await tmux(['kill-session', '-t', session]);
+      for (const t of tracers) if (await alive(t.pid)) process.kill(t.pid, 'SIGKILL');
+      await topo?.destroy();
+    }
+  }, 120_000);
+});
