@@ -96,11 +96,11 @@ describe('runBpftrace lifecycle', () => {
       const events$ = runBpftrace({ program: program.text, args: program.args, bpftrace: FAKE, forceWatchdog });
       const got = await firstValueFrom(events$.pipe(filter((e) => e.kind === 'line' && e.line.includes('@@tick')), take(3), toArray()));
       expect(got).toHaveLength(3);
-      const [{ pid }] = starts();
+      const pid = starts()[0]!.pid;
       // take(3) unsubscribed: SIGINT was sent, the process is reaped shortly after.
       await whenBpftraceStopped();
       expect(runningBpftracePids()).toEqual([]);
-      expect(alive(pid!)).toBe(false);
+      expect(alive(pid)).toBe(false);
     });
   }
 

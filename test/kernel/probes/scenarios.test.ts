@@ -1,0 +1,180 @@
+// The full probe program in lab scenarios: counts for the scenario's netns equal the ground truth exactly.
+import { execa, type ResultPromise } from 'execa';
+import { filter, firstValueFrom, Subject, take, type Subscription } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import { requireKernelTracing, requireLab } from '../../helpers/prereq.js';
+import { runScenario, PORT, type GroundTruth, type ScenarioName } from '../../../scripts/lab/index.js';
+import { detectCapabilities } from '../../../src/kernel/capabilities.js';
+import { findTracefs } from '../../../src/kernel/tracefs/tracefs.js';
+import {
+  BatchDecoder, isAttachedLine, isTickLine, probeInputs$, reasonTables, whenBpftraceStopped, type ProbeBatch,
+} from '../../../src/kernel/probes/index.js';
+import type { GapInput, ProbeLineInput } from '../../../src/pipeline/inputs.js';
+
+const INTERVAL_MS = 500;
+
+interface Traced { truth: GroundTruth; batches: ProbeBatch[]; gaps: number; badLines: number; tcpstates: string }
+
+/** Runs a lab scenario with the full probe program attached before traffic (and tcpstates alongside if asked). */
+async function traced(
+  name: ScenarioName, variant: Record<string, number>, o: { port?: number; tcpstates?: boolean; clientPorts?: [number, number] } = {},
+): Promise<Traced> {
+  await requireKernelTracing();
+  await requireLab();
+  const caps = await detectCapabilities((await findTracefs())!);
+  const decoder = new BatchDecoder(reasonTables(caps));
+  const batches: ProbeBatch[] = [];
+  const lines = new Subject<string>();
+  let gaps = 0;
+  let sub: Subscription | undefined;
+  let tcpstates: ResultPromise<{ buffer: true }> | undefined;
+  const next = (pred: (l: string) => boolean): Promise<string> => firstValueFrom(lines.pipe(filter(pred), take(1)));
+  try {
+    const truth = await runScenario(name, {
+      variant,
+      beforeTraffic: async (topo) => {
+        // tcpstates is not netns-aware: a private ephemeral port range in the client netns tells our connections apart.
+        if (o.clientPorts) await topo.setSysctl(topo.client, 'net.ipv4.ip_local_port_range', `${o.clientPorts[0]} ${o.clientPorts[1]}`);
+        const attached = next(isAttachedLine);
+        sub = probeInputs$({ caps, netnsInode: 0, port: o.port ?? 0, intervalMs: INTERVAL_MS, detailCap: 1000 }).subscribe({
+          next: (i: ProbeLineInput | GapInput) => {
+            if (i.kind === 'gap') gaps++;
+            else {
+              const b = decoder.push(i.line);
+              if (b) batches.push(b);
+              lines.next(i.line);
+            }
+          },
+          error: (err: unknown) => lines.error(err),
+        });
+        if (o.tcpstates) {
+          tcpstates = execa('tcpstates', ['-w'], { reject: false, killSignal: 'SIGINT', forceKillAfterDelay: 2000 }) as ResultPromise<{ buffer: true }>;
+          let head = '';
+          await new Promise<void>((resolve, reject) => {
+            tcpstates!.stdout?.on('data', (c: Buffer) => {
+              head += c.toString();
+              if (head.includes('OLDSTATE')) resolve();
+            });
+            setTimeout(() => reject(new Error('tcpstates did not start in 15 s')), 15_000);
+          }).catch(async () => undefined);
+        }
+        await attached;
+        await next(isTickLine);
+        batches.length = 0; // only what happens from the traffic on
+      },
+      afterTraffic: async () => {
+        await next(isTickLine);
+        await next(isTickLine);
+      },
+    });
+    let out = '';
+    if (tcpstates) {
+      tcpstates.kill('SIGINT');
+      out = (await tcpstates).stdout;
+    }
+    return { truth, batches, gaps, badLines: decoder.stats.badLines, tcpstates: out };
+  } finally {
+    sub?.unsubscribe();
+    tcpstates?.kill('SIGKILL');
+    await whenBpftraceStopped();
+  }
+}
+
+/**
+ * Transitions of the scenario's connections in tcpstates output. tcpstates is host-wide (no netns filter) while other
+ * lab runs may use the same addresses and port, so sockets are followed by SKADDR: a client socket is ours when its
+ * CLOSE->SYN_SENT comes from our client agent's pid (process context) to PORT from our private port range; a server
+ * socket is ours when its LISTEN->SYN_RECV names one of our client ports that has just been established.
+ */
+function tcpstatesTransitions(out: string, clientPids: number[], range: [number, number]): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (k: string): void => void counts.set(k, (counts.get(k) ?? 0) + 1);
+  const clients = new Set<string>();
+  const servers = new Set<string>();
+  const established = new Set<number>();
+  for (const line of out.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 11 || f[f.length - 3] !== '->') continue;
+    const sk = f[0]!;
+    const pid = Number(f[1]);
+    const [lport, rport] = [Number(f[f.length - 7]), Number(f[f.length - 5])];
+    const [from, to] = [f[f.length - 4]!, f[f.length - 2]!];
+    const k = `${from}->${to}`;
+    if (clients.has(sk)) {
+      add(k);
+      if (k === 'SYN_SENT->ESTABLISHED' && lport >= range[0] && lport <= range[1]) established.add(lport);
+      if (to === 'CLOSE') clients.delete(sk);
+    } else if (servers.has(sk)) {
+      add(k);
+      if (to === 'CLOSE') servers.delete(sk);
+    } else if (k === 'CLOSE->SYN_SENT' && rport === PORT && clientPids.includes(pid)) {
+      clients.add(sk);
+      add(k);
+    } else if (k === 'LISTEN->SYN_RECV' && lport === PORT && established.has(rport)) {
+      established.delete(rport);
+      servers.add(sk);
+      add(k);
+    }
+  }
+  return counts;
+}
+
+const sum = <T extends { netns: number; count: number }>(rows: T[], ns: number, pred: (r: T) => boolean = () => true): number =>
+  rows.filter((r) => r.netns === ns && pred(r)).reduce((s, r) => s + r.count, 0);
+
+describe('full probe program in lab scenarios', () => {
+  it('synack-retrans: SYN-ACK retransmits = requests x tcp_synack_retries = TcpExtTCPSynRetrans', async () => {
+    const { truth, batches, gaps, badLines } = await traced('synack-retrans', { requests: 4, synackRetries: 2 });
+    const ns = truth.server.inode;
+    const rows = batches.flatMap((b) => b.synackRetrans);
+    const total = sum(rows, ns);
+    console.log(`synack-retrans: probes ${total}, expected ${String(truth.measured.expectedSynAckRetrans)}, TcpExtTCPSynRetrans ${String(truth.server.counters.TcpExtTCPSynRetrans)}`);
+    expect(total).toBe(truth.measured.expectedSynAckRetrans);
+    expect(total).toBe(truth.server.counters.TcpExtTCPSynRetrans);
+    for (const r of rows.filter((x) => x.netns === ns)) {
+      expect(r.lport).toBe(PORT);
+      expect(r.acceptCapacity).toBe(128);
+      expect(r.synQueue).toBeGreaterThan(0);
+    }
+    const details = batches.flatMap((b) => b.details).filter((d) => d.kind === 'synack-retrans' && d.netns === ns);
+    expect(details).toHaveLength(total);
+    expect(sum(batches.flatMap((b) => b.synRetrans), truth.client.inode)).toBe(truth.client.counters.TcpExtTCPSynRetrans ?? 0);
+    expect(gaps).toBe(0);
+    expect(badLines).toBe(0);
+  });
+
+  it('rst-closed-port: RSTs sent = server OutRsts (NO_SOCKET), RSTs received in SYN_SENT = refused connects', async () => {
+    const { truth, batches, gaps } = await traced('rst-closed-port', { count: 10 });
+    const sent = batches.flatMap((b) => b.resetsSent);
+    const received = batches.flatMap((b) => b.resetsReceived);
+    console.log(`rst-closed-port: sent ${sum(sent, truth.server.inode)} (OutRsts ${String(truth.server.counters.TcpOutRsts)}), received ${sum(received, truth.client.inode)} (refused ${String(truth.measured.clientECONNREFUSED)})`);
+    expect(sum(sent, truth.server.inode)).toBe(truth.server.counters.TcpOutRsts);
+    expect(sum(sent, truth.server.inode, (r) => r.reason === 'NO_SOCKET')).toBe(truth.server.counters.TcpOutRsts);
+    expect(sum(received, truth.client.inode)).toBe(truth.measured.clientECONNREFUSED);
+    expect(sum(received, truth.client.inode, (r) => r.state === 'SYN_SENT')).toBe(truth.measured.clientECONNREFUSED);
+    expect(truth.measured.clientECONNREFUSED).toBe(10);
+    // Detail lines name the closed port on the server side.
+    const det = batches.flatMap((b) => b.details).filter((d) => d.kind === 'reset-sent' && d.netns === truth.server.inode);
+    expect(det).toHaveLength(10);
+    for (const d of det) expect(d.sport).toBe(truth.measured.closedPort);
+    expect(gaps).toBe(0);
+  });
+
+  it('time-wait: transitions on the service port equal libbpf-tools tcpstates lines of the same run', async () => {
+    const lo = 10_000 + Math.floor(Math.random() * 20_000);
+    const range: [number, number] = [lo, lo + 199];
+    const { truth, batches, tcpstates } = await traced('time-wait', { connections: 50 }, { port: PORT, tcpstates: true, clientPorts: range });
+    const probe = new Map<string, number>();
+    for (const t of batches.flatMap((b) => b.transitions)) {
+      if (t.netns !== truth.server.inode && t.netns !== truth.client.inode) continue;
+      probe.set(`${t.from}->${t.to}`, (probe.get(`${t.from}->${t.to}`) ?? 0) + t.count);
+    }
+    const ref = tcpstatesTransitions(tcpstates, Object.values(truth.client.pids ?? {}), range);
+    const sorted = (m: Map<string, number>): Record<string, number> => Object.fromEntries([...m.entries()].sort());
+    console.log(`time-wait: probes ${JSON.stringify(sorted(probe))}`);
+    expect(sorted(probe)).toEqual(sorted(ref));
+    expect(probe.get('SYN_SENT->ESTABLISHED')).toBe(50);
+    expect(probe.get('CLOSE->SYN_SENT')).toBe(truth.client.counters.TcpActiveOpens);
+    expect(probe.get('FIN_WAIT2->CLOSE') ?? 0).toBe(truth.client.census.TIME_WAIT ?? truth.client.sockstat.tw);
+  });
+});
