@@ -147,3 +147,13 @@ describe('parsePiece', () => {
     expect(() => parsePiece('z.bt', '// feature: f\n// maps: a;b\n')).toThrow(/map name/);
   });
 });
+
+describe('buildProgram', () => {
+  it('loads probes/ synchronously and returns text plus validated positional parameters', async () => {
+    const caps = await detectCapabilities(fixture('6.18'));
+    const prog = buildProgram(caps, { netnsInode: 7, port: 443, intervalMs: 250 });
+    expect(prog.args).toEqual(['7', '443', '250', '20', '40', '2']);
+    expect(prog.text).toBe(assembleProgram(caps, await loadProbePieces()).text);
+    expect(() => buildProgram(caps, { netnsInode: 7, port: 1e6, intervalMs: 250 })).toThrow(/port/);
+  });
+});
