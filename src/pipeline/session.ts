@@ -1,0 +1,153 @@
+// Starts a live session: resolves the netns, picks eBPF or procfs mode, merges probe lines and host polls into
+// raw inputs (polling right after each probe tick so both halves cover the same interval) and builds snapshots.
+import { hostname } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { Observable, Subject, share, takeUntil, tap, timer } from 'rxjs';
+import { createDiagnoser } from '../diagnose/index.js';
+import { createHostPoller, type HostPoller } from '../kernel/host/index.js';
+import type { HostSample } from '../kernel/host/sample.js';
+import { resolveNetns, type NetnsTarget } from '../kernel/netns/index.js';
+import { BatchDecoder, buildProgram, isAttachedLine, isTickLine, probeInputs$, reasonTables, whenBpftraceStopped, type ReasonTables } from '../kernel/probes/index.js';
+import { TRACEPOINTS } from '../kernel/capabilities.js';
+import { VERSION } from '../version.js';
+import type { RawInput } from './inputs.js';
+import { decideMode, type RequestedMode } from './mode.js';
+import type { LiveSession, SessionDescription, SessionInfo } from './session-types.js';
+import { toSnapshots } from './to-snapshots.js';
+
+export interface SessionOptions {
+  /** Name, path, pid or inode; undefined = tcpscope's own netns. */
+  netns?: string | undefined;
+  port?: number | undefined;
+  intervalMs: number;
+  mode?: RequestedMode;
+  /** End the session after this long (snapshots$ completes). */
+  durationMs?: number | undefined;
+  /** Per-interval cap of per-event detail lines printed by the kernel. */
+  detailCap?: number;
+}
+
+export async function startSession(opts: SessionOptions): Promise<LiveSession> {
+  const target: NetnsTarget = await resolveNetns(opts.netns);
+  const decision = await decideMode(opts.mode ?? 'auto');
+  const poller: HostPoller = createHostPoller(target);
+  const firstSample: HostSample = await poller.poll();
+  const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8').catch(() => 'unknown')).trim();
+  const netns = { inode: target.inode, name: target.name };
+  const info: SessionInfo = {
+    host: hostname(), kernel, netns, mode: decision.mode,
+    modeReason: decision.mode === 'procfs' ? decision.reason : undefined,
+    intervalMs: opts.intervalMs, bpftraceVersion: decision.bpftrace?.version, port: opts.port,
+  };
+  const tables: ReasonTables = decision.caps ? reasonTables(decision.caps) : {};
+  const program = decision.caps
+    ? buildProgram(decision.caps, { netnsInode: target.inode, port: opts.port ?? 0, intervalMs: opts.intervalMs, detailCap: opts.detailCap ?? 20 })
+    : undefined;
+
+  const stop$ = new Subject<void>();
+  let stopped: Promise<void> | undefined;
+
+  const source$ = new Observable<RawInput>((sub) => {
+    let polling = false;
+    let fallback: NodeJS.Timeout | undefined;
+    let closed = false;
+    const poll = (): void => {
+      if (polling || closed) return;
+      polling = true;
+      poller.poll().then(
+        (sample) => {
+          polling = false;
+          if (!closed) sub.next({ kind: 'host', t: Date.now(), sample });
+        },
+        (err: unknown) => {
+          polling = false;
+          if (!closed) sub.error(err);
+        },
+      );
+    };
+    // A poll every interval even when no probe tick comes (procfs mode, or bpftrace restarting): snapshots never stop.
+    const armFallback = (ms: number): void => {
+      if (fallback) clearTimeout(fallback);
+      fallback = setTimeout(() => {
+        poll();
+        armFallback(opts.intervalMs);
+      }, ms);
+    };
+    // The first poll is the baseline. Until bpftrace has attached (seconds on a busy host: it parses BTF), snapshots
+    // come from procfs polls every interval, so data is on screen at once; after that each probe tick triggers the
+    // poll, so counter deltas and probe counts cover the same interval. The fallback keeps snapshots coming when
+    // bpftrace is restarting.
+    sub.next({ kind: 'host', t: Date.now(), sample: firstSample });
+    const probeSub = program
+      ? probeInputs$({ program, bpftrace: decision.bpftrace?.path }).subscribe({
+          next: (input) => {
+            sub.next(input);
+            if (input.kind === 'probe' && isAttachedLine(input.line)) {
+              poll();
+              armFallback(Math.round(opts.intervalMs * 1.5));
+            } else if (input.kind === 'probe' && isTickLine(input.line)) {
+              poll();
+              armFallback(Math.round(opts.intervalMs * 1.5));
+            }
+          },
+          error: (err: unknown) => sub.error(err),
+        })
+      : undefined;
+    armFallback(opts.intervalMs);
+    return () => {
+      closed = true;
+      if (fallback) clearTimeout(fallback);
+      probeSub?.unsubscribe();
+    };
+  }).pipe(takeUntil(stop$));
+
+  // inputs$ mirrors exactly what the assembler consumes, in order, so a recording replays to the same snapshots.
+  const inputsSubject = new Subject<RawInput>();
+
+  const end$ = opts.durationMs ? timer(opts.durationMs) : undefined;
+  if (end$) end$.subscribe(() => stop$.next());
+
+  const snapshots$ = source$.pipe(
+    tap({ next: (i) => inputsSubject.next(i), complete: () => inputsSubject.complete(), error: (e: unknown) => inputsSubject.error(e) }),
+    toSnapshots({
+      intervalMs: opts.intervalMs, netns, mode: decision.mode, modeReason: info.modeReason,
+      decoder: decision.caps ? new BatchDecoder(tables) : undefined,
+      diagnoser: createDiagnoser(), netnsFilter: target.inode,
+    }),
+    share(),
+  );
+
+  const description: SessionDescription = {
+    info, tcpscopeVersion: VERSION,
+    tracepoints: decision.caps
+      ? TRACEPOINTS.map((tp) => ({ id: tp.id, present: decision.caps.tracepoints[tp.id].present, fields: decision.caps.tracepoints[tp.id].fields }))
+      : [],
+    reasonTables: tables, sysctls: firstSample.sysctls,
+    program: program?.text, programArgs: program?.args ?? [],
+  };
+
+  return {
+    info,
+    snapshots$,
+    // Subscribing to inputs$ alone (a recorder) also runs the shared pipeline, so inputs flow without a UI.
+    inputs$: new Observable<RawInput>((sub) => {
+      const mirror = inputsSubject.subscribe(sub);
+      const run = snapshots$.subscribe({ error: () => undefined });
+      return () => {
+        mirror.unsubscribe();
+        run.unsubscribe();
+      };
+    }),
+    describe: () => description,
+    stop: () => {
+      stopped ??= (async () => {
+        stop$.next();
+        stop$.complete();
+        // bpftrace first (SIGINT, then SIGKILL), then the pollers' helper processes.
+        await whenBpftraceStopped();
+        await poller.close();
+      })();
+      return stopped;
+    },
+  };
+}
