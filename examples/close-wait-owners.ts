@@ -5,7 +5,7 @@ import { watch } from '../src/index.js';
 const threshold = Number(process.argv[2] ?? 100);
 
 // CLOSE_WAIT = the peer closed, this process never called close(): the owner is the one leaking.
-watch({ intervalMs: 5000 })
+const sub = watch({ intervalMs: 5000 })
   .pipe(
     filter((s) => (s.census.states.CLOSE_WAIT ?? 0) > threshold),
     map((s) => ({
@@ -19,9 +19,12 @@ watch({ intervalMs: 5000 })
     })),
   )
   .subscribe({
-    next: (r) => console.log(`${r.time} CLOSE_WAIT ${r.total}: ${r.owners.join(' ') || '(owners unknown: run as root)'}`),
+    next: (r) => console.log(`${r.time} CLOSE_WAIT ${r.total}: ${r.owners.join(' ') || '(no owner found)'}`),
     error: (err: unknown) => {
       console.error(err instanceof Error ? err.message : String(err));
       process.exitCode = 1;
     },
   });
+
+// Unsubscribing stops bpftrace before exiting.
+process.once('SIGINT', () => sub.unsubscribe());
