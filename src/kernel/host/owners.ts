@@ -1,5 +1,7 @@
 // Socket inode -> owning pid/comm via readlink /proc/PID/fd/* (`socket:[inode]`), cached: a rescan happens only
 // when a wanted inode is unknown, at most once per `minIntervalMs`, and stops as soon as every wanted inode is found.
+// The rescan runs in the background (seconds at 50k sockets): a poll waits for it only `waitMs`, else the owners
+// it finds appear in the next poll.
 import { readdir, readlink } from 'node:fs/promises';
 import { commOf, pidsByNetns } from '../netns/scan.js';
 
@@ -8,27 +10,41 @@ export interface Owner { pid: number; comm: string }
 export class OwnerIndex {
   private cache = new Map<number, Owner>();
   private lastScan = -Infinity;
+  private scanning: Promise<void> | undefined;
   /** Rescans so far (self-monitoring, tests). */
   scans = 0;
 
-  constructor(private readonly netnsInode: number, private readonly minIntervalMs: number) {}
+  constructor(
+    private readonly netnsInode: number,
+    private readonly minIntervalMs: number,
+    private readonly waitMs = 30,
+  ) {}
 
   /** Owners of the wanted inodes that are known; inode 0 (orphans, timewait) never has one. */
   async lookup(wanted: Iterable<number>, now = Date.now()): Promise<Map<number, Owner>> {
     const want = new Set([...wanted].filter((i) => i > 0));
     const missing = [...want].filter((i) => !this.cache.has(i));
-    if (missing.length > 0 && now - this.lastScan >= this.minIntervalMs) {
+    if (missing.length > 0 && !this.scanning && now - this.lastScan >= this.minIntervalMs) {
       this.lastScan = now;
       this.scans++;
-      await this.scan(new Set(missing));
+      this.scanning = this.scan(new Set(missing))
+        .catch(() => undefined)
+        .finally(() => {
+          this.scanning = undefined;
+        });
+    }
+    if (this.scanning) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.scanning, new Promise<void>((r) => (timer = setTimeout(r, this.waitMs)))]);
+      clearTimeout(timer);
     }
     const out = new Map<number, Owner>();
     for (const i of want) {
       const o = this.cache.get(i);
       if (o) out.set(i, o);
     }
-    // Forget sockets that are gone so the cache stays as small as the wanted set.
-    for (const i of this.cache.keys()) if (!want.has(i)) this.cache.delete(i);
+    // Forget sockets that are gone so the cache stays as small as the wanted set (not while a scan fills it).
+    if (!this.scanning) for (const i of this.cache.keys()) if (!want.has(i)) this.cache.delete(i);
     return out;
   }
 
