@@ -5,6 +5,7 @@ import { ExitCode } from '../errors.js';
 import { reportError } from './output.js';
 import { COMMANDS } from './commands/index.js';
 import { VERSION } from '../version.js';
+import { armFaultInjection } from './fault-injection.js';
 
 export function buildProgram(): Command {
   const program = new Command('tcpscope')
@@ -51,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
 
 const isEntry = process.argv[1] !== undefined && /(?:^|\/)(?:main\.js|tcpscope)$/.test(process.argv[1]);
 if (isEntry) {
+  armFaultInjection();
   main(process.argv).then(
     (code) => {
       process.exitCode = code;
