@@ -27,9 +27,16 @@ export interface EndEntry { kind: 'end'; t: number; reason: string }
 export type RecordingEntry = RawInput | AlertEntry | EndEntry;
 
 // Compact line shapes (documented in docs/recording.md).
-interface ProbeLine { k: 'p'; t: number; l: string }
-/** `y` (sysctls) is present only when they differ from the previous host line of the file. */
-interface HostLine { k: 'h'; t: number; s: Omit<HostSample, 'sysctls'>; y?: Record<string, string> }
+/** `j`: the raw line itself when it is one-line JSON (bpftrace -f json output), else `l`: the line as a string. */
+interface ProbeLine { k: 'p'; t: number; l?: string; j?: unknown }
+/**
+ * `c`: the counters that changed since the previous host line of the file (all of them on the first), `cx`: counters
+ * that disappeared; `y` (sysctls) only when they differ from the previous host line. Most of a sample is unchanged.
+ */
+interface HostLine {
+  k: 'h'; t: number; s: Omit<HostSample, 'sysctls' | 'counters'>;
+  c: Record<string, number>; cx?: string[]; y?: Record<string, string>;
+}
 interface GapLine { k: 'g'; t: number; r: string; d: number | null }
 interface AlertLine { k: 'a'; t: number; a: unknown }
 interface EndLine { k: 'e'; t: number; r: string }
@@ -42,20 +49,24 @@ export function encodeHeader(header: RecordingHeader): string {
 /** Stateful encoder: host lines repeat the sysctl table only when it changed (it is most of a host sample). */
 export class EntryEncoder {
   private lastSysctls: string | undefined;
-
-  /** Forget the previous sysctl table (a new file part must be self-contained). */
-  reset(): void {
-    this.lastSysctls = undefined;
-  }
+  private lastCounters: Record<string, number> = {};
 
   encode(entry: RecordingEntry): string {
     switch (entry.kind) {
       case 'probe':
-        return `{"k":"p","t":${entry.t},"l":${JSON.stringify(entry.line)}}\n`;
+        // A bpftrace JSON line is stored as is ("j"): replay slices it out without parsing the recording line.
+        return embeddable(entry.line)
+          ? `{"k":"p","t":${entry.t},"j":${entry.line}}\n`
+          : `{"k":"p","t":${entry.t},"l":${JSON.stringify(entry.line)}}\n`;
       case 'host': {
-        const { sysctls, ...rest } = entry.sample;
+        const { sysctls, counters, ...rest } = entry.sample;
         const y = JSON.stringify(sysctls);
-        const line: HostLine = { k: 'h', t: entry.t, s: rest };
+        const prev = this.lastCounters;
+        const c: Record<string, number> = {};
+        for (const [name, v] of Object.entries(counters)) if (prev[name] !== v) c[name] = v;
+        const cx = Object.keys(prev).filter((name) => !(name in counters));
+        this.lastCounters = counters;
+        const line: HostLine = { k: 'h', t: entry.t, s: rest, c, ...(cx.length > 0 ? { cx } : {}) };
         if (y !== this.lastSysctls) {
           this.lastSysctls = y;
           return `${JSON.stringify(line).slice(0, -1)},"y":${y}}\n`;
@@ -72,6 +83,18 @@ export class EntryEncoder {
   }
 }
 
+/** Can the raw line be embedded verbatim as a JSON value (one line, valid JSON object)? */
+function embeddable(line: string): boolean {
+  if (line.length < 2 || line.charCodeAt(0) !== 0x7b || line.charCodeAt(line.length - 1) !== 0x7d) return false;
+  if (line.includes('\n') || line.includes('\r')) return false;
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export type DecodeResult = { ok: true; entry: RecordingEntry } | { ok: false; reason: string };
 
 const PROBE_PREFIX = '{"k":"p","t":';
@@ -80,11 +103,64 @@ const isStringMap = (v: unknown): v is Record<string, string> =>
   isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
 
 /** Stateful decoder, the inverse of EntryEncoder (restores the sysctl table of host lines that omit it). */
+/** Absolute counters rebuilt from per-line changes: parallel arrays, because copying a 400-key object is slow. */
+class CounterState {
+  private keys: string[] = [];
+  private values: number[] = [];
+  private readonly index = new Map<string, number>();
+  current: Record<string, number> = {};
+
+  apply(changed: Record<string, unknown>, removed: unknown[]): Record<string, number> {
+    let dirty = false;
+    for (const name in changed) {
+      const n = changed[name];
+      if (typeof n !== 'number') continue;
+      const i = this.index.get(name);
+      if (i === undefined) {
+        this.index.set(name, this.keys.length);
+        this.keys.push(name);
+        this.values.push(n);
+      } else {
+        this.values[i] = n;
+      }
+      dirty = true;
+    }
+    if (removed.length > 0) {
+      const gone = new Set(removed.filter((x): x is string => typeof x === 'string'));
+      const keys = this.keys.filter((k) => !gone.has(k));
+      this.values = keys.map((k) => this.values[this.index.get(k)!]!);
+      this.keys = keys;
+      this.index.clear();
+      keys.forEach((k, i) => this.index.set(k, i));
+      dirty = true;
+    }
+    if (dirty) {
+      const out: Record<string, number> = {};
+      const { keys, values } = this;
+      for (let i = 0; i < keys.length; i++) out[keys[i]!] = values[i]!;
+      this.current = out;
+    }
+    return this.current;
+  }
+}
+
 export class EntryDecoder {
   private lastSysctls: Record<string, string> = {};
+  private readonly counters = new CounterState();
 
-  decode(text: string): DecodeResult {
-    // Fast path for the bulk of a recording: probe lines written by EntryEncoder; only the raw line string is parsed.
+  /**
+   * Decodes one line. `strict` validates embedded probe lines as JSON (used for a last line that may be cut);
+   * otherwise they are sliced out unparsed and the probe decoder judges them.
+   */
+  decode(text: string, strict = false): DecodeResult {
+    // Fast paths for the bulk of a recording: probe lines as EntryEncoder writes them.
+    if (!strict && text.startsWith(PROBE_PREFIX) && text.endsWith('}')) {
+      const j = text.indexOf(',"j":{', PROBE_PREFIX.length);
+      if (j > 0) {
+        const t = Number(text.slice(PROBE_PREFIX.length, j));
+        if (Number.isFinite(t)) return { ok: true, entry: { kind: 'probe', t, line: text.slice(j + 5, -1) } };
+      }
+    }
     if (text.startsWith(PROBE_PREFIX)) {
       const comma = text.indexOf(',"l":', PROBE_PREFIX.length);
       if (comma > 0 && text.endsWith('}')) {
@@ -107,17 +183,26 @@ export class EntryDecoder {
     const t = v.t;
     if (typeof t !== 'number' || !Number.isFinite(t)) return { ok: false, reason: 'missing timestamp "t"' };
     switch (v.k) {
-      case 'p':
-        if (typeof v.l !== 'string') return { ok: false, reason: 'probe line without "l"' };
-        return { ok: true, entry: { kind: 'probe', t, line: v.l } };
+      case 'p': {
+        if (typeof v.l === 'string') return { ok: true, entry: { kind: 'probe', t, line: v.l } };
+        // Embedded JSON: the raw line is the exact text between `"j":` and the final `}`.
+        if (isRecord(v.j)) {
+          const j = text.startsWith(PROBE_PREFIX) ? text.indexOf(',"j":', PROBE_PREFIX.length) : -1;
+          const line = j > 0 && text.endsWith('}') ? text.slice(j + 5, -1) : JSON.stringify(v.j);
+          return { ok: true, entry: { kind: 'probe', t, line } };
+        }
+        return { ok: false, reason: 'probe line without "l" or "j"' };
+      }
       case 'h': {
         if (!isRecord(v.s)) return { ok: false, reason: 'host line without sample "s"' };
         if (v.y !== undefined) {
           if (!isStringMap(v.y)) return { ok: false, reason: 'host line with a bad sysctl table "y"' };
           this.lastSysctls = v.y;
         }
-        // The sample object is the writer's own HostSample minus sysctls; its fields are trusted like the header.
-        const sample = { ...(v.s as unknown as Omit<HostSample, 'sysctls'>), sysctls: this.lastSysctls };
+        if (!isRecord(v.c)) return { ok: false, reason: 'host line without counters "c"' };
+        const counters = this.counters.apply(v.c, Array.isArray(v.cx) ? (v.cx as unknown[]) : []);
+        // The rest is the writer's own HostSample; its fields are trusted like the header.
+        const sample: HostSample = { ...(v.s as unknown as Omit<HostSample, 'sysctls' | 'counters'>), counters, sysctls: this.lastSysctls };
         return { ok: true, entry: { kind: 'host', t, sample } };
       }
       case 'g':

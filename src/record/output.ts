@@ -27,6 +27,13 @@ export class BatchedOutput {
     const chunk = this.parts.join('');
     this.parts = [];
     this.size = 0;
-    if (!this.stream.write(chunk)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')]);
+    if (this.stream.write(chunk)) return;
+    try {
+      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')]);
+    } catch (err) {
+      // events.once rejects on 'error': EPIPE means the reader left, anything else is real
+      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+      this.closed = true;
+    }
   }
 }

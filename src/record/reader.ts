@@ -141,7 +141,7 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
   const decodeOne = (text: string, out: RecordingEntry[], unterminated: boolean): void => {
     stats.lines++;
     if (text.length === 0) return;
-    const r = decoder.decode(text);
+    const r = decoder.decode(text, unterminated);
     if (r.ok) {
       if (r.entry.kind === 'alert') stats.alerts++;
       else if (r.entry.kind === 'end') stats.endReason = r.entry.reason;

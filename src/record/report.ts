@@ -186,7 +186,7 @@ export class ReportBuilder {
     const info = meta.recording.info;
     const timeline = [
       ...this.timeline,
-      ...this.episodes.map((e) => ({ t: e.peakAt, text: `peak: ${e.label} ${e.peak}${e.kind === 'count' ? ` in one interval (${e.total} from ${clock(e.start - meta.recording.startedAt)} to ${clock(e.end - meta.recording.startedAt)})` : ''}` })),
+      ...biggestPerMetric(this.episodes).map((e) => ({ t: e.peakAt, text: `peak: ${e.label} ${e.peak}${e.kind === 'count' ? ` in one interval (${e.total} from ${clock(e.start - meta.recording.startedAt)} to ${clock(e.end - meta.recording.startedAt)})` : ''}` })),
     ].sort((a, b) => a.t - b.t);
     const totals: IncidentReport['totals'] = {};
     for (const m of REPORT_METRICS) totals[m.id] = { label: m.kind === 'gauge' ? `max ${m.label}` : m.label, kind: m.kind, value: this.totals.get(m.id) ?? 0 };
@@ -210,6 +210,16 @@ export class ReportBuilder {
       sysctls: { inForce: this.last?.sysctls ?? meta.recording.sysctls, changes: this.changes },
     };
   }
+}
+
+/** The timeline shows one peak per metric (its biggest episode); the Peaks table lists them all. */
+function biggestPerMetric(episodes: readonly Episode[]): Episode[] {
+  const best = new Map<string, Episode>();
+  for (const e of episodes) {
+    const b = best.get(e.metric);
+    if (!b || e.peak > b.peak) best.set(e.metric, e);
+  }
+  return [...best.values()];
 }
 
 function toReportFinding(f: Finding, t: number): ReportFinding {

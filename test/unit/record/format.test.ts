@@ -29,10 +29,41 @@ describe('recording line format', () => {
     expect(back.map((r) => (r.ok && r.entry.kind === 'host' ? r.entry.sample.sysctls['net.core.somaxconn'] : '?'))).toEqual(['4096', '4096', '128', '128']);
   });
 
+  it('writes only the counters that changed (and the ones that vanished), and restores them all on read', () => {
+    const enc = new EntryEncoder();
+    const dec = new EntryDecoder();
+    const samples = [
+      hostSample(1, { counters: { A: 1, B: 2, C: 3 } }),
+      hostSample(1, { counters: { A: 1, B: 2, C: 3 } }),
+      hostSample(1, { counters: { A: 5, B: 2, C: 3, D: 0 } }),
+      hostSample(1, { counters: { A: 5, D: 0 } }),
+    ];
+    const lines = samples.map((sample, t) => enc.encode({ kind: 'host', t, sample }));
+    const parsed = lines.map((l) => JSON.parse(l) as { c: Record<string, number>; cx?: string[] });
+    expect(parsed.map((p) => p.c)).toEqual([{ A: 1, B: 2, C: 3 }, {}, { A: 5, D: 0 }, {}]);
+    expect(parsed[3]!.cx).toEqual(['B', 'C']);
+    const back = lines.map((l) => dec.decode(l.trimEnd()));
+    expect(back.map((r) => (r.ok && r.entry.kind === 'host' ? r.entry.sample.counters : undefined))).toEqual(samples.map((x) => x.counters));
+  });
+
   it('keeps probe lines byte for byte, including ones that look like the line syntax', () => {
     const tricky = ['{"k":"p","t":1,"l":"x"}', ',"l":', 'tab\there', '\u0000\u2028 emoji 🚀', ''];
     const entries: RecordingEntry[] = tricky.map((line, i) => ({ kind: 'probe', t: i + 0.5, line }));
     expect(roundTrip(entries)).toEqual(entries);
+  });
+
+  it('embeds one-line JSON probe lines verbatim ("j") and strings otherwise ("l"), byte for byte both ways', () => {
+    const enc = new EntryEncoder();
+    const json = '{"type": "map",  "data": {"@k": {"1,2,3": 4}}}';
+    const embedded = enc.encode({ kind: 'probe', t: 7, line: json });
+    expect(embedded).toBe(`{"k":"p","t":7,"j":${json}}\n`);
+    expect(enc.encode({ kind: 'probe', t: 7, line: '{"type": "pri' })).toContain('"l":');
+    expect(enc.encode({ kind: 'probe', t: 7, line: '{"a":\n1}' })).toContain('"l":');
+    for (const strict of [false, true]) {
+      expect(new EntryDecoder().decode(embedded.trimEnd(), strict)).toEqual({ ok: true, entry: { kind: 'probe', t: 7, line: json } });
+    }
+    // a cut embedded line is caught when decoded strictly (the reader does so for an unterminated last line)
+    expect(new EntryDecoder().decode('{"k":"p","t":7,"j":{"type": "map", "data": {"@k": {"1": 4}}', true)).toMatchObject({ ok: false });
   });
 
   it('names the problem of a bad line instead of throwing', () => {
