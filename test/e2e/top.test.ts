@@ -93,14 +93,15 @@ describe('tcpscope top (tmux, lab)', () => {
       await tmux(['send-keys', '-t', session, 'q']);
       let status = '';
       for (let i = 0; i < 75; i++) {
-        const r = await tmux(['display-message', '-p', '-t', session, '#{pane_dead} #{pane_dead_status}']);
-        if (r.stdout.startsWith('1 ')) {
+        const r = await tmux(['display-message', '-p', '-t', session, '#{pane_dead} #{pane_dead_status}#{pane_dead_signal}']);
+        // The pane can read as dead (pty closed) a moment before tmux has reaped the process and knows its status.
+        if (/^1 \S/.test(r.stdout)) {
           status = r.stdout.trim();
           break;
         }
         await sleep(200);
       }
-      expect(status).toBe('1 0');
+      expect(status, await capture(session)).toBe('1 0');
       for (const t of tracers) expect(await alive(t.pid), `bpftrace ${t.pid} still running`).toBe(false);
       expect(await alive(topPid)).toBe(false);
     } finally {
