@@ -129,3 +129,15 @@ export function liveLikeInputs(lines: readonly string[], rounds = 1, t0 = 1_700_
   }
   return out;
 }
+
+/** Writes a recording of `rounds` passes over the captured probe lines, the way `tcpscope record` does. */
+export async function writeCapturedRecording(path: string, rounds = 2): Promise<number> {
+  const { createRecorder } = await import('../../../src/record/recorder.js');
+  const session = fakeSession(ebpfDescription());
+  const rec = createRecorder(session, { path, gzip: path.endsWith('.gz') });
+  const inputs = liveLikeInputs(await capturedProbeLines(), rounds);
+  for (const i of inputs) session.input$.next(i);
+  session.input$.complete();
+  const summary = await rec.done;
+  return summary.intervals;
+}
