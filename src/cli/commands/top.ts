@@ -6,8 +6,10 @@ import type { LiveSession, Session } from '../../pipeline/session-types.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
 import { assertTerminal, runDashboard } from '../../ui/run.js';
 import { parseDuration, parseInterval, parsePort } from '../parse-options.js';
+import { alerts } from '../../alert/index.js';
+import { addAlertOptions, alertSetup, type AlertFlags } from '../alert-flags.js';
 
-export interface TopFlags {
+export interface TopFlags extends AlertFlags {
   interval: string; duration?: string; netns?: string; port?: string; procfs?: boolean; ebpf?: boolean; record?: string;
 }
 
@@ -20,7 +22,7 @@ export function defaultRecordingPath(now = new Date()): string {
 }
 
 export function registerTop(program: Command): void {
-  program
+  const cmd = program
     .command('top', { isDefault: true })
     .description('live dashboard (the default command): rates, queues, socket states, sysctls and findings')
     .option('-i, --interval <duration>', 'snapshot interval', '1s')
@@ -38,12 +40,14 @@ Examples:
   sudo tcpscope top --netns web1       # one container / named netns
   sudo tcpscope top --port 8080        # one service
   tcpscope top --procfs                # no root: counters, socket table and sysctls
-  NO_COLOR=1 sudo tcpscope             # no colours`)
-    .action(async (flags: TopFlags) => {
+  NO_COLOR=1 sudo tcpscope             # no colours
+  sudo tcpscope --alerts builtin       # Netdata-like TCP alarms in the findings/alerts log`);
+  addAlertOptions(cmd).action(async (flags: TopFlags) => {
       const intervalMs = parseInterval(flags.interval);
       const durationMs = flags.duration ? parseDuration(flags.duration, '--duration') : undefined;
       const port = flags.port ? parsePort(flags.port) : undefined;
       const mode = flags.procfs ? 'procfs' : flags.ebpf ? 'ebpf' : 'auto';
+      const alerting = await alertSetup(flags);
       assertTerminal();
       const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
         startSession({ intervalMs, durationMs, mode, port: o.port, netns: o.netns });
@@ -70,6 +74,16 @@ Examples:
           (await listNetns()).filter((n) => n.names.length > 0).map((n) => ({ name: n.names[0]!, inode: n.inode })),
         toggleRecording,
         startRecording: flags.record !== undefined,
+        // Alerts go to the dashboard log, to the recording (when one runs) and to --exec/--webhook.
+        onSession: (s, d) => {
+          if (alerting.rules.length === 0) return;
+          s.snapshots$.pipe(alerts(alerting.rules)).subscribe((e) => {
+            d.pushAlert(e);
+            recorder?.alert(e.time, e);
+            alerting.action?.handle(e);
+          });
+        },
       });
+      await alerting.action?.close();
     });
 }
