@@ -24,7 +24,9 @@ export interface RecordingHeader {
 /** Something that happened to a recording besides inputs: an alert fired, or the end marker. */
 export interface AlertEntry { kind: 'alert'; t: number; alert: unknown }
 export interface EndEntry { kind: 'end'; t: number; reason: string }
-export type RecordingEntry = RawInput | AlertEntry | EndEntry;
+/** Another recording's header in the middle of a file: concatenated recordings (`cat a b > ab`) replay in order. */
+export interface SegmentEntry { kind: 'segment'; t: number; header: RecordingHeader }
+export type RecordingEntry = RawInput | AlertEntry | EndEntry | SegmentEntry;
 
 // Compact line shapes (documented in docs/recording.md).
 /** `j`: the raw line itself when it is one-line JSON (bpftrace -f json output), else `l`: the line as a string. */
@@ -79,6 +81,8 @@ export class EntryEncoder {
         return `${JSON.stringify({ k: 'a', t: entry.t, a: entry.alert } satisfies AlertLine)}\n`;
       case 'end':
         return `${JSON.stringify({ k: 'e', t: entry.t, r: entry.reason } satisfies EndLine)}\n`;
+      case 'segment':
+        return encodeHeader(entry.header);
     }
   }
 }
@@ -146,7 +150,7 @@ class CounterState {
 
 export class EntryDecoder {
   private lastSysctls: Record<string, string> = {};
-  private readonly counters = new CounterState();
+  private counters = new CounterState();
 
   /**
    * Decodes one line. `strict` validates embedded probe lines as JSON (used for a last line that may be cut);
@@ -180,6 +184,14 @@ export class EntryDecoder {
       return { ok: false, reason: 'not valid JSON' };
     }
     if (!isRecord(v)) return { ok: false, reason: 'not a JSON object' };
+    if (v.type === 'header') {
+      // The start of a concatenated recording: its own state (sysctls, counters) starts over.
+      const h = checkHeader(text);
+      if (!h.ok) return { ok: false, reason: h.reason };
+      this.lastSysctls = {};
+      this.counters = new CounterState();
+      return { ok: true, entry: { kind: 'segment', t: h.header.startedAt, header: h.header } };
+    }
     const t = v.t;
     if (typeof t !== 'number' || !Number.isFinite(t)) return { ok: false, reason: 'missing timestamp "t"' };
     switch (v.k) {

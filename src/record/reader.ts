@@ -20,8 +20,10 @@ export interface ReadStats {
   skippedExamples: string[];
   /** The file ends mid-line or mid-gzip-block (recorder killed): what follows the last complete line is lost. */
   truncated: string | undefined;
-  /** The end marker, when the recorder closed the file cleanly. */
+  /** The end marker (of the last segment), when the recorder closed the file cleanly. */
   endReason: string | undefined;
+  /** Recordings in the file: 1, more when recordings were concatenated. */
+  segments: number;
 }
 
 export interface RecordingReader {
@@ -75,7 +77,7 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
   }
   const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const splitter = new LineSplitter(maxLineBytes);
-  const stats: ReadStats = { lines: 0, inputs: 0, alerts: 0, skipped: 0, skippedExamples: [], truncated: undefined, endReason: undefined };
+  const stats: ReadStats = { lines: 0, inputs: 0, alerts: 0, skipped: 0, skippedExamples: [], truncated: undefined, endReason: undefined, segments: 1 };
   const close = async (): Promise<void> => {
     source.destroy();
     await fh.close().catch(() => undefined);
@@ -145,7 +147,10 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
     if (r.ok) {
       if (r.entry.kind === 'alert') stats.alerts++;
       else if (r.entry.kind === 'end') stats.endReason = r.entry.reason;
-      else stats.inputs++;
+      else if (r.entry.kind === 'segment') {
+        stats.segments++;
+        stats.endReason = undefined;
+      } else stats.inputs++;
       out.push(r.entry);
     } else if (unterminated) {
       // The unterminated last line of a file cut mid-write: expected after a kill, not corruption.
@@ -191,7 +196,7 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
   return { path, header: checked.header, gzip, stats, batches, [Symbol.asyncIterator]: entries, close };
 }
 
-/** The raw inputs of a recording as a cold Observable (alerts and the end marker left out). */
+/** The raw inputs of a recording as a cold Observable (alerts, end markers and segment headers left out). */
 export function recordingInputs$(path: string, opts: ReadOptions = {}): Observable<RawInput> {
   return new Observable<RawInput>((sub) => {
     let reader: RecordingReader | undefined;
@@ -201,7 +206,7 @@ export function recordingInputs$(path: string, opts: ReadOptions = {}): Observab
       for await (const batch of reader.batches()) {
         for (const e of batch) {
           if (cancelled) return;
-          if (e.kind !== 'alert' && e.kind !== 'end') sub.next(e);
+          if (e.kind !== 'alert' && e.kind !== 'end' && e.kind !== 'segment') sub.next(e);
         }
       }
       sub.complete();

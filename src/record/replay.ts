@@ -80,7 +80,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
   async function* run(): AsyncGenerator<Snapshot[], void, undefined> {
     if (iterating) throw new Error('a replay session can be consumed once (snapshots$ or batches())');
     iterating = true;
-    const asm = new SnapshotAssembler(assemblerOptions);
+    let asm = new SnapshotAssembler(assemblerOptions);
     const speed = opts.speed;
     let wallStart = 0;
     let paceStart = Number.NaN;
@@ -94,6 +94,13 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
             continue;
           }
           if (e.kind === 'end') continue;
+          if (e.kind === 'segment') {
+            // A concatenated recording: a fresh pipeline from its header (new baseline), and no waiting for the
+            // wall-clock gap between the two recordings.
+            asm = new SnapshotAssembler({ ...replayAssemblerOptions(e.header), ...opts.pipeline });
+            paceStart = Number.NaN;
+            continue;
+          }
           if (Number.isNaN(origin)) {
             origin = e.t;
             if (opts.from !== undefined) fromT = origin + opts.from;

@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lastValueFrom, toArray } from 'rxjs';
 import { createDiagnoser } from '../../../src/diagnose/index.js';
@@ -112,6 +113,20 @@ describe('replaySession', () => {
       got.push(...list);
     }
     expect(got.map(withoutMode)).toEqual(live.map(withoutMode));
+  });
+
+  it('replays concatenated recordings (cat a b > ab) one after the other, each through a fresh pipeline', async () => {
+    const a = tmp.path('a.ndjson');
+    const b = tmp.path('b.ndjson');
+    await recordLive(a, 1);
+    await recordLive(b, 2);
+    const ab = tmp.path('ab.ndjson');
+    await writeFile(ab, Buffer.concat([await readFile(a), await readFile(b)]));
+    const alone = async (p: string): Promise<Snapshot[]> => lastValueFrom((await replaySession(p, { speed: 'max' })).snapshots$.pipe(toArray()));
+    const session = await replaySession(ab, { speed: 'max' });
+    const both = await lastValueFrom(session.snapshots$.pipe(toArray()));
+    expect(both).toEqual([...(await alone(a)), ...(await alone(b))]);
+    expect(session.stats).toMatchObject({ segments: 2, skipped: 0, endReason: 'session-ended' });
   });
 
   it('refuses bad options as usage errors', async () => {
