@@ -44,4 +44,10 @@ export interface LiveSession extends Session {
   /** Hot stream of raw inputs (probe lines, host samples, gaps) in the order the pipeline consumed them. */
   inputs$: Observable<import('./inputs.js').RawInput>;
   describe(): SessionDescription;
+  /**
+   * Emits the number of probes each time tracing is live (first start, then every restart): at the first probe tick
+   * after bpftrace reported them attached (it reports before it has loaded them). Replays the last one; never emits
+   * in procfs mode; completes when the session ends. Optional for other producers.
+   */
+  attached$?: Observable<number>;
 }

@@ -2,12 +2,12 @@
 // raw inputs (polling right after each probe tick so both halves cover the same interval) and builds snapshots.
 import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
-import { Observable, Subject, share, takeUntil, tap, timer } from 'rxjs';
+import { Observable, ReplaySubject, Subject, share, takeUntil, tap, timer } from 'rxjs';
 import { createDiagnoser } from '../diagnose/index.js';
 import { createHostPoller, type HostPoller } from '../kernel/host/index.js';
 import type { HostSample } from '../kernel/host/sample.js';
 import { resolveNetns, type NetnsTarget } from '../kernel/netns/index.js';
-import { BatchDecoder, buildProgram, isAttachedLine, isTickLine, probeInputs$, reasonTables, whenBpftraceStopped, type ReasonTables } from '../kernel/probes/index.js';
+import { BatchDecoder, buildProgram, isAttachedLine, isTickLine, parseLine, probeInputs$, reasonTables, whenBpftraceStopped, type ReasonTables } from '../kernel/probes/index.js';
 import { TRACEPOINTS } from '../kernel/capabilities.js';
 import { VERSION } from '../version.js';
 import type { RawInput } from './inputs.js';
@@ -46,9 +46,12 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
 
   const stop$ = new Subject<void>();
   let stopped: Promise<void> | undefined;
+  // Number of probes each time bpftrace reports them attached (first start and every restart); the last one replays.
+  const attached = new ReplaySubject<number>(1);
 
   const source$ = new Observable<RawInput>((sub) => {
     let polling = false;
+    let attaching: number | undefined;
     let fallback: NodeJS.Timeout | undefined;
     let closed = false;
     const poll = (): void => {
@@ -83,9 +86,15 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
           next: (input) => {
             sub.next(input);
             if (input.kind === 'probe' && isAttachedLine(input.line)) {
+              const ev = parseLine(input.line);
+              attaching = ev.type === 'attached_probes' ? ev.probes : 0;
               poll();
               armFallback(Math.round(opts.intervalMs * 1.5));
             } else if (input.kind === 'probe' && isTickLine(input.line)) {
+              // bpftrace 0.17 prints attached_probes BEFORE it loads (verifies) and attaches the programs, which takes
+              // up to seconds on a loaded host; the interval probe is attached last, so its first tick means all are live.
+              if (attaching !== undefined) attached.next(attaching);
+              attaching = undefined;
               poll();
               armFallback(Math.round(opts.intervalMs * 1.5));
             }
@@ -98,6 +107,7 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
       closed = true;
       if (fallback) clearTimeout(fallback);
       probeSub?.unsubscribe();
+      attached.complete();
     };
   }).pipe(takeUntil(stop$));
 
@@ -139,6 +149,7 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
       };
     }),
     describe: () => description,
+    attached$: attached.asObservable(),
     stop: () => {
       stopped ??= (async () => {
         stop$.next();

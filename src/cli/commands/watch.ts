@@ -1,17 +1,20 @@
 // `tcpscope watch`: headless live view, one human line or one NDJSON Snapshot per interval.
 import type { Command } from 'commander';
-import { lastValueFrom, tap, defaultIfEmpty } from 'rxjs';
+import { EMPTY, lastValueFrom, mergeMap, of, defaultIfEmpty, from, concatMap } from 'rxjs';
+import { createAlertEngine } from '../../alert/index.js';
+import { ExitCode } from '../../errors.js';
+import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../alert-flags.js';
 import { startSession } from '../../pipeline/session.js';
 import { parseDuration, parseInterval, parsePort } from '../parse-options.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
 
-export interface WatchFlags {
+export interface WatchFlags extends AlertFlags {
   json?: boolean; interval: string; duration?: string; netns?: string; port?: string; procfs?: boolean; ebpf?: boolean;
 }
 
 export function registerWatch(program: Command): void {
-  program
+  const cmd = program
     .command('watch')
     .description('headless live view: one line (or one JSON Snapshot with --json) per interval, findings included')
     .option('--json', 'NDJSON snapshots on stdout (messages go to stderr)')
@@ -26,27 +29,52 @@ Examples:
   sudo tcpscope watch                                  # one line per second for this host
   sudo tcpscope watch --json --duration 30s > s.ndjson # 30 snapshots as NDJSON
   sudo tcpscope watch --netns web1 --port 8080         # one container, one port
-  tcpscope watch --procfs --interval 5s                # no root: counters and socket table only`)
-    .action(async (flags: WatchFlags) => {
+  tcpscope watch --procfs --interval 5s                # no root: counters and socket table only
+  sudo tcpscope watch --alerts builtin --webhook http://127.0.0.1:9000/hook
+  sudo tcpscope watch --duration 60s --alert 'rate(TcpExtListenOverflows) > 1/s for 2s' --exit-on-alert
+  sudo tcpscope watch --alert 'census.CLOSE_WAIT > 500' --exec /usr/local/bin/page-oncall --team net`);
+  addAlertOptions(cmd).action(async (flags: WatchFlags) => {
       const intervalMs = parseInterval(flags.interval);
       const durationMs = flags.duration ? parseDuration(flags.duration, '--duration') : undefined;
       const port = flags.port ? parsePort(flags.port) : undefined;
+      const alerting = await alertSetup(flags);
+      const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
+      let fired = false;
       const session = await startSession({
         intervalMs, durationMs, port, netns: flags.netns,
         mode: flags.procfs ? 'procfs' : flags.ebpf ? 'ebpf' : 'auto',
       });
       const off = onShutdown(() => session.stop());
       if (session.info.mode === 'procfs') process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
+      // Tracing really starts here (bpftrace parses BTF first: seconds on a busy host); scripts wait for this line.
+      let attaches = 0;
+      const attachedSub = session.attached$?.subscribe((n) => {
+        process.stderr.write(`tcpscope: eBPF probes ${attaches++ === 0 ? 'attached' : 're-attached'} (${n} probes)\n`);
+      });
       try {
+        // Snapshots are written in order; alert changes follow the snapshot that caused them.
         await lastValueFrom(
           session.snapshots$.pipe(
-            tap((s) => process.stdout.write(flags.json ? `${JSON.stringify(s)}\n` : `${watchLine(s)}\n`)),
+            concatMap((s) => {
+              process.stdout.write(flags.json ? `${JSON.stringify(s)}\n` : `${watchLine(s)}\n`);
+              const events = engine ? engine.evaluate(s) : [];
+              for (const e of events) {
+                process.stdout.write(flags.json ? `${JSON.stringify(e)}\n` : `${alertLine(e)}\n`);
+                alerting.action?.handle(e);
+                if (e.state === 'firing') fired = true;
+              }
+              return alerting.exitOnAlert && fired ? of('stop' as const) : EMPTY;
+            }),
+            mergeMap((v) => (v === 'stop' ? from(session.stop()) : EMPTY)),
             defaultIfEmpty(undefined),
           ),
         );
+        if (alerting.exitOnAlert) process.exitCode = fired ? ExitCode.alertFired : ExitCode.ok;
       } finally {
+        attachedSub?.unsubscribe();
         off();
         await session.stop();
+        await alerting.action?.close();
       }
     });
 }
