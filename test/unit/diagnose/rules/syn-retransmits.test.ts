@@ -1,6 +1,7 @@
 // Rule syn-retransmits on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { synRetransmits } from '../../../../src/diagnose/rules/syn-retransmits.js';
+import { createDiagnoser } from '../../../../src/diagnose/engine.js';
 import { ctxOf, snap } from '../factory.js';
 
 describe('syn-retransmits', () => {
@@ -28,5 +29,12 @@ describe('syn-retransmits', () => {
     expect(synRetransmits.evaluate(ctxOf(snap({ mode: 'procfs', counters: { TcpExtTCPSynRetrans: 3 } })))).toBeUndefined();
     const f = synRetransmits.evaluate(ctxOf(snap({ mode: 'procfs', states: { SYN_SENT: 1 }, counters: { TcpExtTCPSynRetrans: 3 } })));
     expect(f?.evidence).toMatchObject({ tcpSynRetrans: 3, synSent: 1 });
+  });
+
+  it('is raised by the first interval with retransmits, as the kernel sends them 1, 2, 4... s apart (lab: 500 ms interval)', () => {
+    const d = createDiagnoser({ rules: [synRetransmits] });
+    const counts = [2, 0, 2, 0, 0, 0];
+    const fired = counts.map((n, i) => d.evaluate(snap({ time: 1000 + i * 500, seq: i, intervalMs: 500, events: { synRetrans: n } })).map((f) => f.id));
+    expect(fired[0]).toEqual(['syn-retransmits']);
   });
 });

@@ -1,6 +1,7 @@
 // Rule synack-retransmits on synthetic snapshots: evidence numbers, live sysctl values, computed explanation and exact advice.
 import { describe, expect, it } from 'vitest';
 import { synackRetransmits } from '../../../../src/diagnose/rules/synack-retransmits.js';
+import { createDiagnoser } from '../../../../src/diagnose/engine.js';
 import { ctxOf, listener, snap } from '../factory.js';
 
 describe('synack-retransmits', () => {
@@ -31,5 +32,12 @@ describe('synack-retransmits', () => {
     const f = synackRetransmits.evaluate(ctxOf(snap({ mode: 'procfs', states: { SYN_RECV: 2 }, counters: { TcpExtTCPSynRetrans: 5 } })));
     expect(f?.evidence).toMatchObject({ tcpSynRetrans: 5, synRecv: 2 });
     expect(f?.explanation).toContain('procfs mode');
+  });
+
+  it('is raised by the first interval with retransmits, as the kernel sends them 1, 2, 4... s apart (lab: 500 ms interval)', () => {
+    const d = createDiagnoser({ rules: [synackRetransmits] });
+    const counts = [2, 0, 2, 0, 0, 0];
+    const fired = counts.map((n, i) => d.evaluate(snap({ time: 1000 + i * 500, seq: i, intervalMs: 500, events: { synackRetrans: n } })).map((f) => f.id));
+    expect(fired[0]).toEqual(['synack-retransmits']);
   });
 });
