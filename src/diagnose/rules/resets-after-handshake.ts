@@ -17,13 +17,15 @@ const CAUSES: Record<string, { cause: string; fix: string; serious: boolean }> =
   TCP_STATE: { cause: 'a segment invalid for the socket state', fix: 'look for middleboxes or half-dead peers', serious: false },
 };
 
-/** procfs fallback: abort counters → the reason they correspond to. */
+/**
+ * procfs fallback: abort counters → the reason they correspond to. Not TCPAbortOnTimeout: it counts every
+ * tcp_write_err() (SYN and retransmission timeouts, which send no RST; only keepalive timeouts do).
+ */
 const COUNTERS: Record<string, string> = {
   TcpExtTCPAbortOnData: 'TCP_ABORT_ON_DATA',
   TcpExtTCPAbortOnClose: 'TCP_ABORT_ON_CLOSE',
   TcpExtTCPAbortOnLinger: 'TCP_ABORT_ON_LINGER',
   TcpExtTCPAbortOnMemory: 'TCP_ABORT_ON_MEMORY',
-  TcpExtTCPAbortOnTimeout: 'TCP_KEEPALIVE_TIMEOUT',
 };
 
 export const resetsAfterHandshake: Rule = {
@@ -36,15 +38,17 @@ export const resetsAfterHandshake: Rule = {
     const overflows = counter(s, 'TcpExtListenOverflows');
     const abortOnOverflow = ctx.num('net.ipv4.tcp_abort_on_overflow') ?? 0;
     const byReason: Record<string, number> = {};
-    if (s.mode !== 'procfs' && s.events.resetsSent > 0) {
+    // No RST sent, no finding: the lab's SYN timeouts bumped TCPAbortOnTimeout without any RST and this rule fired.
+    const useEvents = s.mode !== 'procfs' && s.events.resetsSent > 0;
+    const total = useEvents ? s.events.resetsSent : outRsts;
+    if (total === 0) return undefined;
+    if (useEvents) {
       Object.assign(byReason, s.events.resetsSentByReason);
     } else {
       for (const [c, reason] of Object.entries(COUNTERS)) if (counter(s, c) > 0) byReason[reason] = counter(s, c);
     }
     // There is no TCPAbortOnOverflow counter: overflows with abort_on_overflow=1 are RSTs.
     if (abortOnOverflow === 1 && overflows > 0) byReason.ACCEPT_QUEUE_OVERFLOW = overflows;
-    const total = s.mode !== 'procfs' && s.events.resetsSent > 0 ? s.events.resetsSent : outRsts;
-    if (total === 0 && Object.keys(byReason).length === 0) return undefined;
 
     const ranked = Object.entries(byReason).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     const evidence: Record<string, number | string> = { resetsSent: total, outRsts, estabResets };

@@ -32,6 +32,12 @@ describe('resets-after-handshake', () => {
     expect(f?.sysctls[0]).toEqual(expect.objectContaining({ value: '1' }));
   });
 
+  it('is silent when connects time out without any RST (TCPAbortOnTimeout alone, as in the lab syn-timeout)', () => {
+    const counters = { TcpExtTCPAbortOnTimeout: 2, TcpAttemptFails: 2, TcpExtTCPSynRetrans: 10 };
+    expect(resetsAfterHandshake.evaluate(ctxOf(snap({ counters, events: { synRetrans: 10 } })))).toBeUndefined();
+    expect(resetsAfterHandshake.evaluate(ctxOf(snap({ mode: 'procfs', counters })))).toBeUndefined();
+  });
+
   it('only closed-port RSTs are info', () => {
     const f = resetsAfterHandshake.evaluate(ctxOf(snap({ events: { resetsSent: 2, resetsSentByReason: { NO_SOCKET: 2 } } })));
     expect(f?.severity).toBe('info');
