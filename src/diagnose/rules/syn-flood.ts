@@ -13,8 +13,10 @@ export const synFlood: Rule = {
     const recv = counter(s, 'TcpExtSyncookiesRecv');
     const failed = counter(s, 'TcpExtSyncookiesFailed');
     const syncookies = ctx.num('net.ipv4.tcp_syncookies');
-    // With syncookies=2 every SYN gets a cookie: that alone is configuration, not a flood.
-    const overflowSignal = syncookies === 2 ? doCookies : Math.max(doCookies, sent);
+    // With syncookies=2 every SYN gets a cookie and the kernel counts each in TCPReqQFullDoCookies too (the lab's flood
+    // at an empty queue: DoCookies = Sent = 1000): cookies alone are configuration; only unanswered ones are a flood.
+    const unansweredFlood = sent >= 10 && 1 - recv / sent > 0.9;
+    const overflowSignal = syncookies === 2 ? (unansweredFlood ? sent : 0) : Math.max(doCookies, sent);
     if (overflowSignal === 0) return undefined;
 
     const passive = counter(s, 'TcpPassiveOpens');

@@ -8,8 +8,16 @@ describe('syn-flood', () => {
     expect(synFlood.evaluate(ctxOf(snap({ counters: { TcpPassiveOpens: 100 } })))).toBeUndefined();
   });
 
-  it('ignores cookies sent because syncookies=2 (always)', () => {
-    expect(synFlood.evaluate(ctxOf(snap({ sysctls: { 'net.ipv4.tcp_syncookies': '2' }, counters: { TcpExtSyncookiesSent: 100 } })))).toBeUndefined();
+  it('ignores answered cookies with syncookies=2 (every SYN gets one and counts TCPReqQFullDoCookies, as measured in the lab)', () => {
+    const counters = { TcpExtTCPReqQFullDoCookies: 100, TcpExtSyncookiesSent: 100, TcpExtSyncookiesRecv: 97, TcpPassiveOpens: 97 };
+    expect(synFlood.evaluate(ctxOf(snap({ sysctls: { 'net.ipv4.tcp_syncookies': '2' }, counters })))).toBeUndefined();
+  });
+
+  it('still calls unanswered cookies a flood with syncookies=2 (lab: 1000 spoofed SYNs, none came back)', () => {
+    const counters = { TcpExtTCPReqQFullDoCookies: 1000, TcpExtSyncookiesSent: 1000 };
+    const f = synFlood.evaluate(ctxOf(snap({ sysctls: { 'net.ipv4.tcp_syncookies': '2' }, counters })));
+    expect(f?.severity).toBe('critical');
+    expect(f?.evidence).toMatchObject({ syncookiesSent: 1000, syncookiesRecv: 0, cookiesUnansweredPct: 100 });
   });
 
   it('calls unanswered cookies a flood, with the synack_retries cut', () => {
