@@ -28,7 +28,8 @@ function quality(r: IncidentReport): string[] {
 
 function subject(r: IncidentReport): string {
   const rec = r.recording;
-  return `${rec.host} (netns ${rec.netns})${rec.port !== undefined ? `, port ${rec.port}` : ''}`;
+  const more = rec.segments > 1 ? ` and ${rec.segments - 1} more concatenated recording(s)` : '';
+  return `${rec.host} (netns ${rec.netns}${more})${rec.port !== undefined ? `, port ${rec.port}` : ''}`;
 }
 
 function provenance(r: IncidentReport): string {

@@ -72,6 +72,8 @@ export interface IncidentReport {
     bpftraceVersion: string | undefined; tcpscopeVersion: string; port: number | undefined; intervalMs: number;
     startedAt: number; endedAt: number; snapshots: number;
     skippedLines: number; skippedExamples: string[]; truncated: string | undefined; endReason: string | undefined; alerts: number;
+    /** Concatenated recordings in the file (1 normally). */
+    segments: number;
   };
   totals: Record<string, { label: string; kind: 'count' | 'gauge'; value: number }>;
   episodes: Episode[];
@@ -171,8 +173,10 @@ export class ReportBuilder {
       } else {
         r.lastSeen = s.time;
         r.intervals++;
-        if (SEVERITY_RANK[f.severity] < SEVERITY_RANK[r.severity]) r.severity = f.severity;
-        Object.assign(r, { title: f.title, evidence: f.evidence, sysctls: f.sysctls, explanation: f.explanation, advice: f.advice });
+        // The report shows the finding at its worst: the latest occurrence at its highest severity.
+        if (SEVERITY_RANK[f.severity] <= SEVERITY_RANK[r.severity]) {
+          Object.assign(r, { severity: f.severity, title: f.title, evidence: f.evidence, sysctls: f.sysctls, explanation: f.explanation, advice: f.advice });
+        }
       }
       if (!this.raised.has(f.id)) this.timeline.push({ t: s.time, text: `finding raised: ${f.title} [${f.id}, ${f.severity}]` });
     }
@@ -200,7 +204,7 @@ export class ReportBuilder {
         bpftraceVersion: info.bpftraceVersion, tcpscopeVersion: meta.recording.tcpscopeVersion, port: info.port,
         intervalMs: info.intervalMs, startedAt: meta.recording.startedAt, endedAt: this.last?.time ?? meta.recording.startedAt,
         snapshots: this.count, skippedLines: meta.stats.skipped, skippedExamples: meta.stats.skippedExamples,
-        truncated: meta.stats.truncated, endReason: meta.stats.endReason, alerts: meta.stats.alerts,
+        truncated: meta.stats.truncated, endReason: meta.stats.endReason, alerts: meta.stats.alerts, segments: meta.stats.segments,
       },
       totals,
       episodes: [...this.episodes].sort((a, b) => a.start - b.start),
