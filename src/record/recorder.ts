@@ -86,6 +86,7 @@ export function createRecorder(session: LiveSession, opts: RecorderOptions): Rec
 
   const rotateFiles = async (): Promise<void> => {
     const keep = opts.rotate ?? 0;
+    await writer.write([{ kind: 'end', t: Date.now(), reason: 'rotated' }]);
     await writer.close();
     bytesOfClosedParts += writer.bytes;
     const name = (i: number): string => (i === 0 ? opts.path : `${opts.path}.${i}`);

@@ -137,6 +137,7 @@ describe('createRecorder + readRecording', () => {
     const parts = await Promise.all(summary.files.map((f) => readAll(f)));
     expect(parts.map((p) => p.reader.header.part ?? 0)).toEqual([...parts.map((p) => p.reader.header.part ?? 0)].sort((a, b) => b - a));
     expect((parts[0]!.reader.header.part ?? 0)).toBeGreaterThan(2);
+    expect(parts.slice(1).map((p) => p.reader.stats.endReason)).toEqual(['rotated', 'rotated']);
     for (const p of parts) {
       expect(p.entries[0]!.kind).toBe('host');
       expect(p.reader.stats.skipped).toBe(0);
