@@ -107,6 +107,8 @@ export const dropNetns = (name: string): Promise<unknown> => execa('ip', ['netns
 
 /** One-line error contract: a single `tcpscope: ...` line, no stack frames. */
 export function oneLineError(stderr: string): boolean {
-  const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '');
+  // Progress lines (probes attached, procfs mode) are not part of the error.
+  const progress = /^tcpscope: (eBPF probes (re-)?attached|procfs mode)/;
+  const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '' && !progress.test(l));
   return lines.length === 1 && lines[0]!.startsWith('tcpscope: ') && !/^\s+at /m.test(stderr);
 }

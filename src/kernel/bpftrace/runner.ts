@@ -125,7 +125,10 @@ export function runBpftrace(opts: RunOptions): Observable<RunnerEvent> {
           ? new TcpscopeError(`cannot start bpftrace (${bin}): ${result.shortMessage ?? 'spawn failed'}`, {
             exitCode: ExitCode.tracer, hint: 'apt-get install bpftrace, or set TCPSCOPE_BPFTRACE', cause: result,
           })
-          : stderrError(stderrLines, { tracefsMounted: tracefsMounted(), exitCode })
+          : signal !== undefined && stderrLines.length === 0
+            // Killed from outside (OOM killer, kill -9): say so instead of "exited with code unknown".
+            ? new TcpscopeError(`bpftrace was killed by ${signal}`, { exitCode: ExitCode.tracer })
+            : stderrError(stderrLines, { tracefsMounted: tracefsMounted(), exitCode })
         : undefined;
       sub.next({ kind: 'exit', t: Date.now(), exitCode, signal, error, stderr: stderrLines });
       sub.complete();
