@@ -1,38 +1,63 @@
 // The library API: everything the CLI does, as typed Observables (start on subscribe, stop bpftrace on unsubscribe).
-import { Observable } from 'rxjs';
+import { Observable, from, switchMap } from 'rxjs';
 import { startSession, type SessionOptions } from './pipeline/session.js';
 import type { Snapshot } from './pipeline/snapshot.js';
+import type { Session } from './pipeline/session-types.js';
+import { replaySession, type ReplayOptions } from './record/replay.js';
+import { collectSysctlReport, type SysctlReport } from './diagnose/sysctl-report.js';
 
 export type { Snapshot, SnapshotEvents, Mode, SysctlChange } from './pipeline/snapshot.js';
 export type { Finding, Severity, SysctlRef } from './diagnose/finding.js';
 export type { HostSample, Listener, OwnerCount, NetnsRef } from './kernel/host/sample.js';
 export type { RawInput } from './pipeline/inputs.js';
 export type { Session, SessionInfo, LiveSession, SessionDescription } from './pipeline/session-types.js';
+export type { SysctlReport, SysctlEntry } from './diagnose/sysctl-report.js';
 export { startSession, type SessionOptions } from './pipeline/session.js';
 export { TcpscopeError, ExitCode } from './errors.js';
 export { runDoctor, type DoctorReport } from './kernel/doctor.js';
+export { createDiagnoser, RULES } from './diagnose/index.js';
+export { slidingRates } from './pipeline/rates.js';
+export {
+  alerts, parseAlertFlag, loadAlerts, builtinRules, createAlertEngine, createExecAction, createWebhookAction,
+  createNdjsonAction, combineActions, type AlertEvent, type AlertRule, type AlertAction,
+} from './alert/index.js';
+export { createMetrics, startExporter } from './export/index.js';
+export { createRecorder, replaySession, buildReport, renderReport, type Recorder, type ReplayOptions } from './record/index.js';
+export { listNetns, resolveNetns } from './kernel/netns/index.js';
 
 export interface WatchOptions extends Partial<SessionOptions> {}
 
-/** Live snapshots of a netns (default: tcpscope's own), one per interval; unsubscribing stops bpftrace. */
-export function watch(opts: WatchOptions = {}): Observable<Snapshot> {
+/** Runs a session for as long as the Observable is subscribed; unsubscribing stops it (bpftrace first). */
+function sessionSnapshots(start: () => Promise<Session>): Observable<Snapshot> {
   return new Observable<Snapshot>((subscriber) => {
-    let stop: (() => Promise<void>) | undefined;
+    let session: Session | undefined;
     let cancelled = false;
-    startSession({ intervalMs: 1000, ...opts }).then(
-      (session) => {
-        stop = () => session.stop();
-        if (cancelled) {
-          void session.stop();
-          return;
-        }
-        session.snapshots$.subscribe(subscriber);
+    start().then(
+      (s) => {
+        session = s;
+        if (cancelled) void s.stop();
+        else s.snapshots$.subscribe(subscriber);
       },
       (err: unknown) => subscriber.error(err),
     );
     return () => {
       cancelled = true;
-      void stop?.();
+      void session?.stop();
     };
   });
+}
+
+/** Live snapshots of a netns (default: tcpscope's own), one per interval. */
+export function watch(opts: WatchOptions = {}): Observable<Snapshot> {
+  return sessionSnapshots(() => startSession({ intervalMs: 1000, ...opts }));
+}
+
+/** Snapshots of a recording, run through today's pipeline and rules (default: as fast as possible). */
+export function replay(file: string, opts: Partial<ReplayOptions> = {}): Observable<Snapshot> {
+  return sessionSnapshots(() => replaySession(file, { speed: 'max', ...opts }));
+}
+
+/** The TCP sysctls of a netns with their defaults, meaning on this kernel and warnings (emits once). */
+export function sysctls(opts: { netns?: string } = {}): Observable<SysctlReport> {
+  return from(Promise.resolve()).pipe(switchMap(() => collectSysctlReport(opts.netns)));
 }

@@ -1,60 +1,10 @@
 // `tcpscope sysctl`: every TCP setting in force (in a netns if asked) with its default, what it means on this kernel
 // (computed timelines) and warnings; no tracing needed.
-import { release } from 'node:os';
 import type { Command } from 'commander';
-import { SYSCTLS, readSysctls } from '../../kernel/sysctl/index.js';
-import { resolveNetns } from '../../kernel/netns/index.js';
-import { computeTimelines, type Timelines } from '../../diagnose/kernel-timelines.js';
-import { meaningOnThisKernel } from '../../diagnose/sysctl-meaning.js';
-import { riskySettings, type RiskyWarning } from '../../diagnose/risky.js';
-import { sysctlCommand } from '../../diagnose/values.js';
-import type { NetnsRef } from '../../kernel/host/sample.js';
+import { collectSysctlReport, type SysctlReport } from '../../diagnose/sysctl-report.js';
 import { paint, useColor } from '../color.js';
 
-export interface SysctlEntry {
-  name: string;
-  /** undefined when absent on this kernel / unreadable. */
-  value: string | undefined;
-  kernelDefault: string;
-  unit: string;
-  meaning: string;
-  /** Computed from the live values, e.g. the SYN give-up time. */
-  onThisKernel: string | undefined;
-  /** Differs from a known (non-empty) kernel default. */
-  changed: boolean;
-}
-
-export interface SysctlReport {
-  kernel: string;
-  netns: NetnsRef;
-  sysctls: SysctlEntry[];
-  timelines: Timelines;
-  warnings: (RiskyWarning & { fix: string | undefined })[];
-  absent: string[];
-  notes: string[];
-}
-
-/** Extra names read for the timelines that are not in the catalog. */
-const EXTRA = ['net.ipv4.tcp_rto_max_ms'];
-
-/** The core of the command: read the sysctls in the netns named by `netnsSpec` and compute what they mean. */
-export async function collectSysctlReport(netnsSpec: string | undefined): Promise<SysctlReport> {
-  const target = await resolveNetns(netnsSpec);
-  const names = [...SYSCTLS.map((s) => s.name), ...EXTRA.filter((e) => !SYSCTLS.some((s) => s.name === e))];
-  const read = await readSysctls(target, names);
-  const get = (name: string): string | undefined => read.values[name];
-  const netns: NetnsRef = { inode: target.inode, name: target.name };
-  const sysctls = SYSCTLS.map((spec): SysctlEntry => {
-    const value = get(spec.name);
-    return {
-      name: spec.name, value, kernelDefault: spec.kernelDefault, unit: spec.unit, meaning: spec.meaning,
-      onThisKernel: meaningOnThisKernel(spec.name, get),
-      changed: value !== undefined && spec.kernelDefault !== '' && value !== spec.kernelDefault,
-    };
-  });
-  const warnings = riskySettings(get).map((w) => ({ ...w, fix: w.suggest === undefined ? undefined : sysctlCommand(netns, w.name, w.suggest) }));
-  return { kernel: release(), netns, sysctls, timelines: computeTimelines(get), warnings, absent: read.absent, notes: read.notes };
-}
+export { collectSysctlReport, type SysctlReport, type SysctlEntry } from '../../diagnose/sysctl-report.js';
 
 export function formatSysctlReport(r: SysctlReport, color: boolean): string {
   const lines: string[] = [];
