@@ -65,6 +65,10 @@ const CASES: Case[] = [
       expect(ns.counters.TcpOutRsts).toBe(o.truth.measured.expectedClientResets);
       expect(f?.sysctls.find((s) => s.name === 'net.ipv4.tcp_abort_on_overflow')?.value).toBe('1');
       expect(findingsById(o.snaps).has('resets-after-handshake')).toBe(true);
+      // The RSTs are the overflowing final ACKs (reason INVALID_SYN), not every ListenOverflow.
+      const attributed = o.snaps.filter((s) => (s.counters.TcpOutRsts ?? 0) > 0)
+        .map((s) => Number(s.findings.find((x) => x.id === 'resets-after-handshake')?.evidence['reason.ACCEPT_QUEUE_OVERFLOW'] ?? 0));
+      expect(attributed.reduce((a, b) => a + b, 0)).toBe(ns.counters.TcpOutRsts);
     },
   },
   {

@@ -47,8 +47,16 @@ export const resetsAfterHandshake: Rule = {
     } else {
       for (const [c, reason] of Object.entries(COUNTERS)) if (counter(s, c) > 0) byReason[reason] = counter(s, c);
     }
-    // There is no TCPAbortOnOverflow counter: overflows with abort_on_overflow=1 are RSTs.
-    if (abortOnOverflow === 1 && overflows > 0) byReason.ACCEPT_QUEUE_OVERFLOW = overflows;
+    // There is no TCPAbortOnOverflow counter. With abort_on_overflow=1 only the final ACKs that overflow are reset
+    // (tcp_check_req's embryonic reset, reason INVALID_SYN on 6.18); overflowing SYNs are dropped silently, so
+    // ListenOverflows overstates them (lab: 11 overflows, 2 RSTs): count at most the RSTs actually sent.
+    if (abortOnOverflow === 1 && overflows > 0) {
+      const n = Math.min(overflows, useEvents ? (byReason.INVALID_SYN ?? 0) : outRsts);
+      if (n > 0) {
+        byReason.ACCEPT_QUEUE_OVERFLOW = n;
+        if (useEvents) byReason.INVALID_SYN = (byReason.INVALID_SYN ?? 0) - n;
+      }
+    }
 
     const ranked = Object.entries(byReason).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     const evidence: Record<string, number | string> = { resetsSent: total, outRsts, estabResets };

@@ -38,6 +38,17 @@ describe('resets-after-handshake', () => {
     expect(resetsAfterHandshake.evaluate(ctxOf(snap({ mode: 'procfs', counters })))).toBeUndefined();
   });
 
+  it('eBPF, abort_on_overflow=1: only the reset final ACKs (INVALID_SYN) are overflow RSTs, not every ListenOverflow (lab: 11 vs 2)', () => {
+    const f = resetsAfterHandshake.evaluate(ctxOf(snap({
+      sysctls: { 'net.ipv4.tcp_abort_on_overflow': '1' },
+      counters: { TcpOutRsts: 2, TcpExtListenOverflows: 11, TcpExtListenDrops: 11 },
+      events: { resetsSent: 2, resetsSentByReason: { INVALID_SYN: 2 } },
+    })));
+    expect(f?.evidence).toMatchObject({ resetsSent: 2, 'reason.ACCEPT_QUEUE_OVERFLOW': 2 });
+    expect(f?.evidence['reason.INVALID_SYN']).toBeUndefined();
+    expect(f?.explanation).toContain('2 from the accept queue overflowing with tcp_abort_on_overflow=1');
+  });
+
   it('only closed-port RSTs are info', () => {
     const f = resetsAfterHandshake.evaluate(ctxOf(snap({ events: { resetsSent: 2, resetsSentByReason: { NO_SOCKET: 2 } } })));
     expect(f?.severity).toBe('info');
