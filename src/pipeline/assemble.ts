@@ -22,16 +22,18 @@ export interface AssemblerOptions {
   netnsFilter?: number | undefined;
 }
 
-/** Counter delta that survives a counter reset (netns re-created, 32-bit wrap): a drop is read as a restart from 0. */
-function delta(prev: number | undefined, cur: number): number {
-  if (prev === undefined) return 0;
-  return cur >= prev ? cur - prev : cur;
-}
-
+/**
+ * Per-interval deltas of ~400 absolute counters, only the non-zero ones. A counter that went down (netns re-created,
+ * 32-bit wrap) is read as restarted from 0. `for...in` keeps this allocation-free: it runs once per interval in live
+ * mode and tens of thousands of times per second in a replay.
+ */
 function counterDeltas(prev: Record<string, number>, cur: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(cur)) {
-    const d = delta(prev[k], v);
+  for (const k in cur) {
+    const p = prev[k];
+    if (p === undefined) continue;
+    const v = cur[k]!;
+    const d = v >= p ? v - p : v;
     if (d !== 0) out[k] = d;
   }
   return out;

@@ -54,6 +54,13 @@ const int = (s: string | undefined): number | undefined => {
   return Number(s);
 };
 
+/** Integer field of a detail line without a regex (hot in replays): undefined unless an exact integer. */
+function intOf(s: string | undefined): number | undefined {
+  if (s === undefined || s === '') return undefined;
+  const v = Number(s);
+  return Number.isInteger(v) && s.trim() === s ? v : undefined;
+}
+
 const byKey = <T>(key: (x: T) => string) => (a: T, b: T): number => {
   const ka = key(a);
   const kb = key(b);
@@ -134,14 +141,19 @@ export class BatchDecoder {
     if (parts.length < 11) return undefined;
     const [, kind, ns, saddr, sport, daddr, dport, st, reason, pid] = parts;
     const comm = parts.slice(10).join(' ');
-    const nums = [ns, sport, dport, st, reason, pid].map(int);
-    if (nums.some((n) => n === undefined) || !DETAIL_KINDS.has(kind as ProbeDetail['kind'])) return undefined;
-    const [netns, sp, dp, stn, rn, p] = nums as number[];
+    const netns = intOf(ns);
+    const sp = intOf(sport);
+    const dp = intOf(dport);
+    const stn = intOf(st);
+    const rn = intOf(reason);
+    const p = intOf(pid);
+    if (netns === undefined || sp === undefined || dp === undefined || stn === undefined || rn === undefined || p === undefined) return undefined;
+    if (!DETAIL_KINDS.has(kind as ProbeDetail['kind'])) return undefined;
     const k = kind as ProbeDetail['kind'];
     const table = k === 'reset-sent' ? this.tables.resetReasons : k === 'listen-drop' ? this.tables.dropReasons : undefined;
     return {
-      kind: k, netns: netns!, saddr: saddr!, sport: sp!, daddr: daddr!, dport: dp!, state: state(stn!),
-      reason: rn! < 0 ? '' : reasonName(table, rn!), pid: p!, comm,
+      kind: k, netns, saddr: saddr!, sport: sp, daddr: daddr!, dport: dp, state: state(stn),
+      reason: rn < 0 ? '' : reasonName(table, rn), pid: p, comm,
     };
   }
 
