@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors.js';
 import { reportError } from './output.js';
+import { exitQuietlyOnClosedStdout } from './shutdown.js';
 import { COMMANDS } from './commands/index.js';
 import { VERSION } from '../version.js';
 import { armFaultInjection } from './fault-injection.js';
@@ -52,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
 
 const isEntry = process.argv[1] !== undefined && /(?:^|\/)(?:main\.js|tcpscope)$/.test(process.argv[1]);
 if (isEntry) {
+  exitQuietlyOnClosedStdout();
   armFaultInjection();
   main(process.argv).then(
     (code) => {

@@ -1,19 +1,39 @@
-// Owns SIGINT/SIGTERM/SIGHUP for headless commands: stop the session (bpftrace first), then exit; a 2nd signal forces.
+// Owns SIGINT/SIGTERM/SIGHUP and a closed stdout (EPIPE, e.g. `| head`) for headless commands: stop the session
+// (bpftrace first), then exit; a second signal forces the exit.
+import { errnoOf } from '../errors.js';
+
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const CODES: Record<(typeof SIGNALS)[number], number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
-/** Registers `stop` for termination signals; returns a function that removes the handlers. */
+const stops = new Set<() => Promise<void>>();
+let stopping = false;
+
+/** Runs every registered stop (bounded by 3 s), then exits with `code`; a second call exits at once. */
+export function shutdownNow(code: number): void {
+  if (stopping) process.exit(code);
+  stopping = true;
+  const force = setTimeout(() => process.exit(code), 3000);
+  force.unref();
+  Promise.allSettled([...stops].map((s) => s())).finally(() => process.exit(code));
+}
+
+/** Registers `stop` for termination signals; returns a function that removes it. */
 export function onShutdown(stop: () => Promise<void>): () => void {
-  let stopping = false;
-  const handler = (sig: (typeof SIGNALS)[number]): void => {
-    if (stopping) process.exit(CODES[sig]);
-    stopping = true;
-    const force = setTimeout(() => process.exit(CODES[sig]), 3000);
-    force.unref();
-    stop().finally(() => process.exit(CODES[sig]));
-  };
+  stops.add(stop);
+  const handler = (sig: (typeof SIGNALS)[number]): void => shutdownNow(CODES[sig]);
   for (const s of SIGNALS) process.on(s, handler);
   return () => {
+    stops.delete(stop);
     for (const s of SIGNALS) process.off(s, handler);
   };
+}
+
+/** A reader that went away (`tcpscope watch | head`) ends the command quietly, not with an EPIPE stack trace. */
+export function exitQuietlyOnClosedStdout(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: unknown) => {
+      if (errnoOf(err) === 'EPIPE') shutdownNow(0);
+      else throw err;
+    });
+  }
 }
