@@ -5,12 +5,15 @@ import {
   emptyBatch, type NetnsCount, type ProbeBatch, type ProbeDetail, type ReasonCount, type ResetReceivedCount,
   type StateCount, type SynackRetransCount, type TransitionCount,
 } from './batch.js';
-import { DETAIL_MARKER, TICK_MARKER } from './program.js';
+import { CUMULATIVE_FLAG, DETAIL_MARKER, TICK_MARKER } from './program.js';
 
 /** Reason number -> name tables of the traced kernel (plain objects: they are stored in recordings as JSON). */
 export interface ReasonTables { dropReasons?: Record<number, string>; resetReasons?: Record<number, string> }
 
 export interface DecoderStats { lines: number; badLines: number; batches: number; lost: number }
+
+/** Queue gauges: last values, never counts. */
+const GAUGES = new Set(['@sab', '@sam', '@saq']);
 
 /** Drop "reasons" that are not drops. */
 const NOT_DROPS = new Set(['NOT_DROPPED_YET', 'CONSUMED']);
@@ -71,6 +74,12 @@ const pad = (n: number): string => String(n).padStart(10, '0');
 export class BatchDecoder {
   readonly stats: DecoderStats = { lines: 0, badLines: 0, batches: 0, lost: 0 };
   private pending: Pending = fresh();
+  /** Last cumulative value per count map and key (programs that never clear their count maps). */
+  private totals = new Map<string, Map<string, number>>();
+  /** Whether `totals` starts at bpftrace's attach (so the first totals are this interval's counts). */
+  private fromAttach = false;
+  /** Whether at least one cumulative tick has set `totals` since the last (re)start. */
+  private haveTotals = false;
 
   constructor(private readonly tables: ReasonTables) {}
 
@@ -91,6 +100,13 @@ export class BatchDecoder {
         return undefined;
       case 'printf':
         return this.printf(ev.text);
+      case 'attached_probes':
+        // bpftrace (re)started: its maps start at zero.
+        this.totals.clear();
+        this.fromAttach = true;
+        this.haveTotals = false;
+        this.pending = fresh();
+        return undefined;
       default:
         return undefined;
     }
@@ -109,7 +125,7 @@ export class BatchDecoder {
     let m = this.pending.maps.get(name);
     if (!m) this.pending.maps.set(name, (m = new Map()));
     // The queue gauges (@sab/@sam/@saq) are last values, everything else a count: a repeated print adds counts only.
-    const gauge = name === '@sab' || name === '@sam' || name === '@saq';
+    const gauge = GAUGES.has(name);
     for (const [k, v] of Object.entries(value)) {
       const n = num(v);
       if (!Number.isFinite(n)) continue;
@@ -120,11 +136,13 @@ export class BatchDecoder {
   private printf(text: string): ProbeBatch | undefined {
     const body = text.endsWith('\n') ? text.slice(0, -1) : text;
     if (body.startsWith(`${TICK_MARKER} `)) {
-      const ns = int(body.slice(TICK_MARKER.length + 1).trim());
-      if (ns === undefined) {
+      const [t, flag, extra] = body.slice(TICK_MARKER.length + 1).trim().split(' ');
+      const ns = int(t);
+      if (ns === undefined || (flag !== undefined && flag !== CUMULATIVE_FLAG) || extra !== undefined) {
         this.stats.badLines++;
         return undefined;
       }
+      if (flag === CUMULATIVE_FLAG) this.toDeltas();
       return this.flush(ns);
     }
     if (body.startsWith(`${DETAIL_MARKER} `)) {
@@ -133,6 +151,28 @@ export class BatchDecoder {
       else this.stats.badLines++;
     }
     return undefined;
+  }
+
+  /**
+   * Cumulative count maps -> this interval's counts. Without an attach line first (a rotated recording part, a cut
+   * stream) the first totals are only a baseline: that interval shows no probe counts, never the whole history.
+   */
+  private toDeltas(): void {
+    const baselineOnly = !this.fromAttach && !this.haveTotals;
+    for (const [name, m] of this.pending.maps) {
+      if (GAUGES.has(name)) continue;
+      let prev = this.totals.get(name);
+      if (!prev) this.totals.set(name, (prev = new Map()));
+      for (const [k, total] of [...m]) {
+        const before = prev.get(k) ?? 0;
+        prev.set(k, total);
+        // A smaller total means the map restarted from zero: all of it is new.
+        const d = baselineOnly ? 0 : total >= before ? total - before : total;
+        if (d > 0) m.set(k, d);
+        else m.delete(k);
+      }
+    }
+    this.haveTotals = true;
   }
 
   /** `@@d <kind> <netns> <saddr> <sport> <daddr> <dport> <state> <reason> <pid> <comm...>` */

@@ -11,6 +11,8 @@ export const PROBES_DIR = fileURLToPath(new URL('../../../probes/', import.meta.
 
 /** printf line ending each interval, after every map of the interval was printed. */
 export const TICK_MARKER = '@@tick';
+/** On the tick line: the printed count maps are cumulative since attach (absent in older recordings: per interval). */
+export const CUMULATIVE_FLAG = 'cum';
 /** printf prefix of a capped per-event detail line. */
 export const DETAIL_MARKER = '@@d';
 
@@ -122,14 +124,15 @@ export function assembleProgram(caps: Capabilities, pieces: readonly ProbePiece[
   const scratch = uniq(chosen.flatMap((p) => p.scratch)).filter((m) => !maps.includes(m) && !detail.includes(m));
   const printed = [...maps, ...detail];
   const tick = [
-    '// Generated: print every map of this interval, clear it, then mark the end of the interval.',
-    '// print() and clear() are async (bpftrace userspace runs them later): counts landing between the two are lost,',
-    '// so each map is cleared right after its own print, not after all prints (the lab lost 8 of 16 SYN-ACKs so).',
+    '// Generated: print every map, clear only the per-interval detail/scratch maps, then mark the end of the interval.',
+    '// Count and gauge maps are never cleared: print() and clear() are async (bpftrace userspace runs them later), so',
+    '// counts landing between the two were lost (the lab lost 8 of 16 SYN-ACKs, 1 of 1500 connections). They are',
+    `// cumulative since attach ("${CUMULATIVE_FLAG}" on the tick line) and the decoder takes the differences.`,
     'interval:ms:$3',
     '{',
-    ...printed.flatMap((m) => [`  print(${m});`, `  clear(${m});`]),
-    ...scratch.map((m) => `  clear(${m});`),
-    `  printf("${TICK_MARKER} %llu\\n", nsecs);`,
+    ...printed.map((m) => `  print(${m});`),
+    ...[...detail, ...scratch].map((m) => `  clear(${m});`),
+    `  printf("${TICK_MARKER} %llu ${CUMULATIVE_FLAG}\\n", nsecs);`,
     '}',
     '',
   ].join('\n');

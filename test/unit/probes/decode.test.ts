@@ -94,6 +94,34 @@ describe('BatchDecoder', async () => {
     expect(without.resetsSent).toEqual([{ netns: 7, reason: 'UNKNOWN', count: 3 }, { netns: 8, reason: 'UNKNOWN', count: 3 }]);
   });
 
+  it('cumulative count maps ("@@tick N cum"): per-interval differences from attach, gauges as is, zero rows dropped', () => {
+    const map = (name: string, v: Record<string, number>): string => JSON.stringify({ type: 'map', data: { [name]: v } });
+    const tick = (n: number): string => `{"type": "printf", "data": "@@tick ${n} cum\\n"}`;
+    const attached = '{"type": "attached_probes", "data": {"probes": 7}}';
+    const input = [
+      attached,
+      map('@k', { '7,2,1': 3 }), map('@sa', { '7,10.0.0.1,80': 2 }), map('@sab', { '7,10.0.0.1,80': 5 }), tick(1),
+      map('@k', { '7,2,1': 3, '7,1,4': 1 }), map('@sa', { '7,10.0.0.1,80': 2 }), map('@sab', { '7,10.0.0.1,80': 5 }), tick(2),
+      map('@k', { '7,2,1': 10, '7,1,4': 1 }), map('@sa', { '7,10.0.0.1,80': 5 }), map('@sab', { '7,10.0.0.1,80': 6 }), tick(3),
+      attached, // bpftrace restarted: its maps start at zero again
+      map('@k', { '7,2,1': 1 }), tick(4),
+    ];
+    const b = decodeAll(input, {}).batches;
+    expect(b.map((x) => x.transitions.map((t) => `${t.from}->${t.to}=${t.count}`))).toEqual([
+      ['SYN_SENT->ESTABLISHED=3'], ['ESTABLISHED->FIN_WAIT1=1'], ['SYN_SENT->ESTABLISHED=7'], ['SYN_SENT->ESTABLISHED=1'],
+    ]);
+    expect(b.map((x) => x.synackRetrans.map((r) => [r.count, r.acceptQueue]))).toEqual([[[2, 5]], [], [[3, 6]], []]);
+  });
+
+  it('cumulative maps without an attach line (a rotated recording part): the first tick is a baseline, not history', () => {
+    const input = [
+      '{"type": "map", "data": {"@k": {"7,2,1": 500}}}', '{"type": "printf", "data": "@@tick 1 cum\\n"}',
+      '{"type": "map", "data": {"@k": {"7,2,1": 504}}}', '{"type": "printf", "data": "@@tick 2 cum\\n"}',
+    ];
+    const b = decodeAll(input, {}).batches;
+    expect(b.map((x) => x.transitions.map((t) => t.count))).toEqual([[], [4]]);
+  });
+
   it('ignores what bpftrace prints after the last tick', () => {
     const { batches } = decodeAll([...lines, '{"type": "map", "data": {"@k": {"1,7,10": 1}}}'], tables);
     expect(batches).toHaveLength(9);

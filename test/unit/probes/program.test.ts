@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { detectCapabilities, type Capabilities } from '../../../src/kernel/capabilities.js';
-import { assembleProgram, buildProgram, loadProbePieces, parsePiece, TICK_MARKER } from '../../../src/kernel/probes/program.js';
+import { assembleProgram, buildProgram, CUMULATIVE_FLAG, loadProbePieces, parsePiece, TICK_MARKER } from '../../../src/kernel/probes/program.js';
 import { programArgs } from '../../../src/kernel/probes/params.js';
 import { TcpscopeError, ExitCode } from '../../../src/errors.js';
 
@@ -55,14 +55,16 @@ describe('assembleProgram on format fixtures', async () => {
         expect(info.present, tp).toBe(true);
         for (const f of fields) expect(info.fields, `${tp} has no field ${f} on ${version}`).toContain(f);
       }
-      // One tick block: prints each map once, clears it, ends with the marker.
+      // One tick block: prints each map once, never clears count/gauge maps (async clear loses counts: they are
+      // cumulative, flagged on the tick line), clears only the per-interval detail cap, ends with the marker.
       expect(prog.text.match(/^interval:ms:\$3$/gm)).toHaveLength(1);
       for (const m of prog.maps) {
         expect(prog.text).toContain(`print(${m});`);
-        expect(prog.text).toContain(`clear(${m});`);
+        if (m === '@suppressed') expect(prog.text).toContain(`clear(${m});`);
+        else expect(prog.text).not.toContain(`clear(${m});`);
       }
       expect(prog.maps.at(-1)).toBe('@suppressed');
-      expect(prog.text).toContain(`printf("${TICK_MARKER} %llu\\n", nsecs);`);
+      expect(prog.text).toContain(`printf("${TICK_MARKER} %llu ${CUMULATIVE_FLAG}\\n", nsecs);`);
       expect(prog.text).toContain('clear(@dn);');
       expect(prog.text).not.toContain('print(@dn)');
     });
