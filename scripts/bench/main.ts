@@ -1,12 +1,12 @@
 // `npm run bench`: tcpscope's cost and robustness numbers against peers, measured in one run; writes docs/bench-results.md.
 // Usage: npm run bench [-- --quick] [--rounds N] [--seconds S] [--memory-minutes M] [--memory-rate N|max]
 //        [--only throughput,latency,memory,replay,hostpoll] [--no-write]
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { execa } from 'execa';
 import { cleanupLeftovers, runScenario } from '../lab/index.js';
 import { topFirstDataMs, watchLatencies } from './latency.js';
-import { cpuSeconds, hostCpu, loadAverage, reapedChildrenCpuSeconds, rssMb } from './proc.js';
+import { bpfRunStats, cpuSeconds, hostCpu, loadAverage, reapedChildrenCpuSeconds, rssMb } from './proc.js';
 import { median, slope } from './stats.js';
 import { VARIANTS, VARIANT_LABEL, startTracer, stopAllTracers, type RunningTracer, type Variant } from './tracers.js';
 
@@ -38,6 +38,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 const netnsToDelete = new Set<string>();
 async function cleanup(): Promise<void> {
   await stopAllTracers();
+  await restoreBpfStats();
   for (const ns of netnsToDelete) await execa('ip', ['netns', 'del', ns], { reject: false });
   netnsToDelete.clear();
   await cleanupLeftovers().catch(() => []);
@@ -64,6 +65,9 @@ interface ChurnRun {
   tracerCpuPct: number | undefined;
   /** Same plus every helper: live descendants and the children the main process reaped (ss, nsenter...). */
   tracerAllCpuPct: number | undefined;
+  /** In-kernel run time of the tracer's BPF programs (kernel.bpf_stats_enabled), % of one core, and per run. */
+  bpfPct: number | undefined;
+  bpfNsPerRun: number | undefined;
 }
 
 async function churnOnce(variant: Variant, round: number): Promise<ChurnRun> {
@@ -76,6 +80,12 @@ async function churnOnce(variant: Variant, round: number): Promise<ChurnRun> {
   let all1 = 0;
   let w0 = 0;
   let w1 = 0;
+  let b0 = { ns: 0, runs: 0 };
+  let b1 = { ns: 0, runs: 0 };
+  const sumBpf = async (): Promise<{ ns: number; runs: number }> => {
+    const all = await Promise.all(pids.map(bpfRunStats));
+    return { ns: all.reduce((a, b) => a + b.ns, 0), runs: all.reduce((a, b) => a + b.runs, 0) };
+  };
   let h0 = { busy: 0, total: 0 };
   let h1 = { busy: 0, total: 1 };
   const sumCpu = async (): Promise<number> => (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
@@ -91,12 +101,14 @@ async function churnOnce(variant: Variant, round: number): Promise<ChurnRun> {
         await new Promise((r) => setTimeout(r, 500));
         cpu0 = await sumCpu();
         all0 = await sumAll();
+        b0 = await sumBpf();
         h0 = await hostCpu();
         w0 = performance.now();
       },
       afterTraffic: async () => {
         cpu1 = await sumCpu();
         all1 = await sumAll();
+        b1 = await sumBpf();
         h1 = await hostCpu();
         w1 = performance.now();
         await tracer?.stop();
@@ -109,6 +121,8 @@ async function churnOnce(variant: Variant, round: number): Promise<ChurnRun> {
       variant, round, rate,
       tracerCpuPct: variant === 'none' ? undefined : ((cpu1 - cpu0) / wall) * 100,
       tracerAllCpuPct: variant === 'none' ? undefined : ((all1 - all0) / wall) * 100,
+      bpfPct: variant === 'none' || !bpfStats ? undefined : ((b1.ns - b0.ns) / 1e9 / wall) * 100,
+      bpfNsPerRun: variant === 'none' || !bpfStats || b1.runs === b0.runs ? undefined : (b1.ns - b0.ns) / (b1.runs - b0.runs),
       hostBusyPct: ((h1.busy - h0.busy) / (h1.total - h0.total)) * 100,
     };
   } finally {
@@ -116,17 +130,45 @@ async function churnOnce(variant: Variant, round: number): Promise<ChurnRun> {
   }
 }
 
+let bpfStats = false;
+let bpfStatsBefore: string | undefined;
+async function enableBpfStats(): Promise<void> {
+  bpfStatsBefore = (await readFile('/proc/sys/kernel/bpf_stats_enabled', 'utf8').catch(() => '')).trim();
+  if (bpfStatsBefore === '') return;
+  await writeFile('/proc/sys/kernel/bpf_stats_enabled', '1').then(() => {
+    bpfStats = true;
+  }, () => undefined);
+}
+async function restoreBpfStats(): Promise<void> {
+  if (bpfStats && bpfStatsBefore !== undefined) await writeFile('/proc/sys/kernel/bpf_stats_enabled', bpfStatsBefore).catch(() => undefined);
+  bpfStats = false;
+}
+
 async function throughput(): Promise<void> {
   const runs: ChurnRun[] = [];
+  // In-kernel run time of each tracer's programs (a few ns of accounting per run while on; restored afterwards).
+  await enableBpfStats();
+  try {
+    await throughputRounds(runs);
+  } finally {
+    await restoreBpfStats();
+  }
+  summarize(runs);
+}
+
+async function throughputRounds(runs: ChurnRun[]): Promise<void> {
   for (let r = 0; r < rounds; r++) {
     // Rotate the order each round so no variant always runs first (or right after the heaviest one).
     const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]!);
     for (const v of order) {
       const run = await churnOnce(v, r);
       runs.push(run);
-      log(`round ${r + 1}/${rounds} ${v}: ${Math.round(run.rate)} conn/s, host busy ${run.hostBusyPct.toFixed(0)} %${run.tracerCpuPct === undefined ? '' : `, tracer CPU ${run.tracerCpuPct.toFixed(1)} % of a core`}`);
+      log(`round ${r + 1}/${rounds} ${v}: ${Math.round(run.rate)} conn/s, host busy ${run.hostBusyPct.toFixed(0)} %${run.tracerCpuPct === undefined ? '' : `, tracer CPU ${run.tracerCpuPct.toFixed(1)} % of a core, BPF ${run.bpfPct?.toFixed(1) ?? '?'} % (${run.bpfNsPerRun?.toFixed(0) ?? '?'} ns/run)`}`);
     }
   }
+}
+
+function summarize(runs: ChurnRun[]): void {
   const of = (v: Variant): ChurnRun[] => runs.filter((x) => x.variant === v);
   const base = of('none');
   const baseRate = median(base.map((x) => x.rate));
@@ -150,6 +192,18 @@ async function throughput(): Promise<void> {
     const ours = v === 'top' || v === 'watch';
     const helpers = ours ? `; with helper processes (ss, nsenter, netns holder) ${all.toFixed(1)} %` : '';
     row(`tracer CPU (user+sys) at peak churn: ${VARIANT_LABEL[v]}${ours ? ' (node + bpftrace)' : ''}`, `${cpu.toFixed(1)} % of one core${helpers}`, ours ? '≤ 3 %' : '—', ours ? cpu <= 3 : undefined);
+  }
+  for (const v of ['top', 'watch', 'tcpstates', 'bpftrace'] as const) {
+    const b = median(of(v).map((x) => x.bpfPct ?? NaN));
+    const per = median(of(v).map((x) => x.bpfNsPerRun ?? NaN));
+    if (!Number.isNaN(b)) row(`in-kernel BPF program time (bpf_stats): ${VARIANT_LABEL[v]}`, `${b.toFixed(1)} % of one core, ${per.toFixed(0)} ns per program run`);
+  }
+  // Noise-robust view: everything the tracer costs the host, user space + kernel BPF, independent of the churn rate.
+  const total = (v: Variant): number => median(of(v).map((x) => (x.tracerAllCpuPct ?? NaN) + (x.bpfPct ?? NaN)));
+  if (!Number.isNaN(total('tcpstates'))) {
+    for (const v of ['top', 'watch', 'tcpstates', 'bpftrace'] as const) {
+      row(`total tracer cost (user+sys incl. helpers + in-kernel BPF): ${VARIANT_LABEL[v]}`, `${total(v).toFixed(1)} % of one core`);
+    }
   }
 }
 

@@ -59,6 +59,23 @@ export async function bpfProgCount(pid: number): Promise<number> {
   return n;
 }
 
+/** Run time and run count of every BPF program `pid` holds (fdinfo; non-zero only with kernel.bpf_stats_enabled=1). */
+export async function bpfRunStats(pid: number): Promise<{ ns: number; runs: number }> {
+  const seen = new Set<string>();
+  let ns = 0;
+  let runs = 0;
+  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
+    if (!(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')).includes('bpf-prog')) continue;
+    const info = await readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8').catch(() => '');
+    const id = /^prog_id:\s*(\d+)/m.exec(info)?.[1];
+    if (id === undefined || seen.has(id)) continue;
+    seen.add(id);
+    ns += Number(/^run_time_ns:\s*(\d+)/m.exec(info)?.[1] ?? 0);
+    runs += Number(/^run_cnt:\s*(\d+)/m.exec(info)?.[1] ?? 0);
+  }
+  return { ns, runs };
+}
+
 /** Host CPU counters (all cores) from /proc/stat, in ticks: busy = everything but idle and iowait. */
 export async function hostCpu(): Promise<{ busy: number; total: number }> {
   const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
