@@ -2,7 +2,7 @@
 // raw inputs (polling right after each probe tick so both halves cover the same interval) and builds snapshots.
 import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
-import { Observable, ReplaySubject, Subject, share, takeUntil, tap, timer } from 'rxjs';
+import { Observable, ReplaySubject, Subject, merge, share, takeUntil, tap, timer } from 'rxjs';
 import { createDiagnoser } from '../diagnose/index.js';
 import { createHostPoller, type HostPoller } from '../kernel/host/index.js';
 import type { HostSample } from '../kernel/host/sample.js';
@@ -109,13 +109,11 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
       probeSub?.unsubscribe();
       attached.complete();
     };
-  }).pipe(takeUntil(stop$));
+    // The duration timer lives inside the pipeline, so an early stop() (--exit-on-alert) does not leave it behind.
+  }).pipe(takeUntil(opts.durationMs ? merge(stop$, timer(opts.durationMs)) : stop$));
 
   // inputs$ mirrors exactly what the assembler consumes, in order, so a recording replays to the same snapshots.
   const inputsSubject = new Subject<RawInput>();
-
-  const end$ = opts.durationMs ? timer(opts.durationMs) : undefined;
-  if (end$) end$.subscribe(() => stop$.next());
 
   const snapshots$ = source$.pipe(
     tap({ next: (i) => inputsSubject.next(i), complete: () => inputsSubject.complete(), error: (e: unknown) => inputsSubject.error(e) }),
