@@ -13,7 +13,7 @@ import type { GapInput, ProbeLineInput } from '../../../src/pipeline/inputs.js';
 
 const INTERVAL_MS = 500;
 
-interface Traced { truth: GroundTruth; batches: ProbeBatch[]; gaps: number; badLines: number; tcpstates: string }
+interface Traced { truth: GroundTruth; batches: ProbeBatch[]; gaps: number; badLines: number; tcpstates: string; tcpstatesLost: boolean }
 
 /** Runs a lab scenario with the full probe program attached before traffic (and tcpstates alongside if asked). */
 async function traced(
@@ -68,11 +68,15 @@ async function traced(
       },
     });
     let out = '';
+    let lost = false;
     if (tcpstates) {
       tcpstates.kill('SIGINT');
-      out = (await tcpstates).stdout;
+      const r = await tcpstates;
+      out = r.stdout;
+      // tcpstates streams every event through a perf buffer and says "lost N events" when it overflows under load.
+      lost = /lost \d+ events/i.test(r.stderr);
     }
-    return { truth, batches, gaps, badLines: decoder.stats.badLines, tcpstates: out };
+    return { truth, batches, gaps, badLines: decoder.stats.badLines, tcpstates: out, tcpstatesLost: lost };
   } finally {
     sub?.unsubscribe();
     tcpstates?.kill('SIGKILL');
@@ -81,40 +85,27 @@ async function traced(
 }
 
 /**
- * Transitions of the scenario's connections in tcpstates output. tcpstates is host-wide (no netns filter) while other
- * lab runs may use the same addresses and port, so sockets are followed by SKADDR: a client socket is ours when its
- * CLOSE->SYN_SENT comes from our client agent's pid (process context) to PORT from our private port range; a server
- * socket is ours when its LISTEN->SYN_RECV names one of our client ports that has just been established.
+ * Transitions of the scenario's connections in tcpstates output. tcpstates is host-wide (no netns filter) and reads
+ * per-CPU buffers, so its lines are not in time order and a socket address can be reused between them: lines are
+ * therefore attributed by ports, which are unambiguous here because the client netns uses a private port range of
+ * this run: client side = local port in the range and remote port PORT, server side = local port PORT and remote
+ * port in the range. CLOSE->SYN_SENT fires before the local port is chosen (port 0): it is attributed by the pid of
+ * our client agent (connect() runs in process context).
  */
 function tcpstatesTransitions(out: string, clientPids: number[], range: [number, number]): Map<string, number> {
   const counts = new Map<string, number>();
-  const add = (k: string): void => void counts.set(k, (counts.get(k) ?? 0) + 1);
-  const clients = new Set<string>();
-  const servers = new Set<string>();
-  const established = new Set<number>();
+  const inRange = (p: number): boolean => p >= range[0] && p <= range[1];
   for (const line of out.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f.length < 11 || f[f.length - 3] !== '->') continue;
-    const sk = f[0]!;
     const pid = Number(f[1]);
     const [lport, rport] = [Number(f[f.length - 7]), Number(f[f.length - 5])];
-    const [from, to] = [f[f.length - 4]!, f[f.length - 2]!];
-    const k = `${from}->${to}`;
-    if (clients.has(sk)) {
-      add(k);
-      if (k === 'SYN_SENT->ESTABLISHED' && lport >= range[0] && lport <= range[1]) established.add(lport);
-      if (to === 'CLOSE') clients.delete(sk);
-    } else if (servers.has(sk)) {
-      add(k);
-      if (to === 'CLOSE') servers.delete(sk);
-    } else if (k === 'CLOSE->SYN_SENT' && rport === PORT && clientPids.includes(pid)) {
-      clients.add(sk);
-      add(k);
-    } else if (k === 'LISTEN->SYN_RECV' && lport === PORT && established.has(rport)) {
-      established.delete(rport);
-      servers.add(sk);
-      add(k);
-    }
+    const k = `${f[f.length - 4]!}->${f[f.length - 2]!}`;
+    const ours =
+      (k === 'CLOSE->SYN_SENT' && rport === PORT && clientPids.includes(pid)) ||
+      (inRange(lport) && rport === PORT) ||
+      (lport === PORT && inRange(rport));
+    if (ours) counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   return counts;
 }
@@ -161,9 +152,16 @@ describe('full probe program in lab scenarios', () => {
   });
 
   it('time-wait: transitions on the service port equal libbpf-tools tcpstates lines of the same run', async () => {
-    const lo = 10_000 + Math.floor(Math.random() * 20_000);
-    const range: [number, number] = [lo, lo + 199];
-    const { truth, batches, tcpstates } = await traced('time-wait', { connections: 50 }, { port: PORT, tcpstates: true, clientPorts: range });
+    // The reference itself can drop events on a loaded machine (it says so): then the run is repeated, never trusted.
+    let run: Traced | undefined;
+    let range: [number, number] = [0, 0];
+    for (let attempt = 0; attempt < 3 && (run === undefined || run.tcpstatesLost); attempt++) {
+      const lo = 10_000 + Math.floor(Math.random() * 20_000);
+      range = [lo, lo + 199];
+      run = await traced('time-wait', { connections: 50 }, { port: PORT, tcpstates: true, clientPorts: range });
+    }
+    const { truth, batches, tcpstates, tcpstatesLost } = run!;
+    expect(tcpstatesLost, 'tcpstates lost events in 3 runs: no trustworthy reference').toBe(false);
     const probe = new Map<string, number>();
     for (const t of batches.flatMap((b) => b.transitions)) {
       if (t.netns !== truth.server.inode && t.netns !== truth.client.inode) continue;
@@ -171,10 +169,16 @@ describe('full probe program in lab scenarios', () => {
     }
     const ref = tcpstatesTransitions(tcpstates, Object.values(truth.client.pids ?? {}), range);
     const sorted = (m: Map<string, number>): Record<string, number> => Object.fromEntries([...m.entries()].sort());
-    console.log(`time-wait: probes ${JSON.stringify(sorted(probe))}`);
+    console.log(`time-wait: probes ${JSON.stringify(sorted(probe))}\ntcpstates ${JSON.stringify(sorted(ref))}`);
     expect(sorted(probe)).toEqual(sorted(ref));
     expect(probe.get('SYN_SENT->ESTABLISHED')).toBe(50);
     expect(probe.get('CLOSE->SYN_SENT')).toBe(truth.client.counters.TcpActiveOpens);
-    expect(probe.get('FIN_WAIT2->CLOSE') ?? 0).toBe(truth.client.census.TIME_WAIT ?? truth.client.sockstat.tw);
+    // An active closer reaches TIME_WAIT from FIN_WAIT2, or from CLOSING when both FINs crossed (simultaneous close);
+    // either way the tracepoint shows a move to CLOSE as the timewait socket replaces the full one.
+    const intoTimeWait = (probe.get('FIN_WAIT2->CLOSE') ?? 0) + (probe.get('CLOSING->CLOSE') ?? 0);
+    // Every one of the 50 active closes ends in TIME_WAIT. The lab's census is read as the traffic ends, when the
+    // last FIN exchanges may still be in flight, so it can only lag behind, never exceed.
+    expect(intoTimeWait).toBe(50);
+    expect(truth.client.census.TIME_WAIT ?? truth.client.sockstat.tw).toBeLessThanOrEqual(intoTimeWait);
   });
 });
