@@ -262,12 +262,13 @@ async function memory(): Promise<void> {
     await tracer?.stop();
   }
   const max = Math.max(...samples.map((s) => s.y));
-  // The first minute is warm-up (JIT, heap sizing): the trend is fitted after it when the run is long enough.
-  const steady = memoryMinutes >= 3 ? samples.filter((s) => s.x >= 1) : samples;
+  // The first minute is warm-up (JIT, heap sizing): the trend is fitted after it (after half the run if shorter).
+  const warm = Math.min(1, memoryMinutes / 2);
+  const steady = samples.filter((s) => s.x >= warm);
   const sl = slope(steady);
   const rate = memoryRate === 'max' ? 'max-rate' : `${memoryRate}/s`;
   row(`RSS of tcpscope top (node), ${memoryMinutes} min of ${rate} churn, ${samples.length} samples: max`, `${max.toFixed(1)} MB`, '≤ 150 MB', max <= 150);
-  row(`RSS trend (least squares${memoryMinutes >= 3 ? ', after minute 1' : ''})`, `${sl >= 0 ? '+' : ''}${sl.toFixed(2)} MB/min (first ${samples[0]?.y.toFixed(1)} MB, last ${samples.at(-1)?.y.toFixed(1)} MB)`, '≤ +1 MB/min (flat)', sl <= 1);
+  row(`RSS trend (least squares after ${warm === 1 ? 'minute 1' : `${Math.round(warm * 60)} s`} of warm-up)`, `${sl >= 0 ? '+' : ''}${sl.toFixed(2)} MB/min (first ${samples[0]?.y.toFixed(1)} MB, last ${samples.at(-1)?.y.toFixed(1)} MB)`, '≤ +1 MB/min (flat)', sl <= 1);
   if (tracerRss.length > 0) row('RSS of its bpftrace child: max', `${Math.max(...tracerRss).toFixed(1)} MB`);
 }
 

@@ -7,6 +7,7 @@ import { exitQuietlyOnClosedStdout } from './shutdown.js';
 import { COMMANDS } from './commands/index.js';
 import { VERSION } from '../version.js';
 import { armFaultInjection } from './fault-injection.js';
+import { exitOnCrash } from './crash-exit.js';
 
 export function buildProgram(): Command {
   const program = new Command('tcpscope')
@@ -54,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
 const isEntry = process.argv[1] !== undefined && /(?:^|\/)(?:main\.js|tcpscope)$/.test(process.argv[1]);
 if (isEntry) {
   exitQuietlyOnClosedStdout();
+  exitOnCrash();
   armFaultInjection();
   main(process.argv).then(
     (code) => {

@@ -112,3 +112,14 @@ export function oneLineError(stderr: string): boolean {
   const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '' && !progress.test(l));
   return lines.length === 1 && lines[0]!.startsWith('tcpscope: ') && !/^\s+at /m.test(stderr);
 }
+
+/**
+ * Exit status of a process that has exited but not been reaped yet (a zombie): the last field of /proc/PID/stat is
+ * its wait status. tmux 3.3 sometimes leaves a dead pane's process unreaped for a while (pane_dead_status empty).
+ */
+export async function zombieExit(pid: number): Promise<{ code: number | undefined; signal: number | undefined } | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (!/^\d+ \(.*\) Z /.test(stat)) return undefined;
+  const status = Number(stat.trim().split(' ').at(-1));
+  return (status & 0x7f) === 0 ? { code: (status >> 8) & 0xff, signal: undefined } : { code: undefined, signal: status & 0x7f };
+}
