@@ -4,7 +4,9 @@ import type { HostSample, NetnsRef } from '../kernel/host/sample.js';
 import type { ProbeBatch } from '../kernel/probes/batch.js';
 import type { RawInput } from './inputs.js';
 import { mergeBatches } from './merge-batches.js';
-import { SNAPSHOT_SCHEMA_VERSION, type Mode, type Snapshot, type SysctlChange } from './snapshot.js';
+import { SNAPSHOT_SCHEMA_VERSION, type Mode, type Snapshot } from './snapshot.js';
+import { counterDeltas } from '../kernel/host/counter-deltas.js';
+import { diffSysctls } from '../kernel/sysctl/diff.js';
 
 /** Decodes raw bpftrace lines into per-interval batches (src/kernel/probes BatchDecoder). */
 export interface LineDecoder { push(line: string): ProbeBatch | undefined }
@@ -20,32 +22,6 @@ export interface AssemblerOptions {
   diagnoser: Diagnoser | undefined;
   /** Keep probe rows of this netns only; undefined keeps all (probes filtered in the kernel already). */
   netnsFilter?: number | undefined;
-}
-
-/**
- * Per-interval deltas of ~400 absolute counters, only the non-zero ones. A counter that went down (netns re-created,
- * 32-bit wrap) is read as restarted from 0. `for...in` keeps this allocation-free: it runs once per interval in live
- * mode and tens of thousands of times per second in a replay.
- */
-function counterDeltas(prev: Record<string, number>, cur: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k in cur) {
-    const p = prev[k];
-    if (p === undefined) continue;
-    const v = cur[k]!;
-    const d = v >= p ? v - p : v;
-    if (d !== 0) out[k] = d;
-  }
-  return out;
-}
-
-function sysctlChanges(prev: Record<string, string>, cur: Record<string, string>, t: number): SysctlChange[] {
-  const out: SysctlChange[] = [];
-  const names = new Set([...Object.keys(prev), ...Object.keys(cur)]);
-  for (const name of [...names].sort()) {
-    if (prev[name] !== cur[name]) out.push({ name, old: prev[name], new: cur[name], t });
-  }
-  return out;
 }
 
 export class SnapshotAssembler {
@@ -96,7 +72,7 @@ export class SnapshotAssembler {
       modeReason: this.opts.modeReason,
       transitions,
       events,
-      counters: counterDeltas(prev.counters, sample.counters),
+      counters: counterDeltas(prev.counters, sample.counters, { nonZero: true }),
       census: {
         states: sample.census,
         listeners: sample.listeners.map((l) => ({ ...l, atCapacity: l.capacity > 0 && l.queue >= l.capacity })),
@@ -104,7 +80,7 @@ export class SnapshotAssembler {
         sockstat: sample.sockstat,
       },
       sysctls: sample.sysctls,
-      sysctlChanges: sysctlChanges(prev.sysctls, sample.sysctls, t),
+      sysctlChanges: diffSysctls(prev.sysctls, sample.sysctls, t),
       findings: [],
       gaps,
       notes: sample.notes,

@@ -17,6 +17,9 @@ describe('counterDeltas', () => {
   it('unwraps a 32-bit counter', () => {
     expect(counterDeltas({ x: 2 ** 32 - 10 }, { x: 5 })).toEqual({ x: 15 });
   });
+  it('leaves unchanged counters out with nonZero (what a Snapshot carries)', () => {
+    expect(counterDeltas({ a: 5, b: 1 }, { a: 9, b: 1, c: 100 }, { nonZero: true })).toEqual({ a: 4 });
+  });
   it('does not mistake a large 64-bit reset for a wrap', () => {
     expect(counterDeltas({ x: 2 ** 40 }, { x: 3 })).toEqual({ x: 3 });
   });
