@@ -4,11 +4,11 @@ import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, usageError } from '../../errors.js';
 import { startSession } from '../../pipeline/session.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
-import { parseDuration, parseInterval, parsePort, parseSize } from '../parse-options.js';
+import { parseSize } from '../parse-options.js';
+import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 
-interface RecordFlags {
-  output?: string; duration?: string; interval: string; netns?: string; port?: string;
-  maxSize?: string; rotate?: string; gzip?: boolean; procfs?: boolean; ebpf?: boolean; quiet?: boolean;
+interface RecordFlags extends SessionFlags {
+  output?: string; maxSize?: string; rotate?: string; gzip?: boolean; quiet?: boolean;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -18,19 +18,12 @@ function kib(bytes: number): string {
 }
 
 export function registerRecord(program: Command): void {
-  program
-    .command('record')
+  addSessionOptions(program.command('record'))
     .description('record a session (raw probe lines, host samples, sysctls) to replay or report on later, anywhere')
     .requiredOption('-o, --output <file>', 'recording file (created 0600, never overwritten; .gz implies --gzip)')
-    .option('-d, --duration <duration>', 'stop after this long (default: until Ctrl-C)')
-    .option('-i, --interval <duration>', 'snapshot interval', '1s')
-    .option('-n, --netns <netns>', 'network namespace: name, path, pid or inode')
-    .option('-p, --port <port>', 'only sockets with this local or remote port (probe filter)')
     .option('--max-size <size>', 'size limit per file (e.g. 100M): stop there, or rotate with --rotate')
     .option('--rotate <n>', 'with --max-size: keep FILE (newest) and FILE.1 .. FILE.<n> (older parts)')
     .option('-z, --gzip', 'gzip the recording (flushed every interval, so a killed recorder still leaves a readable file)')
-    .option('--procfs', 'do not use eBPF: counters, socket table and sysctls only')
-    .option('--ebpf', 'require eBPF mode')
     .option('-q, --quiet', 'no progress messages on stderr')
     .addHelpText('after', `
 Examples:
@@ -42,9 +35,8 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
     .action(async (flags: RecordFlags) => {
       const path = flags.output;
       if (!path) throw usageError('--output FILE is required');
-      const intervalMs = parseInterval(flags.interval);
-      const durationMs = flags.duration ? parseDuration(flags.duration, '--duration') : undefined;
-      const port = flags.port ? parsePort(flags.port) : undefined;
+      const sessionOpts = sessionOptionsFrom(flags);
+      const { intervalMs, durationMs } = sessionOpts;
       const maxSize = flags.maxSize ? parseSize(flags.maxSize, '--max-size') : undefined;
       let rotate: number | undefined;
       if (flags.rotate !== undefined) {
@@ -56,9 +48,7 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
         throw new TcpscopeError(`cannot create recording ${path}: the file already exists (tcpscope never overwrites a recording: remove it or choose another name)`, { exitCode: ExitCode.io });
       }
       const gzip = flags.gzip === true || /\.gz$/i.test(path);
-      const session = await startSession({
-        intervalMs, durationMs, port, netns: flags.netns, mode: flags.procfs ? 'procfs' : flags.ebpf ? 'ebpf' : 'auto',
-      });
+      const session = await startSession(sessionOpts);
       let recorder: Recorder;
       try {
         recorder = createRecorder(session, { path, gzip, maxSize, rotate });

@@ -6,12 +6,11 @@ import { createMetrics } from '../../export/metrics.js';
 import { DEFAULT_METRICS_ADDRESS, parseListenAddress, type ListenAddress } from '../../export/listen-address.js';
 import { startExporter } from '../../export/exporter.js';
 import { TEXTFILE_NAME } from '../../export/textfile.js';
-import { parseDuration, parseInterval, parsePort } from '../parse-options.js';
+import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { onShutdown } from '../shutdown.js';
 
-export interface ServeFlags {
-  metrics?: string | true; textfile?: string; allowPublic?: boolean; interval: string; duration?: string;
-  netns?: string; port?: string; procfs?: boolean; ebpf?: boolean;
+export interface ServeFlags extends SessionFlags {
+  metrics?: string | true; textfile?: string; allowPublic?: boolean;
 }
 
 /** Validates every flag before anything starts (so `--metrics 0.0.0.0:9464` fails at once, without root). */
@@ -23,18 +22,11 @@ export function serveTargets(flags: ServeFlags): { listen: ListenAddress | undef
 }
 
 export function registerServe(program: Command): void {
-  program
-    .command('serve')
+  addSessionOptions(program.command('serve'))
     .description('export live metrics for Prometheus: an HTTP /metrics endpoint and/or a node_exporter textfile')
     .option('--metrics [host:port]', `serve /metrics and /healthz here (default ${DEFAULT_METRICS_ADDRESS} unless only --textfile is given)`)
     .option('--textfile <dir>', `write <dir>/${TEXTFILE_NAME} atomically every interval (node_exporter textfile collector)`)
     .option('--allow-public', 'allow --metrics on a non-loopback address such as 0.0.0.0 (exposes TCP internals)')
-    .option('-i, --interval <duration>', 'snapshot interval', '1s')
-    .option('-d, --duration <duration>', 'stop after this long (default: until Ctrl-C)')
-    .option('-n, --netns <netns>', 'network namespace: name, path, pid or inode (see tcpscope netns)')
-    .option('-p, --port <port>', 'only sockets with this local or remote port (probe filter)')
-    .option('--procfs', 'do not use eBPF: counters, socket table and sysctls only')
-    .option('--ebpf', 'require eBPF mode (fail instead of falling back to procfs)')
     .addHelpText('after', `
 Examples:
   sudo tcpscope serve                                   # http://127.0.0.1:9464/metrics
@@ -43,13 +35,9 @@ Examples:
 Metric names and labels: docs/metrics.md.`)
     .action(async (flags: ServeFlags) => {
       const { listen, textfileDir } = serveTargets(flags);
-      const intervalMs = parseInterval(flags.interval);
-      const durationMs = flags.duration ? parseDuration(flags.duration, '--duration') : undefined;
-      const port = flags.port ? parsePort(flags.port) : undefined;
-      const session = await startSession({
-        intervalMs, durationMs, port, netns: flags.netns,
-        mode: flags.procfs ? 'procfs' : flags.ebpf ? 'ebpf' : 'auto',
-      });
+      const sessionOpts = sessionOptionsFrom(flags);
+      const { intervalMs, durationMs } = sessionOpts;
+      const session = await startSession(sessionOpts);
       const off = onShutdown(() => session.stop());
       try {
         if (session.info.mode === 'procfs') process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);

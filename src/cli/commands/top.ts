@@ -5,12 +5,12 @@ import { startSession } from '../../pipeline/session.js';
 import type { LiveSession, Session } from '../../pipeline/session-types.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
 import { assertTerminal, runDashboard } from '../../ui/run.js';
-import { parseDuration, parseInterval, parsePort } from '../parse-options.js';
+import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { alerts } from '../../alert/index.js';
 import { addAlertOptions, alertSetup, type AlertFlags } from '../alert-flags.js';
 
-export interface TopFlags extends AlertFlags {
-  interval: string; duration?: string; netns?: string; port?: string; procfs?: boolean; ebpf?: boolean; record?: string;
+export interface TopFlags extends AlertFlags, SessionFlags {
+  record?: string;
 }
 
 const isLive = (s: Session): s is LiveSession => 'inputs$' in s && 'describe' in s;
@@ -22,15 +22,8 @@ export function defaultRecordingPath(now = new Date()): string {
 }
 
 export function registerTop(program: Command): void {
-  const cmd = program
-    .command('top', { isDefault: true })
+  const cmd = addSessionOptions(program.command('top', { isDefault: true }), { duration: 'quit after this long (default: until q)', port: 'only sockets with this local or remote port (also: / in the dashboard)' })
     .description('live dashboard (the default command): rates, queues, socket states, sysctls and findings')
-    .option('-i, --interval <duration>', 'snapshot interval', '1s')
-    .option('-d, --duration <duration>', 'quit after this long (default: until q)')
-    .option('-n, --netns <netns>', 'network namespace: name, path, pid or inode (see tcpscope netns)')
-    .option('-p, --port <port>', 'only sockets with this local or remote port (also: / in the dashboard)')
-    .option('--procfs', 'do not use eBPF: counters, socket table and sysctls only')
-    .option('--ebpf', 'require eBPF mode (fail instead of falling back to procfs)')
     .option('--record <file>', 'record the session from the start (r toggles recording in the dashboard)')
     .addHelpText('after', `
 Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · s sysctls · ? help
@@ -43,14 +36,12 @@ Examples:
   NO_COLOR=1 sudo tcpscope             # no colours
   sudo tcpscope --alerts builtin       # Netdata-like TCP alarms in the findings/alerts log`);
   addAlertOptions(cmd).action(async (flags: TopFlags) => {
-      const intervalMs = parseInterval(flags.interval);
-      const durationMs = flags.duration ? parseDuration(flags.duration, '--duration') : undefined;
-      const port = flags.port ? parsePort(flags.port) : undefined;
-      const mode = flags.procfs ? 'procfs' : flags.ebpf ? 'ebpf' : 'auto';
+      const sessionOpts = sessionOptionsFrom(flags);
+      const { durationMs, port } = sessionOpts;
       const alerting = await alertSetup(flags);
       assertTerminal();
       const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
-        startSession({ intervalMs, durationMs, mode, port: o.port, netns: o.netns });
+        startSession({ ...sessionOpts, port: o.port, netns: o.netns });
 
       const session = await start({ port, netns: flags.netns });
       let recorder: Recorder | undefined;

@@ -5,25 +5,18 @@ import { createAlertEngine } from '../../alert/index.js';
 import { ExitCode } from '../../errors.js';
 import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../alert-flags.js';
 import { startSession } from '../../pipeline/session.js';
-import { parseDuration, parseInterval, parsePort } from '../parse-options.js';
+import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
 
-export interface WatchFlags extends AlertFlags {
-  json?: boolean; interval: string; duration?: string; netns?: string; port?: string; procfs?: boolean; ebpf?: boolean;
+export interface WatchFlags extends AlertFlags, SessionFlags {
+  json?: boolean;
 }
 
 export function registerWatch(program: Command): void {
-  const cmd = program
-    .command('watch')
+  const cmd = addSessionOptions(program.command('watch'))
     .description('headless live view: one line (or one JSON Snapshot with --json) per interval, findings included')
     .option('--json', 'NDJSON snapshots on stdout (messages go to stderr)')
-    .option('-i, --interval <duration>', 'snapshot interval', '1s')
-    .option('-d, --duration <duration>', 'stop after this long (default: until Ctrl-C)')
-    .option('-n, --netns <netns>', 'network namespace: name, path, pid or inode (see tcpscope netns)')
-    .option('-p, --port <port>', 'only sockets with this local or remote port (probe filter)')
-    .option('--procfs', 'do not use eBPF: counters, socket table and sysctls only')
-    .option('--ebpf', 'require eBPF mode (fail instead of falling back to procfs)')
     .addHelpText('after', `
 Examples:
   sudo tcpscope watch                                  # one line per second for this host
@@ -34,16 +27,12 @@ Examples:
   sudo tcpscope watch --duration 60s --alert 'rate(TcpExtListenOverflows) > 1/s for 2s' --exit-on-alert
   sudo tcpscope watch --alert 'census.CLOSE_WAIT > 500' --exec /usr/local/bin/page-oncall --team net`);
   addAlertOptions(cmd).action(async (flags: WatchFlags) => {
-      const intervalMs = parseInterval(flags.interval);
-      const durationMs = flags.duration ? parseDuration(flags.duration, '--duration') : undefined;
-      const port = flags.port ? parsePort(flags.port) : undefined;
+      const sessionOpts = sessionOptionsFrom(flags);
+      const { intervalMs, durationMs } = sessionOpts;
       const alerting = await alertSetup(flags);
       const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
       let fired = false;
-      const session = await startSession({
-        intervalMs, durationMs, port, netns: flags.netns,
-        mode: flags.procfs ? 'procfs' : flags.ebpf ? 'ebpf' : 'auto',
-      });
+      const session = await startSession(sessionOpts);
       const off = onShutdown(() => session.stop());
       if (session.info.mode === 'procfs') process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
       // Tracing really starts here (bpftrace parses BTF first: seconds on a busy host); scripts wait for this line.
