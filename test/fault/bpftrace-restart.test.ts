@@ -38,9 +38,18 @@ describe('bpftrace killed mid-session', () => {
       for (const p of parts) if (p.startsWith('{')) snaps.push(JSON.parse(p) as SnapLite);
     });
     const file = join(dir, 'gap.ndjson');
+    let watchErr = '';
+    watch.stderr?.setEncoding('utf8');
+    watch.stderr?.on('data', (c: string) => {
+      watchErr += c;
+    });
     const record = execa('node', [CLI, 'record', '-o', file, '--netns', ns, '--quiet'], { reject: false, env: { NO_COLOR: '1' } });
     try {
       const [w, r] = await Promise.all([tracersOf(watch.pid!), tracersOf(record.pid!)]);
+      // Kill only once tcpscope has seen the attach report: a bpftrace dying before its first attach is a
+      // configuration error (no restart), by design.
+      await waitFor(async () => watchErr, (e) => e.includes('eBPF probes attached'), 30_000);
+      await waitFor(async () => readFile(file, 'utf8').catch(() => ''), (t) => t.includes('attached_probes'), 30_000);
       const killedAt = snaps.length;
       process.kill(w[0]!.pid, 'SIGKILL');
       process.kill(r[0]!.pid, 'SIGKILL');
