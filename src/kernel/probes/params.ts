@@ -32,7 +32,9 @@ function numberOf(table: Map<number, string> | undefined, name: string): number 
 /**
  * Positional parameters of the assembled program:
  * $1 netns inode, $2 port, $3 interval ms, $4 detail cap, $5 TCP_LISTEN_OVERFLOW drop reason number (-1 if none),
- * $6 lowest drop reason that is a real drop (NOT_SPECIFIED's number: below it are NOT_DROPPED_YET and CONSUMED).
+ * $6 lowest drop reason that is a real drop (NOT_SPECIFIED's number: below it are NOT_DROPPED_YET and CONSUMED),
+ * $7 QUEUE_PURGE's number (-1 if none): queues purged when a socket is destroyed, about one per closed connection
+ * under churn; not a network drop, and skipping it in the predicate keeps the probe cheap on a busy host.
  */
 export function programArgs(caps: Capabilities, p: ProbeParams): string[] {
   const netns = int('netns inode', p.netnsInode, 0, 0xffffffff);
@@ -41,5 +43,6 @@ export function programArgs(caps: Capabilities, p: ProbeParams): string[] {
   const cap = int('detail cap', p.detailCap ?? DEFAULT_DETAIL_CAP, 0, 100_000);
   const overflow = numberOf(caps.dropReasons, 'TCP_LISTEN_OVERFLOW') ?? -1;
   const firstDrop = numberOf(caps.dropReasons, 'NOT_SPECIFIED') ?? 0;
-  return [netns, port, interval, cap, overflow, firstDrop].map(String);
+  const purge = numberOf(caps.dropReasons, 'QUEUE_PURGE') ?? -1;
+  return [netns, port, interval, cap, overflow, firstDrop, purge].map(String);
 }

@@ -119,10 +119,10 @@ describe('reason tables from print fmt', () => {
 
   it('positional parameters carry the kernel-specific reason numbers', async () => {
     const p = { netnsInode: 4026531833, port: 8080, intervalMs: 1000, detailCap: 5 };
-    expect(programArgs(await detectCapabilities(fixture('6.18')), p)).toEqual(['4026531833', '8080', '1000', '5', '40', '2']);
-    expect(programArgs(await detectCapabilities(fixture('6.1')), p)).toEqual(['4026531833', '8080', '1000', '5', '-1', '1']);
+    expect(programArgs(await detectCapabilities(fixture('6.18')), p)).toEqual(['4026531833', '8080', '1000', '5', '40', '2', '104']);
+    expect(programArgs(await detectCapabilities(fixture('6.1')), p)).toEqual(['4026531833', '8080', '1000', '5', '-1', '1', '-1']);
     expect(programArgs(await detectCapabilities(fixture('5.4')), { ...p, detailCap: undefined })).toEqual(
-      ['4026531833', '8080', '1000', '20', '-1', '0'],
+      ['4026531833', '8080', '1000', '20', '-1', '0', '-1'],
     );
   });
 
@@ -154,7 +154,7 @@ describe('buildProgram', () => {
   it('loads probes/ synchronously and returns text plus validated positional parameters', async () => {
     const caps = await detectCapabilities(fixture('6.18'));
     const prog = buildProgram(caps, { netnsInode: 7, port: 443, intervalMs: 250 });
-    expect(prog.args).toEqual(['7', '443', '250', '20', '40', '2']);
+    expect(prog.args).toEqual(['7', '443', '250', '20', '40', '2', '104']);
     expect(prog.text).toBe(assembleProgram(caps, await loadProbePieces()).text);
     expect(() => buildProgram(caps, { netnsInode: 7, port: 1e6, intervalMs: 250 })).toThrow(/port/);
   });
