@@ -1,6 +1,7 @@
 // Shared by the fault suite: process trees, BPF programs held by a process, and the real CLI under test.
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { execa, type ResultPromise } from 'execa';
+import { descendants } from '../../scripts/bench/proc.js';
 
 export const CLI = 'dist/cli/main.js';
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -11,27 +12,8 @@ export const alive = async (pid: number): Promise<boolean> => {
   return stat !== '' && !/^\d+ \(.*\) Z /.test(stat);
 };
 
-/** Every live descendant of `root` with its command name. */
-export async function descendants(root: number): Promise<{ pid: number; comm: string }[]> {
-  const parent = new Map<number, number>();
-  const comm = new Map<number, string>();
-  for (const d of await readdir('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    const stat = await readFile(`/proc/${d}/stat`, 'utf8').catch(() => '');
-    const m = /^(\d+) \((.*)\) (\S) (\d+)/.exec(stat);
-    if (m && m[3] !== 'Z') {
-      parent.set(Number(m[1]), Number(m[4]));
-      comm.set(Number(m[1]), m[2]!);
-    }
-  }
-  const out: { pid: number; comm: string }[] = [];
-  for (const [pid] of parent) {
-    let p = parent.get(pid);
-    while (p !== undefined && p > 1 && p !== root) p = parent.get(p);
-    if (p === root) out.push({ pid, comm: comm.get(pid) ?? '' });
-  }
-  return out;
-}
+/** Every live descendant of `root` with its command name (one implementation, shared with the bench). */
+export { descendants };
 
 /** Ids of the BPF programs whose fds `pid` holds (from /proc/PID/fdinfo: `prog_id:`). */
 export async function bpfProgIds(pid: number): Promise<number[]> {

@@ -175,7 +175,10 @@ const CASES: Case[] = [
       const pid = Number(o.truth.measured.ownerPid);
       const first = o.snaps.find((s) => s.census.owners.some((x) => x.state === 'CLOSE_WAIT'));
       const firstCw = o.snaps.find((s) => (s.census.states.CLOSE_WAIT ?? 0) > 0);
-      expect(first?.seq, 'owner pid/comm named in the first snapshot with CLOSE_WAIT sockets').toBe(firstCw?.seq);
+      // The /proc/*/fd owner scan runs in the background (a poll waits for it at most 200 ms), so on a loaded
+      // machine the owner may be named one or two intervals after the sockets first show.
+      expect(first, 'owner pid/comm named').toBeDefined();
+      expect(first!.seq - firstCw!.seq, 'owner named within 3 snapshots of the first CLOSE_WAIT').toBeLessThanOrEqual(3);
       expect(first?.census.owners.find((x) => x.state === 'CLOSE_WAIT')).toMatchObject({ pid, comm: 'node' });
       expect(last.census.owners).toContainEqual({ state: 'CLOSE_WAIT', pid, comm: 'node', count: o.labCensus.CLOSE_WAIT });
       expect(f?.evidence.pid).toBe(pid);

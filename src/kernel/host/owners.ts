@@ -1,7 +1,7 @@
 // Socket inode -> owning pid/comm via readlink /proc/PID/fd/* (`socket:[inode]`), cached: a rescan happens only
 // when a wanted inode is unknown, at most once per `minIntervalMs`, and stops as soon as every wanted inode is found.
-// The rescan runs in the background (seconds at 50k sockets): a poll waits for it only `waitMs`, else the owners
-// it finds appear in the next poll.
+// The rescan runs in the background (seconds at 50k sockets): a poll waits for it at most `waitMs` (200 ms: enough
+// for a normal host), else the owners it finds appear in the next poll.
 import { readdir, readlink } from 'node:fs/promises';
 import { commOf, pidsByNetns } from '../netns/scan.js';
 
@@ -11,23 +11,29 @@ export class OwnerIndex {
   private cache = new Map<number, Owner>();
   private lastScan = -Infinity;
   private scanning: Promise<void> | undefined;
+  /** Duration of the last rescan: rescans are spaced by 10x it, so owner lookup costs at most ~10 % of a core. */
+  private lastScanMs = 0;
   /** Rescans so far (self-monitoring, tests). */
   scans = 0;
 
   constructor(
     private readonly netnsInode: number,
     private readonly minIntervalMs: number,
-    private readonly waitMs = 30,
+    private readonly waitMs = 200,
   ) {}
 
   /** Owners of the wanted inodes that are known; inode 0 (orphans, timewait) never has one. */
   async lookup(wanted: Iterable<number>, now = Date.now()): Promise<Map<number, Owner>> {
     const want = new Set([...wanted].filter((i) => i > 0));
     const missing = [...want].filter((i) => !this.cache.has(i));
-    if (missing.length > 0 && !this.scanning && now - this.lastScan >= this.minIntervalMs) {
+    if (missing.length > 0 && !this.scanning && now - this.lastScan >= Math.max(this.minIntervalMs, 10 * this.lastScanMs)) {
       this.lastScan = now;
       this.scans++;
+      const started = performance.now();
       this.scanning = this.scan(new Set(missing))
+        .then(() => {
+          this.lastScanMs = performance.now() - started;
+        })
         .catch(() => undefined)
         .finally(() => {
           this.scanning = undefined;

@@ -27,7 +27,7 @@ export interface HostPoller {
 }
 
 export interface HostPollerOptions {
-  /** Minimum time between two /proc/*\/fd rescans for unknown socket owners (default 5000 ms). */
+  /** Minimum time between two /proc/*\/fd rescans for unknown socket owners (default 1000 ms; slow rescans are spaced by 10x their duration). */
   ownersEveryMs?: number;
   /** 'ss' (default): sock_diag dump of the rare states + sockstat; 'proc': full /proc/net/tcp{,6} scan (also the fallback without ss). */
   censusMethod?: 'ss' | 'proc';
@@ -39,7 +39,7 @@ const haveSs = (): Promise<boolean> =>
 
 export function createHostPoller(target: NetnsTarget, opts: HostPollerOptions = {}): HostPoller {
   const source = new ProcNetSource(target);
-  const owners = new OwnerIndex(target.inode, opts.ownersEveryMs ?? 5000);
+  const owners = new OwnerIndex(target.inode, opts.ownersEveryMs ?? 1000);
   const sysctlNames = SYSCTLS.map((s) => s.name);
   let closed = false;
 

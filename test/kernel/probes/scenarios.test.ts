@@ -173,12 +173,13 @@ describe('full probe program in lab scenarios', () => {
     expect(sorted(probe)).toEqual(sorted(ref));
     expect(probe.get('SYN_SENT->ESTABLISHED')).toBe(50);
     expect(probe.get('CLOSE->SYN_SENT')).toBe(truth.client.counters.TcpActiveOpens);
-    // An active closer reaches TIME_WAIT from FIN_WAIT2, or from CLOSING when both FINs crossed (simultaneous close);
-    // either way the tracepoint shows a move to CLOSE as the timewait socket replaces the full one.
+    // Every active close is seen (ESTABLISHED->FIN_WAIT1 = 50). The move into TIME_WAIT shows as FIN_WAIT2->CLOSE
+    // (or CLOSING->CLOSE after a simultaneous close) for most sockets, but not always: in some runs both the probes and
+    // tcpstates see a few fewer, identically, so the tracepoint does not report every path into TIME_WAIT. The
+    // equality with tcpstates above is the exact check; here only what holds on every path.
+    expect(probe.get('ESTABLISHED->FIN_WAIT1')).toBe(50);
     const intoTimeWait = (probe.get('FIN_WAIT2->CLOSE') ?? 0) + (probe.get('CLOSING->CLOSE') ?? 0);
-    // Every one of the 50 active closes ends in TIME_WAIT. The lab's census is read as the traffic ends, when the
-    // last FIN exchanges may still be in flight, so it can only lag behind, never exceed.
-    expect(intoTimeWait).toBe(50);
-    expect(truth.client.census.TIME_WAIT ?? truth.client.sockstat.tw).toBeLessThanOrEqual(intoTimeWait);
+    expect(intoTimeWait).toBeLessThanOrEqual(50);
+    expect(truth.client.census.TIME_WAIT ?? truth.client.sockstat.tw).toBeLessThanOrEqual(50);
   });
 });
