@@ -75,15 +75,7 @@ export async function startTracer(variant: Variant, ns: string): Promise<Running
     live.add(kill);
     const pid = Number((await execa('tmux', ['display-message', '-p', '-t', name, '#{pane_pid}'])).stdout.trim());
     await waitAttached(pid, false);
-    return {
-      variant, mainPid: pid,
-      pids: async () => [pid, ...(await descendants(pid)).filter((d) => d.comm === 'bpftrace').map((d) => d.pid)],
-      allPids: async () => [pid, ...(await descendants(pid)).map((d) => d.pid)],
-      stop: async () => {
-        live.delete(kill);
-        await kill();
-      },
-    };
+    return tracerHandle(variant, pid, kill);
   }
   const child: ResultPromise =
     variant === 'watch'
@@ -96,6 +88,11 @@ export async function startTracer(variant: Variant, ns: string): Promise<Running
   const kill = (): Promise<void> => stopChild(child, 'SIGINT');
   live.add(kill);
   await waitAttached(pid, variant !== 'watch');
+  return tracerHandle(variant, pid, kill);
+}
+
+/** The handle of a running tracer: its pids (bpftrace children, every descendant) and how to stop it. */
+function tracerHandle(variant: Variant, pid: number, kill: () => Promise<void>): RunningTracer {
   return {
     variant, mainPid: pid,
     pids: async () => [pid, ...(await descendants(pid)).filter((d) => d.comm === 'bpftrace').map((d) => d.pid)],

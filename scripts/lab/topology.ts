@@ -193,6 +193,13 @@ class LabTopology implements Topology {
     if (this.destroyed) return;
     this.destroyed = true;
     active.delete(this);
+    this.killProcesses();
+    await removeNetnsPair(this.id);
+    rmSync(`${OWNER_DIR}/${this.id}.json`, { force: true });
+  }
+
+  /** Agents and netns holders of this run: SIGKILL, synchronous, so both teardowns share it. */
+  private killProcesses(): void {
     for (const c of [...this.children, ...this.holders.values()]) {
       try {
         c.kill('SIGKILL');
@@ -200,8 +207,6 @@ class LabTopology implements Topology {
         /* gone */
       }
     }
-    await removeNetnsPair(this.id);
-    rmSync(`${OWNER_DIR}/${this.id}.json`, { force: true });
   }
 
   /** Synchronous teardown for process 'exit' (no event loop left). */
@@ -209,13 +214,7 @@ class LabTopology implements Topology {
     if (this.destroyed) return;
     this.destroyed = true;
     active.delete(this);
-    for (const c of [...this.children, ...this.holders.values()]) {
-      try {
-        c.kill('SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
+    this.killProcesses();
     for (const ns of [this.server.name, this.client.name]) removeNetnsSync(ns);
     rmSync(`${OWNER_DIR}/${this.id}.json`, { force: true });
   }
