@@ -57,8 +57,7 @@ export async function runReplay(path: string, flags: ReplayFlags, label = path):
     }
     await out.flush();
   } finally {
-    off();
-    await session.stop();
+    await session.stop().finally(off); // handlers stay until the session is stopped
   }
   reportReadProblems(session, label);
 }

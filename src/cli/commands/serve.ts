@@ -50,8 +50,7 @@ Metric names and labels: docs/metrics.md.`)
           await exporter.close();
         }
       } finally {
-        off();
-        await session.stop();
+        await session.stop().finally(off); // handlers stay until bpftrace is stopped
       }
     });
 }

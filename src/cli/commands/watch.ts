@@ -61,9 +61,13 @@ Examples:
         if (alerting.exitOnAlert) process.exitCode = fired ? ExitCode.alertFired : ExitCode.ok;
       } finally {
         attachedSub?.unsubscribe();
-        off();
-        await session.stop();
-        await alerting.action?.close();
+        // The signal handlers stay until bpftrace is stopped: a Ctrl-C during this cleanup must not kill us mid-way.
+        try {
+          await session.stop();
+          await alerting.action?.close();
+        } finally {
+          off();
+        }
       }
     });
 }

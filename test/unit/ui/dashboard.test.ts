@@ -1,10 +1,9 @@
 // The dashboard drawn into headless blessed screens (80×24, 200×60): panels, numbers, highlights, NO_COLOR, keys.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDashboard, type Dashboard, type DashboardHandlers } from '../../../src/ui/dashboard.js';
-import { headlessScreen, type Headless } from './headless.js';
+import { headlessScreen, tick, type Headless } from './headless.js';
 import { overflowSequence, procfsSequence, sessionInfo } from './fixtures.js';
 
-const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** SGR colour parameters (30-38, 40-48, 90-97, 100-107); 39/49 only reset to the default. */
 export function colourEscapes(written: string): string[] {

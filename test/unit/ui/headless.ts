@@ -50,3 +50,9 @@ export function headlessScreen(cols: number, rows: number): Headless {
     destroy: () => screen.destroy(),
   };
 }
+
+/**
+ * Lets typed keys reach their widget: a timer, then a check-phase turn, because blessed's textbox starts reading
+ * input in a setImmediate, which a bare setTimeout(0) on a loaded machine can overtake.
+ */
+export const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(() => setImmediate(r), ms));

@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { Session, SessionInfo } from '../../../src/pipeline/session-types.js';
 import type { Snapshot } from '../../../src/pipeline/snapshot.js';
 import { runDashboard } from '../../../src/ui/run.js';
-import { headlessScreen } from './headless.js';
+import { headlessScreen, tick } from './headless.js';
 import { overflowSequence, sessionInfo } from './fixtures.js';
 
-const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A session whose snapshots the test pushes; stop() is recorded in a shared event log. */
 function scriptedSession(events: string[], info: SessionInfo = sessionInfo(), stopMs = 20) {
