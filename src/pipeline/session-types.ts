@@ -22,6 +22,30 @@ export interface Session {
   snapshots$: Observable<Snapshot>;
   /** Stops bpftrace first, then pollers; idempotent; resolves when no child process remains. */
   stop(): Promise<void>;
+  /** Present on replays: pause, step and speed, for the dashboard's replay keys. */
+  replay?: ReplayControl;
+}
+
+/** Where a replay is and how it runs (what the dashboard header shows). */
+export interface ReplayState {
+  paused: boolean;
+  speed: number | 'max';
+  /** Milliseconds from the start of the recording to the last input replayed. */
+  elapsedMs: number;
+  /** A forward skip is running (snapshots come as fast as possible until the target). */
+  seeking: boolean;
+}
+
+/** Controls of a running replay; every call takes effect before the next recorded input is replayed. */
+export interface ReplayControl {
+  state(): ReplayState;
+  pause(): void;
+  resume(): void;
+  /** Paused: replays up to the next snapshot (one interval), then pauses again. */
+  step(): void;
+  setSpeed(speed: number | 'max'): void;
+  /** Replays the next `ms` of the recording as fast as possible, then continues as before. */
+  skip(ms: number): void;
 }
 
 /** Everything a recording header needs to replay a session through the same pipeline later. */

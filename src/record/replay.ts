@@ -1,7 +1,7 @@
 // Replays a recording as a Session: recorded raw inputs through the live pipeline, paced by their timestamps.
 import { Observable, share } from 'rxjs';
 import { SnapshotAssembler, type AssemblerOptions } from '../pipeline/assemble.js';
-import type { Session, SessionDescription, SessionInfo } from '../pipeline/session-types.js';
+import type { ReplayControl, ReplayState, Session, SessionDescription, SessionInfo } from '../pipeline/session-types.js';
 import type { Snapshot } from '../pipeline/snapshot.js';
 import { usageError } from '../errors.js';
 import type { RecordingHeader } from './format.js';
@@ -30,6 +30,7 @@ export interface ReplayPosition {
 
 export interface ReplaySession extends Session {
   header: RecordingHeader;
+  replay: ReplayControl;
   description: SessionDescription;
   /** Skipped lines, truncation, end marker: complete once snapshots$ has completed. */
   stats: ReadStats;
@@ -75,13 +76,65 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
       };
     });
 
+  // Controls (dashboard keys): read by the loop before each input; every change wakes a sleeping loop.
+  let speed = opts.speed;
+  let paused = false;
+  /** Snapshots still to emit while paused (step). */
+  let stepCredit = 0;
+  /** Absolute recording time up to which inputs go as fast as possible (skip). */
+  let seekUntil = Number.NEGATIVE_INFINITY;
+  /** Set when pacing must re-anchor on the next input (speed change, resume, end of a skip). */
+  let repace = false;
+  const changed = (): void => {
+    repace = true;
+    wake?.();
+  };
+  const control: ReplayControl = {
+    state: (): ReplayState => ({
+      paused, speed, elapsedMs: Number.isNaN(lastT) || Number.isNaN(origin) ? 0 : lastT - origin, seeking: lastT < seekUntil,
+    }),
+    pause: () => {
+      paused = true;
+      stepCredit = 0;
+      changed();
+    },
+    resume: () => {
+      paused = false;
+      stepCredit = 0;
+      changed();
+    },
+    step: () => {
+      if (!paused) paused = true;
+      stepCredit++;
+      changed();
+    },
+    setSpeed: (next) => {
+      if (next !== 'max' && !(next > 0 && Number.isFinite(next))) throw usageError(`invalid replay speed ${String(next)}`);
+      speed = next;
+      changed();
+    },
+    skip: (ms) => {
+      if (!(ms > 0)) return;
+      const base = Number.isNaN(lastT) ? (Number.isNaN(origin) ? header.startedAt : origin) : lastT;
+      seekUntil = Math.max(seekUntil, base) + ms;
+      changed();
+    },
+  };
+  /** Sleeps until a control call (pause, step, speed...) or stop(). */
+  const untilChanged = (): Promise<void> =>
+    new Promise((resolve) => {
+      wake = () => {
+        wake = undefined;
+        resolve();
+      };
+    });
+
   let iterating = false;
   /** The replay loop: snapshots per file chunk, paced; the only consumer of the reader. */
   async function* run(): AsyncGenerator<Snapshot[], void, undefined> {
     if (iterating) throw new Error('a replay session can be consumed once (snapshots$ or batches())');
     iterating = true;
     let asm = new SnapshotAssembler(assemblerOptions);
-    const speed = opts.speed;
     let wallStart = 0;
     let paceStart = Number.NaN;
     try {
@@ -110,16 +163,30 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
             if (out.length > 0) yield out;
             break outer;
           }
+          // Paused (and no step pending): hand over what is ready, then wait for a control call.
+          while (paused && stepCredit === 0 && e.t >= fromT && !stopped) {
+            if (out.length > 0) {
+              yield out;
+              out = [];
+              continue;
+            }
+            await untilChanged();
+          }
+          if (stopped) break outer;
+          if (repace) {
+            repace = false;
+            paceStart = Number.NaN;
+          }
           lastT = e.t;
-          if (speed !== 'max' && e.t >= fromT) {
+          if (speed !== 'max' && !paused && e.t >= fromT && e.t >= seekUntil) {
             if (Number.isNaN(paceStart)) {
               paceStart = e.t;
               wallStart = Date.now();
             }
-            // Snapshots already due go out before sleeping; sleep in slices so stop() stays responsive.
+            // Snapshots already due go out before sleeping; sleep in slices so stop() and controls stay responsive.
             for (;;) {
-              const wait = wallStart + (e.t - paceStart) / speed - Date.now();
-              if (wait < 2 || stopped) break;
+              const wait = wallStart + (e.t - paceStart) / (speed as number) - Date.now();
+              if (wait < 2 || stopped || repace || paused) break;
               if (out.length > 0) {
                 yield out;
                 out = [];
@@ -130,7 +197,15 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
             if (stopped) break outer;
           }
           const snap = asm.push(e);
-          if (snap && snap.time >= fromT) out.push(snap);
+          if (snap && snap.time >= fromT) {
+            out.push(snap);
+            // A step (or the moment a skip ends) shows its snapshot at once.
+            if (stepCredit > 0) {
+              stepCredit--;
+              yield out;
+              out = [];
+            }
+          }
         }
         if (out.length > 0) yield out;
       }
@@ -174,6 +249,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
     description: header.description,
     stats: reader.stats,
     recordedAlerts,
+    replay: control,
     snapshots$,
     batches,
     position: () => {

@@ -1,6 +1,6 @@
 // The dashboard: feeds snapshots into the view models and draws them, at most ~4 frames/s, never blocking the data.
 import type { Widgets } from 'blessed';
-import type { SessionInfo } from '../pipeline/session-types.js';
+import type { ReplayControl, SessionInfo } from '../pipeline/session-types.js';
 import type { Snapshot } from '../pipeline/snapshot.js';
 import { chartSeries } from './model/chart.js';
 import { FindingLog, entryDetail, findingLines, type AlertNotice } from './model/findings.js';
@@ -32,6 +32,8 @@ export interface DashboardHandlers {
   setNetns?(choice: NetnsChoice): void;
   /** `r`: start or stop recording; the owner calls setRecording() with the outcome. */
   toggleRecording?(): void;
+  /** A replay's controls: `p` pauses the replay itself, `.` steps, `+`/`-` speed, `]` skips a minute. */
+  replay?: ReplayControl;
 }
 
 export interface DashboardOptions {
@@ -69,6 +71,9 @@ export function noColorRequested(env: NodeJS.ProcessEnv = process.env): boolean 
 }
 
 const numeric = (v: number | string): number => (typeof v === 'number' ? v : 0);
+/** Replay speed bounds for `+` / `-`. */
+const MIN_SPEED = 0.25;
+const MAX_SPEED = 1024;
 
 export function createDashboard(opts: DashboardOptions): Dashboard {
   const { screen, handlers } = opts;
@@ -121,6 +126,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
     dirty = false;
     lastFrame = Date.now();
     frames += 1;
+    ui.replay = handlers.replay?.state();
     panels.header.setContent(headerLines(info, history, ui, numeric(screen.width)).map((l) => toTagged(l, t.color)).join('\n'));
     for (const [id, box] of panels.boxes) {
       const mark = id === focus ? '▶ ' : '';
@@ -232,6 +238,29 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
     schedule();
   };
 
+  /** Replay keys; false when the key is not one of them. */
+  const replayKey = (r: ReplayControl, full: string): boolean => {
+    const speed = r.state().speed;
+    switch (full) {
+      case 'p': case 'space':
+        if (r.state().paused) r.resume();
+        else r.pause();
+        break;
+      case '.': case 'right': r.step(); break;
+      case '+': case '=':
+        if (speed !== 'max') r.setSpeed(Math.min(MAX_SPEED, speed * 2));
+        break;
+      case '-':
+        if (speed !== 'max') r.setSpeed(Math.max(MIN_SPEED, speed / 2));
+        else r.setSpeed(MAX_SPEED);
+        break;
+      case ']': r.skip(60_000); break;
+      default: return false;
+    }
+    schedule();
+    return true;
+  };
+
   const moveFocus = (step: number): void => {
     const i = panels.order.indexOf(focus);
     focus = panels.order[(i + step + panels.order.length) % panels.order.length] ?? 'findings';
@@ -248,6 +277,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       return;
     }
     if (ui.message && key.full !== '/') ui.message = undefined;
+    if (handlers.replay && replayKey(handlers.replay, key.full)) return;
     switch (key.full) {
       case 'q': return handlers.quit('key');
       case 'p': return togglePause();
@@ -262,7 +292,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
         if (handlers.toggleRecording) handlers.toggleRecording();
         else api.setMessage('recording is not available here');
         return;
-      case '?': return showText('Help', helpLines());
+      case '?': return showText('Help', helpLines(handlers.replay !== undefined));
       case 's': return showText(PANEL_TITLES.sysctls, sysctlLines(history, zoomSize()));
       case 't': return showText(PANEL_TITLES.matrix, matrixLines(history.latest, { width: zoomSize().width, height: 40 }));
       default: return undefined;

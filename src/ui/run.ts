@@ -208,6 +208,7 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
           : {}),
         ...(opts.listNetns ? { listNetns: opts.listNetns } : {}),
         ...(opts.toggleRecording ? { toggleRecording: () => toggleRec() } : {}),
+        ...(session.replay ? { replay: session.replay } : {}),
       },
     });
     attach(session);

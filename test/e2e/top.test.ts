@@ -1,19 +1,13 @@
 // The real `tcpscope top` in tmux against the lab's accept-overflow scenario: what an operator sees, and a clean quit.
 import { readFile } from 'node:fs/promises';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { requireCommand, requireKernelTracing, requireLab } from '../helpers/prereq.js';
 import { runScenario, type Topology } from '../../scripts/lab/index.js';
 import { descendants } from '../../scripts/bench/proc.js';
-import { zombieExit } from '../fault/helpers.js';
+import { capture, paneExit, startPane, tmux } from './tmux.js';
 
 const CLI = 'dist/cli/main.js';
-const tmux = (args: string[]) => execa('tmux', args, { reject: false });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function capture(session: string): Promise<string> {
-  return (await tmux(['capture-pane', '-p', '-t', session])).stdout;
-}
 
 // A zombie is dead for this purpose: its fds (and BPF programs) are closed; only its parent has not reaped it.
 const alive = async (pid: number): Promise<boolean> =>
@@ -35,10 +29,7 @@ describe('tcpscope top (tmux, lab)', () => {
       const truth = await runScenario('accept-overflow', {
         keepTopology: true,
         beforeTraffic: async (t) => {
-          // remain-on-exit keeps the pane so its exit status can be read after q.
-          await execa('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '60', 'node', CLI, 'top', '--netns', t.server.name]);
-          await tmux(['set-option', '-t', session, 'remain-on-exit', 'on']);
-          topPid = Number((await tmux(['display-message', '-p', '-t', session, '#{pane_pid}'])).stdout.trim());
+          topPid = await startPane(session, 200, 60, ['node', CLI, 'top', '--netns', t.server.name]);
           // Ready when the first snapshot is drawn in eBPF mode (bpftrace attached and ticking).
           for (let i = 0; i < 100; i++) {
             const text = await capture(session);
@@ -73,22 +64,7 @@ describe('tcpscope top (tmux, lab)', () => {
       expect(tracers.length).toBeGreaterThan(0);
 
       await tmux(['send-keys', '-t', session, 'q']);
-      let status = '';
-      for (let i = 0; i < 75; i++) {
-        // tmux 3.3 does not always reap the pane's process: read the exit status from the zombie then.
-        const z = await zombieExit(topPid);
-        if (z) {
-          status = `1 ${z.code ?? `signal ${String(z.signal)}`}`;
-          break;
-        }
-        const r = await tmux(['display-message', '-p', '-t', session, '#{pane_dead} #{pane_dead_status}#{pane_dead_signal}']);
-        // The pane can read as dead (pty closed) a moment before tmux has reaped the process and knows its status.
-        if (/^1 \S/.test(r.stdout)) {
-          status = r.stdout.trim();
-          break;
-        }
-        await sleep(200);
-      }
+      const status = await paneExit(session, topPid);
       expect(status, await capture(session)).toBe('1 0');
       for (const t of tracers) expect(await alive(t.pid), `bpftrace ${t.pid} still running`).toBe(false);
       expect(await alive(topPid)).toBe(false);

@@ -49,6 +49,18 @@ export function clock(ms: number): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** A duration as +HH:MM:SS (a replay position from the start of the recording). */
+export function offset(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `+${p(Math.floor(s / 3600))}:${p(Math.floor((s % 3600) / 60))}:${p(s % 60)}`;
+}
+
+/** A replay speed: ×1, ×0.5, ×16, max. */
+export function fmtSpeed(speed: number | 'max'): string {
+  return speed === 'max' ? 'max' : `×${Number(speed.toFixed(2))}`;
+}
+
 /** 500ms, 1s, 2.5s, 1m. */
 export function fmtInterval(ms: number): string {
   if (ms < 1000) return `${ms}ms`;

@@ -1,7 +1,7 @@
 // The two header lines: where we look (host, kernel, netns), how (mode, interval) and the state of the UI.
-import type { SessionInfo } from '../../pipeline/session-types.js';
+import type { ReplayState, SessionInfo } from '../../pipeline/session-types.js';
 import type { History } from './history.js';
-import { clock, fmtInterval } from './format.js';
+import { clock, fmtInterval, fmtSpeed, offset } from './format.js';
 import { fitLine, span, type Line } from './markup.js';
 
 export interface HeaderState {
@@ -14,6 +14,8 @@ export interface HeaderState {
   ended: string | undefined;
   /** A transient message (validation error, restart in progress...). */
   message: string | undefined;
+  /** Where a replay is and how it runs (replays only). */
+  replay?: ReplayState | undefined;
 }
 
 export const PROCFS_FIX = 'for eBPF run `sudo tcpscope doctor`';
@@ -34,7 +36,8 @@ export function headerLines(info: SessionInfo, h: History, ui: HeaderState, widt
     span(modeText(info), info.mode === 'procfs' ? 'warn' : info.mode === 'replay' ? 'info' : 'good', true),
     span(` ${fmtInterval(info.intervalMs)}`),
   ];
-  if (ui.paused) l1.push(sep, span(`‖ PAUSED${ui.pending > 0 ? ` (${ui.pending} new)` : ''}`, 'warn', true));
+  if (ui.replay?.paused) l1.push(sep, span('‖ PAUSED', 'warn', true));
+  else if (ui.paused) l1.push(sep, span(`‖ PAUSED${ui.pending > 0 ? ` (${ui.pending} new)` : ''}`, 'warn', true));
   if (ui.recording !== undefined) l1.push(sep, span('● REC', 'crit', true), span(` ${ui.recording}`, 'dim'));
   if (info.port !== undefined) l1.push(sep, span(`port ${info.port}`, 'warn', true));
   l1.push(sep, span(info.host, 'normal', true), sep, span(`kernel ${info.kernel}`), sep, span(ns));
@@ -47,6 +50,8 @@ export function headerLines(info: SessionInfo, h: History, ui: HeaderState, widt
     l2.push(span(`procfs-only: ${info.modeReason ?? 'eBPF unavailable'}`, 'warn'), span(` — ${PROCFS_FIX}`, 'dim'));
   } else if (info.mode === 'replay') {
     l2.push(span(latest ? `at ${clock(latest.time)} (#${latest.seq})` : 'loading…', 'info', true));
+    const r = ui.replay;
+    if (r) l2.push(sep, span(offset(r.elapsedMs)), sep, span(r.seeking ? 'skipping…' : fmtSpeed(r.speed), r.seeking ? 'warn' : 'normal', r.seeking));
   } else {
     const lost = h.lostTotal;
     const sup = h.suppressedTotal;
@@ -59,6 +64,9 @@ export function headerLines(info: SessionInfo, h: History, ui: HeaderState, widt
   const note = latest?.notes[0];
   if (note) l2.push(sep, span(`degraded: ${note}`, 'warn'));
   if (latest && info.mode !== 'replay') l2.push(sep, span(`last ${clock(latest.time)}`, 'dim'));
-  l2.push(sep, span(narrow ? '? help  q quit' : 'q quit  p pause  / port  n netns  r rec  ? help', 'dim'));
+  const keys = ui.replay
+    ? (narrow ? '? help  p  .  +/-' : 'q quit  p pause  . step  +/- speed  ] +1 min  ? help')
+    : (narrow ? '? help  q quit' : 'q quit  p pause  / port  n netns  r rec  ? help');
+  l2.push(sep, span(keys, 'dim'));
   return [fitLine(l1, width), fitLine(l2, width)];
 }

@@ -15,9 +15,17 @@ const KEYS: readonly [string, string][] = [
   ['?', 'this help; esc closes popups'],
 ];
 
-export function helpLines(): Line[] {
+const REPLAY_KEYS: readonly [string, string][] = [
+  ['p, space', 'pause / resume the replay'],
+  ['. or →', 'step: replay one more interval, then pause'],
+  ['+ / -', 'replay twice as fast / half as fast'],
+  [']', 'skip the next minute of the recording'],
+];
+
+export function helpLines(replay = false): Line[] {
   const lines: Line[] = [[span('Keys', 'info', true)]];
-  for (const [k, what] of KEYS) lines.push([span(`  ${k.padEnd(16)}`, 'normal', true), span(what)]);
+  const keys = replay ? [...KEYS.filter(([k]) => k !== 'p'), ...REPLAY_KEYS] : KEYS;
+  for (const [k, what] of keys) lines.push([span(`  ${k.padEnd(16)}`, 'normal', true), span(what)]);
   lines.push([], [span('Reading it', 'info', true)],
     [span('  Rates are per second. Sparklines cover the history window (newest on the right).')],
     [span('  Queues: a listener at capacity (FULL) drops SYNs and final ACKs: see its finding and the "!" sysctls.')],
