@@ -1,5 +1,4 @@
 // Batched writes to stdout for fast replays: one write per ~64 KiB instead of one per snapshot, honouring backpressure.
-import { once } from 'node:events';
 
 export class BatchedOutput {
   private parts: string[] = [];
@@ -28,12 +27,30 @@ export class BatchedOutput {
     this.parts = [];
     this.size = 0;
     if (this.stream.write(chunk)) return;
-    try {
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')]);
-    } catch (err) {
-      // events.once rejects on 'error': EPIPE means the reader left, anything else is real
-      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
-      this.closed = true;
-    }
+    await this.drained();
+  }
+
+  /** Waits for 'drain' (or the reader leaving), removing every listener it added: this runs once per full pipe. */
+  private drained(): Promise<void> {
+    const s = this.stream;
+    return new Promise<void>((resolve, reject) => {
+      const done = (err?: NodeJS.ErrnoException): void => {
+        s.off('drain', onDrain);
+        s.off('close', onClose);
+        s.off('error', onError);
+        // EPIPE means the reader left; anything else is real
+        if (err && err.code !== 'EPIPE') reject(err);
+        else {
+          if (err) this.closed = true;
+          resolve();
+        }
+      };
+      const onDrain = (): void => done();
+      const onClose = (): void => done();
+      const onError = (err: NodeJS.ErrnoException): void => done(err);
+      s.on('drain', onDrain);
+      s.on('close', onClose);
+      s.on('error', onError);
+    });
   }
 }
