@@ -1,6 +1,7 @@
 // The recording file format (NDJSON, optionally gzip): header + raw inputs, so a replay re-runs the same pipeline.
 import type { HostSample } from '../kernel/host/sample.js';
-import type { RawInput } from '../pipeline/inputs.js';
+import type { HostInput, RawInput } from '../pipeline/inputs.js';
+import { counterDelta } from '../kernel/host/counter-deltas.js';
 import type { SessionDescription } from '../pipeline/session-types.js';
 
 export const RECORDING_FORMAT = 'tcpscope-recording';
@@ -106,28 +107,31 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const isStringMap = (v: unknown): v is Record<string, string> =>
   isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
 
-/** Stateful decoder, the inverse of EntryEncoder (restores the sysctl table of host lines that omit it). */
-/** Absolute counters rebuilt from per-line changes: parallel arrays, because copying a 400-key object is slow. */
+/**
+ * Absolute counters rebuilt from per-line changes, in parallel arrays (a 400-key object is slow to copy). Each line
+ * yields the deltas of the counters it changed and a table of all counters built only if someone reads it.
+ */
 class CounterState {
   private keys: string[] = [];
   private values: number[] = [];
   private readonly index = new Map<string, number>();
-  current: Record<string, number> = {};
 
-  apply(changed: Record<string, unknown>, removed: unknown[]): Record<string, number> {
-    let dirty = false;
+  apply(changed: Record<string, unknown>, removed: unknown[]): { deltas: Record<string, number>; table: () => Record<string, number> } {
+    const deltas: Record<string, number> = {};
     for (const name in changed) {
       const n = changed[name];
       if (typeof n !== 'number') continue;
       const i = this.index.get(name);
       if (i === undefined) {
+        // No baseline: its first delta comes with its next change (as counterDeltas does).
         this.index.set(name, this.keys.length);
         this.keys.push(name);
         this.values.push(n);
       } else {
+        const d = counterDelta(this.values[i]!, n);
+        if (d !== 0) deltas[name] = d;
         this.values[i] = n;
       }
-      dirty = true;
     }
     if (removed.length > 0) {
       const gone = new Set(removed.filter((x): x is string => typeof x === 'string'));
@@ -136,21 +140,29 @@ class CounterState {
       this.keys = keys;
       this.index.clear();
       keys.forEach((k, i) => this.index.set(k, i));
-      dirty = true;
     }
-    if (dirty) {
-      const out: Record<string, number> = {};
-      const { keys, values } = this;
-      for (let i = 0; i < keys.length; i++) out[keys[i]!] = values[i]!;
-      this.current = out;
-    }
-    return this.current;
+    // keys only grow in place (removal makes a new array): the first values.length of them are this line's.
+    const keys = this.keys;
+    const values = this.values.slice();
+    let table: Record<string, number> | undefined;
+    return {
+      deltas,
+      table: () => {
+        if (table) return table;
+        table = {};
+        for (let i = 0; i < values.length; i++) table[keys[i]!] = values[i]!;
+        return table;
+      },
+    };
   }
 }
 
+/** Stateful decoder, the inverse of EntryEncoder (restores the sysctl table of host lines that omit it). */
 export class EntryDecoder {
   private lastSysctls: Record<string, string> = {};
   private counters = new CounterState();
+  /** Time of the previous host line of this segment: the base of the counter deltas of the next one. */
+  private lastHostT = Number.NaN;
 
   /**
    * Decodes one line. `strict` validates embedded probe lines as JSON (used for a last line that may be cut);
@@ -190,6 +202,7 @@ export class EntryDecoder {
       if (!h.ok) return { ok: false, reason: h.reason };
       this.lastSysctls = {};
       this.counters = new CounterState();
+      this.lastHostT = Number.NaN;
       return { ok: true, entry: { kind: 'segment', t: h.header.startedAt, header: h.header } };
     }
     const t = v.t;
@@ -212,10 +225,17 @@ export class EntryDecoder {
           this.lastSysctls = v.y;
         }
         if (!isRecord(v.c)) return { ok: false, reason: 'host line without counters "c"' };
-        const counters = this.counters.apply(v.c, Array.isArray(v.cx) ? (v.cx as unknown[]) : []);
-        // The rest is the writer's own HostSample; its fields are trusted like the header.
-        const sample: HostSample = { ...(v.s as unknown as Omit<HostSample, 'sysctls' | 'counters'>), counters, sysctls: this.lastSysctls };
-        return { ok: true, entry: { kind: 'host', t, sample } };
+        const { deltas, table } = this.counters.apply(v.c, Array.isArray(v.cx) ? (v.cx as unknown[]) : []);
+        // The rest is the writer's own HostSample; its fields are trusted like the header. The absolute counters are
+        // built on first read: the pipeline only needs the deltas.
+        const sample = Object.defineProperty(
+          { ...(v.s as unknown as Omit<HostSample, 'sysctls' | 'counters'>), sysctls: this.lastSysctls },
+          'counters', { get: table, enumerable: true, configurable: true },
+        ) as HostSample;
+        const since = this.lastHostT;
+        this.lastHostT = t;
+        const entry: HostInput = Number.isNaN(since) ? { kind: 'host', t, sample } : { kind: 'host', t, sample, counterDeltas: { since, deltas } };
+        return { ok: true, entry };
       }
       case 'g':
         if (typeof v.r !== 'string') return { ok: false, reason: 'gap line without reason "r"' };

@@ -43,7 +43,28 @@ function isBucket(v: unknown): v is HistBucket {
   return isRecord(v) && typeof v.count === 'number';
 }
 
+/** bpftrace's printf lines, as `-f json` writes them. */
+const PRINTF_PREFIX = '{"type": "printf", "data": "';
+const PRINTF_SUFFIX = '"}';
+/** What a JSON string body may not hold raw (an escape, a quote, a control character): those take the full parse. */
+const NEEDS_PARSE = /[\\"\x00-\x1f]/;
+
+/**
+ * A printf line whose text has no escape but the final newline, sliced out without JSON.parse (most lines of a busy
+ * interval are such detail lines); undefined for anything else.
+ */
+function plainPrintf(line: string): string | undefined {
+  if (!line.startsWith(PRINTF_PREFIX) || !line.endsWith(PRINTF_SUFFIX)) return undefined;
+  const end = line.length - PRINTF_SUFFIX.length;
+  const newline = line.charCodeAt(end - 2) === 0x5c && line.charCodeAt(end - 1) === 0x6e; // "\n"
+  const text = line.slice(PRINTF_PREFIX.length, newline ? end - 2 : end);
+  if (NEEDS_PARSE.test(text)) return undefined;
+  return newline ? `${text}\n` : text;
+}
+
 export function parseLine(line: string): BpftraceEvent | BadLine {
+  const plain = plainPrintf(line);
+  if (plain !== undefined) return { type: 'printf', text: plain };
   const trimmed = line.trim();
   if (trimmed === '') return { type: 'blank' };
   let obj: unknown;

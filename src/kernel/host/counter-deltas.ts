@@ -8,6 +8,13 @@ const WRAP32 = 2 ** 32;
  * and the delta is cur. A key missing from prev has no baseline and is omitted (its first delta comes next
  * interval). With `nonZero`, unchanged counters are left out (what a Snapshot carries). Gauges (sockstat, TcpCurrEstab, TcpMaxConn) are not counters: do not pass them through this.
  */
+/** One counter's interval delta (the rules above); shared by counterDeltas and the recording decoder. */
+export function counterDelta(p: number, c: number): number {
+  if (c >= p) return c - p;
+  if (p < WRAP32 && c < WRAP32 && WRAP32 - p + c < WRAP32 / 2) return WRAP32 - p + c;
+  return c;
+}
+
 export function counterDeltas(
   prev: Record<string, number>,
   cur: Record<string, number>,
@@ -18,11 +25,7 @@ export function counterDeltas(
   for (const k in cur) {
     const p = prev[k];
     if (p === undefined) continue;
-    const c = cur[k]!;
-    let d: number;
-    if (c >= p) d = c - p;
-    else if (p < WRAP32 && c < WRAP32 && WRAP32 - p + c < WRAP32 / 2) d = WRAP32 - p + c;
-    else d = c;
+    const d = counterDelta(p, cur[k]!);
     if (d !== 0 || !opts.nonZero) out[k] = d;
   }
   return out;

@@ -10,6 +10,34 @@ const fx = (f: string): string => readFileSync(new URL(`../../fixtures/bpftrace/
 describe('parseLine', () => {
   const lines = fx('full-6.18.ndjson').split('\n');
 
+  it('printf lines read without JSON.parse give what JSON.parse gives, escapes and broken lines included', () => {
+    const viaJson = (line: string): unknown => {
+      try {
+        const o = JSON.parse(line.trim()) as { type: string; data: unknown };
+        return typeof o.data === 'string' ? { type: 'printf', text: o.data } : 'not a printf';
+      } catch {
+        return 'bad';
+      }
+    };
+    const cases = [
+      ...lines.filter((l) => l.includes('"printf"')),
+      '{"type": "printf", "data": "@@d reset-sent 1 10.0.0.1 80 10.0.0.2 5000 1 2 77 my \\"quoted\\" comm\\n"}',
+      '{"type": "printf", "data": "@@d reset-sent 1 10.0.0.1 80 10.0.0.2 5000 1 2 77 caf\\u00e9\\n"}',
+      '{"type": "printf", "data": "ends with a backslash n \\\\n"}',
+      '{"type": "printf", "data": "no newline"}',
+      '{"type": "printf", "data": "\\n"}',
+      '{"type": "printf", "data": ""}',
+      '{"type": "printf", "data": "raw\ttab"}',
+      '{"type": "printf", "data": "cut"} tail"}',
+      '{"type": "printf", "data": "@@tick 12',
+    ];
+    for (const line of cases) {
+      const got = parseLine(line);
+      expect(got.type === 'bad' ? 'bad' : got, line).toEqual(viaJson(line));
+    }
+    expect(parseLine(cases.at(-3)!).type).toBe('bad'); // a raw tab is not JSON: not taken by the fast path
+  });
+
   it('types every captured line', () => {
     const types = lines.map((l) => parseLine(l).type);
     expect(types).not.toContain('bad');

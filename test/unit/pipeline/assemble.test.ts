@@ -37,6 +37,16 @@ describe('SnapshotAssembler', () => {
     expect(s?.time).toBe(2000);
   });
 
+  it('takes the deltas a replay already knows only when they are since its previous host input', () => {
+    const asm = new SnapshotAssembler(opts);
+    asm.push({ kind: 'host', t: 1000, sample: sample({ counters: { A: 1, B: 1 } }) });
+    const hinted = asm.push({ kind: 'host', t: 2000, sample: sample({ counters: { A: 4, B: 1 } }), counterDeltas: { since: 1000, deltas: { A: 3 } } });
+    expect(hinted?.counters).toEqual({ A: 3 });
+    // A hint from another base (inputs dropped in between) is ignored: all counters are compared.
+    const stale = asm.push({ kind: 'host', t: 3000, sample: sample({ counters: { A: 5, B: 3 } }), counterDeltas: { since: 1000, deltas: { A: 99 } } });
+    expect(stale?.counters).toEqual({ A: 1, B: 2 });
+  });
+
   it('reads a counter that went down as restarted from zero, never negative', () => {
     const asm = new SnapshotAssembler(opts);
     asm.push({ kind: 'host', t: 1, sample: sample({ counters: { TcpOutRsts: 100 } }) });

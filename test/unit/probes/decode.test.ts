@@ -56,6 +56,29 @@ describe('BatchDecoder', async () => {
     expect(synack).toBe(7); // = nstat TcpExtTCPSynRetrans of the capture run
   });
 
+  it('decodes detail lines field by field: comm with spaces, no-reason -1, and refuses malformed fields', () => {
+    const d = (body: string): string => `{"type": "printf", "data": "${body}\\n"}`;
+    const tick = '{"type": "printf", "data": "@@tick 5\\n"}';
+    const { batches, dec } = decodeAll([
+      d('@@d reset-sent 7 10.0.0.1 80 10.0.0.2 5000 1 1 42 Web Content'),
+      d('@@d reset-received 7 2001:db8::1 443 2001:db8::2 6000 2 -1 0 '),
+      d('@@d synack-retrans 7 10.0.0.1 80 10.0.0.2 5001 10 -1 9 node'),
+      d('@@d reset-sent 7 10.0.0.1 8x0 10.0.0.2 5000 1 1 42 bad-port'),
+      d('@@d reset-sent 7 10.0.0.1 80 10.0.0.2 5000 1 1 42'),
+      d('@@d no-such-kind 7 10.0.0.1 80 10.0.0.2 5000 1 1 42 x'),
+      d('@@d reset-sent 7 10.0.0.1 80 10.0.0.2 5000 1 1 1e3 exp'),
+      d('@@d reset-sent -7 10.0.0.1 80 10.0.0.2 -5000 1 1 -42 neg'),
+      tick,
+    ], tables);
+    expect(batches[0]!.details).toEqual([
+      { kind: 'reset-sent', netns: 7, saddr: '10.0.0.1', sport: 80, daddr: '10.0.0.2', dport: 5000, state: 'ESTABLISHED', reason: 'NO_SOCKET', pid: 42, comm: 'Web Content' },
+      { kind: 'reset-received', netns: 7, saddr: '2001:db8::1', sport: 443, daddr: '2001:db8::2', dport: 6000, state: 'SYN_SENT', reason: '', pid: 0, comm: '' },
+      { kind: 'synack-retrans', netns: 7, saddr: '10.0.0.1', sport: 80, daddr: '10.0.0.2', dport: 5001, state: 'LISTEN', reason: '', pid: 9, comm: 'node' },
+      { kind: 'reset-sent', netns: -7, saddr: '10.0.0.1', sport: 80, daddr: '10.0.0.2', dport: -5000, state: 'ESTABLISHED', reason: 'NO_SOCKET', pid: -42, comm: 'neg' },
+    ]);
+    expect(dec.stats.badLines).toBe(4);
+  });
+
   it('is deterministic: same lines, same batches', () => {
     expect(decodeAll(lines, tables).batches).toEqual(decodeAll([...lines], JSON.parse(JSON.stringify(tables)) as ReasonTables).batches);
   });

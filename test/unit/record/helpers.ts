@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import type { HostSample } from '../../../src/kernel/host/sample.js';
-import type { RawInput } from '../../../src/pipeline/inputs.js';
+import { expect } from 'vitest';
+import { counterDeltas } from '../../../src/kernel/host/counter-deltas.js';
+import type { HostInput, RawInput } from '../../../src/pipeline/inputs.js';
 import type { LiveSession, SessionDescription } from '../../../src/pipeline/session-types.js';
 
 export const NS = 4026532100;
@@ -140,4 +142,25 @@ export async function writeCapturedRecording(path: string, rounds = 2): Promise<
   session.input$.complete();
   const summary = await rec.done;
   return summary.intervals;
+}
+
+/**
+ * The entries as the recorder was given them: checks each host entry's counterDeltas hint (what the reader adds so
+ * the pipeline skips comparing every counter) against counterDeltas of consecutive samples, then drops it.
+ */
+export function withoutHints<T extends { kind: string }>(entries: readonly T[]): T[] {
+  let prev: HostInput | undefined;
+  return entries.map((e) => {
+    if (e.kind === 'segment') prev = undefined;
+    if (e.kind !== 'host') return e;
+    const h = e as unknown as HostInput;
+    const { counterDeltas: hint, ...plain } = h;
+    if (prev) {
+      expect(hint, `hint of the host entry at ${h.t}`).toEqual({ since: prev.t, deltas: counterDeltas(prev.sample.counters, h.sample.counters, { nonZero: true }) });
+    } else {
+      expect(hint).toBeUndefined();
+    }
+    prev = h;
+    return plain as unknown as T;
+  });
 }
