@@ -50,21 +50,21 @@ const PRINTF_SUFFIX = '"}';
 const NEEDS_PARSE = /[\\"\x00-\x1f]/;
 
 /**
- * A printf line whose text has no escape but the final newline, sliced out without JSON.parse (most lines of a busy
- * interval are such detail lines); undefined for anything else.
+ * The text of a printf line that holds no escape but a final newline, without that newline, sliced out without
+ * JSON.parse (most lines of a busy interval are such detail lines); undefined for any other line.
  */
-function plainPrintf(line: string): string | undefined {
+export function plainPrintfBody(line: string): string | undefined {
   if (!line.startsWith(PRINTF_PREFIX) || !line.endsWith(PRINTF_SUFFIX)) return undefined;
   const end = line.length - PRINTF_SUFFIX.length;
   const newline = line.charCodeAt(end - 2) === 0x5c && line.charCodeAt(end - 1) === 0x6e; // "\n"
-  const text = line.slice(PRINTF_PREFIX.length, newline ? end - 2 : end);
-  if (NEEDS_PARSE.test(text)) return undefined;
-  return newline ? `${text}\n` : text;
+  if (!newline) return undefined;
+  const body = line.slice(PRINTF_PREFIX.length, end - 2);
+  return NEEDS_PARSE.test(body) ? undefined : body;
 }
 
 export function parseLine(line: string): BpftraceEvent | BadLine {
-  const plain = plainPrintf(line);
-  if (plain !== undefined) return { type: 'printf', text: plain };
+  const plain = plainPrintfBody(line);
+  if (plain !== undefined) return { type: 'printf', text: `${plain}\n` };
   const trimmed = line.trim();
   if (trimmed === '') return { type: 'blank' };
   let obj: unknown;

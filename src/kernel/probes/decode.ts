@@ -1,5 +1,5 @@
 // Turns the bpftrace lines of one interval into a ProbeBatch at each tick marker; deterministic, so replay equals live.
-import { parseLine, type MapScalar, type MapValue } from '../bpftrace/parse.js';
+import { parseLine, plainPrintfBody, type MapScalar, type MapValue } from '../bpftrace/parse.js';
 import { stateName } from '../tcp-states.js';
 import {
   emptyBatch, type NetnsCount, type ProbeBatch, type ProbeDetail, type ReasonCount, type ResetReceivedCount,
@@ -100,6 +100,9 @@ export class BatchDecoder {
   /** Feeds one raw stdout line; returns the interval's batch when the line is the tick marker. */
   push(line: string): ProbeBatch | undefined {
     this.stats.lines++;
+    // Ticks and detail lines, most of the stream, skip the general parser.
+    const body = plainPrintfBody(line);
+    if (body !== undefined) return this.printfBody(body);
     const ev = parseLine(line);
     switch (ev.type) {
       case 'bad':
@@ -148,7 +151,10 @@ export class BatchDecoder {
   }
 
   private printf(text: string): ProbeBatch | undefined {
-    const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+    return this.printfBody(text.endsWith('\n') ? text.slice(0, -1) : text);
+  }
+
+  private printfBody(body: string): ProbeBatch | undefined {
     if (body.startsWith(`${TICK_MARKER} `)) {
       const [t, flag, extra] = body.slice(TICK_MARKER.length + 1).trim().split(' ');
       const ns = int(t);

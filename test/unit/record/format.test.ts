@@ -96,6 +96,29 @@ describe('LineSplitter', () => {
     expect(s.lines).toBe(4);
   });
 
+  it('gives the same lines however the bytes are chunked (whole-chunk and per-line paths)', () => {
+    let seed = 42;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const words = ['{"k":"p","t":1,"j":{}}', 'çé', '🚀', '', 'x'.repeat(70), 'tab\there'];
+    const lines = Array.from({ length: 300 }, () => Array.from({ length: rnd(4) }, () => words[rnd(words.length)]).join(' '));
+    const bytes = Buffer.from(`${lines.join('\n')}\nunterminated`, 'utf8');
+    for (const limit of [100_000, 300]) {
+      const s = new LineSplitter(limit);
+      const out: string[] = [];
+      for (let pos = 0; pos < bytes.length;) {
+        const n = 1 + rnd(700);
+        out.push(...s.push(bytes.subarray(pos, pos + n)));
+        pos += n;
+      }
+      expect(out).toEqual(lines);
+      expect(s.end()).toBe('unterminated');
+      expect(s.lines).toBe(lines.length + 1);
+    }
+  });
+
   it('refuses a line over the limit without buffering the rest', () => {
     const s = new LineSplitter(10);
     expect(s.push(Buffer.from('short\n0123456'))).toEqual(['short']);
