@@ -171,11 +171,11 @@ export class EntryDecoder {
   decode(text: string, strict = false): DecodeResult {
     // Fast paths for the bulk of a recording: probe lines as EntryEncoder writes them.
     if (!strict && text.startsWith(PROBE_PREFIX) && text.endsWith('}')) {
-      const j = text.indexOf(',"j":{', PROBE_PREFIX.length);
-      if (j > 0) {
-        const t = Number(text.slice(PROBE_PREFIX.length, j));
-        if (Number.isFinite(t)) return { ok: true, entry: { kind: 'probe', t, line: text.slice(j + 5, -1) } };
-      }
+      // `{"k":"p","t":<integer ms>,"j":{...}}`: the timestamp read in place, the raw line sliced out.
+      let t = 0;
+      let i = PROBE_PREFIX.length;
+      for (let c = text.charCodeAt(i) - 0x30; c >= 0 && c <= 9 && i < PROBE_PREFIX.length + 16; c = text.charCodeAt(++i) - 0x30) t = t * 10 + c;
+      if (i > PROBE_PREFIX.length && text.startsWith(',"j":{', i)) return { ok: true, entry: { kind: 'probe', t, line: text.slice(i + 5, -1) } };
     }
     if (text.startsWith(PROBE_PREFIX)) {
       const comma = text.indexOf(',"l":', PROBE_PREFIX.length);

@@ -17,7 +17,13 @@ const GAUGES = new Set(['@sab', '@sam', '@saq']);
 
 /** Drop "reasons" that are not drops. */
 const NOT_DROPS = new Set(['NOT_DROPPED_YET', 'CONSUMED']);
-const DETAIL_KINDS = new Set<ProbeDetail['kind']>(['reset-sent', 'reset-received', 'synack-retrans', 'listen-drop']);
+const DETAIL_KINDS: readonly ProbeDetail['kind'][] = ['reset-sent', 'reset-received', 'synack-retrans', 'listen-drop'];
+
+/** The detail kind spelled at s[from, to) (compared in place: no string per line). */
+function detailKind(s: string, from: number, to: number): ProbeDetail['kind'] | undefined {
+  for (const k of DETAIL_KINDS) if (k.length === to - from && s.startsWith(k, from)) return k;
+  return undefined;
+}
 
 /** State name for a probe's state number; 0 means "no socket" (e.g. RST sent for a packet matching no socket). */
 function state(n: number): string {
@@ -208,8 +214,8 @@ export class BatchDecoder {
       sp[i] = at;
       from = at + 1;
     }
-    const kind = body.slice(sp[0]! + 1, sp[1]);
-    if (!DETAIL_KINDS.has(kind as ProbeDetail['kind'])) return undefined;
+    const k = detailKind(body, sp[0]! + 1, sp[1]!);
+    if (k === undefined) return undefined;
     const netns = intIn(body, sp[1]! + 1, sp[2]!);
     const sport = intIn(body, sp[3]! + 1, sp[4]!);
     const dport = intIn(body, sp[5]! + 1, sp[6]!);
@@ -217,7 +223,6 @@ export class BatchDecoder {
     const rn = intIn(body, sp[7]! + 1, sp[8]!);
     const pid = intIn(body, sp[8]! + 1, sp[9]!);
     if (netns === undefined || sport === undefined || dport === undefined || stn === undefined || rn === undefined || pid === undefined) return undefined;
-    const k = kind as ProbeDetail['kind'];
     const table = k === 'reset-sent' ? this.tables.resetReasons : k === 'listen-drop' ? this.tables.dropReasons : undefined;
     return {
       kind: k, netns, saddr: body.slice(sp[2]! + 1, sp[3]), sport, daddr: body.slice(sp[4]! + 1, sp[5]), dport, state: state(stn),
