@@ -35,15 +35,6 @@ export interface RunDashboardOptions {
 const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 type Sig = keyof typeof SIGNALS;
 
-/** The dashboard needs a terminal on both ends; checked before any session is started. */
-export function assertTerminal(): void {
-  if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    throw new TcpscopeError('the dashboard needs a terminal', {
-      exitCode: ExitCode.usage, hint: 'for pipes and scripts use `tcpscope watch` or `tcpscope watch --json`',
-    });
-  }
-}
-
 /** A screen on the real terminal, with blessed's own exit-on-signal handlers removed (ours stop bpftrace first). */
 export function createTerminalScreen(): Widgets.Screen {
   const before = new Map((['SIGINT', 'SIGTERM', 'SIGQUIT'] as const).map((s) => [s, new Set(process.listeners(s))]));

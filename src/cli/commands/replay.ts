@@ -5,7 +5,6 @@ import { BatchedOutput } from '../../record/output.js';
 import { parsePosition, parseSpeed } from '../../record/position.js';
 import { replaySession, type ReplaySession } from '../../record/replay.js';
 import { clock } from '../../record/report.js';
-import { runDashboard } from '../../ui/run.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -32,6 +31,7 @@ export async function runReplay(path: string, flags: ReplayFlags, label = path):
     to: flags.to !== undefined ? parsePosition(flags.to, '--to') : undefined,
   });
   if (!headless) {
+    const { runDashboard } = await import('../../ui/run.js'); // loaded only for the dashboard
     const code = await runDashboard(session, {
       onSession: (s, dashboard) => {
         if (rules.length > 0) s.snapshots$.pipe(alerts(rules)).subscribe((e) => dashboard.pushAlert(e));

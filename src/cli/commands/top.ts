@@ -4,7 +4,7 @@ import { listNetns } from '../../kernel/netns/index.js';
 import { startSession } from '../../pipeline/session.js';
 import type { LiveSession, Session } from '../../pipeline/session-types.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
-import { assertTerminal, runDashboard } from '../../ui/run.js';
+import { assertTerminal } from '../../ui/terminal.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { alerts } from '../../alert/index.js';
 import { addAlertOptions, alertSetup, type AlertFlags } from '../alert-flags.js';
@@ -43,6 +43,8 @@ Examples:
       const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
         startSession({ ...sessionOpts, port: o.port, netns: o.netns });
 
+      // The UI (blessed, blessed-contrib: a third of a second) loads while bpftrace starts; other commands never load it.
+      const ui = import('../../ui/run.js');
       const session = await start({ port, netns: flags.netns });
       let recorder: Recorder | undefined;
       let firstPath = flags.record;
@@ -58,6 +60,7 @@ Examples:
         firstPath = undefined;
         return recorder.path;
       };
+      const { runDashboard } = await ui;
       process.exitCode = await runDashboard(session, {
         exitOnEnd: durationMs !== undefined,
         restart: (change) => start(change),
