@@ -4,12 +4,13 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors.js';
 import { reportError } from './output.js';
 import { exitQuietlyOnClosedStdout } from './shutdown.js';
-import { COMMANDS } from './commands/index.js';
+import { assertKnownCommand, commandsFor } from './commands/index.js';
 import { VERSION } from '../version.js';
 import { armFaultInjection } from './fault-injection.js';
 import { exitOnCrash } from './crash-exit.js';
 
-export function buildProgram(): Command {
+/** The commander program with the commands `argv` needs (all of them by default). */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('tcpscope')
     .description('What the Linux TCP stack is doing, live from eBPF tracepoints and procfs, and which sysctl explains it.')
     .version(VERSION, '-V, --version')
@@ -33,12 +34,17 @@ Examples:
 Exit codes: 0 ok, 1 alert fired (--exit-on-alert), 2 usage, 3 procfs-only (doctor), 4 permission,
 5 tracer unavailable, 6 unknown netns, 7 bad recording, 8 I/O error, 9 tracer kept crashing, 70 internal bug.`,
     );
-  for (const register of COMMANDS) register(program);
+  for (const register of await Promise.all(commandsFor(argv).map((c) => c.load()))) register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  try {
+    assertKnownCommand(argv);
+  } catch (err) {
+    return reportError(err);
+  }
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;

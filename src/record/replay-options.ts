@@ -1,6 +1,6 @@
 // The pipeline a replay runs: the same assembler, decoder and diagnoser as live mode, configured from the header.
 import { createDiagnoser } from '../diagnose/index.js';
-import { BatchDecoder } from '../kernel/probes/index.js';
+import { BatchDecoder } from '../kernel/probes/decode.js'; // not the index: no bpftrace runner (execa) in a replay
 import type { AssemblerOptions } from '../pipeline/assemble.js';
 import type { RecordingHeader } from './format.js';
 

@@ -15,6 +15,16 @@ describe('tcpscope CLI', () => {
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('names an unknown command, with the closest one, instead of handing it to the default command', async () => {
+    const r = await run(['replya', 'x.ndjson']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toBe("tcpscope: unknown command 'replya' (did you mean replay?) (tcpscope --help lists the commands)");
+    // a known command still gets its own help, loading only itself
+    const h = await run(['replay', '--help']);
+    expect(h.exitCode).toBe(0);
+    expect(h.stdout).toContain('Usage: tcpscope replay [options] <file>');
+  });
+
   it('rejects a bad duration with one line and exit code 2', async () => {
     const r = await run(['watch', '--duration', 'soon']);
     expect(r.exitCode).toBe(2);
@@ -30,7 +40,9 @@ describe('tcpscope CLI', () => {
   it('shows examples in --help and in every subcommand help', async () => {
     const top = await run(['--help']);
     expect(top.stdout).toContain('Examples:');
-    const names = [...top.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+    const commands = top.stdout.slice(top.stdout.indexOf('Commands:'), top.stdout.indexOf('Examples:'));
+    const names = [...commands.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+    expect(names).toHaveLength(10);
     expect(names).toEqual(expect.arrayContaining(['doctor', 'watch']));
     for (const name of names) {
       const r = await run([name, '--help']);

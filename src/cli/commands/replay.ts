@@ -1,6 +1,10 @@
 // `tcpscope replay FILE`: a recording through today's pipeline, into the dashboard, as human lines, or as NDJSON.
 import type { Command } from 'commander';
-import { parseAlertFlag, alerts, createAlertEngine, type AlertEvent, type AlertRule } from '../../alert/index.js';
+// The alert pieces a replay needs, not the index (whose --exec action pulls in execa at start-up).
+import { parseAlertFlag, type AlertRule } from '../../alert/rule.js';
+import { createAlertEngine } from '../../alert/engine.js';
+import { alerts } from '../../alert/operator.js';
+import type { AlertEvent } from '../../alert/event.js';
 import { BatchedOutput } from '../../record/output.js';
 import { parsePosition, parseSpeed } from '../../record/position.js';
 import { replaySession, type ReplaySession } from '../../record/replay.js';
