@@ -1,6 +1,6 @@
 // The recording file format (NDJSON, optionally gzip): header + raw inputs, so a replay re-runs the same pipeline.
 import type { HostSample } from '../kernel/host/sample.js';
-import type { HostInput, RawInput } from '../pipeline/inputs.js';
+import type { HostInput, ProbeLineInput, RawInput } from '../pipeline/inputs.js';
 import { counterDelta } from '../kernel/host/counter-deltas.js';
 import type { SessionDescription } from '../pipeline/session-types.js';
 
@@ -168,14 +168,22 @@ export class EntryDecoder {
    * Decodes one line. `strict` validates embedded probe lines as JSON (used for a last line that may be cut);
    * otherwise they are sliced out unparsed and the probe decoder judges them.
    */
+  /**
+   * The bulk of a recording, a probe line as EntryEncoder writes it (`{"k":"p","t":<integer ms>,"j":{...}}`), read
+   * without JSON.parse: the timestamp in place, the raw line sliced out. Undefined for any other line (use decode).
+   */
+  probeLine(text: string): ProbeLineInput | undefined {
+    if (!text.startsWith(PROBE_PREFIX) || !text.endsWith('}')) return undefined;
+    let t = 0;
+    let i = PROBE_PREFIX.length;
+    for (let c = text.charCodeAt(i) - 0x30; c >= 0 && c <= 9 && i < PROBE_PREFIX.length + 16; c = text.charCodeAt(++i) - 0x30) t = t * 10 + c;
+    return i > PROBE_PREFIX.length && text.startsWith(',"j":{', i) ? { kind: 'probe', t, line: text.slice(i + 5, -1) } : undefined;
+  }
+
   decode(text: string, strict = false): DecodeResult {
-    // Fast paths for the bulk of a recording: probe lines as EntryEncoder writes them.
-    if (!strict && text.startsWith(PROBE_PREFIX) && text.endsWith('}')) {
-      // `{"k":"p","t":<integer ms>,"j":{...}}`: the timestamp read in place, the raw line sliced out.
-      let t = 0;
-      let i = PROBE_PREFIX.length;
-      for (let c = text.charCodeAt(i) - 0x30; c >= 0 && c <= 9 && i < PROBE_PREFIX.length + 16; c = text.charCodeAt(++i) - 0x30) t = t * 10 + c;
-      if (i > PROBE_PREFIX.length && text.startsWith(',"j":{', i)) return { ok: true, entry: { kind: 'probe', t, line: text.slice(i + 5, -1) } };
+    if (!strict) {
+      const probe = this.probeLine(text);
+      if (probe) return { ok: true, entry: probe };
     }
     if (text.startsWith(PROBE_PREFIX)) {
       const comma = text.indexOf(',"l":', PROBE_PREFIX.length);

@@ -143,6 +143,12 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
   const decodeOne = (text: string, out: RecordingEntry[], unterminated: boolean): void => {
     stats.lines++;
     if (text.length === 0) return;
+    const probe = unterminated ? undefined : decoder.probeLine(text);
+    if (probe) {
+      stats.inputs++;
+      out.push(probe);
+      return;
+    }
     const r = decoder.decode(text, unterminated);
     if (r.ok) {
       if (r.entry.kind === 'alert') stats.alerts++;

@@ -12,6 +12,10 @@ export interface ReasonTables { dropReasons?: Record<number, string>; resetReaso
 
 export interface DecoderStats { lines: number; badLines: number; batches: number; lost: number }
 
+/** Line prefixes, built once (a template in the hot path would build a string per line). */
+const TICK_PREFIX = `${TICK_MARKER} `;
+const DETAIL_PREFIX = `${DETAIL_MARKER} `;
+
 /** Queue gauges: last values, never counts. */
 const GAUGES = new Set(['@sab', '@sam', '@saq']);
 
@@ -39,7 +43,7 @@ function reasonName(table: Record<number, string> | undefined, n: number): strin
 export function isTickLine(line: string): boolean {
   if (!line.includes(TICK_MARKER)) return false;
   const ev = parseLine(line);
-  return ev.type === 'printf' && ev.text.startsWith(`${TICK_MARKER} `);
+  return ev.type === 'printf' && ev.text.startsWith(TICK_PREFIX);
 }
 
 /** Is this raw line bpftrace's "probes attached" report (tracing has started)? */
@@ -161,7 +165,7 @@ export class BatchDecoder {
   }
 
   private printfBody(body: string): ProbeBatch | undefined {
-    if (body.startsWith(`${TICK_MARKER} `)) {
+    if (body.startsWith(TICK_PREFIX)) {
       const [t, flag, extra] = body.slice(TICK_MARKER.length + 1).trim().split(' ');
       const ns = int(t);
       if (ns === undefined || (flag !== undefined && flag !== CUMULATIVE_FLAG) || extra !== undefined) {
@@ -171,7 +175,7 @@ export class BatchDecoder {
       if (flag === CUMULATIVE_FLAG) this.toDeltas();
       return this.flush(ns);
     }
-    if (body.startsWith(`${DETAIL_MARKER} `)) {
+    if (body.startsWith(DETAIL_PREFIX)) {
       const d = this.detail(body);
       if (d) this.pending.details.push(d);
       else this.stats.badLines++;
