@@ -1,11 +1,11 @@
 // The full probe program in the lab scenarios not covered by test/kernel/probes: accept-queue overflow (SYN-ACK
 // retransmits, which overflows reach kfree_skb) and churn (state transitions = the kernel's open counters, exactly).
-import { filter, firstValueFrom, Subject, take, type Subscription } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScenario, PORT, type GroundTruth, type ScenarioName, type ScenarioOptions } from '../../scripts/lab/index.js';
 import { detectCapabilities } from '../../src/kernel/capabilities.js';
 import { findTracefs } from '../../src/kernel/tracefs/tracefs.js';
-import { BatchDecoder, isAttachedLine, isTickLine, probeInputs$, reasonTables, whenBpftraceStopped, type ProbeBatch } from '../../src/kernel/probes/index.js';
+import { isTickLine, type ProbeBatch } from '../../src/kernel/probes/index.js';
+import { startProbeTrace, type ProbeTrace } from '../kernel/probes/helpers.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 import { assertNothingLeft, trackNetns } from './helpers.js';
 
@@ -14,42 +14,23 @@ async function traced(name: ScenarioName, opts: Omit<ScenarioOptions, 'beforeTra
   await requireKernelTracing();
   await requireLab();
   const caps = await detectCapabilities((await findTracefs())!);
-  const decoder = new BatchDecoder(reasonTables(caps));
-  const batches: ProbeBatch[] = [];
-  const lines = new Subject<string>();
-  const next = (pred: (l: string) => boolean): Promise<string> => firstValueFrom(lines.pipe(filter(pred), take(1)));
-  let sub: Subscription | undefined;
-  let gaps = 0;
+  let trace: ProbeTrace | undefined;
   try {
     const truth = await runScenario(name, {
       ...opts,
       beforeTraffic: async (topo) => {
         trackNetns(topo.server.name, topo.client.name);
-        const attached = next(isAttachedLine);
-        sub = probeInputs$({ caps, netnsInode: 0, port: 0, intervalMs: 500, detailCap: 1000 }).subscribe({
-          next: (i) => {
-            if (i.kind === 'gap') gaps++;
-            else {
-              const b = decoder.push(i.line);
-              if (b) batches.push(b);
-              lines.next(i.line);
-            }
-          },
-          error: (err: unknown) => lines.error(err),
-        });
-        await attached;
-        await next(isTickLine); // the interval probe is attached last: from here every probe counts
-        batches.length = 0;
+        trace = startProbeTrace(caps, { intervalMs: 500 });
+        await trace.started;
       },
       afterTraffic: async () => {
-        await next(isTickLine);
-        await next(isTickLine);
+        await trace!.next(isTickLine);
+        await trace!.next(isTickLine);
       },
     });
-    return { truth, batches, gaps };
+    return { truth, batches: trace!.batches, gaps: trace!.gaps() };
   } finally {
-    sub?.unsubscribe();
-    await whenBpftraceStopped();
+    await trace?.stop();
   }
 }
 

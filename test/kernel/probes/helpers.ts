@@ -1,8 +1,14 @@
-// Shared helpers of the probe kernel tests: throwaway netns, process checks, waiting on observables.
+// Shared helpers of the probe kernel tests: throwaway netns, process checks, waiting on observables, a probe trace.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { execa } from 'execa';
+import { filter, firstValueFrom, Subject, take, type Subscription } from 'rxjs';
+import type { Capabilities } from '../../../src/kernel/capabilities.js';
+import {
+  BatchDecoder, isAttachedLine, isTickLine, probeInputs$, reasonTables, whenBpftraceStopped, type ProbeBatch,
+} from '../../../src/kernel/probes/index.js';
+import type { GapInput, ProbeLineInput } from '../../../src/pipeline/inputs.js';
 
 export interface TestNetns { name: string; inode: number; destroy(): Promise<void> }
 
@@ -53,4 +59,51 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs:
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The full probe program (all netns) feeding a decoder, as the kernel probe tests drive it. */
+export interface ProbeTrace {
+  /** Batches decoded since the last reset (see started). */
+  batches: ProbeBatch[];
+  gaps(): number;
+  decoder: BatchDecoder;
+  /** The next raw line matching `pred`. */
+  next(pred: (line: string) => boolean): Promise<string>;
+  /** Resolves once every probe is attached and ticking; batches before that are dropped. */
+  started: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startProbeTrace(caps: Capabilities, opts: { port?: number; intervalMs: number }): ProbeTrace {
+  const decoder = new BatchDecoder(reasonTables(caps));
+  const batches: ProbeBatch[] = [];
+  const lines = new Subject<string>();
+  let gaps = 0;
+  const next = (pred: (l: string) => boolean): Promise<string> => firstValueFrom(lines.pipe(filter(pred), take(1)));
+  const attached = next(isAttachedLine);
+  const sub: Subscription = probeInputs$({ caps, netnsInode: 0, port: opts.port ?? 0, intervalMs: opts.intervalMs, detailCap: 1000 }).subscribe({
+    next: (i: ProbeLineInput | GapInput) => {
+      if (i.kind === 'gap') gaps++;
+      else {
+        const b = decoder.push(i.line);
+        if (b) batches.push(b);
+        lines.next(i.line);
+      }
+    },
+    error: (err: unknown) => lines.error(err),
+  });
+  const started = (async () => {
+    await attached;
+    await next(isTickLine); // the interval probe is attached last: from here every probe counts
+    batches.length = 0;
+  })();
+  started.catch(() => undefined); // awaited by the caller; a tracer failing before that is not an unhandled rejection
+  return {
+    batches, decoder, next, started,
+    gaps: () => gaps,
+    stop: async () => {
+      sub.unsubscribe();
+      await whenBpftraceStopped();
+    },
+  };
 }

@@ -1,15 +1,12 @@
 // The full probe program in lab scenarios: counts for the scenario's netns equal the ground truth exactly.
 import { execa, type ResultPromise } from 'execa';
-import { filter, firstValueFrom, Subject, take, type Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { requireKernelTracing, requireLab } from '../../helpers/prereq.js';
 import { runScenario, PORT, type GroundTruth, type ScenarioName } from '../../../scripts/lab/index.js';
 import { detectCapabilities } from '../../../src/kernel/capabilities.js';
 import { findTracefs } from '../../../src/kernel/tracefs/tracefs.js';
-import {
-  BatchDecoder, isAttachedLine, isTickLine, probeInputs$, reasonTables, whenBpftraceStopped, type ProbeBatch,
-} from '../../../src/kernel/probes/index.js';
-import type { GapInput, ProbeLineInput } from '../../../src/pipeline/inputs.js';
+import { isTickLine, type ProbeBatch } from '../../../src/kernel/probes/index.js';
+import { startProbeTrace, type ProbeTrace } from './helpers.js';
 
 const INTERVAL_MS = 500;
 
@@ -22,31 +19,15 @@ async function traced(
   await requireKernelTracing();
   await requireLab();
   const caps = await detectCapabilities((await findTracefs())!);
-  const decoder = new BatchDecoder(reasonTables(caps));
-  const batches: ProbeBatch[] = [];
-  const lines = new Subject<string>();
-  let gaps = 0;
-  let sub: Subscription | undefined;
+  let trace: ProbeTrace | undefined;
   let tcpstates: ResultPromise<{ buffer: true }> | undefined;
-  const next = (pred: (l: string) => boolean): Promise<string> => firstValueFrom(lines.pipe(filter(pred), take(1)));
   try {
     const truth = await runScenario(name, {
       variant,
       beforeTraffic: async (topo) => {
         // tcpstates is not netns-aware: a private ephemeral port range in the client netns tells our connections apart.
         if (o.clientPorts) await topo.setSysctl(topo.client, 'net.ipv4.ip_local_port_range', `${o.clientPorts[0]} ${o.clientPorts[1]}`);
-        const attached = next(isAttachedLine);
-        sub = probeInputs$({ caps, netnsInode: 0, port: o.port ?? 0, intervalMs: INTERVAL_MS, detailCap: 1000 }).subscribe({
-          next: (i: ProbeLineInput | GapInput) => {
-            if (i.kind === 'gap') gaps++;
-            else {
-              const b = decoder.push(i.line);
-              if (b) batches.push(b);
-              lines.next(i.line);
-            }
-          },
-          error: (err: unknown) => lines.error(err),
-        });
+        trace = startProbeTrace(caps, { port: o.port, intervalMs: INTERVAL_MS });
         if (o.tcpstates) {
           tcpstates = execa('tcpstates', ['-w'], { reject: false, killSignal: 'SIGINT', forceKillAfterDelay: 2000 }) as ResultPromise<{ buffer: true }>;
           let head = '';
@@ -58,13 +39,11 @@ async function traced(
             setTimeout(() => reject(new Error('tcpstates did not start in 15 s')), 15_000);
           }).catch(async () => undefined);
         }
-        await attached;
-        await next(isTickLine);
-        batches.length = 0; // only what happens from the traffic on
+        await trace.started; // only what happens from the traffic on
       },
       afterTraffic: async () => {
-        await next(isTickLine);
-        await next(isTickLine);
+        await trace!.next(isTickLine);
+        await trace!.next(isTickLine);
       },
     });
     let out = '';
@@ -76,11 +55,10 @@ async function traced(
       // tcpstates streams every event through a perf buffer and says "lost N events" when it overflows under load.
       lost = /lost \d+ events/i.test(r.stderr);
     }
-    return { truth, batches, gaps, badLines: decoder.stats.badLines, tcpstates: out, tcpstatesLost: lost };
+    return { truth, batches: trace!.batches, gaps: trace!.gaps(), badLines: trace!.decoder.stats.badLines, tcpstates: out, tcpstatesLost: lost };
   } finally {
-    sub?.unsubscribe();
     tcpstates?.kill('SIGKILL');
-    await whenBpftraceStopped();
+    await trace?.stop();
   }
 }
 
