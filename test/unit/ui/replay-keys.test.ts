@@ -33,9 +33,15 @@ describe('dashboard replay keys', () => {
 
       h.type('p');
       await until(() => h.text().includes('‖ PAUSED'));
-      await tick(300); // a frame after the last snapshot that was already on its way
-      const paused = shownSeq(h.text())!;
-      await tick(700); // ~3 intervals at ×4
+      // The interval already on its way when p was pressed may still be drawn: wait until the screen settles.
+      let paused = shownSeq(h.text())!;
+      for (let i = 0; i < 5; i++) {
+        await tick(400);
+        const now = shownSeq(h.text())!;
+        if (now === paused) break;
+        paused = now;
+      }
+      await tick(1000); // 4 intervals at ×4
       expect(shownSeq(h.text())).toBe(paused);
       expect(session.replay.state().paused).toBe(true);
 
