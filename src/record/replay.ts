@@ -178,7 +178,10 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
             paceStart = Number.NaN;
           }
           lastT = e.t;
-          if (speed !== 'max' && !paused && e.t >= fromT && e.t >= seekUntil) {
+          const paced = speed !== 'max' && !paused && e.t >= fromT && e.t >= seekUntil;
+          // An input replayed without pacing (paused step, skip, before --from) makes the next paced one re-anchor.
+          if (!paced) paceStart = Number.NaN;
+          else {
             if (Number.isNaN(paceStart)) {
               paceStart = e.t;
               wallStart = Date.now();
@@ -199,7 +202,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
           const snap = asm.push(e);
           if (snap && snap.time >= fromT) {
             out.push(snap);
-            // A step (or the moment a skip ends) shows its snapshot at once.
+            // A step shows its snapshot at once.
             if (stepCredit > 0) {
               stepCredit--;
               yield out;

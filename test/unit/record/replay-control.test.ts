@@ -59,6 +59,22 @@ describe('replay controls', () => {
     expect(() => session.replay.setSpeed(0)).toThrow(/invalid replay speed/);
   });
 
+  it('after a skip the pace starts over from where the skip ended (no wait for the skipped time)', async () => {
+    const session = await replaySession(demoRecordingPath(), { speed: 2 });
+    const got: Snapshot[] = [];
+    session.snapshots$.subscribe((s) => got.push(s));
+    await until(() => got.length >= 1);
+    const at = session.replay.state().elapsedMs;
+    session.replay.skip(8000); // stays inside the first recording of the demo (11.5 s long)
+    await until(() => session.replay.state().elapsedMs >= at + 8000, 2000);
+    const n = got.length;
+    const t0 = Date.now();
+    // Next interval due 0.5 s later at ×2; anchored before the skip it would wait the 8 s skipped / 2 = 4 s.
+    await until(() => got.length > n, 5000);
+    expect(Date.now() - t0).toBeLessThan(2500);
+    await session.stop();
+  });
+
   it('stop() ends a paused replay at once', async () => {
     const session = await replaySession(demoRecordingPath(), { speed: 1 });
     let completed = false;
