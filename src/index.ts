@@ -10,7 +10,7 @@ export type { Snapshot, SnapshotEvents, Mode, SysctlChange } from './pipeline/sn
 export type { Finding, Severity, SysctlRef } from './diagnose/finding.js';
 export type { HostSample, Listener, OwnerCount, NetnsRef } from './kernel/host/sample.js';
 export type { RawInput } from './pipeline/inputs.js';
-export type { Session, SessionInfo, LiveSession, SessionDescription } from './pipeline/session-types.js';
+export type { Session, SessionInfo, LiveSession, SessionDescription, ReplayControl, ReplayState } from './pipeline/session-types.js';
 export type { SysctlReport, SysctlEntry } from './diagnose/sysctl-report.js';
 export { startSession, type SessionOptions } from './pipeline/session.js';
 export { TcpscopeError, ExitCode } from './errors.js';
@@ -22,7 +22,7 @@ export {
   createNdjsonAction, combineActions, type AlertEvent, type AlertRule, type AlertAction,
 } from './alert/index.js';
 export { createMetrics, startExporter } from './export/index.js';
-export { createRecorder, replaySession, buildReport, renderReport, type Recorder, type ReplayOptions } from './record/index.js';
+export { createRecorder, replaySession, buildReport, renderReport, type Recorder, type ReplayOptions, type ReplaySession } from './record/index.js';
 export { listNetns, resolveNetns } from './kernel/netns/index.js';
 
 export interface WatchOptions extends Partial<SessionOptions> {}
