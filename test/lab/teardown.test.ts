@@ -25,8 +25,13 @@ describe.concurrent('lab teardown scenarios', () => {
     expectTornDown(t);
     const info = JSON.stringify({ measured: t.measured, client: t.client, server: t.server.counters });
     expect(m(t, 'connections'), `connections ${info}`).toBe(200);
-    expect(t.client.census.TIME_WAIT, `census TIME_WAIT ${info}`).toBe(200);
-    expect(t.client.sockstat.TCP_tw, `sockstat tw ${info}`).toBe(200);
+    // One TIME_WAIT per connection, except that a RST can end one early (RFC 1337 "TIME-WAIT assassination",
+    // tcp_rfc1337=0): on a loaded machine the server now and then answers a late duplicate ACK with a RST.
+    const rsts = ctr(t, 'server', 'TcpOutRsts');
+    expect(rsts, `server RSTs ${info}`).toBeLessThanOrEqual(2);
+    expect(t.client.census.TIME_WAIT, `census TIME_WAIT ${info}`).toBeGreaterThanOrEqual(200 - rsts);
+    expect(t.client.census.TIME_WAIT, `census TIME_WAIT ${info}`).toBeLessThanOrEqual(200);
+    expect(t.client.sockstat.TCP_tw, `sockstat tw ${info}`).toBe(t.client.census.TIME_WAIT);
     expect(t.server.census.TIME_WAIT).toBe(0);
     expect(ctr(t, 'client', 'TcpExtTCPTimeWaitOverflow')).toBe(0);
     expect(ctr(t, 'client', 'TcpActiveOpens'), `ActiveOpens ${info}`).toBe(200);
@@ -134,8 +139,11 @@ describe('lab isolation and cleanup', () => {
     expect(new Set([a.server.inode, b.server.inode, c.server.inode, a.client.inode, b.client.inode, c.client.inode]).size).toBe(6);
     expect(ctr(a, 'server', 'TcpOutRsts')).toBe(12);
     expect(ctr(b, 'server', 'TcpOutRsts')).toBe(30);
-    expect(ctr(c, 'server', 'TcpOutRsts')).toBe(0);
-    expect(c.client.census.TIME_WAIT).toBe(50);
+    // The other runs' RSTs (12, 30) never show here; a rare late RST of its own can end one TIME_WAIT (see above).
+    const rsts = ctr(c, 'server', 'TcpOutRsts');
+    expect(rsts).toBeLessThanOrEqual(2);
+    expect(c.client.census.TIME_WAIT).toBeGreaterThanOrEqual(50 - rsts);
+    expect(c.client.census.TIME_WAIT).toBeLessThanOrEqual(50);
     for (const t of [a, b, c]) expectTornDown(t);
   });
 
