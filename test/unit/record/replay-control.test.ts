@@ -67,10 +67,10 @@ describe('replay controls', () => {
     const at = session.replay.state().elapsedMs;
     session.replay.skip(8000); // stays inside the first recording of the demo (11.5 s long)
     await until(() => session.replay.state().elapsedMs >= at + 8000, 2000);
-    const n = got.length;
+    const skippedTo = session.position().t;
     const t0 = Date.now();
-    // Next interval due 0.5 s later at ×2; anchored before the skip it would wait the 8 s skipped / 2 = 4 s.
-    await until(() => got.length > n, 5000);
+    // The next interval after the skip is due ~0.5 s later at ×2; paced from before the skip it would come 4 s later.
+    await until(() => got.some((s) => s.time > skippedTo + 500), 6000);
     expect(Date.now() - t0).toBeLessThan(2500);
     await session.stop();
   });
