@@ -48,6 +48,9 @@ declare module 'blessed-contrib/lib/widget/charts/line.js' {
   interface LineElement extends Widgets.BoxElement {
     options: LineOptions;
     setData(data: LineSeries[]): void;
+    /** Sets canvasSize from the widget size; called when the widget is attached (which builds the canvas). */
+    calcSize(): void;
+    canvasSize: { width: number; height: number };
   }
 
   function line(options: LineOptions): LineElement;

@@ -18,6 +18,20 @@ export interface PanelSet {
 }
 
 export const HEADER_HEIGHT = 2;
+const LEGEND_WIDTH = 18;
+
+/**
+ * blessed-contrib draws the legend box over the right end of the plot, where the newest values are: give the plot
+ * a canvas that ends where the legend begins (contrib builds its canvas on 'attach', so build it again).
+ */
+function keepPlotClearOfLegend(chart: ReturnType<typeof line>): void {
+  const base = chart.calcSize.bind(chart);
+  chart.calcSize = () => {
+    base();
+    chart.canvasSize.width = Math.max(16, chart.canvasSize.width - (LEGEND_WIDTH + 1) * 2);
+  };
+  chart.emit('attach');
+}
 
 export function buildPanels(screen: Widgets.Screen, kind: LayoutKind, t: Theme): PanelSet {
   const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: HEADER_HEIGHT, tags: true });
@@ -30,9 +44,10 @@ export function buildPanels(screen: Widgets.Screen, kind: LayoutKind, t: Theme):
     const label = ` ${PANEL_TITLES[cell.id]} `;
     if (cell.id === 'chart') {
       chart = grid.set(cell.row, cell.col, cell.rowSpan, cell.colSpan, line, {
-        label, showLegend: true, legend: { width: 18 }, minY: 0, abbreviate: true, numYLabels: 4,
+        label, showLegend: true, legend: { width: LEGEND_WIDTH }, minY: 0, abbreviate: true, numYLabels: 4,
         style: { line: 'yellow', text: 'white', baseline: 'white' },
       });
+      keepPlotClearOfLegend(chart);
       continue;
     }
     const box = grid.set(cell.row, cell.col, cell.rowSpan, cell.colSpan, blessed.box, {

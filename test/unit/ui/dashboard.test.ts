@@ -64,6 +64,28 @@ describe('dashboard, accept-queue overflow', () => {
     expect(text).toContain('fix: raise the listen() backlog of slowsrv');
   });
 
+  it('at 200×60 the chart\'s plot stops where its legend begins (contrib draws the legend over the plot)', () => {
+    const { h, d } = setup(200, 60);
+    for (const s of overflowSequence()) d.update(s);
+    d.flush();
+    const lines = h.text().split('\n');
+    const legendTop = lines.findIndex((l) => /⡇.*┌─+┐/.test(l)); // the legend's top border, on a plot row
+    expect(legendTop).toBeGreaterThan(0);
+    const legendCol = [...lines[legendTop]!].lastIndexOf('┌');
+    const braille = (l: string): number => {
+      const chars = [...l];
+      let last = -1;
+      chars.forEach((c, i) => {
+        const cp = c.codePointAt(0)!;
+        if (cp >= 0x2801 && cp <= 0x28ff && i < 140) last = i; // plot cells of the chart (the panel is left of col 140)
+      });
+      return last;
+    };
+    const axis = lines.find((l) => l.includes('⠓⠒⠒'));
+    expect(axis).toBeDefined();
+    expect(braille(axis!)).toBeLessThan(legendCol);
+  });
+
   it('draws the finding in red with colour, and never a colour escape with NO_COLOR', async () => {
     const coloured = setup(200, 60, { color: true });
     for (const s of overflowSequence()) coloured.d.update(s);
