@@ -2,7 +2,7 @@
 // Names carry a per-run id so concurrent runs never collide: netns tslab-<id>-s / tslab-<id>-c, veth tsl<id>s / tsl<id>c.
 import { spawn as spawnChild, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { parseProcPairs, parseSnmp6, parseSockstat, parseSsCensus } from './procfs.js';
@@ -42,11 +42,23 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Is an executable `cmd` in a PATH directory? (looked up here: no shell needed for `command -v`) */
+function onPath(cmd: string): boolean {
+  return (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').some((dir) => {
+    try {
+      accessSync(`${dir || '.'}/${cmd}`, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Checks the prerequisites; throws one clear error listing everything missing. */
 export function checkPrerequisites(needs: { hping3?: boolean; cc?: boolean } = {}): void {
   const missing: string[] = [];
   if (typeof process.getuid === 'function' && process.getuid() !== 0) missing.push('root (run as root: namespaces, veth, nft)');
-  const has = (cmd: string): boolean => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', cmd], { stdio: 'ignore' }).status === 0;
+  const has = (cmd: string): boolean => onPath(cmd);
   for (const c of ['ip', 'nft', 'ss']) if (!has(c)) missing.push(`${c} (apt-get install ${c === 'nft' ? 'nftables' : 'iproute2'})`);
   if (needs.hping3 && !has('hping3')) missing.push('hping3 (apt-get install hping3)');
   if (needs.cc && !has('cc')) missing.push('cc (apt-get install gcc)');

@@ -1,6 +1,6 @@
 // Lab scenarios around connection teardown (RST, TIME_WAIT, CLOSE_WAIT, FIN_WAIT2), churn, and the lab's own
 // guarantees: hooks see the right window, concurrent runs do not interfere, nothing is left behind.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { cleanupLeftovers, createTopology, runScenario, type Topology } from '../../scripts/lab/index.js';
@@ -180,7 +180,10 @@ describe('lab isolation and cleanup', () => {
   it('cleanupLeftovers removes stale tslab- netns (and processes inside) but spares live runs', async ({ expect }) => {
     const stale = `tslab-zz${process.pid.toString(36).slice(-5)}-s`;
     execFileSync('ip', ['netns', 'add', stale]);
-    const sleeper = execFileSync('sh', ['-c', 'ip netns exec "$1" sleep 300 >/dev/null 2>&1 & echo $!', 'sh', stale], { encoding: 'utf8' }).trim();
+    // `ip netns exec` execs sleep in place: the child's pid is the sleeper inside the stale netns.
+    const child = spawn('ip', ['netns', 'exec', stale, 'sleep', '300'], { detached: true, stdio: 'ignore' });
+    child.unref();
+    const sleeper = child.pid!;
     const live = await createTopology();
     try {
       const removed = await cleanupLeftovers();
