@@ -2,7 +2,7 @@
 // (p pause, . step, + speed) acting on the replay itself; q exits 0.
 import { describe, expect, it } from 'vitest';
 import { requireCommand } from '../helpers/prereq.js';
-import { capture, paneExit, startPane, tmux } from './tmux.js';
+import { capture, paneExit, startPane, tmux } from '../helpers/tmux.js';
 
 const CLI = 'dist/cli/main.js';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

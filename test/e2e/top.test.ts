@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { requireCommand, requireKernelTracing, requireLab } from '../helpers/prereq.js';
 import { runScenario, type Topology } from '../../scripts/lab/index.js';
 import { descendants } from '../../scripts/bench/proc.js';
-import { capture, paneExit, startPane, tmux } from './tmux.js';
+import { capture, paneExit, startPane, tmux } from '../helpers/tmux.js';
 
 const CLI = 'dist/cli/main.js';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

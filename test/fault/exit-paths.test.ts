@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireCommand, requireKernelTracing } from '../helpers/prereq.js';
-import { CLI, descendants, dropNetns, leftovers, sleep, throwawayNetns, tmux, tracersOf, waitFor, zombieExit } from './helpers.js';
+import { CLI, descendants, dropNetns, leftovers, sleep, throwawayNetns, tracersOf } from './helpers.js';
+import { paneExit, startPane, tmux } from '../helpers/tmux.js';
 
 type Ending = 'q' | 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGKILL' | 'fault';
 // An uncaught exception is an internal bug: ExitCode.internal (70), never Node's 1 (which means "alert fired").
@@ -51,21 +52,15 @@ async function watchCase(ending: Ending): Promise<Outcome> {
 
 async function topCase(ending: Ending): Promise<Outcome> {
   const session = `tsfault-${process.pid}-${ending}`;
-  await execa('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '60', '-e', 'TCPSCOPE_FAULT=throw-on-usr2', '-e', 'NO_COLOR=1', 'node', CLI, 'top', '--netns', ns]);
+  const pid = await startPane(session, 200, 60, ['node', CLI, 'top', '--netns', ns], { TCPSCOPE_FAULT: 'throw-on-usr2', NO_COLOR: '1' });
   try {
-    await tmux(['set-option', '-t', session, 'remain-on-exit', 'on']);
-    const pid = Number((await tmux(['display-message', '-p', '-t', session, '#{pane_pid}'])).stdout.trim());
     const tracers = await tracersOf(pid);
     const helpers = (await descendants(pid)).map((d) => d.pid);
     await end(pid, ending, async () => {
       await tmux(['send-keys', '-t', session, 'q']);
     });
     // Exit status from tmux, or from the zombie when tmux has not reaped it yet.
-    const status = await waitFor(async () => {
-      const z = await zombieExit(pid);
-      if (z) return `1 ${z.code ?? `signal ${String(z.signal)}`}`;
-      return (await tmux(['display-message', '-p', '-t', session, '#{pane_dead} #{pane_dead_status}'])).stdout.trim();
-    }, (s) => /^1 \S/.test(s), 15_000, 100);
+    const status = await paneExit(session, pid);
     await sleep(2000);
     const left = await leftovers(tracers, helpers);
     if (left.pids.length > 0 || left.progs.length > 0) {

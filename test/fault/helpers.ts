@@ -68,7 +68,6 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ti
   return v;
 }
 
-export const tmux = (args: string[]) => execa('tmux', args, { reject: false });
 
 /** `tcpscope ARGS` as a child (no shell), NO_COLOR, never rejecting. */
 export function cli(args: string[], env: Record<string, string> = {}, opts: { timeoutMs?: number; input?: string } = {}): ResultPromise<{ reject: false }> {

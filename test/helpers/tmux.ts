@@ -1,4 +1,4 @@
-// Driving the real binary in tmux: start a pane, capture it, read how its process ended.
+// Driving the real binary in tmux (e2e and fault tests): start a pane, capture it, read how its process ended.
 import { execa } from 'execa';
 import { zombieExit } from '../fault/helpers.js';
 
@@ -10,9 +10,10 @@ export async function capture(session: string): Promise<string> {
   return (await tmux(['capture-pane', '-p', '-t', session])).stdout;
 }
 
-/** Starts `cmd` in a detached session of cols×rows that keeps its pane after exit; returns the pane's pid. */
-export async function startPane(session: string, cols: number, rows: number, cmd: string[]): Promise<number> {
-  await execa('tmux', ['new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows), ...cmd]);
+/** Starts `cmd` (with `env` added) in a detached session of cols×rows that keeps its pane after exit; returns its pid. */
+export async function startPane(session: string, cols: number, rows: number, cmd: string[], env: Record<string, string> = {}): Promise<number> {
+  const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  await execa('tmux', ['new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows), ...envArgs, ...cmd]);
   // remain-on-exit keeps the pane so its exit status can be read after the process ends.
   await tmux(['set-option', '-t', session, 'remain-on-exit', 'on']);
   return Number((await tmux(['display-message', '-p', '-t', session, '#{pane_pid}'])).stdout.trim());
