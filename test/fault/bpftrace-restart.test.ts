@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { requireKernelTracing } from '../helpers/prereq.js';
+import { onJsonLines } from '../helpers/ndjson.js';
 import { CLI, alive, cli, descendants, dropNetns, oneLineError, sleep, throwawayNetns, tracersOf, waitFor } from './helpers.js';
 
 const CRASHING = fileURLToPath(new URL('./crashing-bpftrace.mjs', import.meta.url));
@@ -30,13 +31,7 @@ describe('bpftrace killed mid-session', () => {
   it('watch --json restarts it and shows the gap; record writes the gap', async () => {
     const snaps: SnapLite[] = [];
     const watch = execa('node', [CLI, 'watch', '--json', '--netns', ns], { reject: false, buffer: false, env: { NO_COLOR: '1' } });
-    let rest = '';
-    watch.stdout?.setEncoding('utf8');
-    watch.stdout?.on('data', (c: string) => {
-      const parts = (rest + c).split('\n');
-      rest = parts.pop() ?? '';
-      for (const p of parts) if (p.startsWith('{')) snaps.push(JSON.parse(p) as SnapLite);
-    });
+    onJsonLines<SnapLite>(watch.stdout, (s) => snaps.push(s));
     const file = join(dir, 'gap.ndjson');
     let watchErr = '';
     watch.stderr?.setEncoding('utf8');

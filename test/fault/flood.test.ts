@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { requireCommand, requireKernelTracing, requireLab } from '../helpers/prereq.js';
 import { CLOSED_PORT, PORT, createTopology, ensureChurnBinary, type Topology } from '../../scripts/lab/index.js';
+import { onJsonLines } from '../helpers/ndjson.js';
 import { CLI, sleep, tracersOf, waitFor } from './helpers.js';
 
 interface SnapLite {
@@ -32,13 +33,7 @@ describe('event flood', () => {
       // The flood's SYN-ACKs are dropped in the client netns so its kernel sends no RSTs back (exact ground truth).
       await t.nft(t.client, `table inet tsfault {\n chain in {\n  type filter hook input priority 0; policy accept;\n  tcp sport ${PORT} tcp flags & (syn|ack) == syn|ack drop\n }\n}\n`);
       watch = execa('node', [CLI, 'watch', '--json', '--netns', t.server.name, '--interval', '1s'], { reject: false, buffer: false, env: { NO_COLOR: '1' } });
-      let rest = '';
-      watch.stdout?.setEncoding('utf8');
-      watch.stdout?.on('data', (c: string) => {
-        const parts = (rest + c).split('\n');
-        rest = parts.pop() ?? '';
-        for (const p of parts) if (p.startsWith('{')) snaps.push(JSON.parse(p) as SnapLite);
-      });
+      onJsonLines<SnapLite>(watch.stdout, (s) => snaps.push(s));
       await tracersOf(watch.pid!);
       await waitFor(async () => snaps.filter((s) => s.mode === 'ebpf').length, (n) => n >= 2, 20_000);
       const before = await t.counters(t.server);

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { execa, type ResultPromise } from 'execa';
 import { createTopology, runScenario } from '../../scripts/lab/index.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
+import { onJsonLines } from '../helpers/ndjson.js';
 import { ATTACHED_LINE, CLI, assertNothingLeft, killLeftovers, trackNetns } from './helpers.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -21,15 +22,7 @@ function watch(netns: string, extra: string[]): { child: ResultPromise; lines: L
     reject: false, buffer: false, env: { NO_COLOR: '1' }, killSignal: 'SIGINT', forceKillAfterDelay: 10_000,
   });
   const lines: Line[] = [];
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    out += c.toString();
-    for (let i = out.indexOf('\n'); i >= 0; i = out.indexOf('\n')) {
-      const l = out.slice(0, i);
-      out = out.slice(i + 1);
-      if (l.trim()) lines.push(JSON.parse(l) as Line);
-    }
-  });
+  onJsonLines<Line>(child.stdout, (l) => lines.push(l));
   let err = '';
   const attached = new Promise<void>((resolve, reject) => {
     child.stderr?.on('data', (c: Buffer) => {

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import type { Snapshot } from '../../src/pipeline/snapshot.js';
+import { onJsonLines } from '../helpers/ndjson.js';
 
 export const CLI = 'dist/cli/main.js';
 export const ATTACHED_LINE = /tcpscope: eBPF probes attached \((\d+) probes\)/;
@@ -36,17 +37,10 @@ export function startWatch(netns: string, extra: string[] = ['--interval', '500m
   if (child.pid !== undefined) started.watch.add(child.pid);
   const snapshots: Snapshot[] = [];
   let err = '';
-  let out = '';
   const waiters: (() => void)[] = [];
-  child.stdout?.on('data', (c: Buffer) => {
-    out += c.toString();
-    let i: number;
-    while ((i = out.indexOf('\n')) >= 0) {
-      const line = out.slice(0, i);
-      out = out.slice(i + 1);
-      if (line.trim()) snapshots.push(JSON.parse(line) as Snapshot);
-      for (const w of waiters.splice(0)) w();
-    }
+  onJsonLines<Snapshot>(child.stdout, (snap) => {
+    snapshots.push(snap);
+    for (const w of waiters.splice(0)) w();
   });
   const attached = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`watch --netns ${netns}: probes not attached after 60 s; stderr:\n${err}`)), 60_000);
