@@ -1,18 +1,18 @@
 // The library API: everything the CLI does, as typed Observables (start on subscribe, stop bpftrace on unsubscribe).
 import { Observable, from, switchMap } from 'rxjs';
-import { startSession, type SessionOptions } from './pipeline/session.js';
-import type { Snapshot } from './pipeline/snapshot.js';
-import type { Session } from './pipeline/session-types.js';
-import { replaySession, type ReplayOptions } from './record/replay.js';
+import { startSession, type SessionOptions } from './session/live.js';
+import type { Snapshot } from './model/snapshot.js';
+import type { Session } from './model/session.js';
+import { replaySession, type ReplayOptions } from './session/replay.js';
 import { collectSysctlReport, type SysctlReport } from './diagnose/sysctl-report.js';
 
-export type { Snapshot, SnapshotEvents, Mode, SysctlChange } from './pipeline/snapshot.js';
-export type { Finding, Severity, SysctlRef } from './diagnose/finding.js';
-export type { HostSample, Listener, OwnerCount, NetnsRef } from './kernel/host/sample.js';
-export type { RawInput } from './pipeline/inputs.js';
-export type { Session, SessionInfo, LiveSession, SessionDescription, ReplayControl, ReplayState } from './pipeline/session-types.js';
+export type { Snapshot, SnapshotEvents, Mode, SysctlChange } from './model/snapshot.js';
+export type { Finding, Severity, SysctlRef } from './model/finding.js';
+export type { HostSample, Listener, OwnerCount, NetnsRef } from './model/host-sample.js';
+export type { RawInput } from './model/inputs.js';
+export type { Session, SessionInfo, LiveSession, SessionDescription, ReplayControl, ReplayState } from './model/session.js';
 export type { SysctlReport, SysctlEntry } from './diagnose/sysctl-report.js';
-export { startSession, type SessionOptions } from './pipeline/session.js';
+export { startSession, type SessionOptions } from './session/live.js';
 export { TcpscopeError, ExitCode } from './errors.js';
 export { runDoctor, type DoctorReport } from './kernel/doctor.js';
 export { createDiagnoser, RULES } from './diagnose/index.js';

@@ -1,7 +1,7 @@
 // Runs every rule on each snapshot with hysteresis (raise after N, clear after M quiet intervals): deterministic, so a
 // replay of the same snapshots yields exactly the live findings (time comes only from snapshot.time).
-import type { Finding, Severity } from './finding.js';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Finding, Severity } from '../model/finding.js';
+import type { Snapshot } from '../model/snapshot.js';
 import type { FindingDraft, Rule } from './rule.js';
 import { makeContext } from './context.js';
 import { RULES } from './rules/index.js';

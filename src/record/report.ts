@@ -1,9 +1,9 @@
 // Builds an incident report from a recording: replays it through the pipeline at max speed and folds the snapshots.
 import { lastValueFrom, tap } from 'rxjs';
-import type { Finding, Severity, SysctlRef } from '../diagnose/finding.js';
-import type { Snapshot, SysctlChange } from '../pipeline/snapshot.js';
+import type { Finding, Severity, SysctlRef } from '../model/finding.js';
+import type { Snapshot, SysctlChange } from '../model/snapshot.js';
 import type { ReadStats } from './reader.js';
-import { replaySession, type ReplayOptions } from './replay.js';
+import { replaySession, type ReplayOptions } from '../session/replay.js';
 
 /** A metric followed over the recording: per-interval counter deltas, or socket-count gauges. */
 interface MetricDef { id: string; label: string; kind: 'count' | 'gauge'; value: (s: Snapshot) => number }
@@ -185,7 +185,7 @@ export class ReportBuilder {
     for (const id of now) this.raised.add(id);
   }
 
-  build(meta: { path: string; stats: ReadStats; recording: { startedAt: number; tcpscopeVersion: string; info: import('../pipeline/session-types.js').SessionInfo; sysctls: Record<string, string> } }): IncidentReport {
+  build(meta: { path: string; stats: ReadStats; recording: { startedAt: number; tcpscopeVersion: string; info: import('../model/session.js').SessionInfo; sysctls: Record<string, string> } }): IncidentReport {
     for (const [id, ep] of [...this.open]) this.closeEpisode(id, ep);
     const info = meta.recording.info;
     const timeline = [

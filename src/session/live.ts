@@ -5,15 +5,15 @@ import { readFile } from 'node:fs/promises';
 import { Observable, ReplaySubject, Subject, merge, share, takeUntil, tap, timer } from 'rxjs';
 import { createDiagnoser } from '../diagnose/index.js';
 import { createHostPoller, type HostPoller } from '../kernel/host/index.js';
-import type { HostSample } from '../kernel/host/sample.js';
+import type { HostSample } from '../model/host-sample.js';
 import { resolveNetns, type NetnsTarget } from '../kernel/netns/index.js';
 import { BatchDecoder, buildProgram, isAttachedLine, isTickLine, parseLine, probeInputs$, reasonTables, whenBpftraceStopped, type ReasonTables } from '../kernel/probes/index.js';
 import { TRACEPOINTS } from '../kernel/capabilities.js';
 import { VERSION } from '../version.js';
-import type { RawInput } from './inputs.js';
-import { decideMode, type RequestedMode } from './mode.js';
-import type { LiveSession, SessionDescription, SessionInfo } from './session-types.js';
-import { toSnapshots } from './to-snapshots.js';
+import type { RawInput } from '../model/inputs.js';
+import { decideMode, type RequestedMode } from '../pipeline/mode.js';
+import type { LiveSession, SessionDescription, SessionInfo } from '../model/session.js';
+import { toSnapshots } from '../pipeline/to-snapshots.js';
 
 export interface SessionOptions {
   /** Name, path, pid or inode; undefined = tcpscope's own netns. */

@@ -1,12 +1,12 @@
 // Replays a recording as a Session: recorded raw inputs through the live pipeline, paced by their timestamps.
 import { Observable, share } from 'rxjs';
 import { SnapshotAssembler, type AssemblerOptions } from '../pipeline/assemble.js';
-import type { ReplayControl, ReplayState, Session, SessionDescription, SessionInfo } from '../pipeline/session-types.js';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { ReplayControl, ReplayState, Session, SessionDescription, SessionInfo } from '../model/session.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { usageError } from '../errors.js';
-import type { RecordingHeader } from './format.js';
-import { readRecording, type ReadStats } from './reader.js';
-import { replayAssemblerOptions } from './replay-options.js';
+import type { RecordingHeader } from '../record/format.js';
+import { readRecording, type ReadStats } from '../record/reader.js';
+import { replayAssemblerOptions } from './wiring.js';
 
 export interface ReplayOptions {
   /** 1 = real time, 10 = ten times faster, 'max' = as fast as possible. */

@@ -2,7 +2,7 @@
 import { createDiagnoser } from '../diagnose/index.js';
 import { BatchDecoder } from '../kernel/probes/decode.js'; // not the index: no bpftrace runner (execa) in a replay
 import type { AssemblerOptions } from '../pipeline/assemble.js';
-import type { RecordingHeader } from './format.js';
+import type { RecordingHeader } from '../record/format.js';
 
 /** Mirrors startSession's toSnapshots options (src/pipeline/session.ts) except mode, which is 'replay'. */
 export function replayAssemblerOptions(header: RecordingHeader): AssemblerOptions {

@@ -1,6 +1,6 @@
 // The live (or replayed) session as sinks see it: metadata plus the snapshot stream, and one way to stop it.
 import type { Observable } from 'rxjs';
-import type { NetnsRef } from '../kernel/host/sample.js';
+import type { NetnsRef } from './host-sample.js';
 import type { Mode, Snapshot } from './snapshot.js';
 
 export interface SessionInfo {
