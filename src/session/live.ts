@@ -11,7 +11,7 @@ import { BatchDecoder, buildProgram, isAttachedLine, isTickLine, parseLine, prob
 import { TRACEPOINTS } from '../kernel/capabilities.js';
 import { VERSION } from '../version.js';
 import type { RawInput } from '../model/inputs.js';
-import { decideMode, type RequestedMode } from '../pipeline/mode.js';
+import { decideMode, type RequestedMode } from './mode.js';
 import type { LiveSession, SessionDescription, SessionInfo } from '../model/session.js';
 import { toSnapshots } from '../pipeline/to-snapshots.js';
 
