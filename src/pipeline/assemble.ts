@@ -1,5 +1,5 @@
 // Turns the raw input sequence into Snapshots synchronously and deterministically, so a replay equals the live run.
-import type { Finding } from '../model/finding.js';
+import type { Diagnoser } from '../model/finding.js';
 import type { HostSample, NetnsRef } from '../model/host-sample.js';
 import type { ProbeBatch } from '../model/probe-batch.js';
 import type { HostInput, RawInput } from '../model/inputs.js';
@@ -10,8 +10,6 @@ import { diffSysctls } from '../kernel/sysctl/diff.js';
 
 /** Decodes raw bpftrace lines into per-interval batches (src/kernel/probes BatchDecoder). */
 export interface LineDecoder { push(line: string): ProbeBatch | undefined }
-/** Stateful rule engine (src/diagnose createDiagnoser). */
-export interface Diagnoser { evaluate(snapshot: Snapshot): Finding[] }
 
 export interface AssemblerOptions {
   intervalMs: number;
