@@ -36,7 +36,7 @@ Metric names and labels: docs/metrics.md.`)
     .action(async (flags: ServeFlags) => {
       const { listen, textfileDir } = serveTargets(flags);
       const sessionOpts = sessionOptionsFrom(flags);
-      const { intervalMs, durationMs } = sessionOpts;
+      const { intervalMs } = sessionOpts;
       const session = await startSession(sessionOpts);
       const off = onShutdown(() => session.stop());
       try {
