@@ -6,13 +6,14 @@ import { Agent, ensureChurnBinary, startChurnAgent, startNodeAgent, type Json } 
 import { counterDeltas, expectedSynSchedule, parseSsListeners, parseSsOwners } from './procfs.js';
 import { checkPrerequisites, createTopology, type LabTopology } from './topology.js';
 import type { GroundTruth, NetnsInfo, NsTruth, ScenarioName, ScenarioOptions, Topology } from './types.js';
+import { ADVISE_SCENARIOS } from './scenarios-advise.js';
 
 export const PORT = 8080;
 export const CLOSED_PORT = 8081;
 
 type Variant = Record<string, string | number | boolean>;
 
-interface Ctx {
+export interface Ctx {
   topo: LabTopology;
   opts: ScenarioOptions;
   variant: Variant;
@@ -26,7 +27,7 @@ interface Ctx {
   client?: Agent;
 }
 
-interface ScenarioDef {
+export interface ScenarioDef {
   needs?: { hping3?: boolean; cc?: boolean };
   /** Upper bound on the whole run (setup + traffic + teardown). */
   timeoutMs(ctx: Ctx): number;
@@ -35,9 +36,9 @@ interface ScenarioDef {
 }
 
 // ---------- helpers ----------
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function num(v: Variant, key: string, def: number): number {
+export function num(v: Variant, key: string, def: number): number {
   const x = v[key];
   if (x === undefined || x === false) return def;
   const n = Number(x);
@@ -48,18 +49,18 @@ function flag(v: Variant, key: string): boolean {
   const x = v[key];
   return x === true || x === 'true' || x === 1 || x === '1';
 }
-function count(m: Json, key: string): number {
+export function count(m: Json, key: string): number {
   const x = m[key];
   return typeof x === 'number' ? x : 0;
 }
-function errCounts(m: Json): Record<string, number> {
+export function errCounts(m: Json): Record<string, number> {
   const e = m.errors;
   const out: Record<string, number> = {};
   if (e && typeof e === 'object') for (const [k, v] of Object.entries(e)) if (typeof v === 'number') out[k] = v;
   return out;
 }
 
-async function waitUntil(what: string, cond: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
+export async function waitUntil(what: string, cond: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
   const end = performance.now() + timeoutMs;
   for (;;) {
     if (await cond()) return;
@@ -68,7 +69,7 @@ async function waitUntil(what: string, cond: () => Promise<boolean>, timeoutMs: 
   }
 }
 
-async function startServer(ctx: Ctx, args: string[]): Promise<Agent> {
+export async function startServer(ctx: Ctx, args: string[]): Promise<Agent> {
   const a = startNodeAgent(ctx.topo, ctx.topo.server, 'server.mjs', ['--port', String(PORT), ...args]);
   await a.ready();
   ctx.server = a;
@@ -76,7 +77,7 @@ async function startServer(ctx: Ctx, args: string[]): Promise<Agent> {
   return a;
 }
 
-async function startClient(ctx: Ctx): Promise<Agent> {
+export async function startClient(ctx: Ctx): Promise<Agent> {
   const a = startNodeAgent(ctx.topo, ctx.topo.client, 'client.mjs');
   await a.ready();
   ctx.client = a;
@@ -84,12 +85,12 @@ async function startClient(ctx: Ctx): Promise<Agent> {
   return a;
 }
 
-function clientOf(ctx: Ctx): Agent {
+export function clientOf(ctx: Ctx): Agent {
   if (!ctx.client) throw new Error('no client agent');
   return ctx.client;
 }
 
-async function connect(
+export async function connect(
   ctx: Ctx,
   o: { host: string; port?: number; count: number; after: 'hold' | 'destroy'; concurrency?: number; settleMs?: number },
 ): Promise<Json> {
@@ -115,7 +116,7 @@ async function listener(topo: Topology, port: number): Promise<{ recvQ: number; 
   return parseSsListeners(r.stdout).find((l) => l.port === port);
 }
 
-async function nftCounter(topo: Topology, ns: NetnsInfo, table: string): Promise<number> {
+export async function nftCounter(topo: Topology, ns: NetnsInfo, table: string): Promise<number> {
   const r = await topo.exec(ns, 'nft', ['list', 'table', 'inet', table]);
   let n = 0;
   for (const m of r.stdout.matchAll(/counter packets (\d+)/g)) n += Number(m[1]);
@@ -127,6 +128,8 @@ const PURE_ACK = 'tcp flags & (fin|syn|rst|psh|ack) == ack';
 
 // ---------- scenarios ----------
 const DEFS: Record<ScenarioName, ScenarioDef> = {
+  // Workloads for `tcpscope advise` (one file each: scripts/lab/scenario-*.ts).
+  ...ADVISE_SCENARIOS,
   'accept-overflow': {
     needs: { cc: true },
     timeoutMs: (ctx) => 40_000 + (ctx.opts.durationMs ?? 0),
