@@ -31,7 +31,7 @@ describe('accept-queue advice', () => {
   it('capacity below somaxconn: only the app backlog changes (somaxconn already allows it)', () => {
     const set = new ProfileSet();
     for (const s of series(5, (i) => ({
-      counters: i === 2 ? { TcpExtListenOverflows: 30 } : {},
+      counters: { TcpExtListenOverflows: i === 2 ? 30 : 0 },
       listeners: [listener({ capacity: 128, queue: i === 2 ? 129 : 3, atCapacity: i === 2 })],
     }))) set.add(s);
     const advice = acceptQueue(adviceContext(set.build()[0]!));
@@ -43,7 +43,7 @@ describe('accept-queue advice', () => {
     const set = new ProfileSet();
     for (const s of series(3, (i) => ({
       sysctls: { 'net.ipv4.tcp_abort_on_overflow': '1' },
-      counters: i === 1 ? { TcpExtListenOverflows: 4 } : {},
+      counters: { TcpExtListenOverflows: i === 1 ? 4 : 0 },
       listeners: [listener({ capacity: 8, queue: 9, atCapacity: i === 1 })],
     }))) set.add(s);
     const a = acceptQueue(adviceContext(set.build()[0]!)).find((x) => x.setting === 'net.ipv4.tcp_abort_on_overflow');

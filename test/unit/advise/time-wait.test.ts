@@ -37,7 +37,7 @@ describe('time-wait advice', () => {
 
   it('TIME_WAIT table overflow: tcp_max_tw_buckets raised', () => {
     const set = new ProfileSet();
-    for (const s of series(3, (i) => ({ sysctls: { 'net.ipv4.tcp_max_tw_buckets': '1000' }, counters: i === 1 ? { TcpExtTCPTimeWaitOverflow: 200 } : {}, states: { TIME_WAIT: 1000 } }))) set.add(s);
+    for (const s of series(3, (i) => ({ sysctls: { 'net.ipv4.tcp_max_tw_buckets': '1000' }, counters: { TcpExtTCPTimeWaitOverflow: i === 1 ? 200 : 0 }, states: { TIME_WAIT: 1000 } }))) set.add(s);
     const a = timeWait(adviceContext(set.build()[0]!)).find((x) => x.setting === 'net.ipv4.tcp_max_tw_buckets');
     expect(a).toMatchObject({ action: 'change', current: '1000', proposed: '4096' });
   });
