@@ -18,7 +18,7 @@ describe('orphans and keepalive advice', () => {
 
   it('orphans past half of tcp_max_orphans with resets: raise it (host-wide) and shorten orphan retries', () => {
     const set = new ProfileSet();
-    for (const s of series(3, (i) => ({ sysctls: { 'net.ipv4.tcp_max_orphans': '1000' }, sockstat: { 'TCP.orphan': 900 }, counters: i === 2 ? { TcpExtTCPAbortOnMemory: 7 } : {} }))) set.add(s);
+    for (const s of series(3, (i) => ({ sysctls: { 'net.ipv4.tcp_max_orphans': '1000' }, sockstat: { 'TCP.orphan': 900 }, counters: { TcpExtTCPAbortOnMemory: i === 2 ? 7 : 0 } }))) set.add(s);
     const advice = orphans(adviceContext(set.build()[0]!));
     expect(advice.find((a) => a.setting === 'net.ipv4.tcp_max_orphans')).toMatchObject({ action: 'change', proposed: '2000', scope: 'host' });
     expect(advice.find((a) => a.setting === 'net.ipv4.tcp_orphan_retries')).toMatchObject({ action: 'change', current: '0', proposed: '3' });
