@@ -69,7 +69,7 @@ export function acceptQueue(ctx: AdviceContext): Advice[] {
   } else {
     out.push(keep({
       topic: 'accept-queue', setting: 'net.core.somaxconn', kind: 'sysctl', current: somaxconn === undefined ? undefined : String(somaxconn),
-      evidence: [`largest listener capacity ${biggest}${hot.length ? `; busy listeners need at most ${needed || biggest}` : '; no listener came near its capacity'}`],
+      evidence: [p.listeners.length === 0 ? 'no listener in this netns' : `largest listener capacity ${biggest}${hot.length ? `; busy listeners need at most ${needed || biggest}` : '; no listener came near its capacity'}`],
       consequence: `listen(fd, N) gets min(N, ${somaxconn ?? '?'})${needed > 0 ? `: the proposed backlog of ${needed} fits, so raising somaxconn would change nothing` : ''}`,
       risk: 'none', wrongIf: 'a listener overflows at exactly somaxconn (capacity = somaxconn): then the cap is what limits it',
     }));

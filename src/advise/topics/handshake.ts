@@ -38,7 +38,7 @@ function synackRetries(ctx: AdviceContext): Advice {
   const pathRetrans = Math.max(0, t.synackRetrans - queueRetrans);
   const loss = lossOf(pathRetrans, t.passiveOpens);
   const evidence = [
-    `${t.passiveOpens} incoming handshakes completed, ${t.synackRetrans} SYN-ACK retransmits (${pct(t.synackRetrans, t.passiveOpens)} of handshakes)` +
+    `${t.passiveOpens} incoming handshakes completed, ${t.synackRetrans} SYN-ACK retransmits${t.passiveOpens > 0 ? ` (${pct(t.synackRetrans, t.passiveOpens)} of handshakes)` : ''}` +
       (queueRetrans > 0 ? `, ${queueRetrans} of them on a full accept queue (not path loss)` : ''),
     `estimated SYN-ACK loss on the path ${pct(loss, 1)}`,
   ];
@@ -95,7 +95,7 @@ function synRetries(ctx: AdviceContext): Advice {
   };
   const loss = lossOf(t.synRetrans, t.activeOpens);
   const evidence = [
-    `${t.activeOpens} outgoing connects, ${t.synRetrans} SYN retransmits (${pct(t.synRetrans, t.activeOpens)}), ${t.attemptFails} failed attempts (AttemptFails)`,
+    `${t.activeOpens} outgoing connects, ${t.synRetrans} SYN retransmits${t.activeOpens > 0 ? ` (${pct(t.synRetrans, t.activeOpens)})` : ''}, ${t.attemptFails} failed attempts (AttemptFails)`,
     `estimated SYN / SYN-ACK loss on the path ${pct(loss, 1)}`,
   ];
   const linearText = hasLinear ? ` (tcp_syn_linear_timeouts=${linear}: the first ${linear} retries wait 1 s each, and the retry limit is syn_retries + ${linear})` : ' (no tcp_syn_linear_timeouts on this kernel: the RTO doubles from the first retry)';

@@ -47,12 +47,13 @@ export function registerAdvise(program: Command): void {
     .option('--json', 'same as --format json')
     .addHelpText('after', `
 Examples:
-  tcpscope advise "$(tcpscope demo --path)"                       # the bundled incident's plan
-  tcpscope advise "$(tcpscope demo --path)" --format sysctl.d     # a drop-in with each line's reason
+  tcpscope advise "$(tcpscope demo --path)"                       # the bundled incident's plan, one per netns
+  tcpscope advise "$(tcpscope demo --path)" --format sysctl.d     # a drop-in with each line's reason as comments
   tcpscope advise "$(tcpscope demo --path)" --format k8s          # pod securityContext.sysctls (safe vs unsafe)
-  tcpscope advise "$(tcpscope demo --path)" --json | jq '.plans[].advice[] | select(.action == "change") | .setting'
-  sudo tcpscope advise --duration 10m --netns web1                # live: measure 10 minutes, then plan
-  tcpscope advise server.ndjson.gz client.ndjson.gz --format markdown
+  tcpscope advise "$(tcpscope demo --path)" --format markdown     # for a change ticket
+  tcpscope advise "$(tcpscope demo --path)" --json | jq -r '.plans[].advice[] | select(.action == "change") | .setting'
+  sudo tcpscope advise --duration 5s                              # live: measure this netns, then plan
+Live: --duration 10m --netns web1 measures a container / named netns; Ctrl-C ends early and still prints the plan.
 Formats docker and k8s give the container-scoped forms; host-wide settings and listen() backlogs stay comments.
 Exit codes: 0 ok, 2 bad flags, 5/4 tracer or permission (live), 6 unknown netns, 7 not a recording, 8 cannot open.`)
     .action(async (recordings: string[], flags: AdviseFlags) => {
