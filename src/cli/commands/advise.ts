@@ -51,7 +51,7 @@ Examples:
   tcpscope advise "$(tcpscope demo --path)" --format sysctl.d     # a drop-in with each line's reason as comments
   tcpscope advise "$(tcpscope demo --path)" --format k8s          # pod securityContext.sysctls (safe vs unsafe)
   tcpscope advise "$(tcpscope demo --path)" --format markdown     # for a change ticket
-  tcpscope advise "$(tcpscope demo --path)" --json | jq -r '.plans[].advice[] | select(.action == "change") | .setting'
+  tcpscope advise "$(tcpscope demo --path)" --json               # {plans: [{profile, verdict, advice, refusals, margins}]}
   sudo tcpscope advise --duration 5s                              # live: measure this netns, then plan
 Live: --duration 10m --netns web1 measures a container / named netns; Ctrl-C ends early and still prints the plan.
 Formats docker and k8s give the container-scoped forms; host-wide settings and listen() backlogs stay comments.
