@@ -24,6 +24,9 @@ export {
 export { createMetrics, startExporter } from './export/index.js';
 export { createRecorder, replaySession, buildReport, renderReport, type Recorder, type ReplayOptions, type ReplaySession } from './record/index.js';
 export { listNetns, resolveNetns } from './kernel/netns/index.js';
+export {
+  adviseRecordings, adviseSession, buildPlan, renderAdvice, ProfileSet, type AdviceReport, type Plan, type Advice, type WorkloadProfile,
+} from './advise/index.js';
 
 export interface WatchOptions extends Partial<SessionOptions> {}
 
