@@ -24,7 +24,7 @@ export function profileRows(p: WorkloadProfile): [string, string][] {
     ['measured', `${p.intervals} intervals, ${dur(p.durationMs)} (${p.mode}${p.sysctlChanges ? `, ${p.sysctlChanges} sysctl changes during it` : ''})`],
     ['connections', `out ${p.rates.activeOpensPerS}/s avg, peak ${k.activeOpensPerS}/s, ${k.activeOpensPer60s} in the busiest 60 s; in ${p.rates.passiveOpensPerS}/s avg, peak ${k.passiveOpensPerS}/s`],
     ['concurrency', `peak ESTABLISHED ${k.established}, SYN_SENT ${k.synSent}, SYN_RECV ${k.synRecv}`],
-    ['handshakes', `${t.activeOpens} connects (${t.attemptFails} failed, ${t.synRetrans} SYN retransmits); ${t.passiveOpens} accepted (${t.synackRetrans} SYN-ACK retransmits = ${pct(t.synackRetrans, t.passiveOpens)}); ${t.estabResets} reset after the handshake`],
+    ['handshakes', `${t.activeOpens} connects (${t.attemptFails} failed, ${t.synRetrans} SYN retransmits); ${t.passiveOpens} accepted (${t.synackRetrans} SYN-ACK retransmits${t.passiveOpens > 0 ? ` = ${pct(t.synackRetrans, t.passiveOpens)}` : ''}); ${t.estabResets} reset after the handshake`],
     ['connect latency', p.connectLatency ? `${p.connectLatency.count} connects, worst interval p50 ${p.connectLatency.p50Ms ?? '?'} ms, p99 ${p.connectLatency.p99Ms ?? '?'} ms, max ${p.connectLatency.maxMs ?? '?'} ms` : 'not in these snapshots'],
     ['queues', `accept-queue overflows ${t.listenOverflows} (max ${k.listenOverflowsPerInterval}/interval), listener drops ${t.listenDrops}, SYN-queue drops ${t.reqQFullDrop}, cookies ${t.syncookiesSent}`],
   ];

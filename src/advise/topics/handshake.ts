@@ -20,6 +20,7 @@ export function transmissionsFor(loss: number): number {
   return Math.ceil(Math.log(MAX_FAIL) / Math.log(loss));
 }
 
+/** Share of handshakes that fail when every one of `transmissions` is lost (losses assumed independent). */
 const failShare = (loss: number, transmissions: number): string => (loss > 0 ? pct(loss ** transmissions, 1) : '0 %');
 
 export function handshake(ctx: AdviceContext): Advice[] {
@@ -59,7 +60,7 @@ function synackRetries(ctx: AdviceContext): Advice {
     }
     return change({
       ...base, proposed: String(need), evidence,
-      consequence: `${fmt(need)} instead of ${fmt(cur)}: with ${pct(loss, 1)} loss, failed handshakes drop from ${failShare(loss, cur + 1)} to ${failShare(loss, need + 1)}`,
+      consequence: `${fmt(need)} instead of ${fmt(cur)}: with ${pct(loss, 1)} loss, failed handshakes drop from ${failShare(loss, cur + 1)} to ${failShare(loss, need + 1)} (losses taken as independent)`,
       risk: `a flood's half-open requests linger ${dur(synackSchedule(need).giveUpMs)} instead of ${dur(now.giveUpMs)}`,
       wrongIf: 'the loss was a one-off (the recording caught a bad minute) or the retransmits come from a flood',
     });
