@@ -45,8 +45,15 @@ export { replaySession, type ReplayOptions, type ReplaySession } from './session
 export { buildReport } from './session/report.js';
 export { listNetns, resolveNetns } from './kernel/netns/index.js';
 export {
-  adviseRecordings, adviseSession, buildPlan, renderAdvice, ProfileSet, type AdviceReport, type Plan, type Advice, type WorkloadProfile,
+  buildPlan,
+  renderAdvice,
+  ProfileSet,
+  type AdviceReport,
+  type Plan,
+  type Advice,
+  type WorkloadProfile,
 } from './advise/index.js';
+export { adviseRecordings, adviseSession } from './session/advise.js';
 
 export type WatchOptions = Partial<LiveSessionOptions>;
 

@@ -17,7 +17,13 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function untilTicking(path: string, ms = 45_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    if (existsSync(path) && readFileSync(path, 'utf8').split('\n').some((l) => l.startsWith('{"k":"p"') && l.includes('@@tick'))) return;
+    if (
+      existsSync(path) &&
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .some((l) => l.startsWith('{"k":"p"') && l.includes('@@tick'))
+    )
+      return;
     await sleep(100);
   }
   throw new Error(`no bpftrace tick in ${path} after ${ms} ms`);
@@ -26,7 +32,10 @@ async function untilTicking(path: string, ms = 45_000): Promise<void> {
 export type Side = 'server' | 'client';
 
 export async function recordScenario(
-  name: ScenarioName, sides: readonly Side[], dir: string, opts: Pick<ScenarioOptions, 'variant' | 'durationMs'> & { tag?: string } = {},
+  name: ScenarioName,
+  sides: readonly Side[],
+  dir: string,
+  opts: Pick<ScenarioOptions, 'variant' | 'durationMs'> & { tag?: string } = {},
 ): Promise<{ truth: GroundTruth; paths: Record<Side, string | undefined>; netns: Record<Side, string> }> {
   if (!existsSync(TCPSCOPE)) throw new Error(`${TCPSCOPE} missing: build first (npm run build)`);
   const paths: Record<Side, string | undefined> = { server: undefined, client: undefined };
@@ -40,7 +49,13 @@ export async function recordScenario(
           const path = join(dir, `${name}${opts.tag ? `-${opts.tag}` : ''}-${side}.ndjson`);
           paths[side] = path;
           netns[side] = topo[side].name;
-          recs.push(execa('node', [TCPSCOPE, 'record', '-o', path, '--netns', topo[side].name, '--interval', '500ms', '--ebpf'], { reject: false }));
+          recs.push(
+            execa(
+              'node',
+              [TCPSCOPE, 'record', '-o', path, '--netns', topo[side].name, '--interval', '500ms', '--ebpf'],
+              { reject: false },
+            ),
+          );
         }
         await Promise.all(sides.map((s) => untilTicking(paths[s]!)));
       },
@@ -49,7 +64,8 @@ export async function recordScenario(
         for (const r of recs) r.kill('SIGINT');
         for (const r of recs) {
           const done = await r;
-          if (done.exitCode !== 0) throw new Error(`tcpscope record exited ${String(done.exitCode)}: ${String(done.stderr)}`);
+          if (done.exitCode !== 0)
+            throw new Error(`tcpscope record exited ${String(done.exitCode)}: ${String(done.stderr)}`);
         }
       },
     });

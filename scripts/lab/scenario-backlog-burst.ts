@@ -7,7 +7,11 @@ export const backlogBurst: ScenarioDef = {
   timeoutMs: () => 60_000,
   async setup(ctx) {
     const { topo, variant } = ctx;
-    await topo.setSysctl(topo.server, 'net.core.somaxconn', typeof variant.somaxconn === 'number' ? variant.somaxconn : 16);
+    await topo.setSysctl(
+      topo.server,
+      'net.core.somaxconn',
+      typeof variant.somaxconn === 'number' ? variant.somaxconn : 16,
+    );
     await startServer(ctx, ['--backlog', String(variant.backlog ?? 64), '--mode', 'hold']);
     await startClient(ctx);
     ctx.asserted.server.push('TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpPassiveOpens', 'TcpExtTCPReqQFullDrop');
@@ -27,7 +31,11 @@ export const backlogBurst: ScenarioDef = {
       process.kill(pid, 'SIGCONT');
       r = await pending;
     } finally {
-      try { process.kill(pid, 'SIGCONT'); } catch { /* gone */ }
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        /* gone */
+      }
     }
     measured.burst = burst;
     measured.connected = count(r, 'connected');

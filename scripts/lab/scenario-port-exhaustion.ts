@@ -36,10 +36,14 @@ export const portExhaustion: ScenarioDef = {
       for (const [k, v] of Object.entries(errCounts(r))) errors[k] = (errors[k] ?? 0) + v;
       await new Promise((res) => setTimeout(res, 1000));
     }
-    await waitUntil('closes to complete', async () => {
-      const c = await topo.census(topo.client);
-      return (c.ESTABLISHED ?? 0) + (c.FIN_WAIT1 ?? 0) + (c.FIN_WAIT2 ?? 0) === 0;
-    }, 10_000);
+    await waitUntil(
+      'closes to complete',
+      async () => {
+        const c = await topo.census(topo.client);
+        return (c.ESTABLISHED ?? 0) + (c.FIN_WAIT1 ?? 0) + (c.FIN_WAIT2 ?? 0) === 0;
+      },
+      10_000,
+    );
     measured.attempts = rounds * per;
     measured.connected = connected;
     measured.failed = failed;

@@ -5,7 +5,10 @@ import { lossyHandshake } from './scenario-lossy-handshake.js';
 import { portExhaustion } from './scenario-port-exhaustion.js';
 import type { ScenarioDef } from './scenarios.js';
 
-export const ADVISE_SCENARIOS: Record<'port-exhaustion' | 'backlog-burst' | 'lossy-handshake' | 'healthy', ScenarioDef> = {
+export const ADVISE_SCENARIOS: Record<
+  'port-exhaustion' | 'backlog-burst' | 'lossy-handshake' | 'healthy',
+  ScenarioDef
+> = {
   'port-exhaustion': portExhaustion,
   'backlog-burst': backlogBurst,
   'lossy-handshake': lossyHandshake,

@@ -60,7 +60,12 @@ export function errCounts(m: Json): Record<string, number> {
   return out;
 }
 
-export async function waitUntil(what: string, cond: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
+export async function waitUntil(
+  what: string,
+  cond: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<void> {
   const end = performance.now() + timeoutMs;
   for (;;) {
     if (await cond()) return;

@@ -16,10 +16,16 @@ export function sysctlFileEntries(text: string): { name: string; value: string }
   return out;
 }
 
-export async function applySysctlFile(topo: Topology, ns: NetnsInfo, file: string): Promise<{ name: string; value: string }[]> {
+export async function applySysctlFile(
+  topo: Topology,
+  ns: NetnsInfo,
+  file: string,
+): Promise<{ name: string; value: string }[]> {
   const entries = sysctlFileEntries(readFileSync(file, 'utf8'));
   const path = (n: string): string => `/proc/sys/${n.replace(/\./g, '/')}`;
-  const before = new Map(entries.map((e) => [e.name, existsSync(path(e.name)) ? readFileSync(path(e.name), 'utf8') : undefined]));
+  const before = new Map(
+    entries.map((e) => [e.name, existsSync(path(e.name)) ? readFileSync(path(e.name), 'utf8') : undefined]),
+  );
   const r = await topo.exec(ns, 'sysctl', ['-p', file]);
   let leaked: string | undefined;
   for (const [name, v] of before) {

@@ -28,7 +28,11 @@ export interface Advice {
   scope: 'netns' | 'host';
 }
 
-export interface Refusal { setting: string; folklore: string; why: string }
+export interface Refusal {
+  setting: string;
+  folklore: string;
+  why: string;
+}
 
 /** A topic turns a profile into advice for the settings it owns (src/advise/topics/, one file each). */
 export type Topic = (ctx: AdviceContext) => Advice[];

@@ -1,5 +1,5 @@
 // tcpscope advise: a tuning plan from measured evidence (never writes a setting).
-export { adviseRecordings, adviseSession, type AdviceReport } from './report.js';
+export type { AdviceReport } from './report.js';
 export { buildPlan, type Plan } from './plan.js';
 export { ProfileSet, type WorkloadProfile, type ListenerProfile } from './profile.js';
 export type { Advice, Refusal } from './advice.js';

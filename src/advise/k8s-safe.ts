@@ -19,6 +19,11 @@ export const K8S_SAFE_SYSCTLS: ReadonlySet<string> = new Set([
 
 /** Added to the list after the first release of pod sysctls: check the kubelet version. */
 export const K8S_LATER_SAFE: ReadonlySet<string> = new Set([
-  'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes',
-  'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
 ]);

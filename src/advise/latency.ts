@@ -1,5 +1,5 @@
 // Connect latency is an optional part of a snapshot (a later probe adds it): read it structurally, keep the worst seen.
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 export interface ConnectLatency {
   /** Connects measured. */
@@ -26,7 +26,8 @@ export function connectLatencyOf(s: Snapshot, prev: ConnectLatency | undefined):
   const o = raw as Record<string, unknown>;
   const count = num(o, 'count', 'n') ?? 0;
   if (count === 0) return prev;
-  const max = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
+  const max = (a: number | undefined, b: number | undefined): number | undefined =>
+    a === undefined ? b : b === undefined ? a : Math.max(a, b);
   return {
     count: (prev?.count ?? 0) + count,
     // Per-interval percentiles cannot be merged exactly: keep the worst interval's (an upper bound, said so in the text).

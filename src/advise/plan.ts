@@ -36,15 +36,27 @@ export function buildPlan(profile: WorkloadProfile): Plan {
 
 function margins(p: WorkloadProfile): string[] {
   const out: string[] = [];
-  const l = [...p.listeners].sort((a, b) => b.peakQueue / Math.max(1, b.capacity) - a.peakQueue / Math.max(1, a.capacity))[0];
-  if (l) out.push(`fullest accept queue: ${l.peakQueue} of ${l.capacity} on port ${l.port} (${pct(l.peakQueue, l.capacity)})`);
+  const l = [...p.listeners].sort(
+    (a, b) => b.peakQueue / Math.max(1, b.capacity) - a.peakQueue / Math.max(1, a.capacity),
+  )[0];
+  if (l)
+    out.push(
+      `fullest accept queue: ${l.peakQueue} of ${l.capacity} on port ${l.port} (${pct(l.peakQueue, l.capacity)})`,
+    );
   const ports = portCapacity(p.sysctls['net.ipv4.ip_local_port_range'] ?? '');
-  if (ports) out.push(`TIME_WAIT peak ${p.peaks.timeWait} vs ${ports.ports} ephemeral ports per destination (${pct(p.peaks.timeWait, ports.ports)})`);
+  if (ports)
+    out.push(
+      `TIME_WAIT peak ${p.peaks.timeWait} vs ${ports.ports} ephemeral ports per destination (${pct(p.peaks.timeWait, ports.ports)})`,
+    );
   const tw = Number(p.sysctls['net.ipv4.tcp_max_tw_buckets']);
   if (tw > 0) out.push(`TIME_WAIT peak vs tcp_max_tw_buckets ${tw}: ${pct(p.peaks.timeWait, tw)}`);
   const orph = Number(p.sysctls['net.ipv4.tcp_max_orphans']);
   if (orph > 0) out.push(`orphans peak ${p.peaks.orphans} vs tcp_max_orphans ${orph} (${pct(p.peaks.orphans, orph)})`);
-  out.push(`SYN-ACK retransmits ${p.totals.synackRetrans} for ${p.totals.passiveOpens} accepted connections; SYN retransmits ${p.totals.synRetrans} for ${p.totals.activeOpens} connects`);
-  out.push(`overflows: accept queue ${p.totals.listenOverflows}, SYN queue ${p.totals.reqQFullDrop}, TIME_WAIT table ${p.totals.timeWaitOverflow}, orphans ${p.totals.abortOnMemory}`);
+  out.push(
+    `SYN-ACK retransmits ${p.totals.synackRetrans} for ${p.totals.passiveOpens} accepted connections; SYN retransmits ${p.totals.synRetrans} for ${p.totals.activeOpens} connects`,
+  );
+  out.push(
+    `overflows: accept queue ${p.totals.listenOverflows}, SYN queue ${p.totals.reqQFullDrop}, TIME_WAIT table ${p.totals.timeWaitOverflow}, orphans ${p.totals.abortOnMemory}`,
+  );
   return out;
 }

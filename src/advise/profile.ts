@@ -1,6 +1,6 @@
 // Folds a session's snapshots into one workload profile per netns: the measured numbers every piece of advice cites.
-import type { NetnsRef } from '../kernel/host/sample.js';
-import type { Mode, Snapshot } from '../pipeline/snapshot.js';
+import type { NetnsRef } from '../model/host-sample.js';
+import type { Mode, Snapshot } from '../model/snapshot.js';
 import { connectLatencyOf, type ConnectLatency } from './latency.js';
 
 export interface ListenerProfile {
@@ -17,25 +17,40 @@ export interface ListenerProfile {
 
 /** Totals of per-interval counter deltas and events over the session. */
 export interface ProfileTotals {
-  activeOpens: number; passiveOpens: number; attemptFails: number; estabResets: number;
-  listenOverflows: number; listenDrops: number; reqQFullDrop: number; reqQFullDoCookies: number; syncookiesSent: number;
+  activeOpens: number;
+  passiveOpens: number;
+  attemptFails: number;
+  estabResets: number;
+  listenOverflows: number;
+  listenDrops: number;
+  reqQFullDrop: number;
+  reqQFullDoCookies: number;
+  syncookiesSent: number;
   /** SYN-ACK retransmits (eBPF per event; procfs: TCPSynRetrans while requests were pending). */
   synackRetrans: number;
   /** Client SYN retransmits (eBPF: retransmits in SYN_SENT). */
   synRetrans: number;
   /** TcpExtTCPSynRetrans: SYN and SYN-ACK retransmits (kernel counter, any mode). */
   tcpSynRetrans: number;
-  timeWaitOverflow: number; abortOnMemory: number; abortOnTimeout: number;
+  timeWaitOverflow: number;
+  abortOnMemory: number;
+  abortOnTimeout: number;
   /** Resets the kernel sent because a keepalive timed out (6.10+ reset reasons). */
   keepaliveResets: number;
 }
 
 export interface ProfilePeaks {
-  established: number; synSent: number; synRecv: number; timeWait: number; finWait2: number; closeWait: number;
+  established: number;
+  synSent: number;
+  synRecv: number;
+  timeWait: number;
+  finWait2: number;
+  closeWait: number;
   /** sockstat TCP.orphan: one host-wide number. */
   orphans: number;
   /** Highest per-second rate of outgoing / incoming connections in one interval. */
-  activeOpensPerS: number; passiveOpensPerS: number;
+  activeOpensPerS: number;
+  passiveOpensPerS: number;
   /** Most outgoing connections opened in any 60 s window (each one closed first holds its port 60 s in TIME_WAIT). */
   activeOpensPer60s: number;
   /** Most accept-queue overflows (ListenOverflows) in one interval. */
@@ -63,17 +78,38 @@ export interface WorkloadProfile {
 }
 
 const ZERO_TOTALS: ProfileTotals = {
-  activeOpens: 0, passiveOpens: 0, attemptFails: 0, estabResets: 0, listenOverflows: 0, listenDrops: 0, reqQFullDrop: 0,
-  reqQFullDoCookies: 0, syncookiesSent: 0, synackRetrans: 0, synRetrans: 0, tcpSynRetrans: 0, timeWaitOverflow: 0,
-  abortOnMemory: 0, abortOnTimeout: 0, keepaliveResets: 0,
+  activeOpens: 0,
+  passiveOpens: 0,
+  attemptFails: 0,
+  estabResets: 0,
+  listenOverflows: 0,
+  listenDrops: 0,
+  reqQFullDrop: 0,
+  reqQFullDoCookies: 0,
+  syncookiesSent: 0,
+  synackRetrans: 0,
+  synRetrans: 0,
+  tcpSynRetrans: 0,
+  timeWaitOverflow: 0,
+  abortOnMemory: 0,
+  abortOnTimeout: 0,
+  keepaliveResets: 0,
 };
 
 const COUNTERS: readonly [keyof ProfileTotals, string][] = [
-  ['activeOpens', 'TcpActiveOpens'], ['passiveOpens', 'TcpPassiveOpens'], ['attemptFails', 'TcpAttemptFails'],
-  ['estabResets', 'TcpEstabResets'], ['listenOverflows', 'TcpExtListenOverflows'], ['listenDrops', 'TcpExtListenDrops'],
-  ['reqQFullDrop', 'TcpExtTCPReqQFullDrop'], ['reqQFullDoCookies', 'TcpExtTCPReqQFullDoCookies'],
-  ['syncookiesSent', 'TcpExtSyncookiesSent'], ['tcpSynRetrans', 'TcpExtTCPSynRetrans'],
-  ['timeWaitOverflow', 'TcpExtTCPTimeWaitOverflow'], ['abortOnMemory', 'TcpExtTCPAbortOnMemory'], ['abortOnTimeout', 'TcpExtTCPAbortOnTimeout'],
+  ['activeOpens', 'TcpActiveOpens'],
+  ['passiveOpens', 'TcpPassiveOpens'],
+  ['attemptFails', 'TcpAttemptFails'],
+  ['estabResets', 'TcpEstabResets'],
+  ['listenOverflows', 'TcpExtListenOverflows'],
+  ['listenDrops', 'TcpExtListenDrops'],
+  ['reqQFullDrop', 'TcpExtTCPReqQFullDrop'],
+  ['reqQFullDoCookies', 'TcpExtTCPReqQFullDoCookies'],
+  ['syncookiesSent', 'TcpExtSyncookiesSent'],
+  ['tcpSynRetrans', 'TcpExtTCPSynRetrans'],
+  ['timeWaitOverflow', 'TcpExtTCPTimeWaitOverflow'],
+  ['abortOnMemory', 'TcpExtTCPAbortOnMemory'],
+  ['abortOnTimeout', 'TcpExtTCPAbortOnTimeout'],
 ];
 
 const WINDOW_MS = 60_000;
@@ -87,8 +123,17 @@ export class ProfileBuilder {
   private changes = 0;
   private readonly totals: ProfileTotals = { ...ZERO_TOTALS };
   private readonly peaks: ProfilePeaks = {
-    established: 0, synSent: 0, synRecv: 0, timeWait: 0, finWait2: 0, closeWait: 0, orphans: 0,
-    activeOpensPerS: 0, passiveOpensPerS: 0, activeOpensPer60s: 0, listenOverflowsPerInterval: 0,
+    established: 0,
+    synSent: 0,
+    synRecv: 0,
+    timeWait: 0,
+    finWait2: 0,
+    closeWait: 0,
+    orphans: 0,
+    activeOpensPerS: 0,
+    passiveOpensPerS: 0,
+    activeOpensPer60s: 0,
+    listenOverflowsPerInterval: 0,
   };
   private readonly listeners = new Map<number, ListenerProfile>();
   private readonly window: { t: number; n: number }[] = [];
@@ -152,7 +197,16 @@ export class ProfileBuilder {
     // named after the socket table's bind address.
     let r = this.listeners.get(port);
     if (!r) {
-      r = { addr, port, pid: undefined, comm: undefined, capacity, peakQueue: 0, intervalsAtCapacity: 0, synackRetrans: 0 };
+      r = {
+        addr,
+        port,
+        pid: undefined,
+        comm: undefined,
+        capacity,
+        peakQueue: 0,
+        intervalsAtCapacity: 0,
+        synackRetrans: 0,
+      };
       this.listeners.set(port, r);
     }
     if (census) r.addr = addr;
@@ -173,9 +227,18 @@ export class ProfileBuilder {
       endedAt: last.time,
       sysctls: last.sysctls,
       totals: { ...this.totals },
-      rates: { activeOpensPerS: round1(this.totals.activeOpens / secs), passiveOpensPerS: round1(this.totals.passiveOpens / secs) },
-      peaks: { ...this.peaks, activeOpensPerS: round1(this.peaks.activeOpensPerS), passiveOpensPerS: round1(this.peaks.passiveOpensPerS) },
-      listeners: [...this.listeners.values()].sort((a, b) => b.intervalsAtCapacity - a.intervalsAtCapacity || fill(b) - fill(a) || a.port - b.port),
+      rates: {
+        activeOpensPerS: round1(this.totals.activeOpens / secs),
+        passiveOpensPerS: round1(this.totals.passiveOpens / secs),
+      },
+      peaks: {
+        ...this.peaks,
+        activeOpensPerS: round1(this.peaks.activeOpensPerS),
+        passiveOpensPerS: round1(this.peaks.passiveOpensPerS),
+      },
+      listeners: [...this.listeners.values()].sort(
+        (a, b) => b.intervalsAtCapacity - a.intervalsAtCapacity || fill(b) - fill(a) || a.port - b.port,
+      ),
       connectLatency: this.latency,
       sysctlChanges: this.changes,
     };

@@ -13,10 +13,16 @@ export function renderText(r: AdviceReport): string {
     for (const [k, v] of rows) out.push(`  ${k.padEnd(w)}  ${v}`);
     out.push('', 'Plan (nothing is written: apply it yourself)');
     for (const a of [...plan.advice].sort((x, y) => (x.action === y.action ? 0 : x.action === 'change' ? -1 : 1))) {
-      out.push(`  ${a.action === 'change' ? 'CHANGE' : 'keep  '} ${settingLabel(a)}: ${actionLabel(a)}${a.scope === 'host' ? '  [host-wide]' : ''}`);
+      out.push(
+        `  ${a.action === 'change' ? 'CHANGE' : 'keep  '} ${settingLabel(a)}: ${actionLabel(a)}${a.scope === 'host' ? '  [host-wide]' : ''}`,
+      );
       if (a.action === 'change') {
         for (const e of a.evidence) out.push(`      evidence:    ${e}`);
-        out.push(`      consequence: ${a.consequence}`, `      risk:        ${a.risk}`, `      wrong if:    ${a.wrongIf}`);
+        out.push(
+          `      consequence: ${a.consequence}`,
+          `      risk:        ${a.risk}`,
+          `      wrong if:    ${a.wrongIf}`,
+        );
       } else {
         out.push(`      ${a.evidence[0] ?? ''}${a.evidence[0] ? ' → ' : ''}${a.consequence}`);
       }

@@ -9,11 +9,17 @@ export type AdviceFormat = (typeof ADVICE_FORMATS)[number];
 
 export function renderAdvice(r: AdviceReport, format: AdviceFormat): string {
   switch (format) {
-    case 'text': return renderText(r);
-    case 'markdown': return renderMarkdown(r);
-    case 'json': return `${JSON.stringify(r, null, 2)}\n`;
-    case 'sysctl.d': return renderSysctlD(r);
-    case 'docker': return renderDocker(r);
-    case 'k8s': return renderK8s(r);
+    case 'text':
+      return renderText(r);
+    case 'markdown':
+      return renderMarkdown(r);
+    case 'json':
+      return `${JSON.stringify(r, null, 2)}\n`;
+    case 'sysctl.d':
+      return renderSysctlD(r);
+    case 'docker':
+      return renderDocker(r);
+    case 'k8s':
+      return renderK8s(r);
   }
 }

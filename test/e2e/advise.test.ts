@@ -19,7 +19,10 @@ describe('tcpscope advise (CLI)', () => {
     expect(report.plans.length).toBe(2);
     const [overflow, leak] = report.plans;
     expect(overflow!.profile.totals.listenOverflows).toBeGreaterThan(0);
-    expect(overflow!.advice.find((a) => a.kind === 'app')).toMatchObject({ setting: 'listen() backlog', action: 'change' });
+    expect(overflow!.advice.find((a) => a.kind === 'app')).toMatchObject({
+      setting: 'listen() backlog',
+      action: 'change',
+    });
     expect(overflow!.advice.find((a) => a.setting === 'net.ipv4.tcp_max_syn_backlog')?.action).toBe('keep');
     expect(leak!.verdict).toBe('keep');
     expect(leak!.profile.peaks.closeWait).toBe(10);
@@ -36,7 +39,8 @@ describe('tcpscope advise (CLI)', () => {
     const docker = await run(['advise', DEMO, '--format', 'docker']);
     expect(docker.stdout).toContain('(no --sysctl needed)');
     const k8s = await run(['advise', DEMO, '--format', 'k8s']);
-    for (const doc of k8s.stdout.split(/^---$/m).slice(1)) expect(parse(doc)).toEqual({ spec: { securityContext: { sysctls: [] } } });
+    for (const doc of k8s.stdout.split(/^---$/m).slice(1))
+      expect(parse(doc)).toEqual({ spec: { securityContext: { sysctls: [] } } });
   });
 
   it('bad input: one line and a distinct exit code', async () => {
@@ -56,7 +60,10 @@ describe('tcpscope advise (CLI)', () => {
   });
 
   it('live: Ctrl-C ends the measurement early and still prints the plan', async () => {
-    const child = execa('node', [CLI, 'advise', '--duration', '10m', '--procfs', '--interval', '500ms'], { reject: false, env: { NO_COLOR: '1' } });
+    const child = execa('node', [CLI, 'advise', '--duration', '10m', '--procfs', '--interval', '500ms'], {
+      reject: false,
+      env: { NO_COLOR: '1' },
+    });
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('no "measuring" line within 20 s')), 20_000);
       child.stderr!.on('data', (d: Buffer) => {

@@ -12,7 +12,7 @@ import { sysctlFileEntries } from '../../scripts/lab/sysctl-file.js';
 import type { AdviceReport } from '../../src/advise/report.js';
 import type { Advice } from '../../src/advise/advice.js';
 import { synackSchedule, synSchedule } from '../../src/diagnose/timelines.js';
-import type { Snapshot } from '../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 
 let dir: string;
@@ -42,7 +42,10 @@ const get = (advice: Advice[], setting: string): Advice => {
 async function findingIds(file: string): Promise<string[]> {
   const r = await execa('node', [TCPSCOPE, 'replay', file, '--json'], { reject: false });
   expect(r.exitCode, String(r.stderr)).toBe(0);
-  return String(r.stdout).trim().split('\n').flatMap((l) => (JSON.parse(l) as Snapshot).findings.map((f) => f.id));
+  return String(r.stdout)
+    .trim()
+    .split('\n')
+    .flatMap((l) => (JSON.parse(l) as Snapshot).findings.map((f) => f.id));
 }
 
 describe('tcpscope advise on recorded lab workloads', () => {
@@ -67,7 +70,10 @@ describe('tcpscope advise on recorded lab workloads', () => {
     const entries = sysctlFileEntries(await readFile(dropIn, 'utf8'));
     expect(entries.map((e) => e.name).sort()).toEqual(['net.ipv4.ip_local_port_range', 'net.ipv4.tcp_tw_reuse']);
 
-    const rerun = await recordScenario('port-exhaustion', ['client'], dir, { tag: 'advised', variant: { sysctlFile: dropIn } });
+    const rerun = await recordScenario('port-exhaustion', ['client'], dir, {
+      tag: 'advised',
+      variant: { sysctlFile: dropIn },
+    });
     expect(rerun.truth.measured.portRange).toBe(range.proposed);
     expect(rerun.truth.measured.tcpTwReuse).toBe('1');
     expect(rerun.truth.measured.clientEADDRNOTAVAIL).toBe(0);
@@ -86,12 +92,18 @@ describe('tcpscope advise on recorded lab workloads', () => {
     const plan = planFor(await adviseJson([paths.server!]), netns.server);
     expect(plan.profile.totals.listenOverflows).toBe(overflows);
     const app = plan.advice.find((a) => a.kind === 'app');
-    expect(app).toMatchObject({ setting: 'listen() backlog', action: 'change', current: String(truth.measured.acceptCapacity) });
+    expect(app).toMatchObject({
+      setting: 'listen() backlog',
+      action: 'change',
+      current: String(truth.measured.acceptCapacity),
+    });
     expect(get(plan.advice, 'net.core.somaxconn')).toMatchObject({ action: 'change', current: '16' });
     const msb = get(plan.advice, 'net.ipv4.tcp_max_syn_backlog');
     expect(msb.action).toBe('keep');
     expect(msb.evidence.join(' ')).toContain(`${overflows} accept-queue overflows: tcp_max_syn_backlog has no effect`);
-    expect(plan.refusals.find((r) => r.setting === 'net.ipv4.tcp_max_syn_backlog')?.why).toContain(`the ${overflows} overflows measured here`);
+    expect(plan.refusals.find((r) => r.setting === 'net.ipv4.tcp_max_syn_backlog')?.why).toContain(
+      `the ${overflows} overflows measured here`,
+    );
   }, 180_000);
 
   it('lossy-handshake: tcp_synack_retries (server) and tcp_syn_retries (client) with computed give-up times, from two recordings', async () => {
@@ -107,11 +119,15 @@ describe('tcpscope advise on recorded lab workloads', () => {
     expect(server.profile.totals.synackRetrans).toBeGreaterThan(0);
     const sa = get(server.advice, 'net.ipv4.tcp_synack_retries');
     expect(sa).toMatchObject({ action: 'change', current: '1' });
-    expect(sa.consequence).toContain(`gives up after ${synackSchedule(Number(sa.proposed)).giveUpMs / 1000} s instead of`);
+    expect(sa.consequence).toContain(
+      `gives up after ${synackSchedule(Number(sa.proposed)).giveUpMs / 1000} s instead of`,
+    );
     const sy = get(client.advice, 'net.ipv4.tcp_syn_retries');
     expect(sy).toMatchObject({ action: 'change', current: '1' });
     const linear = Number(client.profile.sysctls['net.ipv4.tcp_syn_linear_timeouts'] ?? 0);
-    expect(sy.consequence).toContain(`fails with ETIMEDOUT after ${synSchedule(Number(sy.proposed), linear).giveUpMs / 1000} s instead of`);
+    expect(sy.consequence).toContain(
+      `fails with ETIMEDOUT after ${synSchedule(Number(sy.proposed), linear).giveUpMs / 1000} s instead of`,
+    );
   }, 240_000);
 
   it('healthy: keep everything, with the margins', async () => {

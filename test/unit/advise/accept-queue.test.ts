@@ -33,7 +33,8 @@ describe('accept-queue advice', () => {
     for (const s of series(5, (i) => ({
       counters: { TcpExtListenOverflows: i === 2 ? 30 : 0 },
       listeners: [listener({ capacity: 128, queue: i === 2 ? 129 : 3, atCapacity: i === 2 })],
-    }))) set.add(s);
+    })))
+      set.add(s);
     const advice = acceptQueue(adviceContext(set.build()[0]!));
     expect(advice.find((a) => a.kind === 'app')).toMatchObject({ action: 'change', current: '128', proposed: '512' });
     expect(advice.find((a) => a.setting === 'net.core.somaxconn')).toMatchObject({ action: 'keep' });
@@ -45,7 +46,8 @@ describe('accept-queue advice', () => {
       sysctls: { 'net.ipv4.tcp_abort_on_overflow': '1' },
       counters: { TcpExtListenOverflows: i === 1 ? 4 : 0 },
       listeners: [listener({ capacity: 8, queue: 9, atCapacity: i === 1 })],
-    }))) set.add(s);
+    })))
+      set.add(s);
     const a = acceptQueue(adviceContext(set.build()[0]!)).find((x) => x.setting === 'net.ipv4.tcp_abort_on_overflow');
     expect(a).toMatchObject({ action: 'change', current: '1', proposed: '0' });
     expect(a!.consequence).toMatch(/ECONNRESET/);

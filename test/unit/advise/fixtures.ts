@@ -1,7 +1,7 @@
 // Snapshots captured from real lab runs (scripts/lab/record-advise-fixtures.ts): each scenario recorded with
 // tcpscope record, replayed, counters cut to Tcp*; the scenario's ground truth (kernel counters) next to them.
 import { readFileSync } from 'node:fs';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import type { GroundTruth } from '../../../scripts/lab/types.js';
 import { ProfileSet, type WorkloadProfile } from '../../../src/advise/profile.js';
 import { buildPlan, type Plan } from '../../../src/advise/plan.js';
@@ -12,7 +12,10 @@ const dir = new URL('../../fixtures/advise/', import.meta.url);
 export type Scenario = 'port-exhaustion' | 'backlog-burst' | 'lossy-handshake' | 'healthy';
 
 export function snapshots(name: Scenario, side: 'server' | 'client'): Snapshot[] {
-  return readFileSync(new URL(`${name}-${side}.ndjson`, dir), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Snapshot);
+  return readFileSync(new URL(`${name}-${side}.ndjson`, dir), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Snapshot);
 }
 
 export function truth(name: Scenario): GroundTruth {

@@ -37,7 +37,15 @@ describe('handshake advice', () => {
 
   it('clean path under SYN-queue pressure (no accept overflow): 5 → 2, 7 s instead of 63 s, 9× shorter', () => {
     const set = new ProfileSet();
-    for (const s of series(4, (i) => ({ counters: { TcpPassiveOpens: 100, TcpExtTCPReqQFullDoCookies: i === 2 ? 500 : 0, TcpExtSyncookiesSent: i === 2 ? 500 : 0 }, states: { SYN_RECV: 64 } }))) set.add(s);
+    for (const s of series(4, (i) => ({
+      counters: {
+        TcpPassiveOpens: 100,
+        TcpExtTCPReqQFullDoCookies: i === 2 ? 500 : 0,
+        TcpExtSyncookiesSent: i === 2 ? 500 : 0,
+      },
+      states: { SYN_RECV: 64 },
+    })))
+      set.add(s);
     const a = handshake(adviceContext(set.build()[0]!)).find((x) => x.setting === 'net.ipv4.tcp_synack_retries');
     expect(a).toMatchObject({ action: 'change', current: '5', proposed: '2' });
     expect(a!.consequence).toContain('gives up after 7 s instead of 63 s');

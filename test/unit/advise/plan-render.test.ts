@@ -7,7 +7,13 @@ import type { AdviceReport } from '../../../src/advise/report.js';
 import { sysctlFileEntries } from '../../../scripts/lab/sysctl-file.js';
 import { planOf } from './fixtures.js';
 
-const report = (...plans: ReturnType<typeof planOf>[]): AdviceReport => ({ sources: ['rec.ndjson'], host: 'vm', kernel: '6.18.44', plans, warnings: [] });
+const report = (...plans: ReturnType<typeof planOf>[]): AdviceReport => ({
+  sources: ['rec.ndjson'],
+  host: 'vm',
+  kernel: '6.18.44',
+  plans,
+  warnings: [],
+});
 const render = (r: AdviceReport, f: AdviceFormat): string => renderAdvice(r, f);
 
 describe('plan', () => {
@@ -19,8 +25,10 @@ describe('plan', () => {
     expect(render(report(plan), 'text')).toContain('verdict: keep everything');
   });
 
-  it('refuses the five folklore items with the kernel\'s reasons', () => {
-    const why = planOf('backlog-burst', 'server').refusals.map((r) => `${r.setting}: ${r.why}`).join('\n');
+  it("refuses the five folklore items with the kernel's reasons", () => {
+    const why = planOf('backlog-burst', 'server')
+      .refusals.map((r) => `${r.setting}: ${r.why}`)
+      .join('\n');
     expect(why).toMatch(/tcp_tw_recycle: .*removed in Linux 4\.12/);
     expect(why).toMatch(/tcp_tw_reuse: it applies to outgoing connect\(\) only \(and needs tcp_timestamps=1\)/);
     expect(why).toMatch(/tcp_max_syn_backlog: it does nothing for an accept-queue overflow/);
@@ -45,7 +53,12 @@ describe('formats', () => {
   it('docker: --sysctl flags and a compose sysctls map', () => {
     const out = render(report(planOf('port-exhaustion', 'client')), 'docker');
     expect(out).toContain("--sysctl net.ipv4.ip_local_port_range='32768 60999' --sysctl net.ipv4.tcp_tw_reuse=1");
-    const compose = parse(out.split('\n').filter((l) => !l.startsWith('#')).join('\n')) as { sysctls: Record<string, string> };
+    const compose = parse(
+      out
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n'),
+    ) as { sysctls: Record<string, string> };
     expect(compose.sysctls).toEqual({ 'net.ipv4.ip_local_port_range': '32768 60999', 'net.ipv4.tcp_tw_reuse': '1' });
   });
 
@@ -54,8 +67,14 @@ describe('formats', () => {
     expect(out).toMatch(/# net\.ipv4\.ip_local_port_range: safe —/);
     expect(out).toMatch(/# net\.ipv4\.tcp_tw_reuse: UNSAFE: kubelet --allowed-unsafe-sysctls=net\.ipv4\.tcp_tw_reuse/);
     expect(out).toMatch(/# net\.core\.somaxconn: UNSAFE/);
-    const docs = out.split(/^---$/m).slice(1).map((d) => parse(d) as { spec: { securityContext: { sysctls: { name: string; value: string }[] } } });
-    expect(docs[0]!.spec.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_local_port_range', value: '32768 60999' }, { name: 'net.ipv4.tcp_tw_reuse', value: '1' }]);
+    const docs = out
+      .split(/^---$/m)
+      .slice(1)
+      .map((d) => parse(d) as { spec: { securityContext: { sysctls: { name: string; value: string }[] } } });
+    expect(docs[0]!.spec.securityContext.sysctls).toEqual([
+      { name: 'net.ipv4.ip_local_port_range', value: '32768 60999' },
+      { name: 'net.ipv4.tcp_tw_reuse', value: '1' },
+    ]);
     expect(docs[1]!.spec.securityContext.sysctls).toEqual([{ name: 'net.core.somaxconn', value: '4096' }]);
   });
 

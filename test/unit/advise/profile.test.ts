@@ -6,7 +6,7 @@ import { snap } from '../diagnose/factory.js';
 import { profileOf, snapshots, truth } from './fixtures.js';
 
 describe('profile fold on recorded lab runs', () => {
-  it('port-exhaustion (client): TIME_WAIT peak and connects equal the kernel\'s', () => {
+  it("port-exhaustion (client): TIME_WAIT peak and connects equal the kernel's", () => {
     const t = truth('port-exhaustion');
     const p = profileOf(snapshots('port-exhaustion', 'client'));
     expect(p.peaks.timeWait).toBe(t.measured.clientTimeWait);
@@ -53,7 +53,12 @@ describe('profile fold (synthetic)', () => {
     const b = snap({ seq: 0, netnsName: 'b' });
     b.netns = { inode: 42, name: 'b' };
     set.add(b);
-    expect(set.build().map((p) => p.netns.name).sort()).toEqual(['a', 'b']);
+    expect(
+      set
+        .build()
+        .map((p) => p.netns.name)
+        .sort(),
+    ).toEqual(['a', 'b']);
   });
 
   it('active opens per 60 s window: the busiest minute, not the total', () => {

@@ -17,11 +17,20 @@ describe('syn-queue advice', () => {
 
   it('syncookies=0 with SYN-queue drops: raise tcp_max_syn_backlog and turn cookies on', () => {
     const set = new ProfileSet();
-    for (const s of series(3, (i) => ({ sysctls: { 'net.ipv4.tcp_syncookies': '0', 'net.ipv4.tcp_max_syn_backlog': '256' }, counters: { TcpExtTCPReqQFullDrop: i === 1 ? 50 : 0, TcpExtListenDrops: i === 1 ? 50 : 0 }, states: { SYN_RECV: 190 } }))) set.add(s);
+    for (const s of series(3, (i) => ({
+      sysctls: { 'net.ipv4.tcp_syncookies': '0', 'net.ipv4.tcp_max_syn_backlog': '256' },
+      counters: { TcpExtTCPReqQFullDrop: i === 1 ? 50 : 0, TcpExtListenDrops: i === 1 ? 50 : 0 },
+      states: { SYN_RECV: 190 },
+    })))
+      set.add(s);
     const advice = synQueue(adviceContext(set.build()[0]!));
     const msb = advice.find((a) => a.setting === 'net.ipv4.tcp_max_syn_backlog');
     expect(msb).toMatchObject({ action: 'change', current: '256', proposed: '512' });
     expect(msb!.consequence).toContain('past 384 pending requests per listener instead of 192');
-    expect(advice.find((a) => a.setting === 'net.ipv4.tcp_syncookies')).toMatchObject({ action: 'change', current: '0', proposed: '1' });
+    expect(advice.find((a) => a.setting === 'net.ipv4.tcp_syncookies')).toMatchObject({
+      action: 'change',
+      current: '0',
+      proposed: '1',
+    });
   });
 });

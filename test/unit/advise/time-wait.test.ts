@@ -24,12 +24,18 @@ describe('time-wait advice', () => {
 
   it('healthy: nothing changes', () => {
     const plan = planOf('healthy', 'server');
-    for (const s of ['net.ipv4.ip_local_port_range', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_max_tw_buckets']) expect(adviceFor(plan, s).action).toBe('keep');
+    for (const s of ['net.ipv4.ip_local_port_range', 'net.ipv4.tcp_tw_reuse', 'net.ipv4.tcp_max_tw_buckets'])
+      expect(adviceFor(plan, s).action).toBe('keep');
   });
 
   it('TIME_WAIT from accepted connections only: tw_reuse kept, saying it would not help', () => {
     const set = new ProfileSet();
-    for (const s of series(3, () => ({ counters: { TcpPassiveOpens: 500 }, states: { TIME_WAIT: 30000 }, sysctls: { 'net.ipv4.ip_local_port_range': '40000 40063' } }))) set.add(s);
+    for (const s of series(3, () => ({
+      counters: { TcpPassiveOpens: 500 },
+      states: { TIME_WAIT: 30000 },
+      sysctls: { 'net.ipv4.ip_local_port_range': '40000 40063' },
+    })))
+      set.add(s);
     const reuse = timeWait(adviceContext(set.build()[0]!)).find((a) => a.setting === 'net.ipv4.tcp_tw_reuse');
     expect(reuse).toMatchObject({ action: 'keep' });
     expect(reuse!.consequence).toMatch(/outgoing connects only/);
@@ -37,7 +43,12 @@ describe('time-wait advice', () => {
 
   it('TIME_WAIT table overflow: tcp_max_tw_buckets raised', () => {
     const set = new ProfileSet();
-    for (const s of series(3, (i) => ({ sysctls: { 'net.ipv4.tcp_max_tw_buckets': '1000' }, counters: { TcpExtTCPTimeWaitOverflow: i === 1 ? 200 : 0 }, states: { TIME_WAIT: 1000 } }))) set.add(s);
+    for (const s of series(3, (i) => ({
+      sysctls: { 'net.ipv4.tcp_max_tw_buckets': '1000' },
+      counters: { TcpExtTCPTimeWaitOverflow: i === 1 ? 200 : 0 },
+      states: { TIME_WAIT: 1000 },
+    })))
+      set.add(s);
     const a = timeWait(adviceContext(set.build()[0]!)).find((x) => x.setting === 'net.ipv4.tcp_max_tw_buckets');
     expect(a).toMatchObject({ action: 'change', current: '1000', proposed: '4096' });
   });
