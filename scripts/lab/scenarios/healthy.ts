@@ -1,6 +1,6 @@
 // healthy: a steady client and server on default settings (v4 and v6, connections closed by the client): nothing
 // near a limit, so `tcpscope advise` must say "keep everything" with its margins.
-import { connect, count, startClient, startServer, type ScenarioDef } from './scenarios.js';
+import { connect, count, startClient, startServer, type ScenarioDef } from './helpers.js';
 
 export const healthy: ScenarioDef = {
   timeoutMs: () => 60_000,

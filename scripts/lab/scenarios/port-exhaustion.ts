@@ -2,8 +2,8 @@
 // It closes first, so every port sits 60 s in TIME_WAIT; tcp_tw_reuse=2 (loopback only) does not apply on the veth,
 // and connect() fails with EADDRNOTAVAIL once the range is used up. Variant sysctlFile applies a sysctl.d file
 // (`tcpscope advise --format sysctl.d`) in the client netns after the narrow range: the rerun of the advice.
-import { applySysctlFile } from './sysctl-file.js';
-import { connect, count, errCounts, startClient, startServer, waitUntil, type ScenarioDef } from './scenarios.js';
+import { applySysctlFile } from '../sysctl-file.js';
+import { connect, count, errCounts, startClient, startServer, waitUntil, type ScenarioDef } from './helpers.js';
 
 export const portExhaustion: ScenarioDef = {
   timeoutMs: () => 60_000,

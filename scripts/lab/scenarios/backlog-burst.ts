@@ -1,7 +1,7 @@
 // backlog-burst: a server whose accept queue is small (listen(64) capped by somaxconn=16) stalls for a moment (SIGSTOP,
 // like a GC pause) while a burst of connects arrives: the accept queue overflows (ListenOverflows), clients retry and
 // get in once it resumes. The fix is the listen() backlog and somaxconn, not tcp_max_syn_backlog.
-import { connect, count, errCounts, sleep, startClient, startServer, type ScenarioDef } from './scenarios.js';
+import { connect, count, errCounts, sleep, startClient, startServer, type ScenarioDef } from './helpers.js';
 
 export const backlogBurst: ScenarioDef = {
   timeoutMs: () => 60_000,

@@ -1,7 +1,7 @@
 // lossy-handshake: the path drops ~30 % of SYN-ACKs (nft numgen in the server netns) while someone followed the
 // folklore "retries ≤ 2" all the way down to 1: the client retransmits SYNs, the server SYN-ACKs, and some
 // handshakes fail outright. Both netns's counters are the ground truth for SYN and SYN-ACK retransmits.
-import { connect, count, errCounts, nftCounter, startClient, startServer, type ScenarioDef } from './scenarios.js';
+import { connect, count, errCounts, nftCounter, startClient, startServer, type ScenarioDef } from './helpers.js';
 
 export const lossyHandshake: ScenarioDef = {
   timeoutMs: () => 90_000,
