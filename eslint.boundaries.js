@@ -1,5 +1,5 @@
 // The floors, as lint: a file may import its own floor and the floors below it, never one above.
-// model <- kernel <- pipeline <- diagnose <- sinks (ui, record, alert, export) <- session <- cli, src/index.ts.
+// model <- kernel <- pipeline <- diagnose <- sinks (ui, record, alert, export, advise) <- session <- cli, src/index.ts.
 // Relative specifiers only (packages and node: builtins are never floors); see ARCHITECTURE.md.
 
 /** Each floor and the folders above it (which it must not import). */
@@ -7,11 +7,15 @@ export const FLOORS = [
   {
     name: 'kernel',
     dirs: ['kernel'],
-    above: ['pipeline', 'diagnose', 'ui', 'record', 'alert', 'export', 'session', 'cli'],
+    above: ['pipeline', 'diagnose', 'ui', 'record', 'alert', 'export', 'advise', 'session', 'cli'],
   },
-  { name: 'pipeline', dirs: ['pipeline'], above: ['diagnose', 'ui', 'record', 'alert', 'export', 'session', 'cli'] },
-  { name: 'diagnose', dirs: ['diagnose'], above: ['ui', 'record', 'alert', 'export', 'session', 'cli'] },
-  { name: 'sinks', dirs: ['ui', 'record', 'alert', 'export'], above: ['session', 'cli'] },
+  {
+    name: 'pipeline',
+    dirs: ['pipeline'],
+    above: ['diagnose', 'ui', 'record', 'alert', 'export', 'advise', 'session', 'cli'],
+  },
+  { name: 'diagnose', dirs: ['diagnose'], above: ['ui', 'record', 'alert', 'export', 'advise', 'session', 'cli'] },
+  { name: 'sinks', dirs: ['ui', 'record', 'alert', 'export', 'advise'], above: ['session', 'cli'] },
   { name: 'session', dirs: ['session'], above: ['cli'] },
 ];
 

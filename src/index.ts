@@ -44,6 +44,16 @@ export { createRecorder, renderReport, type Recorder } from './record/index.js';
 export { replaySession, type ReplayOptions, type ReplaySession } from './session/replay.js';
 export { buildReport } from './session/report.js';
 export { listNetns, resolveNetns } from './kernel/netns/index.js';
+export {
+  buildPlan,
+  renderAdvice,
+  ProfileSet,
+  type AdviceReport,
+  type Plan,
+  type Advice,
+  type WorkloadProfile,
+} from './advise/index.js';
+export { adviseRecordings, adviseSession } from './session/advise.js';
 
 export type WatchOptions = Partial<LiveSessionOptions>;
 

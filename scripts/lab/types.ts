@@ -41,7 +41,11 @@ export type ScenarioName =
   | 'time-wait'
   | 'close-wait-leak'
   | 'fin-wait2-orphans'
-  | 'churn';
+  | 'churn'
+  | 'port-exhaustion'
+  | 'backlog-burst'
+  | 'lossy-handshake'
+  | 'healthy';
 
 export const SCENARIOS: readonly ScenarioName[] = [
   'accept-overflow',
@@ -53,6 +57,10 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'close-wait-leak',
   'fin-wait2-orphans',
   'churn',
+  'port-exhaustion',
+  'backlog-burst',
+  'lossy-handshake',
+  'healthy',
 ];
 
 export interface ScenarioOptions {

@@ -33,6 +33,7 @@ Examples:
   tcpscope sysctl                    # the TCP settings in force and what they mean on this kernel
   sudo tcpscope doctor               # can eBPF mode run here? what to fix
   tcpscope demo                      # replay the bundled incident recording (no root needed)
+  tcpscope advise "$(tcpscope demo --path)"   # a tuning plan (keep / change each sysctl) from a recording
 
 Exit codes: 0 ok, 1 alert fired (--exit-on-alert), 2 usage, 3 procfs-only (doctor), 4 permission,
 5 tracer unavailable, 6 unknown netns, 7 bad recording, 8 I/O error, 9 tracer kept crashing, 70 internal bug.`,

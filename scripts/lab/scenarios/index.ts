@@ -10,6 +10,10 @@ import { timeWait } from './time-wait.js';
 import { closeWaitLeak } from './close-wait-leak.js';
 import { finWait2Orphans } from './fin-wait2-orphans.js';
 import { churn } from './churn.js';
+import { portExhaustion } from './port-exhaustion.js';
+import { backlogBurst } from './backlog-burst.js';
+import { lossyHandshake } from './lossy-handshake.js';
+import { healthy } from './healthy.js';
 
 export const DEFS: Record<ScenarioName, ScenarioDef> = {
   'accept-overflow': acceptOverflow,
@@ -21,4 +25,9 @@ export const DEFS: Record<ScenarioName, ScenarioDef> = {
   'close-wait-leak': closeWaitLeak,
   'fin-wait2-orphans': finWait2Orphans,
   churn: churn,
+  // Workloads for `tcpscope advise` (docs/advise.md).
+  'port-exhaustion': portExhaustion,
+  'backlog-burst': backlogBurst,
+  'lossy-handshake': lossyHandshake,
+  healthy,
 };

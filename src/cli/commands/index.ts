@@ -20,6 +20,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'record', load: async () => (await import('./record.js')).registerRecord },
   { name: 'replay', load: async () => (await import('./replay.js')).registerReplay },
   { name: 'report', load: async () => (await import('./report.js')).registerReport },
+  { name: 'advise', load: async () => (await import('./advise.js')).registerAdvise },
   { name: 'demo', load: async () => (await import('./demo.js')).registerDemo },
   { name: 'serve', load: async () => (await import('./serve.js')).registerServe },
 ];

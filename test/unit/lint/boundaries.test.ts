@@ -17,6 +17,7 @@ describe('import floors (npm run lint)', () => {
       ['src/kernel/probes/decode.ts', "import { SnapshotAssembler } from '../../pipeline/assemble.js';"],
       ['src/pipeline/assemble.ts', "import { createDiagnoser } from '../diagnose/index.js';"],
       ['src/record/format.ts', "import { startSession } from '../session/live.js';"],
+      ['src/advise/plan.ts', "import { replaySession } from '../session/replay.js';"],
       ['src/ui/model/header.ts', "import { runReplay } from '../../cli/commands/replay.js';"],
       ['src/model/snapshot.ts', "import type { HostPoller } from '../kernel/host/poller.js';"],
     ];
