@@ -6,8 +6,16 @@ import { startSession } from '../../pipeline/session.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
 import { parseSize } from '../parse-options.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
+import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../alert-flags.js';
+import { addFlightOptions, assertFlightRules, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
+import { createAlertEngine } from '../../alert/index.js';
+import type { FlightRecorder } from '../../record/flight.js';
+import type { AlertAction } from '../../alert/index.js';
+import type { LiveSession } from '../../pipeline/session-types.js';
+import { lastValueFrom, type Subscription } from 'rxjs';
+import { onShutdown } from '../shutdown.js';
 
-interface RecordFlags extends SessionFlags {
+interface RecordFlags extends SessionFlags, AlertFlags, FlightFlags {
   output?: string; maxSize?: string; rotate?: string; gzip?: boolean; quiet?: boolean;
 }
 
@@ -18,9 +26,9 @@ function kib(bytes: number): string {
 }
 
 export function registerRecord(program: Command): void {
-  addSessionOptions(program.command('record'))
+  const cmd = addSessionOptions(program.command('record'))
     .description('record a session (raw probe lines, host samples, sysctls) to replay or report on later, anywhere')
-    .requiredOption('-o, --output <file>', 'recording file (created 0600, never overwritten; .gz implies --gzip)')
+    .option('-o, --output <file>', 'recording file (created 0600, never overwritten; .gz implies --gzip)')
     .option('--max-size <size>', 'size limit per file (e.g. 100M): stop there, or rotate with --rotate')
     .option('--rotate <n>', 'with --max-size: keep FILE (newest) and FILE.1 .. FILE.<n> (older parts)')
     .option('-z, --gzip', 'gzip the recording (flushed every interval, so a killed recorder still leaves a readable file)')
@@ -29,12 +37,19 @@ export function registerRecord(program: Command): void {
 Examples:
   sudo tcpscope record -o incident.ndjson.gz --duration 10m
   sudo tcpscope record -o web1.ndjson --netns web1 --port 8080 --max-size 100M --rotate 5
+  sudo tcpscope record --on-alert /var/lib/tcpscope/incidents --ring 15m --after 2m --alerts builtin --keep 20
   tcpscope report incident.ndjson.gz --format markdown    # later, on any machine, no root needed
 Stops on Ctrl-C / SIGTERM (exit 0) with everything written; a SIGKILL loses at most the current interval.
-Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown netns, 8 I/O error (disk full...).`)
+With --on-alert (flight recorder) -o is optional: the last --ring of raw inputs stays in memory and every alert
+saves [fire − ring, fire + after] to DIR with a Markdown report beside it (tcpscope incidents DIR lists them).
+Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown netns, 8 I/O error (disk full...).`);
+  addFlightOptions(addAlertOptions(cmd))
     .action(async (flags: RecordFlags) => {
       const path = flags.output;
-      if (!path) throw usageError('--output FILE is required');
+      const flightOpts = flightSetup(flags);
+      if (!path && !flightOpts) throw usageError('--output FILE (or --on-alert DIR, the flight recorder) is required');
+      const alerting = await alertSetup(flags);
+      assertFlightRules(flightOpts, alerting.rules.length);
       const sessionOpts = sessionOptionsFrom(flags);
       const { intervalMs, durationMs } = sessionOpts;
       const maxSize = flags.maxSize ? parseSize(flags.maxSize, '--max-size') : undefined;
@@ -44,34 +59,55 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
         if (maxSize === undefined) throw usageError('--rotate needs --max-size');
         rotate = Number(flags.rotate);
       }
-      if (existsSync(path)) {
+      if (path !== undefined && existsSync(path)) {
         throw new TcpscopeError(`cannot create recording ${path}: the file already exists (tcpscope never overwrites a recording: remove it or choose another name)`, { exitCode: ExitCode.io });
       }
-      const gzip = flags.gzip === true || /\.gz$/i.test(path);
+      const gzip = flags.gzip === true || (path !== undefined && /\.gz$/i.test(path));
       const session = await startSession(sessionOpts);
-      let recorder: Recorder;
+      const say = (text: string): void => {
+        if (!flags.quiet) process.stderr.write(`tcpscope: ${text}\n`);
+      };
+      let recorder: Recorder | undefined;
       try {
-        recorder = createRecorder(session, { path, gzip, maxSize, rotate });
+        if (path !== undefined) recorder = createRecorder(session, { path, gzip, maxSize, rotate });
       } catch (err) {
         await session.stop();
         throw err;
       }
-      const say = (text: string): void => {
-        if (!flags.quiet) process.stderr.write(`tcpscope: ${text}\n`);
-      };
+      // Incident lines always reach stderr, even with --quiet: they name the files an on-call engineer opens next.
+      const flight: FlightRecorder | undefined = flightOpts ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`)) : undefined;
+      const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
+      const alertSub = engine ? session.snapshots$.subscribe((s) => {
+        for (const e of engine.evaluate(s)) {
+          say(alertLine(e));
+          recorder?.alert(e.time, e);
+          flight?.alert(e);
+          alerting.action?.handle(e);
+        }
+      }) : undefined;
       const info = session.info;
-      say(`recording ${info.netns.name ?? `netns ${info.netns.inode}`} in ${info.mode} mode${info.modeReason ? ` (${info.modeReason})` : ''} to ${path}${durationMs ? ` for ${flags.duration}` : ''}; Ctrl-C stops`);
+      const where = info.netns.name ?? `netns ${info.netns.inode}`;
+      const mode = `${info.mode} mode${info.modeReason ? ` (${info.modeReason})` : ''}`;
+      if (path !== undefined) say(`recording ${where} in ${mode} to ${path}${durationMs ? ` for ${flags.duration}` : ''}; Ctrl-C stops`);
+      if (flightOpts) say(`flight recorder on ${where} in ${mode}: keeping ${flags.ring ?? '15m'} of inputs, incidents go to ${flightOpts.dir}; Ctrl-C stops`);
+      if (!recorder) {
+        await flightOnly(session, flight!, alertSub, alerting.action);
+        return;
+      }
 
       let signals = 0;
       const onSignal = (): void => {
         signals++;
         if (signals > 1) process.exit(130);
-        void recorder.stop().finally(() => session.stop());
+        void recorder!.stop().finally(() => session.stop());
       };
       for (const s of SIGNALS) process.on(s, onSignal);
       try {
         const summary = await recorder.done;
         await session.stop();
+        alertSub?.unsubscribe();
+        await flight?.stop();
+        await alerting.action?.close();
         if (summary.error) throw summary.error;
         if (summary.sessionError !== undefined) {
           say(`the session failed; what was recorded until then is in ${path}`);
@@ -83,4 +119,25 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
         for (const s of SIGNALS) process.off(s, onSignal);
       }
     });
+}
+
+/** `record --on-alert DIR` without -o: runs until the session ends or a signal, then closes an open incident. */
+async function flightOnly(session: LiveSession, flight: FlightRecorder, alertSub: Subscription | undefined, action: AlertAction | undefined): Promise<void> {
+  // A signal closes an open incident too (end marker and report), so Ctrl-C during --after keeps a complete file.
+  const off = onShutdown(async () => {
+    await session.stop();
+    await flight.stop();
+  });
+  try {
+    await lastValueFrom(session.snapshots$, { defaultValue: undefined });
+  } finally {
+    try {
+      await session.stop();
+      alertSub?.unsubscribe();
+      await flight.stop();
+      await action?.close();
+    } finally {
+      off();
+    }
+  }
 }
