@@ -89,6 +89,9 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
       const where = info.netns.name ?? `netns ${info.netns.inode}`;
       const mode = `${info.mode} mode${info.modeReason ? ` (${info.modeReason})` : ''}`;
       if (path !== undefined) say(`recording ${where} in ${mode} to ${path}${durationMs ? ` for ${flags.duration}` : ''}; Ctrl-C stops`);
+      // Tracing really starts here (bpftrace parses BTF first); scripts wait for this line, as with watch.
+      const attachedSub = session.attached$?.subscribe((n) => say(`eBPF probes attached (${n} probes)`));
+      alertSub?.add(() => attachedSub?.unsubscribe());
       if (flightOpts) say(`flight recorder on ${where} in ${mode}: keeping ${flags.ring ?? '15m'} of inputs, incidents go to ${flightOpts.dir}; Ctrl-C stops`);
       if (!recorder) {
         await flightOnly(session, flight!, alertSub, alerting.action);
