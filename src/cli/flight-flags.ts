@@ -29,8 +29,11 @@ export function addFlightOptions(cmd: Command): Command {
     .option('--max-disk <size>', 'with --on-alert: keep DIR under this size, e.g. 500M (oldest deleted first)');
 }
 
-/** Validates the flags before any session starts; creates DIR (0700) when it does not exist. */
-export function flightSetup(flags: FlightFlags): FlightSetup | undefined {
+/**
+ * Validates the flags before any session starts (`rules`: how many alert rules there are: an incident is saved when
+ * one fires, so --on-alert without a rule is refused); creates DIR (0700) when it does not exist.
+ */
+export function flightSetup(flags: FlightFlags, rules: number): FlightSetup | undefined {
   if (flags.onAlert === undefined) {
     for (const [f, v] of [['--ring', flags.ring], ['--after', flags.after], ['--keep', flags.keep], ['--max-disk', flags.maxDisk]] as const) {
       if (v !== undefined) throw usageError(`${f} needs --on-alert DIR (where incidents are saved)`);
@@ -49,6 +52,7 @@ export function flightSetup(flags: FlightFlags): FlightSetup | undefined {
     keep = Number(flags.keep);
   }
   const maxDiskBytes = flags.maxDisk !== undefined ? parseSize(flags.maxDisk, '--max-disk') : undefined;
+  if (rules === 0) throw usageError('--on-alert needs at least one --alert or --alerts rule');
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
@@ -57,11 +61,6 @@ export function flightSetup(flags: FlightFlags): FlightSetup | undefined {
     throw new TcpscopeError(`cannot use --on-alert ${dir}: ${why}`, { exitCode: ExitCode.io, cause: err });
   }
   return { dir, ringMs, afterMs, keep, maxDiskBytes };
-}
-
-/** An incident is saved when an alert fires: without a rule the flight recorder would never save anything. */
-export function assertFlightRules(setup: FlightSetup | undefined, rules: number): void {
-  if (setup && rules === 0) throw usageError('--on-alert needs at least one --alert or --alerts rule');
 }
 
 /** Starts the flight recorder on a live session; each incident gets its Markdown report beside it. */

@@ -27,15 +27,17 @@ Exit codes: 0 ok, 8 the directory cannot be read.`)
       const rows: Row[] = [];
       for (const f of files) {
         let meta;
+        let note = '(unreadable header)';
         try {
           const r = await readRecording(f.path);
           meta = r.header.incident;
+          note = '(no incident header)';
           await r.close();
         } catch {
           meta = undefined;
         }
         rows.push({
-          path: f.path, firedAt: meta?.firedAt ?? null, alert: meta?.alert ?? '(unreadable header)',
+          path: f.path, firedAt: meta?.firedAt ?? null, alert: meta?.alert ?? note,
           netns: meta?.netns ?? '', severity: meta?.severity ?? '', bytes: f.bytes, report: f.reportBytes > 0,
         });
       }

@@ -7,7 +7,7 @@ import { createRecorder, type Recorder } from '../../record/recorder.js';
 import { parseSize } from '../parse-options.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../alert-flags.js';
-import { addFlightOptions, assertFlightRules, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
+import { addFlightOptions, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
 import { createAlertEngine } from '../../alert/index.js';
 import type { FlightRecorder } from '../../record/flight.js';
 import type { AlertAction } from '../../alert/index.js';
@@ -46,10 +46,9 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
   addFlightOptions(addAlertOptions(cmd))
     .action(async (flags: RecordFlags) => {
       const path = flags.output;
-      const flightOpts = flightSetup(flags);
-      if (!path && !flightOpts) throw usageError('--output FILE (or --on-alert DIR, the flight recorder) is required');
+      if (!path && flags.onAlert === undefined) throw usageError('--output FILE (or --on-alert DIR, the flight recorder) is required');
       const alerting = await alertSetup(flags);
-      assertFlightRules(flightOpts, alerting.rules.length);
+      const flightOpts = flightSetup(flags, alerting.rules.length);
       const sessionOpts = sessionOptionsFrom(flags);
       const { intervalMs, durationMs } = sessionOpts;
       const maxSize = flags.maxSize ? parseSize(flags.maxSize, '--max-size') : undefined;

@@ -8,7 +8,7 @@ import { startSession } from '../../pipeline/session.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
-import { addFlightOptions, assertFlightRules, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
+import { addFlightOptions, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
 
 export interface WatchFlags extends AlertFlags, SessionFlags, FlightFlags {
   json?: boolean;
@@ -30,9 +30,8 @@ Examples:
   addFlightOptions(addAlertOptions(cmd)).action(async (flags: WatchFlags) => {
       const sessionOpts = sessionOptionsFrom(flags);
       const { intervalMs, durationMs } = sessionOpts;
-      const flightOpts = flightSetup(flags);
       const alerting = await alertSetup(flags);
-      assertFlightRules(flightOpts, alerting.rules.length);
+      const flightOpts = flightSetup(flags, alerting.rules.length);
       const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
       let fired = false;
       const session = await startSession(sessionOpts);
