@@ -1,5 +1,5 @@
 // Builds the RuleContext a rule sees from a snapshot and the engine's history, plus small window helpers for rules.
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import type { RuleContext } from './rule.js';
 import { sysctlNumber } from './values.js';
 

@@ -1,5 +1,5 @@
 // Reading sysctl strings as numbers, and writing the exact command that changes one in the snapshot's netns.
-import type { NetnsRef } from '../kernel/host/sample.js';
+import type { NetnsRef } from '../model/host-sample.js';
 
 const parsed = new Map<string, number | undefined>();
 

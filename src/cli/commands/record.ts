@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, usageError } from '../../errors.js';
-import { startSession } from '../../pipeline/session.js';
+import { startSession } from '../../session/live.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
 import { parseSize } from '../parse-options.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';

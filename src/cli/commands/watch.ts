@@ -4,7 +4,7 @@ import { EMPTY, lastValueFrom, mergeMap, of, defaultIfEmpty, from, concatMap } f
 import { createAlertEngine } from '../../alert/index.js';
 import { ExitCode } from '../../errors.js';
 import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../alert-flags.js';
-import { startSession } from '../../pipeline/session.js';
+import { startSession } from '../../session/live.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
