@@ -2,9 +2,9 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, errnoOf, messageOf, usageError } from '../errors.js';
-import type { LiveSession } from '../pipeline/session-types.js';
+import type { LiveSession } from '../model/session.js';
 import { createFlightRecorder, type FlightRecorder } from '../record/flight.js';
-import { buildReport } from '../record/report.js';
+import { buildReport } from '../session/report.js';
 import { renderMarkdown } from '../record/report-render.js';
 import { parseDuration, parseSize } from './parse-options.js';
 

@@ -1,6 +1,6 @@
 // One incident recording being written: the ring's past first, then live inputs until its end; valid at every moment.
 import { ExitCode, TcpscopeError, messageOf } from '../errors.js';
-import type { RawInput } from '../pipeline/inputs.js';
+import type { RawInput } from '../model/inputs.js';
 import type { RecordingEntry, RecordingHeader } from './format.js';
 import { RecordingWriter } from './writer.js';
 

@@ -1,5 +1,5 @@
 // The flight recorder's memory: the last N minutes of raw inputs, so an alert can save what happened before it.
-import type { RawInput } from '../pipeline/inputs.js';
+import type { RawInput } from '../model/inputs.js';
 
 export interface RingOptions {
   /** How far back the ring reaches (ms of input time). */

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTopology } from '../../scripts/lab/index.js';
 import { startChurnAgent, startNodeAgent } from '../../scripts/lab/agent.js';
-import type { Snapshot } from '../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 import { onJsonLines } from '../helpers/ndjson.js';
 import { ATTACHED_LINE, CLI, assertNothingLeft, killLeftovers, startWatch, sumCounter, trackNetns } from './helpers.js';

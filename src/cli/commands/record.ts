@@ -11,7 +11,7 @@ import { addFlightOptions, flightSetup, startFlight, type FlightFlags } from '..
 import { createAlertEngine } from '../../alert/index.js';
 import type { FlightRecorder } from '../../record/flight.js';
 import type { AlertAction } from '../../alert/index.js';
-import type { LiveSession } from '../../pipeline/session-types.js';
+import type { LiveSession } from '../../model/session.js';
 import { lastValueFrom, type Subscription } from 'rxjs';
 import { onShutdown } from '../shutdown.js';
 

@@ -6,7 +6,7 @@ import type { AlertEvent } from '../../../src/alert/event.js';
 import { createFlightRecorder, type FlightRecorder, type IncidentInfo } from '../../../src/record/flight.js';
 import { InputRing } from '../../../src/record/ring.js';
 import { readRecording } from '../../../src/record/reader.js';
-import type { RawInput } from '../../../src/pipeline/inputs.js';
+import type { RawInput } from '../../../src/model/inputs.js';
 import { NS, fakeSession, rawInputs, tempDir, type FakeSession } from './helpers.js';
 
 const T0 = 1_700_000_000_000;
