@@ -28,7 +28,7 @@ export { replaySession, type ReplayOptions, type ReplaySession } from './session
 export { buildReport } from './session/report.js';
 export { listNetns, resolveNetns } from './kernel/netns/index.js';
 
-export interface WatchOptions extends Partial<LiveSessionOptions> {}
+export type WatchOptions = Partial<LiveSessionOptions>;
 
 /** Runs a session for as long as the Observable is subscribed; unsubscribing stops it (bpftrace first). */
 function sessionSnapshots(start: () => Promise<Session>): Observable<Snapshot> {

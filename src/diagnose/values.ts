@@ -24,8 +24,3 @@ export function sysctlCommand(netns: NetnsRef | undefined, name: string, value: 
   const cmd = `sysctl -w ${arg}`;
   return netns?.name ? `ip netns exec ${netns.name} ${cmd}` : cmd;
 }
-
-/** The hint that makes a runtime change survive a reboot. */
-export function persistHint(name: string, value: string | number): string {
-  return `persist it: echo '${name} = ${value}' > /etc/sysctl.d/90-tcpscope.conf && sysctl --system`;
-}

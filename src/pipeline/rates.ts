@@ -3,9 +3,6 @@ import { map, type OperatorFunction } from 'rxjs';
 import type { Snapshot } from '../model/snapshot.js';
 import { slidingWindow } from './window.js';
 
-export const SHORT_WINDOW_MS = 10_000;
-export const LONG_WINDOW_MS = 60_000;
-
 export interface EventRates {
   synackRetrans: number;
   synRetrans: number;

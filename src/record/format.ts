@@ -60,6 +60,8 @@ interface HostLine {
 interface GapLine { k: 'g'; t: number; r: string; d: number | null }
 interface AlertLine { k: 'a'; t: number; a: unknown }
 interface EndLine { k: 'e'; t: number; r: string }
+/** Every line of a recording after the header (the on-disk format, see docs/recording.md). */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- documents the format; probe lines are written by hand
 type Line = ProbeLine | HostLine | GapLine | AlertLine | EndLine;
 
 export function encodeHeader(header: RecordingHeader): string {

@@ -50,7 +50,7 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
       const alerting = await alertSetup(flags);
       const flightOpts = flightSetup(flags, alerting.rules.length);
       const sessionOpts = sessionOptionsFrom(flags);
-      const { intervalMs, durationMs } = sessionOpts;
+      const { durationMs } = sessionOpts;
       const maxSize = flags.maxSize ? parseSize(flags.maxSize, '--max-size') : undefined;
       let rotate: number | undefined;
       if (flags.rotate !== undefined) {

@@ -41,7 +41,7 @@ Metric names and labels: docs/metrics.md. Alert changes print one line each on s
     .action(async (flags: ServeFlags) => {
       const { listen, textfileDir } = serveTargets(flags);
       const sessionOpts = sessionOptionsFrom(flags);
-      const { intervalMs, durationMs } = sessionOpts;
+      const { intervalMs } = sessionOpts;
       const alerting = await alertSetup(flags);
       const flightOpts = flightSetup(flags, alerting.rules.length);
       const session = await startSession(sessionOpts);

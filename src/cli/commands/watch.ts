@@ -29,7 +29,6 @@ Examples:
   sudo tcpscope watch --alert 'census.CLOSE_WAIT > 500' --exec /usr/local/bin/page-oncall --team net`);
   addFlightOptions(addAlertOptions(cmd)).action(async (flags: WatchFlags) => {
       const sessionOpts = sessionOptionsFrom(flags);
-      const { intervalMs, durationMs } = sessionOpts;
       const alerting = await alertSetup(flags);
       const flightOpts = flightSetup(flags, alerting.rules.length);
       const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
