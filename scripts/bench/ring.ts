@@ -30,7 +30,8 @@ try {
   const idle = await recordFor(ns, dir, 'idle', seconds * 1000);
   let churnRun: Promise<{ raw: number; gz: number }> | undefined;
   const truth = await runScenario('churn', {
-    rate: 'max', durationMs: (seconds + 6) * 1000,
+    rate: 'max',
+    durationMs: (seconds + 6) * 1000,
     beforeTraffic: async (topo) => {
       // Started with the traffic; the recording's own --duration ends it inside the churn window.
       churnRun = recordFor(topo.server.name, dir, 'churn', seconds * 1000);
@@ -40,11 +41,16 @@ try {
   const rate = Number(truth.measured.ratePerSec);
   const churn = await churnRun!;
   const perMin = (b: number): number => Math.round((b / seconds) * 60);
-  process.stdout.write(`${JSON.stringify({
-    seconds, churnConnectionsPerSec: rate,
-    idleBytesPerMin: perMin(idle.raw), idleGzBytesPerMin: perMin(idle.gz),
-    churnBytesPerMin: perMin(churn.raw), churnGzBytesPerMin: perMin(churn.gz),
-  })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      seconds,
+      churnConnectionsPerSec: rate,
+      idleBytesPerMin: perMin(idle.raw),
+      idleGzBytesPerMin: perMin(idle.gz),
+      churnBytesPerMin: perMin(churn.raw),
+      churnGzBytesPerMin: perMin(churn.gz),
+    })}\n`,
+  );
 } finally {
   await execa('ip', ['netns', 'del', ns], { reject: false });
   await rm(dir, { recursive: true, force: true });

@@ -17,7 +17,11 @@ export interface FlightFlags {
 }
 
 export interface FlightSetup {
-  dir: string; ringMs: number; afterMs: number; keep: number | undefined; maxDiskBytes: number | undefined;
+  dir: string;
+  ringMs: number;
+  afterMs: number;
+  keep: number | undefined;
+  maxDiskBytes: number | undefined;
 }
 
 export function addFlightOptions(cmd: Command): Command {
@@ -35,7 +39,12 @@ export function addFlightOptions(cmd: Command): Command {
  */
 export function flightSetup(flags: FlightFlags, rules: number): FlightSetup | undefined {
   if (flags.onAlert === undefined) {
-    for (const [f, v] of [['--ring', flags.ring], ['--after', flags.after], ['--keep', flags.keep], ['--max-disk', flags.maxDisk]] as const) {
+    for (const [f, v] of [
+      ['--ring', flags.ring],
+      ['--after', flags.after],
+      ['--keep', flags.keep],
+      ['--max-disk', flags.maxDisk],
+    ] as const) {
       if (v !== undefined) throw usageError(`${f} needs --on-alert DIR (where incidents are saved)`);
     }
     return undefined;
@@ -66,7 +75,8 @@ export function flightSetup(flags: FlightFlags, rules: number): FlightSetup | un
 /** Starts the flight recorder on a live session; each incident gets its Markdown report beside it. */
 export function startFlight(setup: FlightSetup, session: LiveSession, say: (line: string) => void): FlightRecorder {
   return createFlightRecorder(session, {
-    ...setup, say,
+    ...setup,
+    say,
     writeReport: async (path, reportPath) => {
       const md = renderMarkdown(await buildReport(path));
       writeFileSync(reportPath, md, { mode: 0o600, flag: 'wx' });

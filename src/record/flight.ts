@@ -50,7 +50,11 @@ export interface FlightRecorder {
   stop(): Promise<void>;
 }
 
-interface Open { writer: IncidentWriter; meta: IncidentMeta; lastT: number }
+interface Open {
+  writer: IncidentWriter;
+  meta: IncidentMeta;
+  lastT: number;
+}
 
 export function createFlightRecorder(session: LiveSession, opts: FlightOptions): FlightRecorder {
   const ring = new InputRing({ windowMs: opts.ringMs, maxBytes: opts.maxRingBytes ?? DEFAULT_RING_MAX_BYTES });
@@ -76,14 +80,21 @@ export function createFlightRecorder(session: LiveSession, opts: FlightOptions):
     const past = ring.contents();
     const startedAt = past[0]?.t ?? meta.firedAt;
     const header: RecordingHeader = {
-      type: 'header', format: RECORDING_FORMAT, version: RECORDING_VERSION, tcpscopeVersion: VERSION,
-      startedAt, description: session.describe(), incident: meta,
+      type: 'header',
+      format: RECORDING_FORMAT,
+      version: RECORDING_VERSION,
+      tcpscopeVersion: VERSION,
+      startedAt,
+      description: session.describe(),
+      incident: meta,
     };
     const path = join(opts.dir, incidentFileName(meta.firedAt, meta.netns, meta.alert, gzip));
     try {
       open = { writer: IncidentWriter.open(path, header, past, gzip), meta, lastT: lastT };
       unfinished.add(path);
-      opts.say(`incident: saving ${path} (${Math.round((meta.firedAt - startedAt) / 1000)} s before "${meta.alert}", until ${Math.round(opts.afterMs / 1000)} s after)`);
+      opts.say(
+        `incident: saving ${path} (${Math.round((meta.firedAt - startedAt) / 1000)} s before "${meta.alert}", until ${Math.round(opts.afterMs / 1000)} s after)`,
+      );
     } catch (err) {
       // Disk full or DIR unwritable: say it once per incident; the session goes on and the next alert retries.
       opts.say(`incident not saved: ${messageOf(err)}`);
@@ -120,7 +131,11 @@ export function createFlightRecorder(session: LiveSession, opts: FlightOptions):
   const prune = async (protect: string): Promise<void> => {
     if (opts.keep === undefined && opts.maxDiskBytes === undefined) return;
     try {
-      const gone = await pruneIncidents(opts.dir, { keep: opts.keep, maxDiskBytes: opts.maxDiskBytes }, new Set([protect, ...unfinished]));
+      const gone = await pruneIncidents(
+        opts.dir,
+        { keep: opts.keep, maxDiskBytes: opts.maxDiskBytes },
+        new Set([protect, ...unfinished]),
+      );
       const why = opts.keep !== undefined ? `--keep ${opts.keep}` : '--max-disk';
       for (const f of gone) opts.say(`incident deleted (oldest, ${why}): ${f.path}`);
     } catch (err) {
@@ -136,7 +151,16 @@ export function createFlightRecorder(session: LiveSession, opts: FlightOptions):
       return;
     }
     if (open) finish('write-error');
-    start({ alert, alerts: [alert], netns, severity, firedAt: t, until: t + opts.afterMs, ringMs: opts.ringMs, afterMs: opts.afterMs });
+    start({
+      alert,
+      alerts: [alert],
+      netns,
+      severity,
+      firedAt: t,
+      until: t + opts.afterMs,
+      ringMs: opts.ringMs,
+      afterMs: opts.afterMs,
+    });
   };
 
   const sub: Subscription = session.inputs$.subscribe({ next: onInput, complete: () => finish('session-ended') });

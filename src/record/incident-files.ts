@@ -22,7 +22,12 @@ export function reportPathOf(incidentPath: string): string {
   return incidentPath.replace(/\.ndjson(?:\.gz)?$/, '.md');
 }
 
-export interface IncidentFile { path: string; name: string; bytes: number; reportBytes: number }
+export interface IncidentFile {
+  path: string;
+  name: string;
+  bytes: number;
+  reportBytes: number;
+}
 
 /** Incident recordings in `dir`, oldest first (names start with the firing time). */
 export async function listIncidentFiles(dir: string): Promise<IncidentFile[]> {
@@ -38,10 +43,17 @@ export async function listIncidentFiles(dir: string): Promise<IncidentFile[]> {
   return out;
 }
 
-export interface PruneLimits { keep?: number; maxDiskBytes?: number }
+export interface PruneLimits {
+  keep?: number;
+  maxDiskBytes?: number;
+}
 
 /** Deletes the oldest incidents (and their reports) until `keep` and `maxDiskBytes` hold; never `protect`. */
-export async function pruneIncidents(dir: string, limits: PruneLimits, protect: ReadonlySet<string>): Promise<IncidentFile[]> {
+export async function pruneIncidents(
+  dir: string,
+  limits: PruneLimits,
+  protect: ReadonlySet<string>,
+): Promise<IncidentFile[]> {
   const files = await listIncidentFiles(dir);
   const deleted: IncidentFile[] = [];
   let total = files.reduce((n, f) => n + f.bytes + f.reportBytes, 0);

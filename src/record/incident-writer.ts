@@ -10,7 +10,10 @@ export class IncidentWriter {
   private failure: TcpscopeError | undefined;
   private closing: Promise<void> | undefined;
 
-  private constructor(private readonly writer: RecordingWriter, readonly path: string) {}
+  private constructor(
+    private readonly writer: RecordingWriter,
+    readonly path: string,
+  ) {}
 
   /** Creates the file (0600, exclusive) and queues the past; throws a one-line TcpscopeError when it cannot. */
   static open(path: string, header: RecordingHeader, past: RawInput[], gzip: boolean): IncidentWriter {
@@ -69,6 +72,7 @@ export class IncidentWriter {
 }
 
 function asIoError(path: string, err: unknown): TcpscopeError {
-  return err instanceof TcpscopeError ? err
+  return err instanceof TcpscopeError
+    ? err
     : new TcpscopeError(`cannot write incident ${path}: ${messageOf(err)}`, { exitCode: ExitCode.io, cause: err });
 }

@@ -19,7 +19,10 @@ export interface RingStats {
   droppedForMemory: number;
 }
 
-interface Slot { input: RawInput; bytes: number }
+interface Slot {
+  input: RawInput;
+  bytes: number;
+}
 
 /** Encoded size of an input as a recording line (close enough to bound memory; exact size is not needed). */
 export function inputBytes(input: RawInput): number {
@@ -63,7 +66,9 @@ export class InputRing {
     const first = this.slots[this.head]?.input.t;
     const last = this.slots[this.slots.length - 1]?.input.t;
     return {
-      inputs: n, bytes: this.bytes, droppedForMemory: this.droppedForMemory,
+      inputs: n,
+      bytes: this.bytes,
+      droppedForMemory: this.droppedForMemory,
       depthMs: first !== undefined && last !== undefined ? last - first : 0,
     };
   }

@@ -16,7 +16,11 @@ import { lastValueFrom, type Subscription } from 'rxjs';
 import { onShutdown } from '../shutdown.js';
 
 interface RecordFlags extends SessionFlags, AlertFlags, FlightFlags {
-  output?: string; maxSize?: string; rotate?: string; gzip?: boolean; quiet?: boolean;
+  output?: string;
+  maxSize?: string;
+  rotate?: string;
+  gzip?: boolean;
+  quiet?: boolean;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -31,9 +35,14 @@ export function registerRecord(program: Command): void {
     .option('-o, --output <file>', 'recording file (created 0600, never overwritten; .gz implies --gzip)')
     .option('--max-size <size>', 'size limit per file (e.g. 100M): stop there, or rotate with --rotate')
     .option('--rotate <n>', 'with --max-size: keep FILE (newest) and FILE.1 .. FILE.<n> (older parts)')
-    .option('-z, --gzip', 'gzip the recording (flushed every interval, so a killed recorder still leaves a readable file)')
+    .option(
+      '-z, --gzip',
+      'gzip the recording (flushed every interval, so a killed recorder still leaves a readable file)',
+    )
     .option('-q, --quiet', 'no progress messages on stderr')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   sudo tcpscope record -o incident.ndjson.gz --duration 10m
   sudo tcpscope record -o web1.ndjson --netns web1 --port 8080 --max-size 100M --rotate 5
@@ -42,89 +51,109 @@ Examples:
 Stops on Ctrl-C / SIGTERM (exit 0) with everything written; a SIGKILL loses at most the current interval.
 With --on-alert (flight recorder) -o is optional: the last --ring of raw inputs stays in memory and every alert
 saves [fire − ring, fire + after] to DIR with a Markdown report beside it (tcpscope incidents DIR lists them).
-Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown netns, 8 I/O error (disk full...).`);
-  addFlightOptions(addAlertOptions(cmd))
-    .action(async (flags: RecordFlags) => {
-      const path = flags.output;
-      if (!path && flags.onAlert === undefined) throw usageError('--output FILE (or --on-alert DIR, the flight recorder) is required');
-      const alerting = await alertSetup(flags);
-      const flightOpts = flightSetup(flags, alerting.rules.length);
-      const sessionOpts = sessionOptionsFrom(flags);
-      const { durationMs } = sessionOpts;
-      const maxSize = flags.maxSize ? parseSize(flags.maxSize, '--max-size') : undefined;
-      let rotate: number | undefined;
-      if (flags.rotate !== undefined) {
-        if (!/^\d+$/.test(flags.rotate) || Number(flags.rotate) < 1 || Number(flags.rotate) > 1000) throw usageError(`invalid --rotate "${flags.rotate}": a number of old files 1-1000`);
-        if (maxSize === undefined) throw usageError('--rotate needs --max-size');
-        rotate = Number(flags.rotate);
-      }
-      if (path !== undefined && existsSync(path)) {
-        throw new TcpscopeError(`cannot create recording ${path}: the file already exists (tcpscope never overwrites a recording: remove it or choose another name)`, { exitCode: ExitCode.io });
-      }
-      const gzip = flags.gzip === true || (path !== undefined && /\.gz$/i.test(path));
-      const session = await startSession(sessionOpts);
-      const say = (text: string): void => {
-        if (!flags.quiet) process.stderr.write(`tcpscope: ${text}\n`);
-      };
-      let recorder: Recorder | undefined;
-      try {
-        if (path !== undefined) recorder = createRecorder(session, { path, gzip, maxSize, rotate });
-      } catch (err) {
-        await session.stop();
-        throw err;
-      }
-      // Incident lines always reach stderr, even with --quiet: they name the files an on-call engineer opens next.
-      const flight: FlightRecorder | undefined = flightOpts ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`)) : undefined;
-      const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
-      const alertSub = engine ? session.snapshots$.subscribe((s) => {
-        for (const e of engine.evaluate(s)) {
-          say(alertLine(e));
-          recorder?.alert(e.time, e);
-          flight?.alert(e);
-          alerting.action?.handle(e);
-        }
-      }) : undefined;
-      const info = session.info;
-      const where = info.netns.name ?? `netns ${info.netns.inode}`;
-      const mode = `${info.mode} mode${info.modeReason ? ` (${info.modeReason})` : ''}`;
-      if (path !== undefined) say(`recording ${where} in ${mode} to ${path}${durationMs ? ` for ${flags.duration}` : ''}; Ctrl-C stops`);
-      // Tracing really starts here (bpftrace parses BTF first); scripts wait for this line, as with watch.
-      const attachedSub = session.attached$?.subscribe((n) => say(`eBPF probes attached (${n} probes)`));
-      alertSub?.add(() => attachedSub?.unsubscribe());
-      if (flightOpts) say(`flight recorder on ${where} in ${mode}: keeping ${flags.ring ?? '15m'} of inputs, incidents go to ${flightOpts.dir}; Ctrl-C stops`);
-      if (!recorder) {
-        await flightOnly(session, flight!, alertSub, alerting.action);
-        return;
-      }
+Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown netns, 8 I/O error (disk full...).`,
+    );
+  addFlightOptions(addAlertOptions(cmd)).action(async (flags: RecordFlags) => {
+    const path = flags.output;
+    if (!path && flags.onAlert === undefined)
+      throw usageError('--output FILE (or --on-alert DIR, the flight recorder) is required');
+    const alerting = await alertSetup(flags);
+    const flightOpts = flightSetup(flags, alerting.rules.length);
+    const sessionOpts = sessionOptionsFrom(flags);
+    const { durationMs } = sessionOpts;
+    const maxSize = flags.maxSize ? parseSize(flags.maxSize, '--max-size') : undefined;
+    let rotate: number | undefined;
+    if (flags.rotate !== undefined) {
+      if (!/^\d+$/.test(flags.rotate) || Number(flags.rotate) < 1 || Number(flags.rotate) > 1000)
+        throw usageError(`invalid --rotate "${flags.rotate}": a number of old files 1-1000`);
+      if (maxSize === undefined) throw usageError('--rotate needs --max-size');
+      rotate = Number(flags.rotate);
+    }
+    if (path !== undefined && existsSync(path)) {
+      throw new TcpscopeError(
+        `cannot create recording ${path}: the file already exists (tcpscope never overwrites a recording: remove it or choose another name)`,
+        { exitCode: ExitCode.io },
+      );
+    }
+    const gzip = flags.gzip === true || (path !== undefined && /\.gz$/i.test(path));
+    const session = await startSession(sessionOpts);
+    const say = (text: string): void => {
+      if (!flags.quiet) process.stderr.write(`tcpscope: ${text}\n`);
+    };
+    let recorder: Recorder | undefined;
+    try {
+      if (path !== undefined) recorder = createRecorder(session, { path, gzip, maxSize, rotate });
+    } catch (err) {
+      await session.stop();
+      throw err;
+    }
+    // Incident lines always reach stderr, even with --quiet: they name the files an on-call engineer opens next.
+    const flight: FlightRecorder | undefined = flightOpts
+      ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
+      : undefined;
+    const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
+    const alertSub = engine
+      ? session.snapshots$.subscribe((s) => {
+          for (const e of engine.evaluate(s)) {
+            say(alertLine(e));
+            recorder?.alert(e.time, e);
+            flight?.alert(e);
+            alerting.action?.handle(e);
+          }
+        })
+      : undefined;
+    const info = session.info;
+    const where = info.netns.name ?? `netns ${info.netns.inode}`;
+    const mode = `${info.mode} mode${info.modeReason ? ` (${info.modeReason})` : ''}`;
+    if (path !== undefined)
+      say(`recording ${where} in ${mode} to ${path}${durationMs ? ` for ${flags.duration}` : ''}; Ctrl-C stops`);
+    // Tracing really starts here (bpftrace parses BTF first); scripts wait for this line, as with watch.
+    const attachedSub = session.attached$?.subscribe((n) => say(`eBPF probes attached (${n} probes)`));
+    alertSub?.add(() => attachedSub?.unsubscribe());
+    if (flightOpts)
+      say(
+        `flight recorder on ${where} in ${mode}: keeping ${flags.ring ?? '15m'} of inputs, incidents go to ${flightOpts.dir}; Ctrl-C stops`,
+      );
+    if (!recorder) {
+      await flightOnly(session, flight!, alertSub, alerting.action);
+      return;
+    }
 
-      let signals = 0;
-      const onSignal = (): void => {
-        signals++;
-        if (signals > 1) process.exit(130);
-        void recorder!.stop().finally(() => session.stop());
-      };
-      for (const s of SIGNALS) process.on(s, onSignal);
-      try {
-        const summary = await recorder.done;
-        await session.stop();
-        alertSub?.unsubscribe();
-        await flight?.stop();
-        await alerting.action?.close();
-        if (summary.error) throw summary.error;
-        if (summary.sessionError !== undefined) {
-          say(`the session failed; what was recorded until then is in ${path}`);
-          throw summary.sessionError;
-        }
-        const why = summary.endReason === 'max-size' ? ' (stopped at --max-size)' : '';
-        say(`recorded ${summary.intervals} intervals (${summary.inputs} inputs, ${kib(summary.bytes)}) to ${summary.files.join(', ')}${why}`);
-      } finally {
-        for (const s of SIGNALS) process.off(s, onSignal);
+    let signals = 0;
+    const onSignal = (): void => {
+      signals++;
+      if (signals > 1) process.exit(130);
+      void recorder!.stop().finally(() => session.stop());
+    };
+    for (const s of SIGNALS) process.on(s, onSignal);
+    try {
+      const summary = await recorder.done;
+      await session.stop();
+      alertSub?.unsubscribe();
+      await flight?.stop();
+      await alerting.action?.close();
+      if (summary.error) throw summary.error;
+      if (summary.sessionError !== undefined) {
+        say(`the session failed; what was recorded until then is in ${path}`);
+        throw summary.sessionError;
       }
-    });
+      const why = summary.endReason === 'max-size' ? ' (stopped at --max-size)' : '';
+      say(
+        `recorded ${summary.intervals} intervals (${summary.inputs} inputs, ${kib(summary.bytes)}) to ${summary.files.join(', ')}${why}`,
+      );
+    } finally {
+      for (const s of SIGNALS) process.off(s, onSignal);
+    }
+  });
 }
 
 /** `record --on-alert DIR` without -o: runs until the session ends or a signal, then closes an open incident. */
-async function flightOnly(session: LiveSession, flight: FlightRecorder, alertSub: Subscription | undefined, action: AlertAction | undefined): Promise<void> {
+async function flightOnly(
+  session: LiveSession,
+  flight: FlightRecorder,
+  alertSub: Subscription | undefined,
+  action: AlertAction | undefined,
+): Promise<void> {
   // A signal closes an open incident too (end marker and report), so Ctrl-C during --after keeps a complete file.
   const off = onShutdown(async () => {
     await session.stop();

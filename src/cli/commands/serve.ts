@@ -13,65 +13,94 @@ import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../aler
 import { addFlightOptions, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
 
 export interface ServeFlags extends SessionFlags, AlertFlags, FlightFlags {
-  metrics?: string | true; textfile?: string; allowPublic?: boolean;
+  metrics?: string | true;
+  textfile?: string;
+  allowPublic?: boolean;
 }
 
 /** Validates every flag before anything starts (so `--metrics 0.0.0.0:9464` fails at once, without root). */
-export function serveTargets(flags: ServeFlags): { listen: ListenAddress | undefined; textfileDir: string | undefined } {
+export function serveTargets(flags: ServeFlags): {
+  listen: ListenAddress | undefined;
+  textfileDir: string | undefined;
+} {
   const textfileDir = flags.textfile === undefined ? undefined : resolve(flags.textfile);
-  const metricsText = flags.metrics === true || (flags.metrics === undefined && textfileDir === undefined) ? DEFAULT_METRICS_ADDRESS : flags.metrics;
-  const listen = metricsText === undefined ? undefined : parseListenAddress(metricsText, { allowPublic: flags.allowPublic === true });
+  const metricsText =
+    flags.metrics === true || (flags.metrics === undefined && textfileDir === undefined)
+      ? DEFAULT_METRICS_ADDRESS
+      : flags.metrics;
+  const listen =
+    metricsText === undefined
+      ? undefined
+      : parseListenAddress(metricsText, { allowPublic: flags.allowPublic === true });
   return { listen, textfileDir };
 }
 
 export function registerServe(program: Command): void {
   const cmd = addSessionOptions(program.command('serve'))
     .description('export live metrics for Prometheus: an HTTP /metrics endpoint and/or a node_exporter textfile')
-    .option('--metrics [host:port]', `serve /metrics and /healthz here (default ${DEFAULT_METRICS_ADDRESS} unless only --textfile is given)`)
-    .option('--textfile <dir>', `write <dir>/${TEXTFILE_NAME} atomically every interval (node_exporter textfile collector)`)
+    .option(
+      '--metrics [host:port]',
+      `serve /metrics and /healthz here (default ${DEFAULT_METRICS_ADDRESS} unless only --textfile is given)`,
+    )
+    .option(
+      '--textfile <dir>',
+      `write <dir>/${TEXTFILE_NAME} atomically every interval (node_exporter textfile collector)`,
+    )
     .option('--allow-public', 'allow --metrics on a non-loopback address such as 0.0.0.0 (exposes TCP internals)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   sudo tcpscope serve                                   # http://127.0.0.1:9464/metrics
   sudo tcpscope serve --textfile /var/lib/node_exporter/textfile_collector
   sudo tcpscope serve --metrics 10.0.0.5:9464 --allow-public --netns web1
   sudo tcpscope serve --alerts builtin --on-alert /var/lib/tcpscope/incidents --keep 50   # plus a flight recorder
-Metric names and labels: docs/metrics.md. Alert changes print one line each on stderr.`);
-  addFlightOptions(addAlertOptions(cmd))
-    .action(async (flags: ServeFlags) => {
-      const { listen, textfileDir } = serveTargets(flags);
-      const sessionOpts = sessionOptionsFrom(flags);
-      const { intervalMs } = sessionOpts;
-      const alerting = await alertSetup(flags);
-      const flightOpts = flightSetup(flags, alerting.rules.length);
-      const session = await startSession(sessionOpts);
-      const flight = flightOpts ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`)) : undefined;
-      const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
-      const alertSub = engine ? session.snapshots$.subscribe((snap) => {
-        for (const e of engine.evaluate(snap)) {
-          process.stderr.write(`tcpscope: ${alertLine(e)}\n`);
-          alerting.action?.handle(e);
-          flight?.alert(e);
-        }
-      }) : undefined;
-      const off = onShutdown(async () => {
-        await session.stop();
-        await flight?.stop();
-      });
-      try {
-        if (session.info.mode === 'procfs') process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
-        const exporter = await startExporter(session.snapshots$, { metrics: createMetrics(), listen, textfileDir });
-        if (exporter.url !== undefined) process.stderr.write(`tcpscope: serving ${exporter.url}/metrics\n`);
-        if (textfileDir !== undefined) process.stderr.write(`tcpscope: writing ${resolve(textfileDir, TEXTFILE_NAME)} every ${intervalMs} ms\n`);
-        try {
-          await exporter.done;
-        } finally {
-          await exporter.close();
-        }
-      } finally {
-        alertSub?.unsubscribe();
-        // handlers stay until bpftrace is stopped and an open incident is complete
-        await session.stop().then(() => flight?.stop()).then(() => alerting.action?.close()).finally(off);
-      }
+Metric names and labels: docs/metrics.md. Alert changes print one line each on stderr.`,
+    );
+  addFlightOptions(addAlertOptions(cmd)).action(async (flags: ServeFlags) => {
+    const { listen, textfileDir } = serveTargets(flags);
+    const sessionOpts = sessionOptionsFrom(flags);
+    const { intervalMs } = sessionOpts;
+    const alerting = await alertSetup(flags);
+    const flightOpts = flightSetup(flags, alerting.rules.length);
+    const session = await startSession(sessionOpts);
+    const flight = flightOpts
+      ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
+      : undefined;
+    const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
+    const alertSub = engine
+      ? session.snapshots$.subscribe((snap) => {
+          for (const e of engine.evaluate(snap)) {
+            process.stderr.write(`tcpscope: ${alertLine(e)}\n`);
+            alerting.action?.handle(e);
+            flight?.alert(e);
+          }
+        })
+      : undefined;
+    const off = onShutdown(async () => {
+      await session.stop();
+      await flight?.stop();
     });
+    try {
+      if (session.info.mode === 'procfs')
+        process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
+      const exporter = await startExporter(session.snapshots$, { metrics: createMetrics(), listen, textfileDir });
+      if (exporter.url !== undefined) process.stderr.write(`tcpscope: serving ${exporter.url}/metrics\n`);
+      if (textfileDir !== undefined)
+        process.stderr.write(`tcpscope: writing ${resolve(textfileDir, TEXTFILE_NAME)} every ${intervalMs} ms\n`);
+      try {
+        await exporter.done;
+      } finally {
+        await exporter.close();
+      }
+    } finally {
+      alertSub?.unsubscribe();
+      // handlers stay until bpftrace is stopped and an open incident is complete
+      await session
+        .stop()
+        .then(() => flight?.stop())
+        .then(() => alerting.action?.close())
+        .finally(off);
+    }
+  });
 }

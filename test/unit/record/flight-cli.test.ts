@@ -9,7 +9,12 @@ const MAIN = new URL('../../../dist/cli/main.js', import.meta.url).pathname;
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const r = await execa('node', [MAIN, ...args], { reject: false, timeout: 60_000, env: { NO_COLOR: '1' }, stdin: 'ignore' });
+  const r = await execa('node', [MAIN, ...args], {
+    reject: false,
+    timeout: 60_000,
+    env: { NO_COLOR: '1' },
+    stdin: 'ignore',
+  });
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

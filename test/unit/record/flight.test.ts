@@ -13,12 +13,24 @@ const T0 = 1_700_000_000_000;
 
 function alertAt(t: number, name = 'overflow', state: 'firing' | 'resolved' = 'firing'): AlertEvent {
   return {
-    type: 'alert', name, expr: 'rate(TcpExtListenOverflows) > 1/s', state, value: 5, time: t,
-    netns: { inode: NS, name: 'web' }, severity: 'critical', message: 'test',
+    type: 'alert',
+    name,
+    expr: 'rate(TcpExtListenOverflows) > 1/s',
+    state,
+    value: 5,
+    time: t,
+    netns: { inode: NS, name: 'web' },
+    severity: 'critical',
+    message: 'test',
   };
 }
 
-async function entriesOf(path: string): Promise<{ kinds: string[]; ts: number[]; header: Awaited<ReturnType<typeof readRecording>>['header']; end: string | undefined }> {
+async function entriesOf(path: string): Promise<{
+  kinds: string[];
+  ts: number[];
+  header: Awaited<ReturnType<typeof readRecording>>['header'];
+  end: string | undefined;
+}> {
   const r = await readRecording(path);
   const kinds: string[] = [];
   const ts: number[] = [];
@@ -76,7 +88,11 @@ describe('flight recorder', () => {
 
   const start = (over: Partial<Parameters<typeof createFlightRecorder>[1]> = {}): FlightRecorder => {
     flight = createFlightRecorder(session, {
-      dir: dir.dir, ringMs: 5000, afterMs: 3000, gzip: true, say: (l) => said.push(l),
+      dir: dir.dir,
+      ringMs: 5000,
+      afterMs: 3000,
+      gzip: true,
+      say: (l) => said.push(l),
       writeReport: async (_p, rp) => {
         const { writeFile } = await import('node:fs/promises');
         await writeFile(rp, '# report\n', { mode: 0o600 });
@@ -104,7 +120,13 @@ describe('flight recorder', () => {
     expect((await stat(inc.path)).mode & 0o777).toBe(0o600);
     expect(inc.reportPath && (await stat(inc.reportPath)).mode & 0o777).toBe(0o600);
     const { kinds, ts, header, end } = await entriesOf(inc.path);
-    expect(header.incident).toMatchObject({ alert: 'overflow', netns: 'web', firedAt: T0 + 12_000, ringMs: 5000, afterMs: 3000 });
+    expect(header.incident).toMatchObject({
+      alert: 'overflow',
+      netns: 'web',
+      firedAt: T0 + 12_000,
+      ringMs: 5000,
+      afterMs: 3000,
+    });
     const hostTs = ts.filter((_, i) => kinds[i] === 'host');
     expect(hostTs[0]).toBe(T0 + 7000); // baseline just before fire − ring
     expect(hostTs.at(-1)).toBe(T0 + 17_000); // the extension: second firing + after
