@@ -1,6 +1,6 @@
 // `npm run bench`: tcpscope's cost and robustness numbers against peers, measured in one run; writes docs/bench-results.md.
 // Usage: npm run bench [-- --quick] [--rounds N] [--seconds S] [--memory-minutes M] [--memory-rate N|max]
-//        [--only throughput,latency,memory,replay,hostpoll] [--no-write]
+//        [--only throughput,latency,memory,replay,hostpoll,ring] [--no-write]
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { execa } from 'execa';
@@ -20,7 +20,7 @@ const seconds = Number(arg('seconds') ?? (quick ? 4 : 8));
 const memoryMinutes = Number(arg('memory-minutes') ?? (quick ? 1 : 10));
 const memoryRateArg = arg('memory-rate') ?? 'max';
 const memoryRate: number | 'max' = memoryRateArg === 'max' ? 'max' : Number(memoryRateArg);
-const only = new Set((arg('only') ?? 'throughput,latency,memory,replay,hostpoll').split(','));
+const only = new Set((arg('only') ?? 'throughput,latency,memory,replay,hostpoll,ring').split(','));
 const write = !process.argv.includes('--no-write');
 
 const log = (s: string): void => {
@@ -363,6 +363,35 @@ async function replay(): Promise<void> {
   }
 }
 
+async function ring(): Promise<void> {
+  const cap = 256 * 1024 * 1024;
+  const kib = (b: number): string => `${(b / 1024).toFixed(0)} KiB`;
+  try {
+    const r = await jsonLineOf('scripts/bench/ring.ts', ['--seconds', String(quick ? 10 : 30)]);
+    const idle = Number(r.idleBytesPerMin);
+    const churn = Number(r.churnBytesPerMin);
+    row(
+      'flight recorder ring per minute, idle netns (incident file gzip)',
+      `${kib(idle)}/min (${kib(Number(r.idleGzBytesPerMin))}/min)`,
+      '15 min ≤ 256 MiB cap',
+      idle * 15 <= cap,
+    );
+    row(
+      `flight recorder ring per minute, max churn ≈ ${Math.round(Number(r.churnConnectionsPerSec))}/s (incident gzip)`,
+      `${kib(churn)}/min (${kib(Number(r.churnGzBytesPerMin))}/min)`,
+      '15 min ≤ 256 MiB cap',
+      churn * 15 <= cap,
+    );
+  } catch (err) {
+    row(
+      'flight recorder ring per minute',
+      `failed: ${(err as Error).message.slice(0, 120)}`,
+      '15 min ≤ 256 MiB cap',
+      false,
+    );
+  }
+}
+
 async function hostPoll(): Promise<void> {
   for (const n of [10_000, 50_000]) {
     try {
@@ -408,6 +437,7 @@ async function main(): Promise<void> {
     if (only.has('memory')) await memory();
     if (only.has('replay')) await replay();
     if (only.has('hostpoll')) await hostPoll();
+    if (only.has('ring')) await ring();
   } finally {
     await cleanup();
   }

@@ -19,6 +19,23 @@ export interface RecordingHeader {
   description: SessionDescription;
   /** 0 for the first file of a rotated recording, 1 for the next part... */
   part?: number;
+  /** Present on a flight recorder's incident file: which alert caused it and the window it covers. */
+  incident?: IncidentMeta;
+}
+
+/** What an incident recording is about (the first alert; later ones that extended it follow as alert entries). */
+export interface IncidentMeta {
+  alert: string;
+  /** Every alert that fired while the incident was open, as known when its header was written. */
+  alerts: string[];
+  netns: string;
+  severity: string;
+  /** ms epoch of the firing snapshot. */
+  firedAt: number;
+  /** ms epoch the incident was planned to end at when its header was written (firedAt + after). */
+  until: number;
+  ringMs: number;
+  afterMs: number;
 }
 
 /** Something that happened to a recording besides inputs: an alert fired, or the end marker. */

@@ -4,6 +4,14 @@ import type { ReplayControl, SessionInfo } from '../model/session.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { AlertNotice } from './model/findings.js';
 
+/** What the header shows of the flight recorder: how much past it holds and what it saved. */
+export interface FlightState {
+  depthMs: number;
+  incidents: number;
+  /** The incident being written, if one is open. */
+  open: string | undefined;
+}
+
 export interface NetnsChoice {
   name: string;
   inode?: number;
@@ -20,6 +28,8 @@ export interface DashboardHandlers {
   setNetns?(choice: NetnsChoice): void;
   /** `r`: start or stop recording; the owner calls setRecording() with the outcome. */
   toggleRecording?(): void;
+  /** `R`: save the flight recorder's ring now, as an incident (only with --on-alert). */
+  saveRing?(): void;
   /** A replay's controls: `p` pauses the replay itself, `.` steps, `+`/`-` speed, `]` skips a minute. */
   replay?: ReplayControl;
 }
@@ -40,6 +50,8 @@ export interface Dashboard {
   update(snapshot: Snapshot): void;
   pushAlert(alert: AlertNotice): void;
   setRecording(path: string | undefined): void;
+  /** The flight recorder's state for the header (--on-alert), undefined without one. */
+  setFlight(state: FlightState | undefined): void;
   /** New session (port / netns change): new header info, history starts over. */
   setInfo(info: SessionInfo): void;
   /** A transient line in the header (errors of key actions), undefined to clear. */

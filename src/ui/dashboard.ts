@@ -197,6 +197,10 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
         if (handlers.toggleRecording) handlers.toggleRecording();
         else api.setMessage('recording is not available here');
         return;
+      case 'save-ring':
+        if (handlers.saveRing) handlers.saveRing();
+        else api.setMessage('no flight recorder: start with --on-alert DIR --alert …');
+        return;
       case 'help':
         return dialogs.text('Help', helpLines(handlers.replay !== undefined));
       case 'sysctls':
@@ -245,6 +249,10 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
     },
     setRecording(path) {
       ui.recording = path;
+      schedule();
+    },
+    setFlight(state) {
+      ui.flight = state;
       schedule();
     },
     setInfo(next) {

@@ -12,6 +12,7 @@ export type DashboardAction =
   | 'port'
   | 'netns'
   | 'record'
+  | 'save-ring'
   | 'help'
   | 'sysctls'
   | 'matrix';
@@ -30,6 +31,7 @@ export const KEYMAP: Readonly<Record<string, DashboardAction>> = {
   '/': 'port',
   n: 'netns',
   r: 'record',
+  'S-r': 'save-ring', // R (blessed names an upper-case letter S-<letter>)
   '?': 'help',
   s: 'sysctls',
   t: 'matrix',

@@ -19,6 +19,8 @@ export interface RunDashboardOptions {
   listNetns?: () => Promise<NetnsChoice[]>;
   /** `r`: starts recording `session` (resolves to the file) or stops it (resolves to undefined). */
   toggleRecording?: (session: Session) => Promise<string | undefined>;
+  /** `R`: save the flight recorder's ring of `session` now (only with --on-alert). */
+  saveRing?: (session: Session) => void;
   /** Start recording at once (through toggleRecording). */
   startRecording?: boolean;
   /** Called with the dashboard and each (re)started session: wire the alert engine here (dashboard.pushAlert). */
@@ -211,6 +213,7 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
           : {}),
         ...(opts.listNetns ? { listNetns: opts.listNetns } : {}),
         ...(opts.toggleRecording ? { toggleRecording: () => toggleRec() } : {}),
+        ...(opts.saveRing ? { saveRing: () => opts.saveRing?.(current) } : {}),
         ...(session.replay ? { replay: session.replay } : {}),
       },
     });

@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'advise', load: async () => (await import('./advise.js')).registerAdvise },
   { name: 'demo', load: async () => (await import('./demo.js')).registerDemo },
   { name: 'serve', load: async () => (await import('./serve.js')).registerServe },
+  { name: 'incidents', load: async () => (await import('./incidents.js')).registerIncidents },
 ];
 
 /**

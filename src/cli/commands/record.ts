@@ -6,8 +6,16 @@ import { startSession } from '../../session/live.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
 import { parseSize } from '../parse-options.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
+import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../alert-flags.js';
+import { addFlightOptions, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
+import { createAlertEngine } from '../../alert/index.js';
+import type { FlightRecorder } from '../../record/flight.js';
+import type { AlertAction } from '../../alert/index.js';
+import type { LiveSession } from '../../model/session.js';
+import { lastValueFrom, type Subscription } from 'rxjs';
+import { onShutdown } from '../shutdown.js';
 
-interface RecordFlags extends SessionFlags {
+interface RecordFlags extends SessionFlags, AlertFlags, FlightFlags {
   output?: string;
   maxSize?: string;
   rotate?: string;
@@ -22,9 +30,9 @@ function kib(bytes: number): string {
 }
 
 export function registerRecord(program: Command): void {
-  addSessionOptions(program.command('record'))
+  const cmd = addSessionOptions(program.command('record'))
     .description('record a session (raw probe lines, host samples, sysctls) to replay or report on later, anywhere')
-    .requiredOption('-o, --output <file>', 'recording file (created 0600, never overwritten; .gz implies --gzip)')
+    .option('-o, --output <file>', 'recording file (created 0600, never overwritten; .gz implies --gzip)')
     .option('--max-size <size>', 'size limit per file (e.g. 100M): stop there, or rotate with --rotate')
     .option('--rotate <n>', 'with --max-size: keep FILE (newest) and FILE.1 .. FILE.<n> (older parts)')
     .option(
@@ -38,67 +46,129 @@ export function registerRecord(program: Command): void {
 Examples:
   sudo tcpscope record -o incident.ndjson.gz --duration 10m
   sudo tcpscope record -o web1.ndjson --netns web1 --port 8080 --max-size 100M --rotate 5
+  sudo tcpscope record --on-alert /var/lib/tcpscope/incidents --ring 15m --after 2m --alerts builtin --keep 20
   tcpscope report incident.ndjson.gz --format markdown    # later, on any machine, no root needed
 Stops on Ctrl-C / SIGTERM (exit 0) with everything written; a SIGKILL loses at most the current interval.
+With --on-alert (flight recorder) -o is optional: the last --ring of raw inputs stays in memory and every alert
+saves [fire − ring, fire + after] to DIR with a Markdown report beside it (tcpscope incidents DIR lists them).
 Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown netns, 8 I/O error (disk full...).`,
-    )
-    .action(async (flags: RecordFlags) => {
-      const path = flags.output;
-      if (!path) throw usageError('--output FILE is required');
-      const sessionOpts = sessionOptionsFrom(flags);
-      const { durationMs } = sessionOpts;
-      const maxSize = flags.maxSize ? parseSize(flags.maxSize, '--max-size') : undefined;
-      let rotate: number | undefined;
-      if (flags.rotate !== undefined) {
-        if (!/^\d+$/.test(flags.rotate) || Number(flags.rotate) < 1 || Number(flags.rotate) > 1000)
-          throw usageError(`invalid --rotate "${flags.rotate}": a number of old files 1-1000`);
-        if (maxSize === undefined) throw usageError('--rotate needs --max-size');
-        rotate = Number(flags.rotate);
-      }
-      if (existsSync(path)) {
-        throw new TcpscopeError(
-          `cannot create recording ${path}: the file already exists (tcpscope never overwrites a recording: remove it or choose another name)`,
-          { exitCode: ExitCode.io },
-        );
-      }
-      const gzip = flags.gzip === true || /\.gz$/i.test(path);
-      const session = await startSession(sessionOpts);
-      let recorder: Recorder;
-      try {
-        recorder = createRecorder(session, { path, gzip, maxSize, rotate });
-      } catch (err) {
-        await session.stop();
-        throw err;
-      }
-      const say = (text: string): void => {
-        if (!flags.quiet) process.stderr.write(`tcpscope: ${text}\n`);
-      };
-      const info = session.info;
-      say(
-        `recording ${info.netns.name ?? `netns ${info.netns.inode}`} in ${info.mode} mode${info.modeReason ? ` (${info.modeReason})` : ''} to ${path}${durationMs ? ` for ${flags.duration}` : ''}; Ctrl-C stops`,
+    );
+  addFlightOptions(addAlertOptions(cmd)).action(async (flags: RecordFlags) => {
+    const path = flags.output;
+    if (!path && flags.onAlert === undefined)
+      throw usageError('--output FILE (or --on-alert DIR, the flight recorder) is required');
+    const alerting = await alertSetup(flags);
+    const flightOpts = flightSetup(flags, alerting.rules.length);
+    const sessionOpts = sessionOptionsFrom(flags);
+    const { durationMs } = sessionOpts;
+    const maxSize = flags.maxSize ? parseSize(flags.maxSize, '--max-size') : undefined;
+    let rotate: number | undefined;
+    if (flags.rotate !== undefined) {
+      if (!/^\d+$/.test(flags.rotate) || Number(flags.rotate) < 1 || Number(flags.rotate) > 1000)
+        throw usageError(`invalid --rotate "${flags.rotate}": a number of old files 1-1000`);
+      if (maxSize === undefined) throw usageError('--rotate needs --max-size');
+      rotate = Number(flags.rotate);
+    }
+    if (path !== undefined && existsSync(path)) {
+      throw new TcpscopeError(
+        `cannot create recording ${path}: the file already exists (tcpscope never overwrites a recording: remove it or choose another name)`,
+        { exitCode: ExitCode.io },
       );
+    }
+    const gzip = flags.gzip === true || (path !== undefined && /\.gz$/i.test(path));
+    const session = await startSession(sessionOpts);
+    const say = (text: string): void => {
+      if (!flags.quiet) process.stderr.write(`tcpscope: ${text}\n`);
+    };
+    let recorder: Recorder | undefined;
+    try {
+      if (path !== undefined) recorder = createRecorder(session, { path, gzip, maxSize, rotate });
+    } catch (err) {
+      await session.stop();
+      throw err;
+    }
+    // Incident lines always reach stderr, even with --quiet: they name the files an on-call engineer opens next.
+    const flight: FlightRecorder | undefined = flightOpts
+      ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
+      : undefined;
+    const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
+    const alertSub = engine
+      ? session.snapshots$.subscribe((s) => {
+          for (const e of engine.evaluate(s)) {
+            say(alertLine(e));
+            recorder?.alert(e.time, e);
+            flight?.alert(e);
+            alerting.action?.handle(e);
+          }
+        })
+      : undefined;
+    const info = session.info;
+    const where = info.netns.name ?? `netns ${info.netns.inode}`;
+    const mode = `${info.mode} mode${info.modeReason ? ` (${info.modeReason})` : ''}`;
+    if (path !== undefined)
+      say(`recording ${where} in ${mode} to ${path}${durationMs ? ` for ${flags.duration}` : ''}; Ctrl-C stops`);
+    // Tracing really starts here (bpftrace parses BTF first); scripts wait for this line, as with watch.
+    const attachedSub = session.attached$?.subscribe((n) => say(`eBPF probes attached (${n} probes)`));
+    alertSub?.add(() => attachedSub?.unsubscribe());
+    if (flightOpts)
+      say(
+        `flight recorder on ${where} in ${mode}: keeping ${flags.ring ?? '15m'} of inputs, incidents go to ${flightOpts.dir}; Ctrl-C stops`,
+      );
+    if (!recorder) {
+      await flightOnly(session, flight!, alertSub, alerting.action);
+      return;
+    }
 
-      let signals = 0;
-      const onSignal = (): void => {
-        signals++;
-        if (signals > 1) process.exit(130);
-        void recorder.stop().finally(() => session.stop());
-      };
-      for (const s of SIGNALS) process.on(s, onSignal);
-      try {
-        const summary = await recorder.done;
-        await session.stop();
-        if (summary.error) throw summary.error;
-        if (summary.sessionError !== undefined) {
-          say(`the session failed; what was recorded until then is in ${path}`);
-          throw summary.sessionError;
-        }
-        const why = summary.endReason === 'max-size' ? ' (stopped at --max-size)' : '';
-        say(
-          `recorded ${summary.intervals} intervals (${summary.inputs} inputs, ${kib(summary.bytes)}) to ${summary.files.join(', ')}${why}`,
-        );
-      } finally {
-        for (const s of SIGNALS) process.off(s, onSignal);
+    let signals = 0;
+    const onSignal = (): void => {
+      signals++;
+      if (signals > 1) process.exit(130);
+      void recorder!.stop().finally(() => session.stop());
+    };
+    for (const s of SIGNALS) process.on(s, onSignal);
+    try {
+      const summary = await recorder.done;
+      await session.stop();
+      alertSub?.unsubscribe();
+      await flight?.stop();
+      await alerting.action?.close();
+      if (summary.error) throw summary.error;
+      if (summary.sessionError !== undefined) {
+        say(`the session failed; what was recorded until then is in ${path}`);
+        throw summary.sessionError;
       }
-    });
+      const why = summary.endReason === 'max-size' ? ' (stopped at --max-size)' : '';
+      say(
+        `recorded ${summary.intervals} intervals (${summary.inputs} inputs, ${kib(summary.bytes)}) to ${summary.files.join(', ')}${why}`,
+      );
+    } finally {
+      for (const s of SIGNALS) process.off(s, onSignal);
+    }
+  });
+}
+
+/** `record --on-alert DIR` without -o: runs until the session ends or a signal, then closes an open incident. */
+async function flightOnly(
+  session: LiveSession,
+  flight: FlightRecorder,
+  alertSub: Subscription | undefined,
+  action: AlertAction | undefined,
+): Promise<void> {
+  // A signal closes an open incident too (end marker and report), so Ctrl-C during --after keeps a complete file.
+  const off = onShutdown(async () => {
+    await session.stop();
+    await flight.stop();
+  });
+  try {
+    await lastValueFrom(session.snapshots$, { defaultValue: undefined });
+  } finally {
+    try {
+      await session.stop();
+      alertSub?.unsubscribe();
+      await flight.stop();
+      await action?.close();
+    } finally {
+      off();
+    }
+  }
 }

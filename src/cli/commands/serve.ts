@@ -8,8 +8,11 @@ import { startExporter } from '../../export/exporter.js';
 import { TEXTFILE_NAME } from '../../export/textfile.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { onShutdown } from '../shutdown.js';
+import { createAlertEngine } from '../../alert/index.js';
+import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../alert-flags.js';
+import { addFlightOptions, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
 
-export interface ServeFlags extends SessionFlags {
+export interface ServeFlags extends SessionFlags, AlertFlags, FlightFlags {
   metrics?: string | true;
   textfile?: string;
   allowPublic?: boolean;
@@ -33,7 +36,7 @@ export function serveTargets(flags: ServeFlags): {
 }
 
 export function registerServe(program: Command): void {
-  addSessionOptions(program.command('serve'))
+  const cmd = addSessionOptions(program.command('serve'))
     .description('export live metrics for Prometheus: an HTTP /metrics endpoint and/or a node_exporter textfile')
     .option(
       '--metrics [host:port]',
@@ -51,28 +54,53 @@ Examples:
   sudo tcpscope serve                                   # http://127.0.0.1:9464/metrics
   sudo tcpscope serve --textfile /var/lib/node_exporter/textfile_collector
   sudo tcpscope serve --metrics 10.0.0.5:9464 --allow-public --netns web1
-Metric names and labels: docs/metrics.md.`,
-    )
-    .action(async (flags: ServeFlags) => {
-      const { listen, textfileDir } = serveTargets(flags);
-      const sessionOpts = sessionOptionsFrom(flags);
-      const { intervalMs } = sessionOpts;
-      const session = await startSession(sessionOpts);
-      const off = onShutdown(() => session.stop());
-      try {
-        if (session.info.mode === 'procfs')
-          process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
-        const exporter = await startExporter(session.snapshots$, { metrics: createMetrics(), listen, textfileDir });
-        if (exporter.url !== undefined) process.stderr.write(`tcpscope: serving ${exporter.url}/metrics\n`);
-        if (textfileDir !== undefined)
-          process.stderr.write(`tcpscope: writing ${resolve(textfileDir, TEXTFILE_NAME)} every ${intervalMs} ms\n`);
-        try {
-          await exporter.done;
-        } finally {
-          await exporter.close();
-        }
-      } finally {
-        await session.stop().finally(off); // handlers stay until bpftrace is stopped
-      }
+  sudo tcpscope serve --alerts builtin --on-alert /var/lib/tcpscope/incidents --keep 50   # plus a flight recorder
+Metric names and labels: docs/metrics.md. Alert changes print one line each on stderr.`,
+    );
+  addFlightOptions(addAlertOptions(cmd)).action(async (flags: ServeFlags) => {
+    const { listen, textfileDir } = serveTargets(flags);
+    const sessionOpts = sessionOptionsFrom(flags);
+    const { intervalMs } = sessionOpts;
+    const alerting = await alertSetup(flags);
+    const flightOpts = flightSetup(flags, alerting.rules.length);
+    const session = await startSession(sessionOpts);
+    const flight = flightOpts
+      ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
+      : undefined;
+    const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
+    const alertSub = engine
+      ? session.snapshots$.subscribe((snap) => {
+          for (const e of engine.evaluate(snap)) {
+            process.stderr.write(`tcpscope: ${alertLine(e)}\n`);
+            alerting.action?.handle(e);
+            flight?.alert(e);
+          }
+        })
+      : undefined;
+    const off = onShutdown(async () => {
+      await session.stop();
+      await flight?.stop();
     });
+    try {
+      if (session.info.mode === 'procfs')
+        process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
+      const exporter = await startExporter(session.snapshots$, { metrics: createMetrics(), listen, textfileDir });
+      if (exporter.url !== undefined) process.stderr.write(`tcpscope: serving ${exporter.url}/metrics\n`);
+      if (textfileDir !== undefined)
+        process.stderr.write(`tcpscope: writing ${resolve(textfileDir, TEXTFILE_NAME)} every ${intervalMs} ms\n`);
+      try {
+        await exporter.done;
+      } finally {
+        await exporter.close();
+      }
+    } finally {
+      alertSub?.unsubscribe();
+      // handlers stay until bpftrace is stopped and an open incident is complete
+      await session
+        .stop()
+        .then(() => flight?.stop())
+        .then(() => alerting.action?.close())
+        .finally(off);
+    }
+  });
 }

@@ -8,8 +8,10 @@ import { assertTerminal } from '../../ui/terminal.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { alerts } from '../../alert/index.js';
 import { addAlertOptions, alertSetup, type AlertFlags } from '../alert-flags.js';
+import { addFlightOptions, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
+import type { FlightRecorder } from '../../record/flight.js';
 
-export interface TopFlags extends AlertFlags, SessionFlags {
+export interface TopFlags extends AlertFlags, SessionFlags, FlightFlags {
   record?: string;
 }
 
@@ -31,7 +33,7 @@ export function registerTop(program: Command): void {
     .addHelpText(
       'after',
       `
-Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · s sysctls · ? help
+Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · R save ring · s sysctls · ? help
 
 Examples:
   sudo tcpscope                        # this host, eBPF when possible
@@ -39,12 +41,14 @@ Examples:
   sudo tcpscope top --port 8080        # one service
   tcpscope top --procfs                # no root: counters, socket table and sysctls
   NO_COLOR=1 sudo tcpscope             # no colours
-  sudo tcpscope --alerts builtin       # Netdata-like TCP alarms in the findings/alerts log`,
+  sudo tcpscope --alerts builtin       # Netdata-like TCP alarms in the findings/alerts log
+  sudo tcpscope --alerts builtin --on-alert /var/lib/tcpscope/incidents   # + flight recorder (R saves the ring)`,
     );
-  addAlertOptions(cmd).action(async (flags: TopFlags) => {
+  addFlightOptions(addAlertOptions(cmd)).action(async (flags: TopFlags) => {
     const sessionOpts = sessionOptionsFrom(flags);
     const { durationMs, port } = sessionOpts;
     const alerting = await alertSetup(flags);
+    const flightOpts = flightSetup(flags, alerting.rules.length);
     assertTerminal();
     const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
       startSession({ ...sessionOpts, port: o.port, netns: o.netns });
@@ -66,6 +70,9 @@ Examples:
       firstPath = undefined;
       return recorder.path;
     };
+    // One flight recorder per session: a netns or port change starts a new ring (the old one closes its incident).
+    let flight: FlightRecorder | undefined;
+    const stopping: Promise<void>[] = [];
     const { runDashboard } = await ui;
     process.exitCode = await runDashboard(session, {
       exitOnEnd: durationMs !== undefined,
@@ -75,15 +82,32 @@ Examples:
       toggleRecording,
       startRecording: flags.record !== undefined,
       // Alerts go to the dashboard log, to the recording (when one runs) and to --exec/--webhook.
+      ...(flightOpts ? { saveRing: () => flight?.save('manual') } : {}),
       onSession: (s, d) => {
         if (alerting.rules.length === 0) return;
+        if (flight) stopping.push(flight.stop());
+        flight = flightOpts && isLive(s) ? startFlight(flightOpts, s, (line) => d.setMessage(line)) : undefined;
+        const f = flight;
+        f?.incidents$.subscribe((i) =>
+          d.pushAlert({
+            time: i.meta.firedAt,
+            severity: i.error ? 'warning' : 'info',
+            name: 'incident',
+            message: `saved ${i.path}${i.error ? ` (incomplete: ${i.error})` : ''}`,
+            detail: `${i.path}\n${i.reportPath ?? '(no report)'}\n${i.bytes} bytes; alerts: ${i.meta.alerts.join(', ')}`,
+          }),
+        );
+        if (f) s.snapshots$.subscribe(() => d.setFlight(f.stats()));
         s.snapshots$.pipe(alerts(alerting.rules)).subscribe((e) => {
           d.pushAlert(e);
           recorder?.alert(e.time, e);
+          f?.alert(e);
           alerting.action?.handle(e);
         });
       },
     });
+    // An open incident is completed (end marker, report) before tcpscope exits.
+    await Promise.all([...stopping, flight?.stop()]);
     await alerting.action?.close();
   });
 }

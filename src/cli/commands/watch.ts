@@ -8,8 +8,9 @@ import { startSession } from '../../session/live.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
+import { addFlightOptions, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
 
-export interface WatchFlags extends AlertFlags, SessionFlags {
+export interface WatchFlags extends AlertFlags, SessionFlags, FlightFlags {
   json?: boolean;
 }
 
@@ -29,13 +30,20 @@ Examples:
   sudo tcpscope watch --duration 60s --alert 'rate(TcpExtListenOverflows) > 1/s for 2s' --exit-on-alert
   sudo tcpscope watch --alert 'census.CLOSE_WAIT > 500' --exec /usr/local/bin/page-oncall --team net`,
     );
-  addAlertOptions(cmd).action(async (flags: WatchFlags) => {
+  addFlightOptions(addAlertOptions(cmd)).action(async (flags: WatchFlags) => {
     const sessionOpts = sessionOptionsFrom(flags);
     const alerting = await alertSetup(flags);
+    const flightOpts = flightSetup(flags, alerting.rules.length);
     const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
     let fired = false;
     const session = await startSession(sessionOpts);
-    const off = onShutdown(() => session.stop());
+    const flight = flightOpts
+      ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
+      : undefined;
+    const off = onShutdown(async () => {
+      await session.stop();
+      await flight?.stop();
+    });
     if (session.info.mode === 'procfs')
       process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
     // Tracing really starts here (bpftrace parses BTF first: seconds on a busy host); scripts wait for this line.
@@ -53,6 +61,7 @@ Examples:
             for (const e of events) {
               process.stdout.write(flags.json ? `${JSON.stringify(e)}\n` : `${alertLine(e)}\n`);
               alerting.action?.handle(e);
+              flight?.alert(e);
               if (e.state === 'firing') fired = true;
             }
             return alerting.exitOnAlert && fired ? of('stop' as const) : EMPTY;
@@ -67,6 +76,7 @@ Examples:
       // The signal handlers stay until bpftrace is stopped: a Ctrl-C during this cleanup must not kill us mid-way.
       try {
         await session.stop();
+        await flight?.stop();
         await alerting.action?.close();
       } finally {
         off();

@@ -14,6 +14,8 @@ export interface HeaderState {
   ended: string | undefined;
   /** A transient message (validation error, restart in progress...). */
   message: string | undefined;
+  /** The flight recorder (--on-alert), when there is one. */
+  flight?: { depthMs: number; incidents: number; open: string | undefined } | undefined;
   /** Where a replay is and how it runs (replays only). */
   replay?: ReplayState | undefined;
 }
@@ -24,6 +26,12 @@ export function modeText(info: SessionInfo): string {
   if (info.mode === 'ebpf') return 'eBPF';
   if (info.mode === 'replay') return 'REPLAY';
   return 'PROCFS-ONLY';
+}
+
+/** `14m59s`: how far back the flight recorder reaches. */
+export function ringDepth(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
 export function headerLines(info: SessionInfo, h: History, ui: HeaderState, width: number): Line[] {
@@ -39,6 +47,10 @@ export function headerLines(info: SessionInfo, h: History, ui: HeaderState, widt
   if (ui.replay?.paused) l1.push(sep, span('‖ PAUSED', 'warn', true));
   else if (ui.paused) l1.push(sep, span(`‖ PAUSED${ui.pending > 0 ? ` (${ui.pending} new)` : ''}`, 'warn', true));
   if (ui.recording !== undefined) l1.push(sep, span('● REC', 'crit', true), span(` ${ui.recording}`, 'dim'));
+  const f = ui.flight;
+  if (f?.open !== undefined) l1.push(sep, span('● INCIDENT', 'crit', true));
+  else if (f)
+    l1.push(sep, span(`ring ${ringDepth(f.depthMs)}${f.incidents > 0 ? ` · ${f.incidents} saved` : ''}`, 'info'));
   if (info.port !== undefined) l1.push(sep, span(`port ${info.port}`, 'warn', true));
   l1.push(sep, span(info.host, 'normal', true), sep, span(`kernel ${info.kernel}`), sep, span(ns));
 

@@ -10,6 +10,7 @@ const KEYS: readonly [string, string][] = [
   ['/', 'filter by port (restarts the session; empty = all ports)'],
   ['n', 'pick the network namespace to watch'],
   ['r', 'start / stop recording'],
+  ['R', 'flight recorder (--on-alert): save the ring now as an incident'],
   ['s', 'all sysctls with meanings'],
   ['t', 'state-transition matrix'],
   ['?', 'this help; esc closes popups'],

@@ -252,6 +252,30 @@ describe('dashboard behaviour', () => {
     expect(h.text().split('\n')[0]).toContain('● REC /tmp/rec.ndjson');
   });
 
+  it('R saves the flight recorder ring; the header shows its depth, then INCIDENT while one is written', async () => {
+    let saves = 0;
+    const { h, d } = setup(80, 24, { handlers: { saveRing: () => (saves += 1) } });
+    d.update(overflowSequence(1, 0)[0]!);
+    d.setFlight({ depthMs: 14 * 60_000 + 59_000, incidents: 2, open: undefined });
+    d.flush();
+    expect(h.text().split('\n')[0]).toContain('ring 14m59s · 2 saved');
+    h.type('R');
+    await tick();
+    expect(saves).toBe(1);
+    d.setFlight({ depthMs: 900_000, incidents: 2, open: '/var/lib/tcpscope/incident-x.ndjson.gz' });
+    d.flush();
+    expect(h.text().split('\n')[0]).toContain('● INCIDENT');
+  });
+
+  it('R without a flight recorder says how to get one', async () => {
+    const { h, d } = setup(80, 24);
+    d.update(overflowSequence(1, 0)[0]!);
+    h.type('R');
+    await tick();
+    d.flush();
+    expect(h.text()).toContain('no flight recorder: start with --on-alert');
+  });
+
   it('switches between compact and full layouts on resize, and shows pushed alerts', async () => {
     const { h, d } = setup(200, 60);
     for (const s of overflowSequence()) d.update(s);

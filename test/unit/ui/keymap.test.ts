@@ -32,7 +32,7 @@ describe('dashboard keymap', () => {
     const help = helpLines(true)
       .map((l) => l.map((s) => s.text).join(''))
       .join('\n');
-    for (const key of ['q', 'p', 'tab', '/', 'n', 'r', '?', 's', 't', 'enter', '.', '+', '-', ']'])
+    for (const key of ['q', 'p', 'tab', '/', 'n', 'r', 'R', '?', 's', 't', 'enter', '.', '+', '-', ']'])
       expect(help, key).toContain(key);
     expect(Object.keys(KEYMAP)).toContain('q');
     expect(Object.keys(REPLAY_KEYMAP)).toEqual(['p', 'space', '.', 'right', '+', '=', '-', ']']);

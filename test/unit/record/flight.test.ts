@@ -1,0 +1,183 @@
+// The flight recorder on captured-shape inputs: ring bounds, incident window, extension, pruning, write failures.
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AlertEvent } from '../../../src/alert/event.js';
+import { createFlightRecorder, type FlightRecorder, type IncidentInfo } from '../../../src/record/flight.js';
+import { InputRing } from '../../../src/record/ring.js';
+import { readRecording } from '../../../src/record/reader.js';
+import type { RawInput } from '../../../src/model/inputs.js';
+import { NS, fakeSession, rawInputs, tempDir, type FakeSession } from './helpers.js';
+
+const T0 = 1_700_000_000_000;
+
+function alertAt(t: number, name = 'overflow', state: 'firing' | 'resolved' = 'firing'): AlertEvent {
+  return {
+    type: 'alert',
+    name,
+    expr: 'rate(TcpExtListenOverflows) > 1/s',
+    state,
+    value: 5,
+    time: t,
+    netns: { inode: NS, name: 'web' },
+    severity: 'critical',
+    message: 'test',
+  };
+}
+
+async function entriesOf(path: string): Promise<{
+  kinds: string[];
+  ts: number[];
+  header: Awaited<ReturnType<typeof readRecording>>['header'];
+  end: string | undefined;
+}> {
+  const r = await readRecording(path);
+  const kinds: string[] = [];
+  const ts: number[] = [];
+  let end: string | undefined;
+  for await (const e of r) {
+    kinds.push(e.kind);
+    ts.push(e.t);
+    if (e.kind === 'end') end = e.reason;
+  }
+  await r.close();
+  return { kinds, ts, header: r.header, end };
+}
+
+describe('InputRing', () => {
+  it('keeps the window plus the host baseline just before it, starting at a host input', () => {
+    const ring = new InputRing({ windowMs: 3000, maxBytes: 1e9 });
+    for (const i of rawInputs(10, T0)) ring.push(i);
+    const held = ring.contents();
+    expect(held[0]!.kind).toBe('host');
+    // Newest host is at T0+9000: the window starts after T0+6000, the baseline is the host at T0+6000.
+    expect(held[0]!.t).toBe(T0 + 6000);
+    expect(held.at(-1)!.t).toBe(T0 + 9000);
+    expect(ring.stats().depthMs).toBe(3000);
+  });
+
+  it('drops whole intervals from the front when over its memory cap, and counts them', () => {
+    const ring = new InputRing({ windowMs: 3_600_000, maxBytes: 2500 });
+    for (const i of rawInputs(30, T0)) ring.push(i);
+    const s = ring.stats();
+    expect(s.bytes).toBeLessThanOrEqual(2500);
+    expect(s.droppedForMemory).toBeGreaterThan(0);
+    expect(ring.contents()[0]!.kind).toBe('host');
+  });
+});
+
+describe('flight recorder', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let session: FakeSession;
+  let flight: FlightRecorder | undefined;
+  const said: string[] = [];
+  const saved: IncidentInfo[] = [];
+  const feed = (inputs: RawInput[]): void => inputs.forEach((i) => session.input$.next(i));
+
+  beforeEach(async () => {
+    dir = await tempDir();
+    session = fakeSession();
+    said.length = 0;
+    saved.length = 0;
+  });
+  afterEach(async () => {
+    await flight?.stop();
+    flight = undefined;
+    await dir.cleanup();
+  });
+
+  const start = (over: Partial<Parameters<typeof createFlightRecorder>[1]> = {}): FlightRecorder => {
+    flight = createFlightRecorder(session, {
+      dir: dir.dir,
+      ringMs: 5000,
+      afterMs: 3000,
+      gzip: true,
+      say: (l) => said.push(l),
+      writeReport: async (_p, rp) => {
+        const { writeFile } = await import('node:fs/promises');
+        await writeFile(rp, '# report\n', { mode: 0o600 });
+      },
+      ...over,
+    });
+    flight.incidents$.subscribe((i) => saved.push(i));
+    return flight;
+  };
+
+  it('saves [fire − ring, fire + after] as a 0600 recording with a report, and a second firing extends it', async () => {
+    const f = start();
+    const inputs = rawInputs(30, T0);
+    const upTo = (t: number): RawInput[] => inputs.filter((i) => i.t <= t);
+    feed(upTo(T0 + 12_000));
+    f.alert(alertAt(T0 + 12_000));
+    // Fires again 2 s later (inside --after): the same incident now ends at T0+17000.
+    feed(inputs.filter((i) => i.t > T0 + 12_000 && i.t <= T0 + 14_000));
+    f.alert(alertAt(T0 + 14_000, 'overflow', 'resolved'));
+    f.alert(alertAt(T0 + 14_000, 'rst-storm'));
+    feed(inputs.filter((i) => i.t > T0 + 14_000));
+    await f.stop();
+    expect(saved).toHaveLength(1);
+    const inc = saved[0]!;
+    expect((await stat(inc.path)).mode & 0o777).toBe(0o600);
+    expect(inc.reportPath && (await stat(inc.reportPath)).mode & 0o777).toBe(0o600);
+    const { kinds, ts, header, end } = await entriesOf(inc.path);
+    expect(header.incident).toMatchObject({
+      alert: 'overflow',
+      netns: 'web',
+      firedAt: T0 + 12_000,
+      ringMs: 5000,
+      afterMs: 3000,
+    });
+    const hostTs = ts.filter((_, i) => kinds[i] === 'host');
+    expect(hostTs[0]).toBe(T0 + 7000); // baseline just before fire − ring
+    expect(hostTs.at(-1)).toBe(T0 + 17_000); // the extension: second firing + after
+    expect(kinds.filter((k) => k === 'alert')).toHaveLength(3);
+    expect(end).toBe('complete');
+    expect(inc.meta.alerts).toEqual(['overflow', 'rst-storm']);
+  });
+
+  it('--keep 2 deletes the oldest of three incidents, and says so', async () => {
+    const f = start({ ringMs: 2000, afterMs: 1000, keep: 2 });
+    const inputs = rawInputs(40, T0);
+    for (const fireAt of [5000, 15_000, 25_000]) {
+      feed(inputs.filter((i) => i.t > T0 + fireAt - 10_000 && i.t <= T0 + fireAt));
+      f.alert(alertAt(T0 + fireAt));
+    }
+    feed(inputs.filter((i) => i.t > T0 + 25_000));
+    await f.stop();
+    expect(saved, said.join('\n')).toHaveLength(3);
+    const left = (await readdir(dir.dir)).filter((n) => n.endsWith('.gz')).sort();
+    expect(left).toEqual([saved[1]!.path, saved[2]!.path].map((p) => p.split('/').at(-1)).sort());
+    expect((await readdir(dir.dir)).filter((n) => n.endsWith('.md'))).toHaveLength(2);
+    expect(said.filter((l) => l.startsWith('incident deleted'))).toEqual([expect.stringContaining(saved[0]!.path)]);
+  });
+
+  it('an unwritable DIR costs one line; the next alert retries and succeeds', async () => {
+    const sub = join(dir.dir, 'incidents');
+    await mkdir(sub);
+    const f = start({ dir: sub, ringMs: 2000, afterMs: 1000 });
+    const inputs = rawInputs(20, T0);
+    feed(inputs.filter((i) => i.t <= T0 + 4000));
+    await rm(sub, { recursive: true }); // what a cleaned-up /var/lib or a full disk looks like to open(2)
+    f.alert(alertAt(T0 + 4000));
+    expect(said.filter((l) => l.startsWith('incident not saved'))).toHaveLength(1);
+    await mkdir(sub);
+    feed(inputs.filter((i) => i.t > T0 + 4000 && i.t <= T0 + 8000));
+    f.alert(alertAt(T0 + 8000));
+    feed(inputs.filter((i) => i.t > T0 + 8000));
+    await f.stop();
+    expect(saved).toHaveLength(1);
+    expect((await entriesOf(saved[0]!.path)).end).toBe('complete');
+  });
+
+  it('save() writes the ring on demand (the dashboard key R)', async () => {
+    const f = start({ ringMs: 3000, afterMs: 0 });
+    feed(rawInputs(8, T0));
+    f.save('manual');
+    expect(f.stats().open).toBeDefined();
+    await f.stop();
+    expect(saved).toHaveLength(1);
+    const { kinds, header } = await entriesOf(saved[0]!.path);
+    expect(header.incident?.alert).toBe('manual');
+    expect(kinds.filter((k) => k === 'host').length).toBe(4);
+  });
+});
