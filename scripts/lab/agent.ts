@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { NetnsInfo, Topology } from './types.js';
+import { deadline } from './time-scale.js';
 
 export const LAB_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(LAB_DIR, '..', '..');
@@ -85,7 +86,7 @@ export class Agent {
     const seen = this.lines.find(pred);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((res, rej) => {
-      const t = setTimeout(() => rej(new Error(`${this.label}: no expected output within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`)), timeoutMs);
+      const t = setTimeout(() => rej(new Error(`${this.label}: no expected output within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`)), deadline(timeoutMs));
       this.lineWaiters.push({
         pred,
         resolve: (l) => {
@@ -109,7 +110,7 @@ export class Agent {
       const t = setTimeout(() => {
         this.waiters.delete(id);
         rej(new Error(`${this.label}: no reply to ${JSON.stringify(msg)} within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`));
-      }, timeoutMs);
+      }, deadline(timeoutMs));
       this.waiters.set(id, (m) => {
         clearTimeout(t);
         res(m);

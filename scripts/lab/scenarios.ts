@@ -6,6 +6,7 @@ import { Agent, ensureChurnBinary, startChurnAgent, startNodeAgent, type Json } 
 import { counterDeltas, expectedSynSchedule, parseSsListeners, parseSsOwners } from './procfs.js';
 import { checkPrerequisites, createTopology, type LabTopology } from './topology.js';
 import type { GroundTruth, NetnsInfo, NsTruth, ScenarioName, ScenarioOptions, Topology } from './types.js';
+import { deadline } from './time-scale.js';
 
 export const PORT = 8080;
 export const CLOSED_PORT = 8081;
@@ -59,7 +60,8 @@ function errCounts(m: Json): Record<string, number> {
   return out;
 }
 
-async function waitUntil(what: string, cond: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
+async function waitUntil(what: string, cond: () => Promise<boolean>, limitMs: number, everyMs = 100): Promise<void> {
+  const timeoutMs = deadline(limitMs);
   const end = performance.now() + timeoutMs;
   for (;;) {
     if (await cond()) return;
@@ -548,7 +550,7 @@ export async function runScenario(name: ScenarioName, opts: ScenarioOptions = {}
         durationMs,
       };
     };
-    const truth = await withTimeout(body(), def.timeoutMs(ctx), `scenario ${name}`);
+    const truth = await withTimeout(body(), deadline(def.timeoutMs(ctx)), `scenario ${name}`);
     if (opts.keepTopology) {
       keep = true;
       return { ...truth, topology: topo };
