@@ -12,8 +12,8 @@ KERNEL_CACHE=${TCPSCOPE_KERNEL_CACHE:-/var/cache/tcpscope-kernels}
 debian_mirror() {
   if [ -n "${TCPSCOPE_DEBIAN_MIRROR:-}" ]; then echo "$TCPSCOPE_DEBIAN_MIRROR"; return; fi
   local codenames=' buster bullseye bookworm trixie forky sid '
-  local f uri
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+  local f uri etc=${TCPSCOPE_APT_ETC:-/etc/apt}
+  for f in "$etc/sources.list" "$etc"/sources.list.d/*.list "$etc"/sources.list.d/*.sources; do
     [ -f "$f" ] || continue
     case "$f" in
       *.sources)
@@ -38,3 +38,6 @@ debian_mirror() {
   echo "scripts/kernels: no Debian mirror in /etc/apt/sources.list(.d); set TCPSCOPE_DEBIAN_MIRROR=http://<mirror>/debian" >&2
   return 1
 }
+
+# The matrix's versions, oldest first, on one line.
+kernel_versions() { printf '%s\n' "${!KERNEL_SUITE[@]}" | sort -V | paste -sd' '; }

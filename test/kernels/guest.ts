@@ -1,5 +1,5 @@
-// Runs INSIDE one kernel of the matrix (scripts/kernels/run VERSION -- node .cache/kernels/guest.mjs, bundled by
-// matrix.test.ts): doctor, this kernel's tracefs formats and probe choice, the core lab scenarios under `tcpscope
+// Runs INSIDE one kernel of the matrix (scripts/kernels/run VERSION -- node .cache/kernels/guest/guest.mjs, bundled
+// by matrix.test.ts): doctor, this kernel's tracefs formats and probe choice, the core lab scenarios under `tcpscope
 // watch`, the demo replay. Prints one result line; every check runs on the host, on that line.
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';

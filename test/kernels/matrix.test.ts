@@ -3,7 +3,8 @@
 // allows, the core lab scenarios under `tcpscope watch` with exact counts against that kernel's own counters, and the
 // demo replay. The guest prints what it saw (test/kernels/guest.ts); every check runs here. Nothing is skipped: a
 // kernel that cannot boot fails its tests.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { release } from 'node:os';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,12 +14,25 @@ import { assembleProgram, loadProbePieces } from '../../src/kernel/probes/progra
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 import { assertObserved, CASES } from '../integration/scenario-cases.js';
 import { parseGuestResult, type GuestResult } from './result.js';
-import { MATRIX, CORE_SCENARIOS, RESULTS_FILE, type KernelRun, type MatrixResults } from './matrix.js';
+import { MATRIX, CORE_SCENARIOS, GUEST_BUNDLE, RESULTS_FILE, type KernelRun, type MatrixResults } from './matrix.js';
 
 const fixtureDir = (v: string): string => new URL(`../fixtures/kernels/${v}/events`, import.meta.url).pathname;
 const withoutId = (format: string): string => format.replace(/^ID: \d+\n/m, '');
 
 const runs = new Map<string, KernelRun>();
+
+/**
+ * guest.ts and everything it imports as one file: under TCG each file a process loads costs a 9p round trip and each
+ * module's compile is emulated (tsx's on-the-fly transform took minutes). 3 levels below the root like
+ * src/kernel/probes, so PROBES_DIR resolves to probes/; the lab's agents dir is linked next to it (LAB_DIR).
+ */
+async function bundleGuest(): Promise<void> {
+  rmSync(dirname(GUEST_BUNDLE), { recursive: true, force: true });
+  await execa('node_modules/.bin/esbuild', ['test/kernels/guest.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20',
+    `--outfile=${GUEST_BUNDLE}`, '--log-level=warning',
+    "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"]);
+  symlinkSync('../../../scripts/lab/agents', `${dirname(GUEST_BUNDLE)}/agents`);
+}
 
 /** Boots the kernel (or runs here, for `host`) with the guest suite; downloads are timed apart. */
 async function runKernel(version: string): Promise<KernelRun> {
@@ -33,8 +47,8 @@ async function runKernel(version: string): Promise<KernelRun> {
   }
   const t1 = Date.now();
   const scale = version === 'host' ? '1' : process.env.TCPSCOPE_LAB_TIME_SCALE ?? '8';
-  const r = await execa('scripts/kernels/run', ['--timeout', '900', '--env', `TCPSCOPE_LAB_TIME_SCALE=${scale}`, version, '--',
-    'node', '--import', 'tsx', 'test/kernels/guest.ts', ...CORE_SCENARIOS], { reject: false, all: true });
+  const r = await execa('scripts/kernels/run', ['--timeout', '1800', '--env', `TCPSCOPE_LAB_TIME_SCALE=${scale}`, version, '--',
+    'node', GUEST_BUNDLE, ...CORE_SCENARIOS], { reject: false, all: true });
   const result = parseGuestResult(r.stdout);
   return { version, package: pkg, fetchMs, runMs: Date.now() - t1, exitCode: r.exitCode ?? -1, output: r.all ?? '', result };
 }
@@ -44,6 +58,7 @@ describe('kernel matrix', () => {
     await requireKernelTracing();
     await requireLab();
     await execa('npm', ['run', 'build'], { stdio: 'ignore' });
+    await bundleGuest();
     // One kernel at a time: a TCG guest needs both cores, and the lab's timings need the guest not starved.
     for (const k of MATRIX) runs.set(k.version, await runKernel(k.version));
   }, 3_000_000);

@@ -32,6 +32,8 @@ export const MATRIX: MatrixKernel[] = [
 export const CORE_SCENARIOS = ['accept-overflow', 'synack-retrans', 'rst-closed-port', 'close-wait-leak', 'time-wait (client netns)'];
 
 export const RESULTS_FILE = '.cache/kernels/matrix-results.json';
+/** test/kernels/guest.ts bundled (see bundleGuest in matrix.test.ts). */
+export const GUEST_BUNDLE = '.cache/kernels/guest/guest.mjs';
 
 export interface KernelRun {
   version: string;
