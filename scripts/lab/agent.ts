@@ -26,7 +26,10 @@ export class Agent {
   private stderrText = '';
   private exited: number | null | undefined;
 
-  constructor(child: ChildProcess, readonly label: string) {
+  constructor(
+    child: ChildProcess,
+    readonly label: string,
+  ) {
     this.child = child;
     if (child.pid === undefined) throw new Error(`${label}: failed to start`);
     this.pid = child.pid;
@@ -91,11 +94,13 @@ export class Agent {
         pred,
         resolve: (l) => {
           clearTimeout(t);
-          if (l === '' && this.exited !== undefined) rej(new Error(`${this.label} exited (${String(this.exited)}): ${this.stderrText.trim()}`));
+          if (l === '' && this.exited !== undefined)
+            rej(new Error(`${this.label} exited (${String(this.exited)}): ${this.stderrText.trim()}`));
           else res(l);
         },
       });
-      if (this.exited !== undefined) rej(new Error(`${this.label} exited (${String(this.exited)}): ${this.stderrText.trim()}`));
+      if (this.exited !== undefined)
+        rej(new Error(`${this.label} exited (${String(this.exited)}): ${this.stderrText.trim()}`));
     });
   }
 
@@ -142,7 +147,12 @@ export class Agent {
   }
 }
 
-export function startNodeAgent(topo: Topology, ns: NetnsInfo, script: 'server.mjs' | 'client.mjs', args: string[] = []): Agent {
+export function startNodeAgent(
+  topo: Topology,
+  ns: NetnsInfo,
+  script: 'server.mjs' | 'client.mjs',
+  args: string[] = [],
+): Agent {
   const child = topo.spawn(ns, process.execPath, [join(AGENTS_DIR, script), ...args]);
   return new Agent(child, `${script}@${ns.name}`);
 }

@@ -2,8 +2,8 @@
 // and the kernel matrix (test/kernels/, where observe() runs inside another kernel and the checks run on the host).
 import type { ExpectStatic } from 'vitest';
 import { runScenario, type GroundTruth, type NsTruth, type ScenarioName, type Topology } from '../../scripts/lab/index.js';
-import type { Snapshot } from '../../src/pipeline/snapshot.js';
-import type { Finding } from '../../src/diagnose/finding.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
+import type { Finding } from '../../src/model/finding.js';
 import { findingsById, startWatch, sumCounter, sumEvents, sumTransitions, trackNetns, type WatchRun } from './helpers.js';
 
 type Side = 'server' | 'client';
