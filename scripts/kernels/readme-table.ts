@@ -8,8 +8,14 @@ const REPORT = '.cache/kernels/vitest.json';
 const BEGIN = '<!-- kernels-table -->';
 const END = '<!-- /kernels-table -->';
 
-interface Assertion { ancestorTitles: string[]; title: string; status: string }
-interface Report { testResults: { assertionResults: Assertion[] }[] }
+interface Assertion {
+  ancestorTitles: string[];
+  title: string;
+  status: string;
+}
+interface Report {
+  testResults: { assertionResults: Assertion[] }[];
+}
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(0)} s`;
 
@@ -21,8 +27,13 @@ export function renderTable(results: MatrixResults, report: Report): string {
     const passed = mine.filter((a) => a.status === 'passed').map((a) => short(a.title));
     const failed = mine.filter((a) => a.status !== 'passed').map((a) => short(a.title));
     const kernel = run?.summary?.kernel ?? '—';
-    const distro = k.version === 'host' ? `this machine (${run?.package.replace(/^host \((.*)\)$/, '$1') ?? '?'})` : `${k.distro}, \`${run?.package ?? '?'}\``;
-    const what = failed.length ? `${passed.length}/${mine.length} passed; **failed:** ${failed.join(', ')}` : `all ${mine.length} passed: ${passed.join(', ')}`;
+    const distro =
+      k.version === 'host'
+        ? `this machine (${run?.package.replace(/^host \((.*)\)$/, '$1') ?? '?'})`
+        : `${k.distro}, \`${run?.package ?? '?'}\``;
+    const what = failed.length
+      ? `${passed.length}/${mine.length} passed; **failed:** ${failed.join(', ')}`
+      : `all ${mine.length} passed: ${passed.join(', ')}`;
     const time = run ? `${k.version === 'host' ? '' : `download ${s(run.fetchMs)}, `}run ${s(run.runMs)}` : '—';
     return `| ${kernel} | ${distro} | ${what} | ${time} |`;
   });

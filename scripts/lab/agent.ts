@@ -89,7 +89,11 @@ export class Agent {
     const seen = this.lines.find(pred);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((res, rej) => {
-      const t = setTimeout(() => rej(new Error(`${this.label}: no expected output within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`)), deadline(timeoutMs));
+      const t = setTimeout(
+        () =>
+          rej(new Error(`${this.label}: no expected output within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`)),
+        deadline(timeoutMs),
+      );
       this.lineWaiters.push({
         pred,
         resolve: (l) => {
@@ -114,7 +118,11 @@ export class Agent {
     return new Promise((res, rej) => {
       const t = setTimeout(() => {
         this.waiters.delete(id);
-        rej(new Error(`${this.label}: no reply to ${JSON.stringify(msg)} within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`));
+        rej(
+          new Error(
+            `${this.label}: no reply to ${JSON.stringify(msg)} within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`,
+          ),
+        );
       }, deadline(timeoutMs));
       this.waiters.set(id, (m) => {
         clearTimeout(t);

@@ -30,8 +30,16 @@ export const ADDR = {
 } as const;
 
 async function run(cmd: string, args: string[], input?: string, timeoutMs = 15_000): Promise<ExecResult> {
-  const r = await execa(cmd, args, { reject: false, timeout: deadline(timeoutMs), ...(input !== undefined ? { input } : {}) });
-  return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? (r.timedOut ? 124 : 1) };
+  const r = await execa(cmd, args, {
+    reject: false,
+    timeout: deadline(timeoutMs),
+    ...(input !== undefined ? { input } : {}),
+  });
+  return {
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+    exitCode: r.exitCode ?? (r.timedOut ? 124 : 1),
+  };
 }
 
 async function must(cmd: string, args: string[], input?: string): Promise<string> {

@@ -48,7 +48,10 @@ export function startWatch(netns: string, extra: string[] = ['--interval', '500m
     for (const w of waiters.splice(0)) w();
   });
   const attached = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`watch --netns ${netns}: probes not attached after ${deadline(60)} s; stderr:\n${err}`)), deadline(60_000));
+    const timer = setTimeout(
+      () => reject(new Error(`watch --netns ${netns}: probes not attached after ${deadline(60)} s; stderr:\n${err}`)),
+      deadline(60_000),
+    );
     child.stderr?.on('data', (c: Buffer) => {
       err += c.toString();
       const m = ATTACHED_LINE.exec(err);

@@ -16,9 +16,13 @@ describe.concurrent('tcpscope watch --json in every lab scenario', () => {
   }, 30_000);
 
   for (const c of CASES) {
-    it(c.title, async ({ expect }) => {
-      const o = await limited(() => observe(c));
-      assertObserved(c, o, expect);
-    }, 240_000);
+    it(
+      c.title,
+      async ({ expect }) => {
+        const o = await limited(() => observe(c));
+        assertObserved(c, o, expect);
+      },
+      240_000,
+    );
   }
 });

@@ -22,7 +22,11 @@ async function timed<T>(name: string, f: () => Promise<T>, steps: StepResult[]):
     log(`${name}: ${Math.round(performance.now() - t0)} ms`);
     return v;
   } catch (err) {
-    steps.push({ name, ms: Math.round(performance.now() - t0), error: err instanceof Error ? err.message : String(err) });
+    steps.push({
+      name,
+      ms: Math.round(performance.now() - t0),
+      error: err instanceof Error ? err.message : String(err),
+    });
     log(`${name} FAILED: ${String(err)}`);
     return undefined;
   }
@@ -33,38 +37,53 @@ async function main(): Promise<void> {
   const steps: StepResult[] = [];
   const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim();
 
-  const doctor = await timed('doctor', async () => {
-    const r = await execa('node', [CLI, 'doctor', '--json'], { reject: false });
-    return { exitCode: r.exitCode ?? -1, json: JSON.parse(r.stdout) as unknown };
-  }, steps);
+  const doctor = await timed(
+    'doctor',
+    async () => {
+      const r = await execa('node', [CLI, 'doctor', '--json'], { reject: false });
+      return { exitCode: r.exitCode ?? -1, json: JSON.parse(r.stdout) as unknown };
+    },
+    steps,
+  );
 
-  const tracefs = await timed('tracefs', async () => {
-    const path = await findTracefs();
-    if (!path) throw new Error('tracefs not mounted');
-    const formats: Record<string, string> = {};
-    for (const tp of TRACEPOINTS) {
-      const [sys, event] = tp.id.split(':') as [string, string];
-      formats[tp.id] = await readFile(`${path}/events/${sys}/${event}/format`, 'utf8').catch(() => '');
-    }
-    const program = assembleProgram(await detectCapabilities(path), await loadProbePieces());
-    return { formats, chosen: program.chosen, unavailable: program.unavailable };
-  }, steps);
+  const tracefs = await timed(
+    'tracefs',
+    async () => {
+      const path = await findTracefs();
+      if (!path) throw new Error('tracefs not mounted');
+      const formats: Record<string, string> = {};
+      for (const tp of TRACEPOINTS) {
+        const [sys, event] = tp.id.split(':') as [string, string];
+        formats[tp.id] = await readFile(`${path}/events/${sys}/${event}/format`, 'utf8').catch(() => '');
+      }
+      const program = assembleProgram(await detectCapabilities(path), await loadProbePieces());
+      return { formats, chosen: program.chosen, unavailable: program.unavailable };
+    },
+    steps,
+  );
 
   // All at once: under TCG each scenario waits mostly on process starts and bpftrace's compile, which overlap.
   const scenarios: { title: string; observed: Observed }[] = [];
-  await Promise.all(CASES.filter((x) => wanted.includes(x.title)).map(async (c) => {
-    const observed = await timed(`scenario ${c.title}`, () => observe(c), steps);
-    if (observed) scenarios.push({ title: c.title, observed });
-  }));
+  await Promise.all(
+    CASES.filter((x) => wanted.includes(x.title)).map(async (c) => {
+      const observed = await timed(`scenario ${c.title}`, () => observe(c), steps);
+      if (observed) scenarios.push({ title: c.title, observed });
+    }),
+  );
   killLeftovers();
 
-  const replay = await timed('demo replay', async () => {
-    const r = await execa('node', [CLI, 'replay', 'demo/incident.ndjson.gz', '--json'], { reject: false });
-    const lines = r.stdout.split('\n').filter((l) => l.startsWith('{'));
-    const findings = new Set<string>();
-    for (const l of lines) for (const f of (JSON.parse(l) as { findings?: { id: string }[] }).findings ?? []) findings.add(f.id);
-    return { exitCode: r.exitCode ?? -1, snapshots: lines.length, findings: [...findings].sort() };
-  }, steps);
+  const replay = await timed(
+    'demo replay',
+    async () => {
+      const r = await execa('node', [CLI, 'replay', 'demo/incident.ndjson.gz', '--json'], { reject: false });
+      const lines = r.stdout.split('\n').filter((l) => l.startsWith('{'));
+      const findings = new Set<string>();
+      for (const l of lines)
+        for (const f of (JSON.parse(l) as { findings?: { id: string }[] }).findings ?? []) findings.add(f.id);
+      return { exitCode: r.exitCode ?? -1, snapshots: lines.length, findings: [...findings].sort() };
+    },
+    steps,
+  );
 
   const result: GuestResult = { kernel, doctor, tracefs, scenarios, replay, steps };
   process.stdout.write(`${GUEST_RESULT_MARKER} ${JSON.stringify(result)}\n`);

@@ -9,7 +9,12 @@ import { release } from 'node:os';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFormat } from '../../src/kernel/tracefs/format.js';
-import { TRACEPOINTS, type Capabilities, type TracepointId, type TracepointInfo } from '../../src/kernel/capabilities.js';
+import {
+  TRACEPOINTS,
+  type Capabilities,
+  type TracepointId,
+  type TracepointInfo,
+} from '../../src/kernel/capabilities.js';
 import { assembleProgram, loadProbePieces } from '../../src/kernel/probes/program.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 import { assertObserved, CASES } from '../integration/scenario-cases.js';
@@ -28,9 +33,16 @@ const runs = new Map<string, KernelRun>();
  */
 async function bundleGuest(): Promise<void> {
   rmSync(dirname(GUEST_BUNDLE), { recursive: true, force: true });
-  await execa('node_modules/.bin/esbuild', ['test/kernels/guest.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20',
-    `--outfile=${GUEST_BUNDLE}`, '--log-level=warning',
-    "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"]);
+  await execa('node_modules/.bin/esbuild', [
+    'test/kernels/guest.ts',
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    '--target=node20',
+    `--outfile=${GUEST_BUNDLE}`,
+    '--log-level=warning',
+    "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  ]);
   symlinkSync('../../../scripts/lab/agents', `${dirname(GUEST_BUNDLE)}/agents`);
 }
 
@@ -46,11 +58,32 @@ async function runKernel(version: string): Promise<KernelRun> {
     pkg = readFileSync(`${f.stdout.trim()}/package`, 'utf8').trim();
   }
   const t1 = Date.now();
-  const scale = version === 'host' ? '1' : process.env.TCPSCOPE_LAB_TIME_SCALE ?? '8';
-  const r = await execa('scripts/kernels/run', ['--timeout', '1800', '--env', `TCPSCOPE_LAB_TIME_SCALE=${scale}`, version, '--',
-    'node', GUEST_BUNDLE, ...CORE_SCENARIOS], { reject: false, all: true });
+  const scale = version === 'host' ? '1' : (process.env.TCPSCOPE_LAB_TIME_SCALE ?? '8');
+  const r = await execa(
+    'scripts/kernels/run',
+    [
+      '--timeout',
+      '1800',
+      '--env',
+      `TCPSCOPE_LAB_TIME_SCALE=${scale}`,
+      version,
+      '--',
+      'node',
+      GUEST_BUNDLE,
+      ...CORE_SCENARIOS,
+    ],
+    { reject: false, all: true },
+  );
   const result = parseGuestResult(r.stdout);
-  return { version, package: pkg, fetchMs, runMs: Date.now() - t1, exitCode: r.exitCode ?? -1, output: r.all ?? '', result };
+  return {
+    version,
+    package: pkg,
+    fetchMs,
+    runMs: Date.now() - t1,
+    exitCode: r.exitCode ?? -1,
+    output: r.all ?? '',
+    result,
+  };
 }
 
 describe('kernel matrix', () => {
@@ -65,7 +98,14 @@ describe('kernel matrix', () => {
 
   afterAll(() => {
     // The README's "Tested kernels" table is generated from this file (scripts/kernels/readme-table.ts).
-    const out: MatrixResults = { date: new Date().toISOString(), kernels: [...runs.values()].map(({ output: _o, ...k }) => ({ ...k, result: undefined, summary: summarize(k.result) })) };
+    const out: MatrixResults = {
+      date: new Date().toISOString(),
+      kernels: [...runs.values()].map(({ output: _o, ...k }) => ({
+        ...k,
+        result: undefined,
+        summary: summarize(k.result),
+      })),
+    };
     mkdirSync('.cache/kernels', { recursive: true });
     writeFileSync(RESULTS_FILE, `${JSON.stringify(out, null, 2)}\n`);
   });
@@ -74,7 +114,10 @@ describe('kernel matrix', () => {
     describe(`${k.version} (${k.distro})`, () => {
       const res = (): GuestResult => {
         const r = runs.get(k.version);
-        expect(r?.result, `no result from ${k.version}; exit ${r?.exitCode}; output:\n${r?.output.slice(-4000)}`).toBeDefined();
+        expect(
+          r?.result,
+          `no result from ${k.version}; exit ${r?.exitCode}; output:\n${r?.output.slice(-4000)}`,
+        ).toBeDefined();
         return r!.result!;
       };
 
@@ -82,19 +125,30 @@ describe('kernel matrix', () => {
         const r = res();
         expect(runs.get(k.version)!.exitCode, runs.get(k.version)!.output.slice(-4000)).toBe(0);
         expect(r.kernel.startsWith(k.version === 'host' ? release() : `${k.version}.`), r.kernel).toBe(true);
-        expect(r.steps.filter((s) => s.error), JSON.stringify(r.steps)).toEqual([]);
+        expect(
+          r.steps.filter((s) => s.error),
+          JSON.stringify(r.steps),
+        ).toEqual([]);
       });
 
       it('doctor --json: eBPF mode, every required tracepoint, reasons only where the format has them', () => {
         const r = res();
-        const d = r.doctor!.json as { mode: string; kernel: string; checks: { name: string; status: string; detail: string }[] };
+        const d = r.doctor!.json as {
+          mode: string;
+          kernel: string;
+          checks: { name: string; status: string; detail: string }[];
+        };
         expect(r.doctor!.exitCode).toBe(0);
         expect(d.mode).toBe('ebpf');
         expect(d.kernel).toBe(r.kernel);
         expect(d.checks.filter((c) => c.status === 'fail')).toEqual([]);
         const hasReason = (tp: string): boolean => r.tracefs!.formats[tp]!.includes('reason;');
-        expect(d.checks.find((c) => c.name === 'drop reasons')?.status).toBe(hasReason('skb:kfree_skb') ? 'ok' : 'warn');
-        expect(d.checks.find((c) => c.name === 'reset reasons')?.status).toBe(hasReason('tcp:tcp_send_reset') ? 'ok' : 'warn');
+        expect(d.checks.find((c) => c.name === 'drop reasons')?.status).toBe(
+          hasReason('skb:kfree_skb') ? 'ok' : 'warn',
+        );
+        expect(d.checks.find((c) => c.name === 'reset reasons')?.status).toBe(
+          hasReason('tcp:tcp_send_reset') ? 'ok' : 'warn',
+        );
       });
 
       it('probe variants: the guest chose what its own format files allow, and only fields they have', async () => {
@@ -106,7 +160,8 @@ describe('kernel matrix', () => {
         const chosen = Object.fromEntries(r.tracefs!.chosen.map((c) => [c.feature, c.file]));
         if (k.variants) expect(chosen).toEqual(k.variants);
         for (const [tp, fields] of fieldsUsed(again.text)) {
-          for (const f of fields) expect(caps.tracepoints[tp as TracepointId].fields, `${tp}.${f} on ${r.kernel}`).toContain(f);
+          for (const f of fields)
+            expect(caps.tracepoints[tp as TracepointId].fields, `${tp}.${f} on ${r.kernel}`).toContain(f);
         }
       });
 
@@ -140,7 +195,11 @@ describe('kernel matrix', () => {
           const r = res();
           const s = r.scenarios.find((x) => x.title === title);
           expect(s, `scenario ${title} did not complete: ${JSON.stringify(r.steps)}`).toBeDefined();
-          assertObserved(CASES.find((c) => c.title === title)!, s!.observed, expect);
+          assertObserved(
+            CASES.find((c) => c.title === title)!,
+            s!.observed,
+            expect,
+          );
         });
       }
 
@@ -157,12 +216,14 @@ describe('kernel matrix', () => {
 
 /** Capabilities from format file texts, as detectCapabilities() reads them from a tracefs. */
 function capsFrom(formats: Record<string, string>): Capabilities {
-  const tracepoints = Object.fromEntries(TRACEPOINTS.map(({ id }): [TracepointId, TracepointInfo] => {
-    const text = formats[id] ?? '';
-    if (!text) return [id, { id, present: false, format: undefined, fields: [], error: 'not in this kernel' }];
-    const format = parseFormat(text);
-    return [id, { id, present: true, format, fields: format.fields.map((f) => f.name), error: undefined }];
-  })) as Record<TracepointId, TracepointInfo>;
+  const tracepoints = Object.fromEntries(
+    TRACEPOINTS.map(({ id }): [TracepointId, TracepointInfo] => {
+      const text = formats[id] ?? '';
+      if (!text) return [id, { id, present: false, format: undefined, fields: [], error: 'not in this kernel' }];
+      const format = parseFormat(text);
+      return [id, { id, present: true, format, fields: format.fields.map((f) => f.name), error: undefined }];
+    }),
+  ) as Record<TracepointId, TracepointInfo>;
   return {
     tracefsPath: '(captured)',
     tracepoints,

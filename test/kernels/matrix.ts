@@ -14,22 +14,48 @@ export interface MatrixKernel {
   resetReasons: number | undefined;
 }
 
-const common = { states: 'states.bt', synack: 'synack.bt', 'reset-received': 'reset-received.bt', retrans: 'retrans.bt' };
+const common = {
+  states: 'states.bt',
+  synack: 'synack.bt',
+  'reset-received': 'reset-received.bt',
+  retrans: 'retrans.bt',
+};
 
 export const MATRIX: MatrixKernel[] = [
-  { version: 'host', distro: 'this machine', fixture: undefined, variants: undefined, dropReasons: undefined, resetReasons: undefined },
   {
-    version: '5.10', distro: 'Debian 11 (bullseye)', fixture: '5.10',
-    variants: { ...common, drops: 'drops-noreason.bt', 'reset-sent': 'reset-sent-noreason.bt' }, dropReasons: 0, resetReasons: 0,
+    version: 'host',
+    distro: 'this machine',
+    fixture: undefined,
+    variants: undefined,
+    dropReasons: undefined,
+    resetReasons: undefined,
   },
   {
-    version: '6.1', distro: 'Debian 12 (bookworm)', fixture: '6.1',
-    variants: { ...common, drops: 'drops.bt', 'reset-sent': 'reset-sent-noreason.bt' }, dropReasons: 65, resetReasons: 0,
+    version: '5.10',
+    distro: 'Debian 11 (bullseye)',
+    fixture: '5.10',
+    variants: { ...common, drops: 'drops-noreason.bt', 'reset-sent': 'reset-sent-noreason.bt' },
+    dropReasons: 0,
+    resetReasons: 0,
+  },
+  {
+    version: '6.1',
+    distro: 'Debian 12 (bookworm)',
+    fixture: '6.1',
+    variants: { ...common, drops: 'drops.bt', 'reset-sent': 'reset-sent-noreason.bt' },
+    dropReasons: 65,
+    resetReasons: 0,
   },
 ];
 
 /** The lab scenarios run in every kernel (titles of test/integration/scenario-cases.ts). */
-export const CORE_SCENARIOS = ['accept-overflow', 'synack-retrans', 'rst-closed-port', 'close-wait-leak', 'time-wait (client netns)'];
+export const CORE_SCENARIOS = [
+  'accept-overflow',
+  'synack-retrans',
+  'rst-closed-port',
+  'close-wait-leak',
+  'time-wait (client netns)',
+];
 
 export const RESULTS_FILE = '.cache/kernels/matrix-results.json';
 /** test/kernels/guest.ts bundled (see bundleGuest in matrix.test.ts). */
@@ -50,5 +76,8 @@ export interface KernelRun {
 
 export interface MatrixResults {
   date: string;
-  kernels: (Omit<KernelRun, 'output' | 'result'> & { result: undefined; summary: { kernel: string; steps: StepResult[] } | undefined })[];
+  kernels: (Omit<KernelRun, 'output' | 'result'> & {
+    result: undefined;
+    summary: { kernel: string; steps: StepResult[] } | undefined;
+  })[];
 }

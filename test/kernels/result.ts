@@ -14,12 +14,14 @@ export interface GuestResult {
   /** uname -r inside the guest. */
   kernel: string;
   doctor: { exitCode: number; json: unknown } | undefined;
-  tracefs: {
-    /** Format file text per tracepoint id ('' when the kernel has no such tracepoint). */
-    formats: Record<string, string>;
-    chosen: { feature: string; file: string }[];
-    unavailable: { feature: string; missing: string[] }[];
-  } | undefined;
+  tracefs:
+    | {
+        /** Format file text per tracepoint id ('' when the kernel has no such tracepoint). */
+        formats: Record<string, string>;
+        chosen: { feature: string; file: string }[];
+        unavailable: { feature: string; missing: string[] }[];
+      }
+    | undefined;
   scenarios: { title: string; observed: Observed }[];
   replay: { exitCode: number; snapshots: number; findings: string[] } | undefined;
   steps: StepResult[];

@@ -20,7 +20,9 @@ function aptEtc(files: Record<string, string>): string {
   return d;
 }
 
-async function mirror(files: Record<string, string>): Promise<{ stdout: string; stderr: string; exitCode: number | undefined }> {
+async function mirror(
+  files: Record<string, string>,
+): Promise<{ stdout: string; stderr: string; exitCode: number | undefined }> {
   const env = { TCPSCOPE_APT_ETC: aptEtc(files), TCPSCOPE_DEBIAN_MIRROR: '' };
   const r = await execa('bash', ['-c', '. scripts/kernels/lib.sh && debian_mirror'], { env, reject: false });
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
@@ -33,14 +35,22 @@ describe('scripts/kernels/run', () => {
   });
 
   it('--env passes a variable; arguments reach the command unchanged (no shell in between)', async () => {
-    const r = await execa(RUN, ['--env', 'X=a b', 'host', '--', 'printf', '%s|', '$X', '; echo', '$(id)'], { reject: false });
+    const r = await execa(RUN, ['--env', 'X=a b', 'host', '--', 'printf', '%s|', '$X', '; echo', '$(id)'], {
+      reject: false,
+    });
     expect(r.stdout).toBe('$X|; echo|$(id)|');
     const e = await execa(RUN, ['--env', 'X=a b', 'host', '--', 'sh', '-c', 'echo "$X"'], { reject: false });
     expect(e.stdout).toBe('a b');
   });
 
   it('usage errors exit 2 with one line naming the versions', async () => {
-    for (const args of [[], ['5.10'], ['5.10', 'uname'], ['4.19', '--', 'true'], ['--cpus', 'x', '6.1', '--', 'true']]) {
+    for (const args of [
+      [],
+      ['5.10'],
+      ['5.10', 'uname'],
+      ['4.19', '--', 'true'],
+      ['--cpus', 'x', '6.1', '--', 'true'],
+    ]) {
       const r = await execa(RUN, args, { reject: false });
       expect(r.exitCode, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(/5\.10 6\.1|usage/);
@@ -56,7 +66,8 @@ describe('scripts/kernels/run', () => {
 describe('debian_mirror (scripts/kernels/lib.sh)', () => {
   it('deb822: the first stanza of a Debian release, not -security, not a foreign repository', async () => {
     const r = await mirror({
-      'sources.list.d/nodesource.sources': 'Types: deb\nURIs: https://deb.nodesource.com/node_20.x\nSuites: nodistro\nComponents: main\n',
+      'sources.list.d/nodesource.sources':
+        'Types: deb\nURIs: https://deb.nodesource.com/node_20.x\nSuites: nodistro\nComponents: main\n',
       'sources.list.d/debian.sources': [
         'Types: deb\nURIs: http://security.example/debian-security\nSuites: bookworm-security\nComponents: main\n',
         'Types: deb\n# a comment\nURIs: http://mirror.example/debian/\nSuites: bookworm bookworm-updates\nComponents: main\n',
@@ -67,8 +78,10 @@ describe('debian_mirror (scripts/kernels/lib.sh)', () => {
 
   it('one-line format, with [options]; sources.list first', async () => {
     const r = await mirror({
-      'sources.list': '# x\ndeb http://security.example/debian-security bullseye-security main\ndeb [arch=amd64 signed-by=/k.gpg] http://m.example/debian bullseye main\n',
-      'sources.list.d/other.sources': 'Types: deb\nURIs: http://other.example/debian\nSuites: bookworm\nComponents: main\n',
+      'sources.list':
+        '# x\ndeb http://security.example/debian-security bullseye-security main\ndeb [arch=amd64 signed-by=/k.gpg] http://m.example/debian bullseye main\n',
+      'sources.list.d/other.sources':
+        'Types: deb\nURIs: http://other.example/debian\nSuites: bookworm\nComponents: main\n',
     });
     expect(r.stdout).toBe('http://m.example/debian');
   });
