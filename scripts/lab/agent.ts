@@ -7,7 +7,8 @@ import { execa } from 'execa';
 import type { NetnsInfo, Topology } from './types.js';
 import { deadline } from './time-scale.js';
 
-export const LAB_DIR = dirname(fileURLToPath(import.meta.url));
+/** scripts/lab; TCPSCOPE_LAB_DIR when this module runs from a bundle elsewhere (test/kernels/guest.ts in a VM). */
+export const LAB_DIR = process.env.TCPSCOPE_LAB_DIR ?? dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(LAB_DIR, '..', '..');
 export const AGENTS_DIR = join(LAB_DIR, 'agents');
 export const CACHE_DIR = join(REPO_ROOT, '.cache', 'lab');

@@ -3,8 +3,9 @@
 // allows, the core lab scenarios under `tcpscope watch` with exact counts against that kernel's own counters, and the
 // demo replay. The guest prints what it saw (test/kernels/guest.ts); every check runs here. Nothing is skipped: a
 // kernel that cannot boot fails its tests.
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ensureChurnBinary } from '../../scripts/lab/index.js';
 import { release } from 'node:os';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +30,7 @@ const runs = new Map<string, KernelRun>();
 /**
  * guest.ts and everything it imports as one file: under TCG each file a process loads costs a 9p round trip and each
  * module's compile is emulated (tsx's on-the-fly transform took minutes). 3 levels below the root like
- * src/kernel/probes, so PROBES_DIR resolves to probes/; the lab's agents dir is linked next to it (LAB_DIR).
+ * src/kernel/probes, so PROBES_DIR resolves to probes/; the lab's own files are found through TCPSCOPE_LAB_DIR.
  */
 async function bundleGuest(): Promise<void> {
   rmSync(dirname(GUEST_BUNDLE), { recursive: true, force: true });
@@ -43,7 +44,7 @@ async function bundleGuest(): Promise<void> {
     '--log-level=warning',
     "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   ]);
-  symlinkSync('../../../scripts/lab/agents', `${dirname(GUEST_BUNDLE)}/agents`);
+  await ensureChurnBinary(); // compiled here: gcc under TCG takes minutes
 }
 
 /** Boots the kernel (or runs here, for `host`) with the guest suite; downloads are timed apart. */
@@ -66,6 +67,8 @@ async function runKernel(version: string): Promise<KernelRun> {
       '1800',
       '--env',
       `TCPSCOPE_LAB_TIME_SCALE=${scale}`,
+      '--env',
+      `TCPSCOPE_LAB_DIR=${resolve('scripts/lab')}`,
       version,
       '--',
       'node',
@@ -109,6 +112,26 @@ describe('kernel matrix', () => {
     mkdirSync('.cache/kernels', { recursive: true });
     writeFileSync(RESULTS_FILE, `${JSON.stringify(out, null, 2)}\n`);
   });
+
+  it('docs/kernels.md: every documented scripts/kernels/run example runs (exit 0, and in the kernel it names)', async () => {
+    const doc = readFileSync('docs/kernels.md', 'utf8');
+    const examples = [...doc.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) =>
+      m[1]!.split('\n').filter((l) => l.startsWith('scripts/kernels/run ')),
+    );
+    expect(examples.length).toBeGreaterThan(1);
+    for (const line of examples) {
+      const args = line
+        .replace(/\s+#.*$/, '')
+        .split(/\s+/)
+        .slice(1); // plain words only: no quoting in these examples
+      const r = await execa('scripts/kernels/run', args, { reject: false });
+      expect(r.exitCode, `${line}\n${r.stderr.slice(-2000)}`).toBe(0);
+      const version = args[args.indexOf('--') - 1]!;
+      if (args.includes('doctor'))
+        expect((JSON.parse(r.stdout) as { kernel: string }).kernel.startsWith(`${version}.`)).toBe(true);
+      else expect(r.stdout.startsWith(`${version}.`), r.stdout).toBe(true);
+    }
+  }, 1_800_000);
 
   for (const k of MATRIX) {
     describe(`${k.version} (${k.distro})`, () => {
@@ -252,5 +275,5 @@ function fieldsUsed(text: string): Map<string, Set<string>> {
 /** What the README table shows of one kernel's run. */
 function summarize(r: GuestResult | undefined): MatrixResults['kernels'][number]['summary'] {
   if (!r) return undefined;
-  return { kernel: r.kernel, steps: r.steps };
+  return { kernel: r.kernel, steps: r.steps, formats: r.tracefs?.formats ?? {} };
 }

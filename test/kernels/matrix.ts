@@ -78,6 +78,7 @@ export interface MatrixResults {
   date: string;
   kernels: (Omit<KernelRun, 'output' | 'result'> & {
     result: undefined;
-    summary: { kernel: string; steps: StepResult[] } | undefined;
+    /** uname -r, timed steps and the format files as the guest read them (scripts/kernels/write-fixtures.ts). */
+    summary: { kernel: string; steps: StepResult[]; formats: Record<string, string> } | undefined;
   })[];
 }
