@@ -26,6 +26,9 @@ const fixtureDir = (v: string): string => new URL(`../fixtures/kernels/${v}/even
 const withoutId = (format: string): string => format.replace(/^ID: \d+\n/m, '');
 
 const runs = new Map<string, KernelRun>();
+const RUN = resolve('scripts/kernels/run');
+const FETCH = resolve('scripts/kernels/fetch');
+const GUEST_SRC = resolve('test/kernels/guest.ts');
 
 /**
  * guest.ts and everything it imports as one file: under TCG each file a process loads costs a 9p round trip and each
@@ -35,7 +38,7 @@ const runs = new Map<string, KernelRun>();
 async function bundleGuest(): Promise<void> {
   rmSync(dirname(GUEST_BUNDLE), { recursive: true, force: true });
   await execa('node_modules/.bin/esbuild', [
-    'test/kernels/guest.ts',
+    GUEST_SRC,
     '--bundle',
     '--platform=node',
     '--format=esm',
@@ -53,7 +56,7 @@ async function runKernel(version: string): Promise<KernelRun> {
   let fetchMs = 0;
   let pkg = `host (${release()})`;
   if (version !== 'host') {
-    const f = await execa('scripts/kernels/fetch', [version], { reject: false });
+    const f = await execa(FETCH, [version], { reject: false });
     if (f.exitCode !== 0) throw new Error(`scripts/kernels/fetch ${version} failed: ${f.stderr}`);
     fetchMs = Date.now() - t0;
     pkg = readFileSync(`${f.stdout.trim()}/package`, 'utf8').trim();
@@ -61,10 +64,10 @@ async function runKernel(version: string): Promise<KernelRun> {
   const t1 = Date.now();
   const scale = version === 'host' ? '1' : (process.env.TCPSCOPE_LAB_TIME_SCALE ?? '8');
   const r = await execa(
-    'scripts/kernels/run',
+    RUN,
     [
       '--timeout',
-      '1800',
+      process.env.TCPSCOPE_KERNELS_TIMEOUT ?? '900', // per kernel; the guest reports what it finished by then
       '--env',
       `TCPSCOPE_LAB_TIME_SCALE=${scale}`,
       '--env',
@@ -124,7 +127,7 @@ describe('kernel matrix', () => {
         .replace(/\s+#.*$/, '')
         .split(/\s+/)
         .slice(1); // plain words only: no quoting in these examples
-      const r = await execa('scripts/kernels/run', args, { reject: false });
+      const r = await execa(RUN, args, { reject: false });
       expect(r.exitCode, `${line}\n${r.stderr.slice(-2000)}`).toBe(0);
       const version = args[args.indexOf('--') - 1]!;
       if (args.includes('doctor'))

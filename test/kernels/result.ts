@@ -27,8 +27,11 @@ export interface GuestResult {
   steps: StepResult[];
 }
 
-/** The result line in a run's stdout, or undefined. */
+/** The last (most complete) result line in a run's stdout, or undefined. */
 export function parseGuestResult(stdout: string): GuestResult | undefined {
-  const line = stdout.split('\n').find((l) => l.startsWith(`${GUEST_RESULT_MARKER} `));
+  const line = stdout
+    .split('\n')
+    .filter((l) => l.startsWith(`${GUEST_RESULT_MARKER} `))
+    .at(-1);
   return line ? (JSON.parse(line.slice(GUEST_RESULT_MARKER.length + 1)) as GuestResult) : undefined;
 }
