@@ -18,11 +18,15 @@ need_root() {
 declare -A PKG_CMD=(
   [bpftrace]=bpftrace [nftables]=nft [hping3]=hping3 [iproute2]=ss [libbpf-tools]=tcpstates
   [bpftool]=bpftool [tmux]=tmux [util-linux]=nsenter [gcc]=cc [procps]=pgrep
+  # the kernel matrix (npm run test:kernels, scripts/kernels/): QEMU, the guest's busybox, depmod/modprobe, cpio
+  [qemu-system-x86]=qemu-system-x86_64 [busybox-static]=busybox [kmod]=depmod [cpio]=cpio
 )
 missing=()
 for pkg in "${!PKG_CMD[@]}"; do
-  command -v "${PKG_CMD[$pkg]}" >/dev/null 2>&1 || missing+=("$pkg")
+  PATH="$PATH:/usr/sbin:/sbin" command -v "${PKG_CMD[$pkg]}" >/dev/null 2>&1 || missing+=("$pkg")
 done
+# scripts/kernels puts /bin/busybox in the guest's initramfs: it must be busybox-static's (no shared libraries).
+if [ -x /bin/busybox ] && ldd /bin/busybox >/dev/null 2>&1 && [[ " ${missing[*]} " != *" busybox-static "* ]]; then missing+=(busybox-static); fi
 if [ "${#missing[@]}" -gt 0 ]; then
   need_root
   echo "tcpscope setup: installing ${missing[*]}" >&2

@@ -5,8 +5,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { NetnsInfo, Topology } from './types.js';
+import { deadline } from './time-scale.js';
 
-export const LAB_DIR = dirname(fileURLToPath(import.meta.url));
+/** scripts/lab; TCPSCOPE_LAB_DIR when this module runs from a bundle elsewhere (test/kernels/guest.ts in a VM). */
+export const LAB_DIR = process.env.TCPSCOPE_LAB_DIR ?? dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(LAB_DIR, '..', '..');
 export const AGENTS_DIR = join(LAB_DIR, 'agents');
 export const CACHE_DIR = join(REPO_ROOT, '.cache', 'lab');
@@ -91,7 +93,7 @@ export class Agent {
       const t = setTimeout(
         () =>
           rej(new Error(`${this.label}: no expected output within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`)),
-        timeoutMs,
+        deadline(timeoutMs),
       );
       this.lineWaiters.push({
         pred,
@@ -122,7 +124,7 @@ export class Agent {
             `${this.label}: no reply to ${JSON.stringify(msg)} within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`,
           ),
         );
-      }, timeoutMs);
+      }, deadline(timeoutMs));
       this.waiters.set(id, (m) => {
         clearTimeout(t);
         res(m);

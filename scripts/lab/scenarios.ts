@@ -7,6 +7,7 @@ import { checkPrerequisites, createTopology, type LabTopology } from './topology
 import type { GroundTruth, NsTruth, ScenarioName, ScenarioOptions, Topology } from './types.js';
 import type { Ctx } from './scenarios/helpers.js';
 import { DEFS } from './scenarios/index.js';
+import { deadline } from './time-scale.js';
 
 export { PORT, CLOSED_PORT } from './scenarios/helpers.js';
 
@@ -95,7 +96,7 @@ export async function runScenario(
         durationMs,
       };
     };
-    const truth = await withTimeout(body(), def.timeoutMs(ctx), `scenario ${name}`);
+    const truth = await withTimeout(body(), deadline(def.timeoutMs(ctx)), `scenario ${name}`);
     if (opts.keepTopology) {
       keep = true;
       return { ...truth, topology: topo };

@@ -17,6 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { parseProcPairs, parseSnmp6, parseSockstat, parseSsCensus } from './procfs.js';
 import type { ExecResult, NetnsInfo, Topology } from './types.js';
+import { deadline } from './time-scale.js';
 
 export const NETNS_PREFIX = 'tslab-';
 /** Owner records (pid + start time of the process that created a topology), so cleanup spares live runs. */
@@ -29,7 +30,11 @@ export const ADDR = {
 } as const;
 
 async function run(cmd: string, args: string[], input?: string, timeoutMs = 15_000): Promise<ExecResult> {
-  const r = await execa(cmd, args, { reject: false, timeout: timeoutMs, ...(input !== undefined ? { input } : {}) });
+  const r = await execa(cmd, args, {
+    reject: false,
+    timeout: deadline(timeoutMs),
+    ...(input !== undefined ? { input } : {}),
+  });
   return {
     stdout: String(r.stdout ?? ''),
     stderr: String(r.stderr ?? ''),

@@ -33,7 +33,8 @@ const fail = (name: string, detail: string, fix?: string): Check => ({ name, sta
 /** Runs a trivial program to prove bpftrace can load BPF here; stderr noise (RLIMIT_MEMLOCK) is not an error. */
 async function canLoad(bin: string): Promise<{ ok: boolean; error: string }> {
   try {
-    const r = await execa(bin, ['-e', 'BEGIN { exit(); }'], { timeout: 20_000, reject: false, stdin: 'ignore' });
+    // 60 s: on a loaded or emulated host (scripts/kernels/run) this first compile took up to 30 s.
+    const r = await execa(bin, ['-e', 'BEGIN { exit(); }'], { timeout: 60_000, reject: false, stdin: 'ignore' });
     const errors = r.stderr.split('\n').filter((l) => !isHarmlessStderr(l));
     return { ok: r.exitCode === 0, error: errors.join(' ').trim() || `exit code ${r.exitCode ?? 'none'}` };
   } catch (err) {

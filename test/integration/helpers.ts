@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { onJsonLines } from '../helpers/ndjson.js';
+import { deadline } from '../../scripts/lab/time-scale.js';
 
 export const CLI = 'dist/cli/main.js';
 export const ATTACHED_LINE = /tcpscope: eBPF probes attached \((\d+) probes\)/;
@@ -48,8 +49,8 @@ export function startWatch(netns: string, extra: string[] = ['--interval', '500m
   });
   const attached = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`watch --netns ${netns}: probes not attached after 60 s; stderr:\n${err}`)),
-      60_000,
+      () => reject(new Error(`watch --netns ${netns}: probes not attached after ${deadline(60)} s; stderr:\n${err}`)),
+      deadline(60_000),
     );
     child.stderr?.on('data', (c: Buffer) => {
       err += c.toString();
@@ -73,7 +74,7 @@ export function startWatch(netns: string, extra: string[] = ['--interval', '500m
     attached,
     moreSnapshots: async (n, timeoutMs = 30_000) => {
       const target = snapshots.length + n;
-      const end = Date.now() + timeoutMs;
+      const end = Date.now() + deadline(timeoutMs);
       while (snapshots.length < target) {
         if (Date.now() > end || child.exitCode !== null)
           throw new Error(`watch --netns ${netns}: ${snapshots.length}/${target} snapshots; stderr:\n${err}`);

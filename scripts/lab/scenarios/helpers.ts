@@ -5,6 +5,7 @@ import { Agent, startNodeAgent, type Json } from '../agent.js';
 import { parseSsListeners } from '../procfs.js';
 import type { LabTopology } from '../topology.js';
 import type { NetnsInfo, ScenarioOptions, Topology } from '../types.js';
+import { deadline } from '../time-scale.js';
 
 export const PORT = 8080;
 export const CLOSED_PORT = 8081;
@@ -60,9 +61,10 @@ export function errCounts(m: Json): Record<string, number> {
 export async function waitUntil(
   what: string,
   cond: () => Promise<boolean>,
-  timeoutMs: number,
+  limitMs: number,
   everyMs = 100,
 ): Promise<void> {
+  const timeoutMs = deadline(limitMs);
   const end = performance.now() + timeoutMs;
   for (;;) {
     if (await cond()) return;

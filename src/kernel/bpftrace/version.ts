@@ -13,7 +13,9 @@ export async function bpftraceInfo(
   bin = process.env.TCPSCOPE_BPFTRACE ?? 'bpftrace',
 ): Promise<BpftraceInfo | undefined> {
   try {
-    const { stdout } = await execa(bin, ['--version'], { timeout: 10_000 });
+    // Generous: bpftrace links LLVM and clang, and on a loaded or emulated host its first start took 10-40 s
+    // (scripts/kernels/run); a timeout here would be reported as "not installed".
+    const { stdout } = await execa(bin, ['--version'], { timeout: 60_000 });
     const m = /v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(stdout);
     if (!m) return undefined;
     return { path: bin, version: `${m[1]}.${m[2]}.${m[3] ?? '0'}`, major: Number(m[1]), minor: Number(m[2]) };

@@ -1,4 +1,5 @@
-// The probe builder picks the right variant per kernel (format-file fixtures of 4 kernels) and never names a missing field.
+// The probe builder picks the right variant per kernel (format-file fixtures of 5 kernels, 5.10 and 6.1 captured from real
+// Debian kernels) and never names a missing field.
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { detectCapabilities, type Capabilities } from '../../../../src/kernel/capabilities.js';
@@ -35,6 +36,7 @@ function fieldsUsed(text: string): Map<string, Set<string>> {
 
 const EXPECTED: Record<string, Record<string, string>> = {
   '5.4': { drops: 'drops-noreason.bt', 'reset-sent': 'reset-sent-noreason.bt', retrans: 'retrans.bt' },
+  '5.10': { drops: 'drops-noreason.bt', 'reset-sent': 'reset-sent-noreason.bt', retrans: 'retrans.bt' },
   '5.15': { drops: 'drops-noreason.bt', 'reset-sent': 'reset-sent-noreason.bt', retrans: 'retrans.bt' },
   '6.1': { drops: 'drops.bt', 'reset-sent': 'reset-sent-noreason.bt', retrans: 'retrans.bt' },
   '6.18': { drops: 'drops.bt', 'reset-sent': 'reset-sent.bt', retrans: 'retrans.bt' },

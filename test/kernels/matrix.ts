@@ -1,0 +1,84 @@
+// The kernels of the matrix and what each must show; shared by matrix.test.ts and scripts/kernels/readme-table.ts.
+import type { StepResult } from './result.js';
+
+export interface MatrixKernel {
+  /** scripts/kernels/run VERSION (`host`: this machine's kernel, natively). */
+  version: string;
+  distro: string;
+  /** test/fixtures/kernels/<fixture> must equal this kernel's real format files. */
+  fixture: string | undefined;
+  /** Probe variant per feature (host: whatever its format files allow, checked against them). */
+  variants: Record<string, string> | undefined;
+  /** Number of skb_drop_reason / sk_rst_reason names in the format files (0: no reason field). */
+  dropReasons: number | undefined;
+  resetReasons: number | undefined;
+}
+
+const common = {
+  states: 'states.bt',
+  synack: 'synack.bt',
+  'reset-received': 'reset-received.bt',
+  retrans: 'retrans.bt',
+};
+
+export const MATRIX: MatrixKernel[] = [
+  {
+    version: 'host',
+    distro: 'this machine',
+    fixture: undefined,
+    variants: undefined,
+    dropReasons: undefined,
+    resetReasons: undefined,
+  },
+  {
+    version: '5.10',
+    distro: 'Debian 11 (bullseye)',
+    fixture: '5.10',
+    variants: { ...common, drops: 'drops-noreason.bt', 'reset-sent': 'reset-sent-noreason.bt' },
+    dropReasons: 0,
+    resetReasons: 0,
+  },
+  {
+    version: '6.1',
+    distro: 'Debian 12 (bookworm)',
+    fixture: '6.1',
+    variants: { ...common, drops: 'drops.bt', 'reset-sent': 'reset-sent-noreason.bt' },
+    dropReasons: 65,
+    resetReasons: 0,
+  },
+];
+
+/** The lab scenarios run in every kernel (titles of test/integration/scenario-cases.ts). */
+export const CORE_SCENARIOS = [
+  'accept-overflow',
+  'synack-retrans',
+  'rst-closed-port',
+  'close-wait-leak',
+  'time-wait (client netns)',
+];
+
+export const RESULTS_FILE = '.cache/kernels/matrix-results.json';
+/** test/kernels/guest.ts bundled (see bundleGuest in matrix.test.ts). */
+export const GUEST_BUNDLE = '.cache/kernels/guest/guest.mjs';
+
+export interface KernelRun {
+  version: string;
+  /** Debian package name and version (or `host (<uname -r>)`). */
+  package: string;
+  /** scripts/kernels/fetch: download + extract + initramfs (≈ 0 when cached). */
+  fetchMs: number;
+  /** scripts/kernels/run: boot + guest suite + power-off. */
+  runMs: number;
+  exitCode: number;
+  output: string;
+  result: import('./result.js').GuestResult | undefined;
+}
+
+export interface MatrixResults {
+  date: string;
+  kernels: (Omit<KernelRun, 'output' | 'result'> & {
+    result: undefined;
+    /** uname -r, timed steps and the format files as the guest read them (scripts/kernels/write-fixtures.ts). */
+    summary: { kernel: string; steps: StepResult[]; formats: Record<string, string> } | undefined;
+  })[];
+}
