@@ -4,4 +4,5 @@ export { SCENARIOS } from './types.js';
 export { createTopology, cleanupLeftovers, listLabNetns, checkPrerequisites, createdIds, NETNS_PREFIX, ADDR } from './topology.js';
 export { runScenario, PORT, CLOSED_PORT } from './scenarios.js';
 export { expectedSynSchedule, counterDeltas, parseSsCensus, parseProcPairs, parseSockstat, parseDuration } from './procfs.js';
-export { ensureChurnBinary } from './agent.js';
+export { ensureChurnBinary, startNodeAgent, type Agent } from './agent.js';
+export { startLabDocker, ensureListenBinary, LAB_IMAGE, type LabDocker, type LabContainer } from './docker.js';

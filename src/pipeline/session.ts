@@ -7,6 +7,7 @@ import { createDiagnoser } from '../diagnose/index.js';
 import { createHostPoller, type HostPoller } from '../kernel/host/index.js';
 import type { HostSample } from '../kernel/host/sample.js';
 import { resolveNetns, type NetnsTarget } from '../kernel/netns/index.js';
+import { createNetnsNamer } from '../kernel/runtimes/namer.js';
 import { BatchDecoder, buildProgram, isAttachedLine, isTickLine, parseLine, probeInputs$, reasonTables, whenBpftraceStopped, type ReasonTables } from '../kernel/probes/index.js';
 import { TRACEPOINTS } from '../kernel/capabilities.js';
 import { VERSION } from '../version.js';
@@ -28,12 +29,22 @@ export interface SessionOptions {
 }
 
 export async function startSession(opts: SessionOptions): Promise<LiveSession> {
-  const target: NetnsTarget = await resolveNetns(opts.netns);
+  // Names the netns by its container/pod/service, per poll; the engines' event streams stop with the session.
+  const namer = createNetnsNamer();
+  let target: NetnsTarget;
+  let firstSample: HostSample;
+  let poller: HostPoller;
+  try {
+    target = await resolveNetns(opts.netns, { namer });
+    poller = createHostPoller(target, { namer });
+    firstSample = await poller.poll();
+  } catch (err) {
+    namer.close();
+    throw err;
+  }
   const decision = await decideMode(opts.mode ?? 'auto');
-  const poller: HostPoller = createHostPoller(target);
-  const firstSample: HostSample = await poller.poll();
   const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8').catch(() => 'unknown')).trim();
-  const netns = { inode: target.inode, name: target.name };
+  const netns = { ...firstSample.netns };
   const info: SessionInfo = {
     host: hostname(), kernel, netns, mode: decision.mode,
     modeReason: decision.mode === 'procfs' ? decision.reason : undefined,
@@ -155,6 +166,7 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
         // bpftrace first (SIGINT, then SIGKILL), then the pollers' helper processes.
         await whenBpftraceStopped();
         await poller.close();
+        namer.close();
       })();
       return stopped;
     },
