@@ -18,10 +18,18 @@ need_root() {
 declare -A PKG_CMD=(
   [bpftrace]=bpftrace [nftables]=nft [hping3]=hping3 [iproute2]=ss [libbpf-tools]=tcpstates
   [bpftool]=bpftool [tmux]=tmux [util-linux]=nsenter [gcc]=cc [procps]=pgrep
+  [docker.io]=dockerd [tar]=tar
+)
+# Debian package -> a file that proves it is installed (packages without a command).
+declare -A PKG_FILE=(
+  [libc6-dev]=/usr/include/stdio.h
 )
 missing=()
 for pkg in "${!PKG_CMD[@]}"; do
   command -v "${PKG_CMD[$pkg]}" >/dev/null 2>&1 || missing+=("$pkg")
+done
+for pkg in "${!PKG_FILE[@]}"; do
+  [ -e "${PKG_FILE[$pkg]}" ] || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   need_root

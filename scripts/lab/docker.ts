@@ -2,7 +2,7 @@
 // no iptables; containerd started by dockerd itself), an image imported from a locally compiled static listener (no
 // pulls), containers reached through a veth from a lab client netns in 198.18.250.0/24. Stopped on every exit path.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { CACHE_DIR, LAB_DIR } from './agent.js';
@@ -82,10 +82,12 @@ function installHandlers(): void {
 
 export async function startLabDocker(): Promise<LabDocker> {
   checkDockerPrerequisites();
+  await cleanupDockerLeftovers(); // a SIGKILLed earlier run's dockerd (live runs are spared)
   const bin = await ensureListenBinary();
   installHandlers();
   // Short path: a unix socket path must stay under 108 bytes.
   const dir = mkdtempSync('/tmp/tslab-dk-');
+  writeFileSync(join(dir, 'owner.json'), JSON.stringify({ pid: process.pid }), { mode: 0o600 });
   const socket = join(dir, 'docker.sock');
   const dockerHost = `unix://${socket}`;
   const log = openSync(join(dir, 'dockerd.log'), 'a', 0o600);
@@ -175,12 +177,60 @@ export async function startLabDocker(): Promise<LabDocker> {
     await must('tar', ['-C', rootfs, '-cf', join(dir, 'image.tar'), '.']);
     await cli(['import', '-c', 'CMD ["/bin/tslab-listen"]', join(dir, 'image.tar'), LAB_IMAGE]);
     topo = await createTopology();
-    writeFileSync(join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, topology: topo.id }), { mode: 0o600 });
   } catch (e) {
     await lab.stop();
     throw e;
   }
   return lab;
+}
+
+/**
+ * Stops lab dockerds whose creating process is gone (a SIGKILLed test): their containers, dockerd (with its
+ * containerd), mounts and directory. `all` also stops live ones. Returns the directories removed.
+ */
+export async function cleanupDockerLeftovers(opts: { all?: boolean } = {}): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of readdirSync('/tmp').filter((n) => n.startsWith('tslab-dk-'))) {
+    const dir = join('/tmp', name);
+    let owner: number | undefined;
+    try {
+      owner = (JSON.parse(readFileSync(join(dir, 'owner.json'), 'utf8')) as { pid?: number }).pid;
+    } catch {
+      /* no record: a run that failed before writing it, or not ours to keep */
+    }
+    if (!opts.all && owner !== undefined && owner !== process.pid && alive(owner)) continue;
+    if (owner === process.pid && [...active].some((d) => d.dir === dir)) continue;
+    const host = `unix://${join(dir, 'docker.sock')}`;
+    const ids = spawnSync('docker', ['-H', host, 'ps', '-aq'], { encoding: 'utf8', timeout: 10_000 }).stdout?.split('\n').filter(Boolean) ?? [];
+    if (ids.length) spawnSync('docker', ['-H', host, 'rm', '-f', ...ids], { stdio: 'ignore', timeout: 30_000 });
+    const pid = Number(readFileSafe(join(dir, 'dockerd.pid')));
+    if (pid > 0 && alive(pid)) {
+      process.kill(pid, 'SIGTERM');
+      for (let i = 0; i < 150 && alive(pid); i++) await sleep(100);
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    unmountUnder(dir);
+    rmSync(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }
 
 function listening(pid: number, port: number): boolean {

@@ -5,4 +5,4 @@ export { createTopology, cleanupLeftovers, listLabNetns, checkPrerequisites, cre
 export { runScenario, PORT, CLOSED_PORT } from './scenarios.js';
 export { expectedSynSchedule, counterDeltas, parseSsCensus, parseProcPairs, parseSockstat, parseDuration } from './procfs.js';
 export { ensureChurnBinary, startNodeAgent, type Agent } from './agent.js';
-export { startLabDocker, ensureListenBinary, LAB_IMAGE, type LabDocker, type LabContainer } from './docker.js';
+export { startLabDocker, cleanupDockerLeftovers, ensureListenBinary, LAB_IMAGE, type LabDocker, type LabContainer } from './docker.js';

@@ -1,5 +1,5 @@
 // The recording file format (NDJSON, optionally gzip): header + raw inputs, so a replay re-runs the same pipeline.
-import type { HostSample } from '../kernel/host/sample.js';
+import type { HostSample, NetnsOwner } from '../kernel/host/sample.js';
 import type { HostInput, ProbeLineInput, RawInput } from '../pipeline/inputs.js';
 import { counterDelta } from '../kernel/host/counter-deltas.js';
 import type { SessionDescription } from '../pipeline/session-types.js';
@@ -39,6 +39,8 @@ interface ProbeLine { k: 'p'; t: number; l?: string; j?: unknown }
 interface HostLine {
   k: 'h'; t: number; s: Omit<HostSample, 'sysctls' | 'counters'>;
   c: Record<string, number>; cx?: string[]; y?: Record<string, string>;
+  /** What runs in the netns (container, pod, service), only when it changed since the previous host line; null: none now. */
+  o?: NetnsOwner | null;
 }
 interface GapLine { k: 'g'; t: number; r: string; d: number | null }
 interface AlertLine { k: 'a'; t: number; a: unknown }
@@ -53,6 +55,7 @@ export function encodeHeader(header: RecordingHeader): string {
 export class EntryEncoder {
   private lastSysctls: string | undefined;
   private lastCounters: Record<string, number> = {};
+  private lastOwner = 'null';
 
   encode(entry: RecordingEntry): string {
     switch (entry.kind) {
@@ -62,14 +65,20 @@ export class EntryEncoder {
           ? `{"k":"p","t":${entry.t},"j":${entry.line}}\n`
           : `{"k":"p","t":${entry.t},"l":${JSON.stringify(entry.line)}}\n`;
       case 'host': {
-        const { sysctls, counters, ...rest } = entry.sample;
+        const { sysctls, counters, netns: fullNetns, ...others } = entry.sample;
+        // The owner repeats every interval and rarely changes: written ("o") only when it does, like the sysctls.
+        const { owner, ...netns } = fullNetns;
+        const rest = { ...others, netns };
+        const o = JSON.stringify(owner ?? null);
+        const ownerChanged = o !== this.lastOwner;
+        this.lastOwner = o;
         const y = JSON.stringify(sysctls);
         const prev = this.lastCounters;
         const c: Record<string, number> = {};
         for (const [name, v] of Object.entries(counters)) if (prev[name] !== v) c[name] = v;
         const cx = Object.keys(prev).filter((name) => !(name in counters));
         this.lastCounters = counters;
-        const line: HostLine = { k: 'h', t: entry.t, s: rest, c, ...(cx.length > 0 ? { cx } : {}) };
+        const line: HostLine = { k: 'h', t: entry.t, s: rest, c, ...(cx.length > 0 ? { cx } : {}), ...(ownerChanged ? { o: owner ?? null } : {}) };
         if (y !== this.lastSysctls) {
           this.lastSysctls = y;
           return `${JSON.stringify(line).slice(0, -1)},"y":${y}}\n`;
@@ -160,6 +169,7 @@ class CounterState {
 /** Stateful decoder, the inverse of EntryEncoder (restores the sysctl table of host lines that omit it). */
 export class EntryDecoder {
   private lastSysctls: Record<string, string> = {};
+  private lastOwner: NetnsOwner | undefined;
   private counters = new CounterState();
   /** Time of the previous host line of this segment: the base of the counter deltas of the next one. */
   private lastHostT = Number.NaN;
@@ -209,6 +219,7 @@ export class EntryDecoder {
       const h = checkHeader(text);
       if (!h.ok) return { ok: false, reason: h.reason };
       this.lastSysctls = {};
+      this.lastOwner = undefined;
       this.counters = new CounterState();
       this.lastHostT = Number.NaN;
       return { ok: true, entry: { kind: 'segment', t: h.header.startedAt, header: h.header } };
@@ -232,12 +243,16 @@ export class EntryDecoder {
           if (!isStringMap(v.y)) return { ok: false, reason: 'host line with a bad sysctl table "y"' };
           this.lastSysctls = v.y;
         }
+        if (v.o !== undefined) this.lastOwner = isRecord(v.o) ? (v.o as unknown as NetnsOwner) : undefined;
         if (!isRecord(v.c)) return { ok: false, reason: 'host line without counters "c"' };
         const { deltas, table } = this.counters.apply(v.c, Array.isArray(v.cx) ? (v.cx as unknown[]) : []);
         // The rest is the writer's own HostSample; its fields are trusted like the header. The absolute counters are
         // built on first read: the pipeline only needs the deltas.
+        const s = v.s as unknown as Omit<HostSample, 'sysctls' | 'counters'>;
+        // Recordings before names (no "o") have no owner; a netns ref is rebuilt only when there is one.
+        const withOwner = this.lastOwner && isRecord(s.netns) ? { ...s, netns: { ...s.netns, owner: this.lastOwner } } : s;
         const sample = Object.defineProperty(
-          { ...(v.s as unknown as Omit<HostSample, 'sysctls' | 'counters'>), sysctls: this.lastSysctls },
+          { ...withOwner, sysctls: this.lastSysctls },
           'counters', { get: table, enumerable: true, configurable: true },
         ) as HostSample;
         const since = this.lastHostT;

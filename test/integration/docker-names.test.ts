@@ -107,6 +107,23 @@ describe('Docker container names (real dockerd)', () => {
     expect(f?.advice.join('\n')).toContain(`(tslab-listen) in container ${NAME} (image tslab/listen:lab)`);
   });
 
+  it('a rename during a session shows from the next snapshots (engine event stream), earlier ones keep the old name', async () => {
+    const w = startWatch(NAME, ['--interval', '300ms', '--procfs'], env);
+    try {
+      await w.moreSnapshots(2);
+      await lab.docker(['rename', NAME, `${NAME}-renamed`]);
+      const end = Date.now() + 10_000;
+      while (!w.snapshots.some((s) => s.netns.owner?.name === `${NAME}-renamed`) && Date.now() < end) await w.moreSnapshots(1);
+    } finally {
+      await lab.docker(['rename', `${NAME}-renamed`, NAME]);
+      await w.stop();
+    }
+    const names = w.snapshots.map((s) => s.netns.owner?.name);
+    const i = names.indexOf(`${NAME}-renamed`);
+    expect(i, names.join(' ')).toBeGreaterThan(0);
+    expect(names.slice(0, i).every((n) => n === NAME)).toBe(true);
+  });
+
   it('serve --textfile: the container netns series carry runtime= and container=', async () => {
     const dir = mkdtempSync('/tmp/tslab-prom-');
     try {
