@@ -63,3 +63,17 @@ describe('owner labels in alerts and metrics', () => {
     expect(netnsLabels(snap({ inode: 5, name: 'blue' }))).toEqual({ netns: 'blue' });
   });
 });
+
+describe('dashboard header', () => {
+  it('names the netns by its container as of the latest snapshot', async () => {
+    const { headerLines } = await import('../../../src/ui/model/header.js');
+    const { History } = await import('../../../src/ui/model/history.js');
+    const h = new History();
+    const info = { host: 'vm', kernel: '6.18', netns: { inode: 9, name: undefined }, mode: 'procfs' as const, modeReason: undefined, intervalMs: 1000, bpftraceVersion: undefined, port: undefined };
+    const text = (lines: ReturnType<typeof headerLines>): string => lines.map((l) => l.map((s) => s.text).join('')).join('\n');
+    expect(text(headerLines(info, h, { paused: false, pending: 0 } as never, 200))).toContain('netns 9');
+    const { snapshot } = await import('../ui/fixtures.js');
+    h.push(snapshot(1, { netns: { inode: 9, name: undefined, owner: web1 } }));
+    expect(text(headerLines(info, h, { paused: false, pending: 0 } as never, 200))).toContain('web1 (docker, nginx:1.27)');
+  });
+});
