@@ -1,4 +1,5 @@
 // Builds an incident report from a recording: replays it through the pipeline at max speed and folds the snapshots.
+import { ownerLabel } from '../kernel/runtimes/label.js';
 import { lastValueFrom, tap } from 'rxjs';
 import type { Finding, Severity, SysctlRef } from '../diagnose/finding.js';
 import type { Snapshot, SysctlChange } from '../pipeline/snapshot.js';
@@ -200,7 +201,7 @@ export class ReportBuilder {
     return {
       recording: {
         path: meta.path, host: info.host, kernel: info.kernel,
-        netns: info.netns.name ?? `inode ${info.netns.inode}`, mode: info.mode, modeReason: info.modeReason,
+        netns: info.netns.owner ? ownerLabel(info.netns.owner) : info.netns.name ?? `inode ${info.netns.inode}`, mode: info.mode, modeReason: info.modeReason,
         bpftraceVersion: info.bpftraceVersion, tcpscopeVersion: meta.recording.tcpscopeVersion, port: info.port,
         intervalMs: info.intervalMs, startedAt: meta.recording.startedAt, endedAt: this.last?.time ?? meta.recording.startedAt,
         snapshots: this.count, skippedLines: meta.stats.skipped, skippedExamples: meta.stats.skippedExamples,

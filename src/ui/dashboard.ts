@@ -209,7 +209,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
     handlers.listNetns().then(
       (choices) => {
         if (destroyed || popup) return;
-        if (choices.length === 0) return api.setMessage('no named network namespaces (ip netns list)');
+        if (choices.length === 0) return api.setMessage('no named network namespaces (ip netns list) and no containers, pods or services');
         const items = choices.map((c) => `${c.name}${c.inode !== undefined ? `  (${c.inode})` : ''}`);
         popup = {
           ...listPopup(screen, 'Network namespace (enter / esc)', items, t, (i) => {

@@ -145,7 +145,7 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
       const restart = opts.restart;
       if (!restart || restarting || finishing) return;
       restarting = true;
-      const previous: SessionChange = { port: current.info.port, netns: current.info.netns.name };
+      const previous: SessionChange = { port: current.info.port, netns: (current.info.netns.name ?? (current.info.netns.owner ? String(current.info.netns.inode) : undefined)) };
       void (async () => {
         sub?.unsubscribe();
         if (recording !== undefined && opts.toggleRecording) {
@@ -193,7 +193,7 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
         quit: (reason) => (reason === 'ctrl-c' ? interrupt(SIGNALS.SIGINT) : finishing ? undefined : finish(0)),
         ...(opts.restart
           ? {
-              setPort: (port: number | undefined) => restartWith({ port, netns: current.info.netns.name }),
+              setPort: (port: number | undefined) => restartWith({ port, netns: (current.info.netns.name ?? (current.info.netns.owner ? String(current.info.netns.inode) : undefined)) }),
               setNetns: (choice: NetnsChoice) => restartWith({ port: current.info.port, netns: choice.name }),
             }
           : {}),
