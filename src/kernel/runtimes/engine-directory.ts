@@ -56,17 +56,18 @@ export function createContainerDirectory(opts: DirectoryOptions): ContainerDirec
       problem = `${opts.runtime} socket ${opts.socketPath} not usable (${messageOf(err)})`;
       return;
     }
+    // Follow events first, then list: a change between the two is in the list or in the stream, never lost.
+    if (!stopEvents && !closed) {
+      stopEvents = followEvents(opts.socketPath, onEvent, () => {
+        stopEvents = undefined;
+        lastList = -Infinity;
+      });
+    }
     try {
       const found = await listContainers(opts.socketPath);
       // Keep entries of containers that stopped since (their last interval is still named); add and update the rest.
       for (const c of found) byId.set(c.id, c);
       problem = undefined;
-      if (!stopEvents && !closed) {
-        stopEvents = followEvents(opts.socketPath, onEvent, () => {
-          stopEvents = undefined;
-          lastList = -Infinity;
-        });
-      }
     } catch (err) {
       problem = `${opts.runtime} engine at ${opts.socketPath} did not answer (${messageOf(err)})`;
     }
