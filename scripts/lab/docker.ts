@@ -2,7 +2,19 @@
 // no iptables; containerd started by dockerd itself), an image imported from a locally compiled static listener (no
 // pulls), containers reached through a veth from a lab client netns in 198.18.250.0/24. Stopped on every exit path.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { CACHE_DIR, LAB_DIR } from './agent.js';
@@ -29,7 +41,10 @@ export interface LabDocker {
   /** The lab topology whose client netns reaches every container. */
   topo: Topology & LabTopology;
   /** `docker run -d --network none` the lab image (tslab-listen PORT BACKLOG), then a veth into its netns. */
-  run(name: string, opts?: { port?: number; backlog?: number; sysctls?: Record<string, string> }): Promise<LabContainer>;
+  run(
+    name: string,
+    opts?: { port?: number; backlog?: number; sysctls?: Record<string, string> },
+  ): Promise<LabContainer>;
   /** `docker` CLI against this engine (lab set-up only; tcpscope itself talks to the socket). */
   docker(args: string[]): Promise<string>;
   stop(): Promise<void>;
@@ -60,12 +75,18 @@ export function ensureListenBinary(): Promise<string> {
 function checkDockerPrerequisites(): void {
   checkPrerequisites({ cc: true });
   const missing = ['dockerd', 'docker', 'tar'].filter((c) => spawnSync('which', [c], { stdio: 'ignore' }).status !== 0);
-  if (missing.length) throw new Error(`tcpscope lab prerequisites missing: ${missing.join(', ')} (apt-get install docker.io; scripts/setup.sh installs it)`);
+  if (missing.length)
+    throw new Error(
+      `tcpscope lab prerequisites missing: ${missing.join(', ')} (apt-get install docker.io; scripts/setup.sh installs it)`,
+    );
 }
 
 /** Unmounts what dockerd left under `dir` (overlay, shm, netns bind mounts), deepest first. */
 function unmountUnder(dir: string): void {
-  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1] ?? '')
+    .filter((m) => m.startsWith(`${dir}/`));
   for (const m of mounts.sort((a, b) => b.length - a.length)) spawnSync('umount', ['-l', m], { stdio: 'ignore' });
 }
 
@@ -91,10 +112,28 @@ export async function startLabDocker(): Promise<LabDocker> {
   const socket = join(dir, 'docker.sock');
   const dockerHost = `unix://${socket}`;
   const log = openSync(join(dir, 'dockerd.log'), 'a', 0o600);
-  const dockerd: ChildProcess = spawn('dockerd', [
-    '--host', dockerHost, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'dockerd.pid'),
-    '--bridge', 'none', '--iptables=false', '--ip-masq=false', '--ip-forward=false', '--userland-proxy=false', '--log-level', 'warn',
-  ], { stdio: ['ignore', log, log] });
+  const dockerd: ChildProcess = spawn(
+    'dockerd',
+    [
+      '--host',
+      dockerHost,
+      '--data-root',
+      join(dir, 'data'),
+      '--exec-root',
+      join(dir, 'exec'),
+      '--pidfile',
+      join(dir, 'dockerd.pid'),
+      '--bridge',
+      'none',
+      '--iptables=false',
+      '--ip-masq=false',
+      '--ip-forward=false',
+      '--userland-proxy=false',
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', log, log] },
+  );
   const containers: LabContainer[] = [];
   let topo: (Topology & LabTopology) | undefined;
   let stopped = false;
@@ -104,10 +143,14 @@ export async function startLabDocker(): Promise<LabDocker> {
     return String(r.stdout).trim();
   };
   const dockerdGone = (): Promise<void> =>
-    new Promise((res) => (dockerd.exitCode !== null || dockerd.signalCode !== null ? res() : dockerd.once('exit', () => res())));
+    new Promise((res) =>
+      dockerd.exitCode !== null || dockerd.signalCode !== null ? res() : dockerd.once('exit', () => res()),
+    );
 
   const lab: LabDocker & { stopSync(): void } = {
-    dir, socket, dockerHost,
+    dir,
+    socket,
+    dockerHost,
     get topo() {
       if (!topo) throw new Error('lab docker not started');
       return topo;
@@ -124,9 +167,30 @@ export async function startLabDocker(): Promise<LabDocker> {
       const t = lab.topo;
       const [hostSide, ip4] = [`tsd${t.id}${n.toString(36)}`, `198.18.250.${4 * n + 2}`];
       // The veth is created with one end in the lab client netns and the other straight in the container's netns.
-      await must('ip', ['link', 'add', hostSide, 'netns', t.client.name, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', String(pid)]);
-      await must('ip', ['-n', t.client.name, '-batch', '-'], `addr add 198.18.250.${4 * n + 1}/30 dev ${hostSide}\nlink set ${hostSide} up\n`);
-      await must('nsenter', ['-t', String(pid), '-n', 'ip', '-batch', '-'], `link set lo up\naddr add ${ip4}/30 dev eth0\nlink set eth0 up\n`);
+      await must('ip', [
+        'link',
+        'add',
+        hostSide,
+        'netns',
+        t.client.name,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'eth0',
+        'netns',
+        String(pid),
+      ]);
+      await must(
+        'ip',
+        ['-n', t.client.name, '-batch', '-'],
+        `addr add 198.18.250.${4 * n + 1}/30 dev ${hostSide}\nlink set ${hostSide} up\n`,
+      );
+      await must(
+        'nsenter',
+        ['-t', String(pid), '-n', 'ip', '-batch', '-'],
+        `link set lo up\naddr add ${ip4}/30 dev eth0\nlink set eth0 up\n`,
+      );
       for (let i = 0; i < 100 && !listening(pid, port); i++) await sleep(50);
       if (!listening(pid, port)) throw new Error(`${name}: nothing listens on :${port}`);
       const c: LabContainer = { name, id, pid, netnsInode: statSync(`/proc/${pid}/ns/net`).ino, ip4 };
@@ -149,7 +213,11 @@ export async function startLabDocker(): Promise<LabDocker> {
     stopSync() {
       if (stopped) return;
       stopped = true;
-      if (containers.length > 0) spawnSync('docker', ['-H', dockerHost, 'rm', '-f', ...containers.map((c) => c.id)], { stdio: 'ignore', timeout: 20_000 });
+      if (containers.length > 0)
+        spawnSync('docker', ['-H', dockerHost, 'rm', '-f', ...containers.map((c) => c.id)], {
+          stdio: 'ignore',
+          timeout: 20_000,
+        });
       dockerd.kill('SIGKILL');
       for (const c of containers) {
         try {
@@ -165,8 +233,15 @@ export async function startLabDocker(): Promise<LabDocker> {
   active.add(lab);
   try {
     for (let i = 0; ; i++) {
-      if (dockerd.exitCode !== null) throw new Error(`dockerd exited (${String(dockerd.exitCode)}): ${readFileSync(join(dir, 'dockerd.log'), 'utf8').slice(-800)}`);
-      if (existsSync(socket) && (await execa('docker', ['-H', dockerHost, 'version'], { reject: false, timeout: 10_000 })).exitCode === 0) break;
+      if (dockerd.exitCode !== null)
+        throw new Error(
+          `dockerd exited (${String(dockerd.exitCode)}): ${readFileSync(join(dir, 'dockerd.log'), 'utf8').slice(-800)}`,
+        );
+      if (
+        existsSync(socket) &&
+        (await execa('docker', ['-H', dockerHost, 'version'], { reject: false, timeout: 10_000 })).exitCode === 0
+      )
+        break;
       if (i > 300) throw new Error('dockerd did not answer within 30 s');
       await sleep(100);
     }
@@ -201,7 +276,10 @@ export async function cleanupDockerLeftovers(opts: { all?: boolean } = {}): Prom
     if (!opts.all && owner !== undefined && owner !== process.pid && alive(owner)) continue;
     if (owner === process.pid && [...active].some((d) => d.dir === dir)) continue;
     const host = `unix://${join(dir, 'docker.sock')}`;
-    const ids = spawnSync('docker', ['-H', host, 'ps', '-aq'], { encoding: 'utf8', timeout: 10_000 }).stdout?.split('\n').filter(Boolean) ?? [];
+    const ids =
+      spawnSync('docker', ['-H', host, 'ps', '-aq'], { encoding: 'utf8', timeout: 10_000 })
+        .stdout?.split('\n')
+        .filter(Boolean) ?? [];
     if (ids.length) spawnSync('docker', ['-H', host, 'rm', '-f', ...ids], { stdio: 'ignore', timeout: 30_000 });
     const pid = Number(readFileSafe(join(dir, 'dockerd.pid')));
     if (pid > 0 && alive(pid)) {
@@ -236,7 +314,9 @@ function readFileSafe(path: string): string {
 function listening(pid: number, port: number): boolean {
   const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
   try {
-    return readFileSync(`/proc/${pid}/net/tcp6`, 'utf8').split('\n').some((l) => l.includes(`${hex}00000000000000000000000000000000:0000 0A`));
+    return readFileSync(`/proc/${pid}/net/tcp6`, 'utf8')
+      .split('\n')
+      .some((l) => l.includes(`${hex}00000000000000000000000000000000:0000 0A`));
   } catch {
     return false;
   }

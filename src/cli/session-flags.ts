@@ -1,17 +1,25 @@
 // The flags every live command shares (interval, duration, netns, port, procfs/ebpf), declared and validated once.
 import type { Command } from 'commander';
-import type { SessionOptions } from '../pipeline/session.js';
+import type { SessionOptions } from '../session/live.js';
 import { parseDuration, parseInterval, parsePort } from './parse-options.js';
 
 export interface SessionFlags {
-  interval: string; duration?: string; netns?: string; port?: string; procfs?: boolean; ebpf?: boolean;
+  interval: string;
+  duration?: string;
+  netns?: string;
+  port?: string;
+  procfs?: boolean;
+  ebpf?: boolean;
 }
 
 export function addSessionOptions(cmd: Command, help: { duration?: string; port?: string } = {}): Command {
   return cmd
     .option('-i, --interval <duration>', 'snapshot interval', '1s')
     .option('-d, --duration <duration>', help.duration ?? 'stop after this long (default: until Ctrl-C)')
-    .option('-n, --netns <netns>', 'network namespace: ip netns name, container (web1, docker:web1, id prefix), pod (pod:ns/name), service, path, pid or inode (see tcpscope netns)')
+    .option(
+      '-n, --netns <netns>',
+      'network namespace: ip netns name, container (web1, docker:web1, id prefix), pod (pod:ns/name), service, path, pid or inode (see tcpscope netns)',
+    )
     .option('-p, --port <port>', help.port ?? 'only sockets with this local or remote port (probe filter)')
     .option('--procfs', 'do not use eBPF: counters, socket table and sysctls only')
     .option('--ebpf', 'require eBPF mode (fail instead of falling back to procfs)');

@@ -1,7 +1,7 @@
 // Sysctl advice that works in a container world: the command for now in THAT netns (ip netns exec / nsenter) and
 // how to make it stick where the netns comes from (docker run --sysctl, compose, pod securityContext, a unit).
 // Pure: the same netns ref (as recorded) always gives the same text, so replays advise what live did.
-import type { NetnsOwner, NetnsRef } from '../kernel/host/sample.js';
+import type { NetnsOwner, NetnsRef } from '../model/host-sample.js';
 
 /**
  * The kubelet's safe sysctls (allowed in a pod without --allowed-unsafe-sysctls), with the Kubernetes version that
@@ -46,7 +46,12 @@ export function kubeletSysctlStatus(name: string): string {
 }
 
 /** How to make `name=value` survive a restart of what owns the netns (a new container starts at kernel defaults). */
-export function persistSysctl(owner: NetnsOwner | undefined, netnsName: string | undefined, name: string, value: string | number): string {
+export function persistSysctl(
+  owner: NetnsOwner | undefined,
+  netnsName: string | undefined,
+  name: string,
+  value: string | number,
+): string {
   const a = assign(name, value);
   if (!owner) {
     return netnsName
@@ -55,7 +60,9 @@ export function persistSysctl(owner: NetnsOwner | undefined, netnsName: string |
   }
   switch (owner.runtime) {
     case 'docker': {
-      const compose = owner.compose ? `; compose: services.${owner.compose.service}.sysctls: ["${a}"] in project ${owner.compose.project}` : '; compose: sysctls: ["' + a + '"]';
+      const compose = owner.compose
+        ? `; compose: services.${owner.compose.service}.sysctls: ["${a}"] in project ${owner.compose.project}`
+        : '; compose: sysctls: ["' + a + '"]';
       return `to keep it: recreate ${owner.name} with docker run --sysctl ${a}${owner.image ? ` … ${owner.image}` : ''}${compose} (host sysctls do not reach containers)`;
     }
     case 'podman':
@@ -70,7 +77,8 @@ export function persistSysctl(owner: NetnsOwner | undefined, netnsName: string |
 /** Who to restart with a bigger listen() backlog: `pid 812 (nginx) in container web1 (image nginx:1.27)`. */
 export function whereItRuns(owner: NetnsOwner | undefined): string {
   if (!owner) return '';
-  if (owner.runtime === 'docker' || owner.runtime === 'podman') return ` in container ${owner.name}${owner.image ? ` (image ${owner.image})` : ''}`;
+  if (owner.runtime === 'docker' || owner.runtime === 'podman')
+    return ` in container ${owner.name}${owner.image ? ` (image ${owner.image})` : ''}`;
   if (owner.runtime === 'kubernetes') return ` in pod ${owner.name}`;
   return ` in ${owner.name}`;
 }

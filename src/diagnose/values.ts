@@ -1,6 +1,6 @@
 // Reading sysctl strings as numbers, and writing the exact command that changes one in the snapshot's netns.
 import { sysctlNowCommand } from './persist-advice.js';
-import type { NetnsRef } from '../kernel/host/sample.js';
+import type { NetnsRef } from '../model/host-sample.js';
 
 const parsed = new Map<string, number | undefined>();
 
@@ -21,9 +21,4 @@ export function sysctlNumber(value: string | undefined): number | undefined {
 /** `sysctl -w name=value` in the netns: `ip netns exec <name>`, `nsenter -t <pid> -n` for a container, else as is. */
 export function sysctlCommand(netns: NetnsRef | undefined, name: string, value: string | number): string {
   return sysctlNowCommand(netns, name, value);
-}
-
-/** The hint that makes a runtime change survive a reboot. */
-export function persistHint(name: string, value: string | number): string {
-  return `persist it: echo '${name} = ${value}' > /etc/sysctl.d/90-tcpscope.conf && sysctl --system`;
 }

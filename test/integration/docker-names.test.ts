@@ -5,8 +5,14 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLabDocker, startNodeAgent, parseProcPairs, type LabContainer, type LabDocker } from '../../scripts/lab/index.js';
-import type { Snapshot } from '../../src/pipeline/snapshot.js';
+import {
+  startLabDocker,
+  startNodeAgent,
+  parseProcPairs,
+  type LabContainer,
+  type LabDocker,
+} from '../../scripts/lab/index.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 import { requireLab, requireRoot } from '../helpers/prereq.js';
 import { CLI, assertNothingLeft, killLeftovers, startWatch, sumCounter, trackNetns } from './helpers.js';
 
@@ -22,16 +28,29 @@ const kernelCounters = (pid: number): Record<string, number> => ({
 });
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function cli(args: string[], extraEnv: Record<string, string> = env): Promise<{ code: number | undefined; stdout: string; stderr: string }> {
-  const r = await execa('node', [CLI, ...args], { reject: false, env: { NO_COLOR: '1', ...extraEnv }, timeout: 60_000 });
+async function cli(
+  args: string[],
+  extraEnv: Record<string, string> = env,
+): Promise<{ code: number | undefined; stdout: string; stderr: string }> {
+  const r = await execa('node', [CLI, ...args], {
+    reject: false,
+    env: { NO_COLOR: '1', ...extraEnv },
+    timeout: 60_000,
+  });
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
 /** One short procfs watch: the netns its snapshots are about. */
 async function snapshotsOf(netns: string, extraEnv: Record<string, string> = env): Promise<Snapshot[]> {
-  const r = await cli(['watch', '--json', '--procfs', '--interval', '300ms', '--duration', '1s', '--netns', netns], extraEnv);
+  const r = await cli(
+    ['watch', '--json', '--procfs', '--interval', '300ms', '--duration', '1s', '--netns', netns],
+    extraEnv,
+  );
   expect(r.code, r.stderr).toBe(0);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Snapshot);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Snapshot);
 }
 
 beforeAll(async () => {
@@ -55,7 +74,12 @@ describe('Docker container names (real dockerd)', () => {
   it('tcpscope netns lists the container netns by name and image', async () => {
     const r = await cli(['netns', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const row = (JSON.parse(r.stdout) as { inode: number; owner?: { runtime: string; name: string; image?: string; id?: string } }[]).find((n) => n.inode === web.netnsInode);
+    const row = (
+      JSON.parse(r.stdout) as {
+        inode: number;
+        owner?: { runtime: string; name: string; image?: string; id?: string };
+      }[]
+    ).find((n) => n.inode === web.netnsInode);
     expect(row?.owner).toMatchObject({ runtime: 'docker', name: NAME, image: 'tslab/listen:lab', id: web.id });
     const text = await cli(['netns']);
     expect(text.stdout).toMatch(new RegExp(`${web.netnsInode}\\s+${NAME} \\(docker, tslab/listen:lab\\)`));
@@ -81,7 +105,10 @@ describe('Docker container names (real dockerd)', () => {
     const client = startNodeAgent(lab.topo, lab.topo.client, 'client.mjs');
     await client.ready();
     // capacity min(128, somaxconn 2) = 2: three handshakes fill the accept queue (nobody accepts), the other SYNs overflow it.
-    await client.request({ op: 'connect', host: web.ip4, port: 8080, count: 12, concurrency: 12, after: 'hold', settleMs: 2500 }, 20_000);
+    await client.request(
+      { op: 'connect', host: web.ip4, port: 8080, count: 12, concurrency: 12, after: 'hold', settleMs: 2500 },
+      20_000,
+    );
     await client.request({ op: 'destroyAll' }, 10_000);
     client.child.kill('SIGKILL');
     // Wait until the container's counters stop moving (retransmits of destroyed SYNs end), then two more snapshots.
@@ -103,7 +130,9 @@ describe('Docker container names (real dockerd)', () => {
     expect(f, 'accept-queue-overflow finding').toBeDefined();
     expect(f?.evidence.acceptCapacity).toBe(2);
     expect(f?.advice).toContain(`nsenter -t ${web.pid} -n sysctl -w net.core.somaxconn=4096`);
-    expect(f?.advice.join('\n')).toContain(`recreate ${NAME} with docker run --sysctl net.core.somaxconn=4096 … tslab/listen:lab`);
+    expect(f?.advice.join('\n')).toContain(
+      `recreate ${NAME} with docker run --sysctl net.core.somaxconn=4096 … tslab/listen:lab`,
+    );
     expect(f?.advice.join('\n')).toContain(`(tslab-listen) in container ${NAME} (image tslab/listen:lab)`);
   });
 
@@ -113,7 +142,8 @@ describe('Docker container names (real dockerd)', () => {
       await w.moreSnapshots(2);
       await lab.docker(['rename', NAME, `${NAME}-renamed`]);
       const end = Date.now() + 10_000;
-      while (!w.snapshots.some((s) => s.netns.owner?.name === `${NAME}-renamed`) && Date.now() < end) await w.moreSnapshots(1);
+      while (!w.snapshots.some((s) => s.netns.owner?.name === `${NAME}-renamed`) && Date.now() < end)
+        await w.moreSnapshots(1);
     } finally {
       await lab.docker(['rename', `${NAME}-renamed`, NAME]);
       await w.stop();
@@ -127,10 +157,23 @@ describe('Docker container names (real dockerd)', () => {
   it('serve --textfile: the container netns series carry runtime= and container=', async () => {
     const dir = mkdtempSync('/tmp/tslab-prom-');
     try {
-      const r = await cli(['serve', '--procfs', '--textfile', dir, '--interval', '300ms', '--duration', '1s', '--netns', NAME]);
+      const r = await cli([
+        'serve',
+        '--procfs',
+        '--textfile',
+        dir,
+        '--interval',
+        '300ms',
+        '--duration',
+        '1s',
+        '--netns',
+        NAME,
+      ]);
       expect(r.code, r.stderr).toBe(0);
       const text = readFileSync(join(dir, 'tcpscope.prom'), 'utf8');
-      expect(text).toMatch(new RegExp(`tcpscope_snapshots_total\\{netns="${web.netnsInode}",runtime="docker",container="${NAME}"\\} \\d+`));
+      expect(text).toMatch(
+        new RegExp(`tcpscope_snapshots_total\\{netns="${web.netnsInode}",runtime="docker",container="${NAME}"\\} \\d+`),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -138,7 +181,9 @@ describe('Docker container names (real dockerd)', () => {
 
   it('an unusable Docker socket: the container keeps its short id, one note, no error', async () => {
     const snaps = await snapshotsOf(String(web.netnsInode), { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
-    expect(snaps.every((s) => s.netns.owner?.name === web.id.slice(0, 12) && s.netns.owner.image === undefined)).toBe(true);
+    expect(snaps.every((s) => s.netns.owner?.name === web.id.slice(0, 12) && s.netns.owner.image === undefined)).toBe(
+      true,
+    );
     const notes = snaps.flatMap((s) => s.notes).filter((n) => n.includes('docker socket'));
     expect(notes).toHaveLength(1);
   });

@@ -5,7 +5,9 @@ import { listNetnsNamed, type NetnsSummary } from '../../kernel/netns/list.js';
 import { ownerLabel } from '../../kernel/runtimes/label.js';
 
 function nameOf(n: NetnsSummary): string {
-  const parts = [n.owner ? ownerLabel(n.owner) : undefined, n.names.length > 0 ? n.names.join(',') : undefined].filter(Boolean);
+  const parts = [n.owner ? ownerLabel(n.owner) : undefined, n.names.length > 0 ? n.names.join(',') : undefined].filter(
+    Boolean,
+  );
   return parts.length > 0 ? parts.join(' ') : '-';
 }
 
@@ -18,9 +20,13 @@ function row(n: NetnsSummary, nameWidth: number): string {
 export function registerNetns(program: Command): void {
   program
     .command('netns')
-    .description('list network namespaces (inode, container/pod/service or ip netns name, a process inside, TCP sockets) for --netns')
+    .description(
+      'list network namespaces (inode, container/pod/service or ip netns name, a process inside, TCP sockets) for --netns',
+    )
     .option('--json', 'print one JSON array (each entry has an "owner" when a container, pod or service owns it)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Any column identifies a netns for --netns: a container name (or docker:NAME, an id prefix), a pod (pod:NS/NAME),
 a service (nginx.service), an ip netns name, the inode, or a pid inside. Docker is asked on $DOCKER_HOST or
 /var/run/docker.sock, podman on /run/podman/podman.sock, pods are named from /var/log/pods.
@@ -28,7 +34,8 @@ Examples:
   sudo tcpscope netns                 # one line per netns
   sudo tcpscope netns --json | jq '.[] | select(.tcpSockets > 0)'
   sudo tcpscope netns --json | jq -r '.[] | select(.owner.runtime == "docker") | .owner.name'
-  sudo tcpscope watch --netns 4026532281`)
+  sudo tcpscope watch --netns 4026532281`,
+    )
     .action(async (opts: { json?: boolean }) => {
       const { namespaces, notes } = await listNetnsNamed();
       for (const n of notes) process.stderr.write(`tcpscope: ${n}\n`);
@@ -37,7 +44,9 @@ Examples:
         return;
       }
       const w = Math.max(24, ...namespaces.map((n) => nameOf(n).length));
-      process.stdout.write(`${'INODE'.padEnd(12)} ${'NAME'.padEnd(w)} ${'PID (COMM)'.padEnd(24)} ${'PROCS'.padStart(5)} ${'TCP'.padStart(8)}\n`);
+      process.stdout.write(
+        `${'INODE'.padEnd(12)} ${'NAME'.padEnd(w)} ${'PID (COMM)'.padEnd(24)} ${'PROCS'.padStart(5)} ${'TCP'.padStart(8)}\n`,
+      );
       for (const n of namespaces) process.stdout.write(`${row(n, w)}\n`);
     });
 }

@@ -3,7 +3,7 @@ import { parseSockstat } from '../host/sockstat.js';
 import { commOf, namedNetns, netnsOfPid, pidsByNetns, RUN_NETNS } from './scan.js';
 import { runInNetns } from './exec.js';
 import { readFile } from 'node:fs/promises';
-import type { NetnsOwner } from '../host/sample.js';
+import type { NetnsOwner } from '../../model/host-sample.js';
 import { createNetnsNamer, type NetnsNamer } from '../runtimes/namer.js';
 
 export interface NetnsSummary {
@@ -30,7 +30,8 @@ async function sockstatTotal(pid: number | undefined, nsPath: string | undefined
   try {
     let text: string;
     if (pid !== undefined) {
-      text = (await readFile(`/proc/${pid}/net/sockstat`, 'utf8')) + (await readFile(`/proc/${pid}/net/sockstat6`, 'utf8'));
+      text =
+        (await readFile(`/proc/${pid}/net/sockstat`, 'utf8')) + (await readFile(`/proc/${pid}/net/sockstat6`, 'utf8'));
     } else if (nsPath !== undefined) {
       const r = await runInNetns({ isSelf: false, path: nsPath }, 'cat', ['/proc/net/sockstat', '/proc/net/sockstat6']);
       if (r.failed) return undefined;

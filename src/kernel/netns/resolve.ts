@@ -2,7 +2,7 @@
 import { ExitCode, TcpscopeError } from '../../errors.js';
 import { parseNetnsSpec } from './spec.js';
 import { namedNetns, netnsOfPid, nsfsInode, pidsByNetns, RUN_NETNS } from './scan.js';
-import type { NetnsOwner } from '../host/sample.js';
+import type { NetnsOwner } from '../../model/host-sample.js';
 import { createNetnsNamer, type NetnsNamer } from '../runtimes/namer.js';
 import { matchOwner, type OwnedNetns } from '../runtimes/match.js';
 import { ownerSelector } from '../runtimes/label.js';
@@ -44,8 +44,12 @@ async function byOwner(spec: string, label: string, opts: ResolveOptions): Promi
   try {
     const m = matchOwner(spec, await ownedNetns(namer));
     if (m.kind === 'ambiguous') {
-      const list = m.candidates.map((c) => `${ownerSelector(c.owner)} (netns ${c.inode}${c.owner.id ? `, id ${c.owner.id.slice(0, 12)}` : ''})`);
-      throw new TcpscopeError(`ambiguous netns "${label}": ${list.join(', ')}; use runtime:name or an id prefix`, { exitCode: ExitCode.netns });
+      const list = m.candidates.map(
+        (c) => `${ownerSelector(c.owner)} (netns ${c.inode}${c.owner.id ? `, id ${c.owner.id.slice(0, 12)}` : ''})`,
+      );
+      throw new TcpscopeError(`ambiguous netns "${label}": ${list.join(', ')}; use runtime:name or an id prefix`, {
+        exitCode: ExitCode.netns,
+      });
     }
     if (m.kind === 'none') throw unknownNetns(label, undefined, m.close);
     const target = await byInode(m.netns.inode, label);
@@ -72,8 +76,10 @@ async function targetFor(inode: number, path: string | undefined, preferPid?: nu
   }
   let pid = preferPid;
   if (pid === undefined) pid = (await pidsByNetns()).get(inode)?.[0];
-  const nsPath = path ?? (name !== undefined ? `${RUN_NETNS}/${name}` : pid !== undefined ? `/proc/${pid}/ns/net` : undefined);
-  if (nsPath === undefined) throw new TcpscopeError(`netns ${inode} has no process and no name`, { exitCode: ExitCode.netns });
+  const nsPath =
+    path ?? (name !== undefined ? `${RUN_NETNS}/${name}` : pid !== undefined ? `/proc/${pid}/ns/net` : undefined);
+  if (nsPath === undefined)
+    throw new TcpscopeError(`netns ${inode} has no process and no name`, { exitCode: ExitCode.netns });
   return { inode, name, path: nsPath, pid, isSelf: false };
 }
 

@@ -15,7 +15,14 @@ const OWNER_PREFIX = /^(docker|podman|pod|k8s|kubernetes|systemd|service):./;
 
 /** Names accepted by `ip netns add`: no slash, not `.`/`..`, no NUL, not empty. */
 export function isValidNetnsName(name: string): boolean {
-  return name.length > 0 && name.length <= 255 && !name.includes('/') && !name.includes('\0') && name !== '.' && name !== '..';
+  return (
+    name.length > 0 &&
+    name.length <= 255 &&
+    !name.includes('/') &&
+    !name.includes('\0') &&
+    name !== '.' &&
+    name !== '..'
+  );
 }
 
 export function parseNetnsSpec(spec: string | undefined): NetnsSpec | undefined {

@@ -5,7 +5,12 @@
 export type CgroupHint =
   | { kind: 'docker'; id: string }
   | { kind: 'podman'; id: string; podId?: string }
-  | { kind: 'kubernetes'; podUid: string; containerId: string | undefined; engine: 'containerd' | 'cri-o' | 'docker' | undefined }
+  | {
+      kind: 'kubernetes';
+      podUid: string;
+      containerId: string | undefined;
+      engine: 'containerd' | 'cri-o' | 'docker' | undefined;
+    }
   | { kind: 'systemd'; unit: string };
 
 const HEX64 = '[0-9a-f]{64}';
@@ -38,7 +43,12 @@ export function parseCgroupPath(path: string): CgroupHint | undefined {
   // Kubernetes first: its containers also carry docker-/crio-/cri-containerd- scopes or a bare 64-hex id.
   const k8sSystemd = K8S_SYSTEMD_POD.exec(path);
   if (k8sSystemd?.[1]) {
-    return { kind: 'kubernetes', podUid: podUidFromCgroup(k8sSystemd[1]), containerId: scope?.[2], engine: engineOf(scope?.[1]) };
+    return {
+      kind: 'kubernetes',
+      podUid: podUidFromCgroup(k8sSystemd[1]),
+      containerId: scope?.[2],
+      engine: engineOf(scope?.[1]),
+    };
   }
   const k8sFs = K8S_CGROUPFS.exec(path);
   if (k8sFs?.[1]) {
@@ -51,7 +61,8 @@ export function parseCgroupPath(path: string): CgroupHint | undefined {
     return pod ? { kind: 'podman', id: scope[2], podId: pod } : { kind: 'podman', id: scope[2] };
   }
   const podmanFs = PODMAN_CGROUPFS.exec(path);
-  if (podmanFs?.[2]) return podmanFs[1] ? { kind: 'podman', id: podmanFs[2], podId: podmanFs[1] } : { kind: 'podman', id: podmanFs[2] };
+  if (podmanFs?.[2])
+    return podmanFs[1] ? { kind: 'podman', id: podmanFs[2], podId: podmanFs[1] } : { kind: 'podman', id: podmanFs[2] };
   const dockerFs = DOCKER_CGROUPFS.exec(path);
   if (dockerFs?.[1]) return { kind: 'docker', id: dockerFs[1] };
   // A systemd service (PrivateNetwork= gives it its own netns): the innermost .service; user@UID.service is a

@@ -11,7 +11,12 @@ export interface EngineContainer {
   labels: Record<string, string>;
 }
 
-interface ApiContainer { Id?: unknown; Names?: unknown; Image?: unknown; Labels?: unknown }
+interface ApiContainer {
+  Id?: unknown;
+  Names?: unknown;
+  Image?: unknown;
+  Labels?: unknown;
+}
 
 export function toEngineContainer(c: ApiContainer): EngineContainer | undefined {
   if (typeof c.Id !== 'string') return undefined;
@@ -65,7 +70,11 @@ export async function listContainers(socketPath: string, timeoutMs = 3000): Prom
   return body.map((c) => toEngineContainer(c as ApiContainer)).filter((c): c is EngineContainer => c !== undefined);
 }
 
-export interface EngineEvent { action: string; id: string; name: string | undefined }
+export interface EngineEvent {
+  action: string;
+  id: string;
+  name: string | undefined;
+}
 
 /** One line of /events (NDJSON) -> a container event, undefined for others. */
 export function parseEngineEvent(line: string): EngineEvent | undefined {
@@ -84,8 +93,14 @@ export function parseEngineEvent(line: string): EngineEvent | undefined {
  * Follows GET /events for container start/die/stop/rename/destroy. Returns a stop function; `onEnd` runs once when
  * the stream ends or fails (the engine restarted, the socket went away) unless stopped first.
  */
-export function followEvents(socketPath: string, onEvent: (e: EngineEvent) => void, onEnd: (err: unknown) => void): () => void {
-  const filters = encodeURIComponent(JSON.stringify({ type: ['container'], event: ['start', 'die', 'stop', 'rename', 'destroy'] }));
+export function followEvents(
+  socketPath: string,
+  onEvent: (e: EngineEvent) => void,
+  onEnd: (err: unknown) => void,
+): () => void {
+  const filters = encodeURIComponent(
+    JSON.stringify({ type: ['container'], event: ['start', 'die', 'stop', 'rename', 'destroy'] }),
+  );
   let stopped = false;
   let res: IncomingMessage | undefined;
   const end = (err: unknown): void => {
@@ -93,27 +108,30 @@ export function followEvents(socketPath: string, onEvent: (e: EngineEvent) => vo
     stopped = true;
     onEnd(err);
   };
-  const req = request({ socketPath, path: `/events?filters=${filters}`, method: 'GET', headers: { Host: 'docker' } }, (r) => {
-    res = r;
-    if ((r.statusCode ?? 0) >= 400) {
-      r.resume();
-      end(new EngineApiError(`/events: HTTP ${String(r.statusCode)}`));
-      return;
-    }
-    let buf = '';
-    r.setEncoding('utf8');
-    r.on('data', (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const ev = parseEngineEvent(buf.slice(0, nl));
-        buf = buf.slice(nl + 1);
-        if (ev && !stopped) onEvent(ev);
+  const req = request(
+    { socketPath, path: `/events?filters=${filters}`, method: 'GET', headers: { Host: 'docker' } },
+    (r) => {
+      res = r;
+      if ((r.statusCode ?? 0) >= 400) {
+        r.resume();
+        end(new EngineApiError(`/events: HTTP ${String(r.statusCode)}`));
+        return;
       }
-    });
-    r.on('end', () => end(undefined));
-    r.on('error', (err) => end(err));
-  });
+      let buf = '';
+      r.setEncoding('utf8');
+      r.on('data', (chunk: string) => {
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const ev = parseEngineEvent(buf.slice(0, nl));
+          buf = buf.slice(nl + 1);
+          if (ev && !stopped) onEvent(ev);
+        }
+      });
+      r.on('end', () => end(undefined));
+      r.on('error', (err) => end(err));
+    },
+  );
   req.on('error', (err) => end(err));
   req.end();
   return () => {

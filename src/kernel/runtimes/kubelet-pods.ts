@@ -28,7 +28,9 @@ export function parsePodLogDir(dir: string): { namespace: string; name: string; 
 }
 
 /** `<pod>_<namespace>_<container>-<64 hex id>.log` (the kubelet's symlinks in /var/log/containers). */
-export function parseContainerLogName(file: string): { pod: string; namespace: string; container: string; id: string } | undefined {
+export function parseContainerLogName(
+  file: string,
+): { pod: string; namespace: string; container: string; id: string } | undefined {
   const m = /^([^_]+)_([^_]+)_(.+)-([0-9a-f]{64})\.log$/.exec(file);
   if (!m?.[1] || !m[2] || !m[3] || !m[4]) return undefined;
   return { pod: m[1], namespace: m[2], container: m[3], id: m[4] };

@@ -1,5 +1,5 @@
 // How a netns is called on screen, in alerts and in reports: by what runs in it, else its ip netns name, else inode.
-import type { NetnsOwner, NetnsRef } from '../host/sample.js';
+import type { NetnsOwner, NetnsRef } from '../../model/host-sample.js';
 
 /** `web1 (docker, nginx:1.27)`, `shop/cart-7d9f (pod)`, `nginx.service`, `db (podman, postgres:16)`. */
 export function ownerLabel(o: NetnsOwner): string {

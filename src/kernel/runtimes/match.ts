@@ -1,9 +1,12 @@
 // Matches a --netns word against the owners on the host: `web1`, `docker:web1`, `pod:shop/cart-7d9f`, `cart-7d9f`,
 // `nginx.service`, a container id prefix. Pure: ambiguity and close matches are decided here and unit-tested.
-import type { NetnsOwner } from '../host/sample.js';
+import type { NetnsOwner } from '../../model/host-sample.js';
 import { ownerSelector } from './label.js';
 
-export interface OwnedNetns { inode: number; owner: NetnsOwner }
+export interface OwnedNetns {
+  inode: number;
+  owner: NetnsOwner;
+}
 
 export type OwnerMatch =
   | { kind: 'one'; netns: OwnedNetns }
@@ -11,7 +14,13 @@ export type OwnerMatch =
   | { kind: 'none'; close: string[] };
 
 const PREFIXES: Record<string, NetnsOwner['runtime']> = {
-  docker: 'docker', podman: 'podman', pod: 'kubernetes', k8s: 'kubernetes', kubernetes: 'kubernetes', systemd: 'systemd', service: 'systemd',
+  docker: 'docker',
+  podman: 'podman',
+  pod: 'kubernetes',
+  k8s: 'kubernetes',
+  kubernetes: 'kubernetes',
+  systemd: 'systemd',
+  service: 'systemd',
 };
 
 /** `docker:web1` -> runtime + word; undefined runtime for a bare word. */
@@ -57,7 +66,11 @@ export function matchOwner(spec: string, all: OwnedNetns[]): OwnerMatch {
     if (byId.length > 1) return { kind: 'ambiguous', candidates: byId };
   }
   const scored = pool
-    .map((n) => ({ sel: ownerSelector(n.owner), d: Math.min(levenshtein(word, n.owner.name), n.owner.pod ? levenshtein(word, n.owner.pod.name) : Infinity), sub: n.owner.name.includes(word) }))
+    .map((n) => ({
+      sel: ownerSelector(n.owner),
+      d: Math.min(levenshtein(word, n.owner.name), n.owner.pod ? levenshtein(word, n.owner.pod.name) : Infinity),
+      sub: n.owner.name.includes(word),
+    }))
     .filter((s) => s.sub || s.d <= Math.max(2, Math.floor(word.length / 3)))
     .sort((a, b) => a.d - b.d || a.sel.localeCompare(b.sel));
   return { kind: 'none', close: [...new Set(scored.map((s) => s.sel))].slice(0, 5) };

@@ -1,7 +1,7 @@
 // The netns namer: processes -> /proc/PID/cgroup -> hints -> owner with the engines' and kubelet's metadata.
 // One per session; cheap per call (cgroup files of a few pids, map lookups), engines asked only on cache misses.
 import { readFile } from 'node:fs/promises';
-import type { NetnsOwner } from '../host/sample.js';
+import type { NetnsOwner } from '../../model/host-sample.js';
 import { hintFromProcCgroup, type CgroupHint } from './cgroup-path.js';
 import { dockerSocketPath } from './engine-api.js';
 import { createContainerDirectory, type ContainerDirectory } from './engine-directory.js';
@@ -28,7 +28,11 @@ export interface NetnsNamer {
    */
   ownerOf(pids: number[], ipNetnsNames?: string[]): Promise<NetnsOwner | undefined>;
   /** Owners of many namespaces at once (the whole-host view, `tcpscope netns`): inode -> owner (known ones only). */
-  ownersOf(byInode: Map<number, number[]>, names?: Map<number, string[]>, skipInodes?: Set<number>): Promise<Map<number, NetnsOwner>>;
+  ownersOf(
+    byInode: Map<number, number[]>,
+    names?: Map<number, string[]>,
+    skipInodes?: Set<number>,
+  ): Promise<Map<number, NetnsOwner>>;
   /** Degraded sources seen since the last call, each said once per session (e.g. Docker socket unreadable). */
   takeNotes(): string[];
   /** Stops the engines' event streams. */
@@ -43,9 +47,10 @@ export function createNetnsNamer(opts: NetnsNamerOptions = {}): NetnsNamer {
   const procRoot = opts.procRoot ?? '/proc';
   const maxPids = opts.maxPids ?? 16;
   const dockerSock = opts.dockerSocket === undefined ? dockerSocketPath() : opts.dockerSocket;
-  const podmanSock = opts.podmanSocket === undefined
-    ? unixSocketFromEnv(process.env.CONTAINER_HOST) ?? '/run/podman/podman.sock'
-    : opts.podmanSocket;
+  const podmanSock =
+    opts.podmanSocket === undefined
+      ? (unixSocketFromEnv(process.env.CONTAINER_HOST) ?? '/run/podman/podman.sock')
+      : opts.podmanSocket;
   let docker: ContainerDirectory | undefined;
   let podman: ContainerDirectory | undefined;
   let kube: KubeNodeIndex | undefined;
@@ -66,7 +71,12 @@ export function createNetnsNamer(opts: NetnsNamerOptions = {}): NetnsNamer {
   async function hintsOf(pids: number[]): Promise<(CgroupHint | undefined)[]> {
     ownCgroup ??= readCgroup(process.pid);
     const mine = await ownCgroup;
-    const texts = await Promise.all(pids.filter((p) => p !== process.pid).slice(0, maxPids).map(readCgroup));
+    const texts = await Promise.all(
+      pids
+        .filter((p) => p !== process.pid)
+        .slice(0, maxPids)
+        .map(readCgroup),
+    );
     return texts.filter((t): t is string => t !== undefined && t !== mine).map(hintFromProcCgroup);
   }
 
@@ -86,7 +96,11 @@ export function createNetnsNamer(opts: NetnsNamerOptions = {}): NetnsNamer {
   }
 
   async function kubeIndex(hints: CgroupHint[]): Promise<KubeNodeIndex | undefined> {
-    const unknown = hints.some((h) => h.kind === 'kubernetes' && (!kube?.pods.has(h.podUid) || (h.containerId !== undefined && !kube.containers.has(h.containerId))));
+    const unknown = hints.some(
+      (h) =>
+        h.kind === 'kubernetes' &&
+        (!kube?.pods.has(h.podUid) || (h.containerId !== undefined && !kube.containers.has(h.containerId))),
+    );
     if (unknown && Date.now() - kubeReadAt > 5000) {
       kubeReadAt = Date.now();
       kube = await readKubeNodeIndex(opts.root ?? '/');

@@ -1,6 +1,6 @@
 // Decides what owns a netns from the cgroup hints of the processes inside and the runtimes' metadata: pure, so
 // every rule (pod over its containers, containers over ip netns names over services) is unit-tested.
-import type { NetnsOwner } from '../host/sample.js';
+import type { NetnsOwner } from '../../model/host-sample.js';
 import type { CgroupHint } from './cgroup-path.js';
 import type { EngineContainer } from './engine-api.js';
 import type { KubeNodeIndex } from './kubelet-pods.js';
@@ -17,7 +17,11 @@ export interface OwnerFacts {
 
 const shortId = (id: string): string => id.slice(0, 12);
 
-function fromContainers(runtime: 'docker' | 'podman', ids: string[], lookup: ((id: string) => EngineContainer | undefined) | undefined): NetnsOwner {
+function fromContainers(
+  runtime: 'docker' | 'podman',
+  ids: string[],
+  lookup: ((id: string) => EngineContainer | undefined) | undefined,
+): NetnsOwner {
   const found = ids.map((id) => lookup?.(id));
   const first = found[0];
   const firstId = ids[0] ?? '';
@@ -41,9 +45,10 @@ function fromPod(hints: Extract<CgroupHint, { kind: 'kubernetes' }>[], kube: Kub
   const engine = same.find((h) => h.engine !== undefined)?.engine;
   if (engine) owner.engine = engine;
   // The pod's log dir lists every container; the container symlinks name the ones we saw by id.
-  const containers = pod && pod.containers.length > 0
-    ? pod.containers
-    : ids.map((id) => kube?.containers.get(id)).filter((n): n is string => n !== undefined);
+  const containers =
+    pod && pod.containers.length > 0
+      ? pod.containers
+      : ids.map((id) => kube?.containers.get(id)).filter((n): n is string => n !== undefined);
   if (containers.length > 0) owner.containers = containers;
   return owner;
 }

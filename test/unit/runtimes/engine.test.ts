@@ -5,9 +5,15 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createContainerDirectory, dockerSocketPath, listContainers, parseEngineEvent } from '../../../src/kernel/runtimes/index.js';
+import {
+  createContainerDirectory,
+  dockerSocketPath,
+  listContainers,
+  parseEngineEvent,
+} from '../../../src/kernel/runtimes/index.js';
 
-const fx = (f: string): string => readFileSync(new URL(`../../fixtures/runtimes/docker-api/${f}`, import.meta.url), 'utf8');
+const fx = (f: string): string =>
+  readFileSync(new URL(`../../fixtures/runtimes/docker-api/${f}`, import.meta.url), 'utf8');
 const ID = JSON.parse(fx('containers.json'))[0].Id as string;
 const events = fx('events.ndjson').trim().split('\n');
 
@@ -21,7 +27,9 @@ afterEach(() => {
 });
 
 /** A socket answering /containers/json with `list()` and keeping /events open for `push`. */
-async function fakeEngine(list: () => string): Promise<{ socket: string; push(line: string): void; lists: number; streams: ServerResponse[] }> {
+async function fakeEngine(
+  list: () => string,
+): Promise<{ socket: string; push(line: string): void; lists: number; streams: ServerResponse[] }> {
   dir = mkdtempSync(join(tmpdir(), 'tslab-api-'));
   const socket = join(dir, 'docker.sock');
   const streams: ServerResponse[] = [];
@@ -51,7 +59,14 @@ describe('Docker Engine API (captured answers)', () => {
     const e = await fakeEngine(() => fx('containers.json'));
     const list = await listContainers(e.socket);
     expect(list).toEqual([{ id: ID, name: 'tslab-web1b', image: 'tslab/listen:lab', labels: {} }]);
-    expect(events.map((l) => parseEngineEvent(l)?.action)).toEqual(['create', 'start', 'rename', 'kill', 'die', 'destroy']);
+    expect(events.map((l) => parseEngineEvent(l)?.action)).toEqual([
+      'create',
+      'start',
+      'rename',
+      'kill',
+      'die',
+      'destroy',
+    ]);
     expect(parseEngineEvent(events[2]!)).toEqual({ action: 'rename', id: ID, name: 'tslab-web1b' });
     expect(parseEngineEvent('{"Type":"network","Action":"connect","Actor":{"ID":"x"}}')).toBeUndefined();
     expect(parseEngineEvent('not json')).toBeUndefined();

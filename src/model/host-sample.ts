@@ -14,7 +14,12 @@ export interface Listener {
 }
 
 /** Sockets in a state owned by one process (CLOSE_WAIT, FIN_WAIT1/2, LAST_ACK...). */
-export interface OwnerCount { state: string; pid: number; comm: string; count: number }
+export interface OwnerCount {
+  state: string;
+  pid: number;
+  comm: string;
+  count: number;
+}
 
 /** What runs in a netns, resolved through cgroups and the runtimes' own metadata (src/kernel/runtimes). */
 export type OwnerRuntime = 'docker' | 'podman' | 'kubernetes' | 'systemd';
@@ -43,7 +48,12 @@ export interface NetnsOwner {
  * A network namespace as sinks see it. `name` is its `ip netns` name (usable with nsenter); `owner` what runs in it
  * and `pid` a process inside, both as they were when the sample was taken (optional: older recordings lack them).
  */
-export interface NetnsRef { inode: number; name: string | undefined; owner?: NetnsOwner; pid?: number }
+export interface NetnsRef {
+  inode: number;
+  name: string | undefined;
+  owner?: NetnsOwner;
+  pid?: number;
+}
 
 export interface HostSample {
   netns: NetnsRef;
