@@ -154,6 +154,47 @@ describe('Docker container names (real dockerd)', () => {
     expect(names.slice(0, i).every((n) => n === NAME)).toBe(true);
   });
 
+  it('a recording keeps the container name of its time: replay --json shows it', async () => {
+    const dir = mkdtempSync('/tmp/tslab-rec-');
+    try {
+      const file = join(dir, 'web1.ndjson');
+      const rec = await cli([
+        'record',
+        '-q',
+        '-o',
+        file,
+        '--procfs',
+        '--interval',
+        '300ms',
+        '--duration',
+        '1500ms',
+        '--netns',
+        NAME,
+      ]);
+      expect(rec.code, rec.stderr).toBe(0);
+      // Replayed without any Docker: the name comes from the recording.
+      const rep = await cli(['replay', file, '--json', '--speed', 'max'], {
+        DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+      });
+      expect(rep.code, rep.stderr).toBe(0);
+      const snaps = rep.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Snapshot);
+      expect(snaps.length).toBeGreaterThan(1);
+      expect(
+        snaps.every(
+          (s) =>
+            s.netns.inode === web.netnsInode &&
+            s.netns.owner?.name === NAME &&
+            s.netns.owner.image === 'tslab/listen:lab',
+        ),
+      ).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('serve --textfile: the container netns series carry runtime= and container=', async () => {
     const dir = mkdtempSync('/tmp/tslab-prom-');
     try {
