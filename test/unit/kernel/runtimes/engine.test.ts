@@ -10,10 +10,10 @@ import {
   dockerSocketPath,
   listContainers,
   parseEngineEvent,
-} from '../../../src/kernel/runtimes/index.js';
+} from '../../../../src/kernel/runtimes/index.js';
 
 const fx = (f: string): string =>
-  readFileSync(new URL(`../../fixtures/runtimes/docker-api/${f}`, import.meta.url), 'utf8');
+  readFileSync(new URL(`../../../fixtures/runtimes/docker-api/${f}`, import.meta.url), 'utf8');
 const ID = JSON.parse(fx('containers.json'))[0].Id as string;
 const events = fx('events.ndjson').trim().split('\n');
 

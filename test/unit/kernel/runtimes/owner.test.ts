@@ -12,10 +12,11 @@ import {
   parsePodLogDir,
   readKubeNodeIndex,
   type EngineContainer,
-} from '../../../src/kernel/runtimes/index.js';
+} from '../../../../src/kernel/runtimes/index.js';
 
-const fx = (f: string): string => readFileSync(new URL(`../../fixtures/runtimes/cgroup/${f}`, import.meta.url), 'utf8');
-const nodeRoot = fileURLToPath(new URL('../../fixtures/runtimes/node/', import.meta.url));
+const fx = (f: string): string =>
+  readFileSync(new URL(`../../../fixtures/runtimes/cgroup/${f}`, import.meta.url), 'utf8');
+const nodeRoot = fileURLToPath(new URL('../../../fixtures/runtimes/node/', import.meta.url));
 const hint = (f: string) => hintFromProcCgroup(fx(f));
 
 describe('kubelet on-disk metadata (fixture node)', () => {

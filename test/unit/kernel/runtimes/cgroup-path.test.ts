@@ -6,9 +6,9 @@ import {
   hintFromProcCgroup,
   parseCgroupPath,
   type CgroupHint,
-} from '../../../src/kernel/runtimes/index.js';
+} from '../../../../src/kernel/runtimes/index.js';
 
-const dir = new URL('../../fixtures/runtimes/cgroup/', import.meta.url);
+const dir = new URL('../../../fixtures/runtimes/cgroup/', import.meta.url);
 const read = (f: string): string => readFileSync(new URL(f, dir), 'utf8');
 
 const EXPECTED: Record<string, CgroupHint | undefined> = {
