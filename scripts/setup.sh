@@ -20,6 +20,11 @@ declare -A PKG_CMD=(
   [bpftool]=bpftool [tmux]=tmux [util-linux]=nsenter [gcc]=cc [procps]=pgrep
   # the kernel matrix (npm run test:kernels, scripts/kernels/): QEMU, the guest's busybox, depmod/modprobe, cpio
   [qemu-system-x86]=qemu-system-x86_64 [busybox-static]=busybox [kmod]=depmod [cpio]=cpio
+  [docker.io]=dockerd [tar]=tar
+)
+# Debian package -> a file that proves it is installed (packages without a command).
+declare -A PKG_FILE=(
+  [libc6-dev]=/usr/include/stdio.h
 )
 missing=()
 for pkg in "${!PKG_CMD[@]}"; do
@@ -27,6 +32,9 @@ for pkg in "${!PKG_CMD[@]}"; do
 done
 # scripts/kernels puts /bin/busybox in the guest's initramfs: it must be busybox-static's (no shared libraries).
 if [ -x /bin/busybox ] && ldd /bin/busybox >/dev/null 2>&1 && [[ " ${missing[*]} " != *" busybox-static "* ]]; then missing+=(busybox-static); fi
+for pkg in "${!PKG_FILE[@]}"; do
+  [ -e "${PKG_FILE[$pkg]}" ] || missing+=("$pkg")
+done
 if [ "${#missing[@]}" -gt 0 ]; then
   need_root
   echo "tcpscope setup: installing ${missing[*]}" >&2

@@ -8,7 +8,7 @@ import { collectSysctlReport, type SysctlReport } from './diagnose/sysctl-report
 
 export type { Snapshot, SnapshotEvents, Mode, SysctlChange } from './model/snapshot.js';
 export type { Finding, Severity, SysctlRef } from './model/finding.js';
-export type { HostSample, Listener, OwnerCount, NetnsRef } from './model/host-sample.js';
+export type { HostSample, Listener, OwnerCount, NetnsRef, NetnsOwner, OwnerRuntime } from './model/host-sample.js';
 export type { RawInput } from './model/inputs.js';
 export type {
   Session,
@@ -43,7 +43,8 @@ export { createMetrics, startExporter } from './export/index.js';
 export { createRecorder, renderReport, type Recorder } from './record/index.js';
 export { replaySession, type ReplayOptions, type ReplaySession } from './session/replay.js';
 export { buildReport } from './session/report.js';
-export { listNetns, resolveNetns } from './kernel/netns/index.js';
+export { listNetns, listNetnsNamed, resolveNetns } from './kernel/netns/index.js';
+export { createNetnsNamer, ownerLabel, netnsDisplayName, type NetnsNamer } from './kernel/runtimes/index.js';
 export {
   buildPlan,
   renderAdvice,

@@ -1,10 +1,11 @@
 // scripts/lab/run <scenario> [--duration 10s] [--rate N|max] [--json] [--keep-going] [variant flags...]
-// scripts/lab/run cleanup [--all]      remove leftover tslab- netns (and processes in them); --all also live runs'
+// scripts/lab/run cleanup [--all]      remove leftover tslab- netns (and processes in them) and lab dockerds; --all also live runs'
 // scripts/lab/run list                 list scenarios
 // Variant flags: --abort-on-overflow, --max-tw-buckets N, --syncookies 0|1|2, --max-syn-backlog N, --backlog N,
 // --synack-retries N, --syn-retries N, --linear-timeouts N, --fin-timeout N, --count N, --connections N,
 // --requests N, --late N, --concurrency N (kebab-case on the command line, camelCase in ScenarioOptions.variant).
 import { cleanupLeftovers } from './topology.js';
+import { cleanupDockerLeftovers } from './docker.js';
 import { parseDuration } from './procfs.js';
 import { runScenario } from './scenarios.js';
 import { SCENARIOS, type GroundTruth, type ScenarioName, type ScenarioOptions } from './types.js';
@@ -61,7 +62,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'cleanup') {
-    const removed = await cleanupLeftovers({ all: rest.includes('--all') });
+    const all = rest.includes('--all');
+    const removed = [...(await cleanupLeftovers({ all })), ...(await cleanupDockerLeftovers({ all }))];
     process.stdout.write(removed.length ? `removed: ${removed.join(' ')}\n` : 'nothing to clean up\n');
     return 0;
   }

@@ -19,4 +19,12 @@ export {
   parseSockstat,
   parseDuration,
 } from './procfs.js';
-export { ensureChurnBinary } from './agent.js';
+export { ensureChurnBinary, startNodeAgent, type Agent } from './agent.js';
+export {
+  startLabDocker,
+  cleanupDockerLeftovers,
+  ensureListenBinary,
+  LAB_IMAGE,
+  type LabDocker,
+  type LabContainer,
+} from './docker.js';

@@ -1,4 +1,5 @@
 // The AlertEvent: what every alert action receives and what `--alert` prints as one NDJSON line.
+import { netnsDisplayName } from '../kernel/runtimes/label.js';
 import type { NetnsRef } from '../model/host-sample.js';
 import type { AlertSeverity } from './ast.js';
 
@@ -26,6 +27,7 @@ export function fmtNumber(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
+/** `web1 (docker, nginx:1.27)`, else the ip netns name, else `netns:<inode>`. */
 export function netnsLabel(n: NetnsRef): string {
-  return n.name ?? `netns:${n.inode}`;
+  return netnsDisplayName(n);
 }

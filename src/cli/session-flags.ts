@@ -16,7 +16,10 @@ export function addSessionOptions(cmd: Command, help: { duration?: string; port?
   return cmd
     .option('-i, --interval <duration>', 'snapshot interval', '1s')
     .option('-d, --duration <duration>', help.duration ?? 'stop after this long (default: until Ctrl-C)')
-    .option('-n, --netns <netns>', 'network namespace: name, path, pid or inode (see tcpscope netns)')
+    .option(
+      '-n, --netns <netns>',
+      'network namespace: ip netns name, container (web1, docker:web1, id prefix), pod (pod:ns/name), service, path, pid or inode (see tcpscope netns)',
+    )
     .option('-p, --port <port>', help.port ?? 'only sockets with this local or remote port (probe filter)')
     .option('--procfs', 'do not use eBPF: counters, socket table and sysctls only')
     .option('--ebpf', 'require eBPF mode (fail instead of falling back to procfs)');

@@ -1,4 +1,5 @@
 // One human line per snapshot for `tcpscope watch`: the numbers an on-call person scans first.
+import { ownerSelector } from '../kernel/runtimes/label.js';
 import type { Snapshot } from '../model/snapshot.js';
 
 const n = (v: number | undefined): number => v ?? 0;
@@ -14,7 +15,7 @@ export function watchLine(s: Snapshot): string {
   const rstOut = s.mode === 'ebpf' ? s.events.resetsSent : n(c.TcpOutRsts);
   const rstIn = s.mode === 'ebpf' ? s.events.resetsReceived : n(c.TcpEstabResets);
   const parts = [
-    `${time} ${s.netns.name ?? s.netns.inode}`,
+    `${time} ${s.netns.owner ? ownerSelector(s.netns.owner) : (s.netns.name ?? s.netns.inode)}`,
     `estab ${n(st.ESTABLISHED)} tw ${n(st.TIME_WAIT)} cw ${n(st.CLOSE_WAIT)} fw2 ${n(st.FIN_WAIT2)} synrecv ${n(st.SYN_RECV)}`,
     `conn/s out ${per(active)} in ${per(passive)}`,
     `rst/s out ${per(rstOut)} in ${per(rstIn)}`,

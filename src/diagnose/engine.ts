@@ -1,5 +1,6 @@
 // Runs every rule on each snapshot with hysteresis (raise after N, clear after M quiet intervals): deterministic, so a
 // replay of the same snapshots yields exactly the live findings (time comes only from snapshot.time).
+import { withPersistence } from './persist-advice.js';
 import type { Diagnoser, Finding, Severity } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { FindingDraft, Rule } from './rule.js';
@@ -64,7 +65,9 @@ export function createDiagnoser(opts: DiagnoserOptions = {}): Diagnoser {
             }
           }
         }
-        if (st.since !== undefined && st.last) out.push({ ...st.last, since: st.since });
+        // In a container's netns the fix must also say how to keep it (docker run --sysctl, pod securityContext…).
+        if (st.since !== undefined && st.last)
+          out.push({ ...st.last, advice: withPersistence(st.last.advice, snapshot.netns), since: st.since });
       }
       return out.sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.id.localeCompare(b.id));
     },

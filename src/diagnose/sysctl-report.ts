@@ -2,6 +2,7 @@
 import { release } from 'node:os';
 import { SYSCTLS, readSysctls } from '../kernel/sysctl/index.js';
 import { resolveNetns } from '../kernel/netns/index.js';
+import { createNetnsNamer } from '../kernel/runtimes/namer.js';
 import { computeTimelines, type Timelines } from './kernel-timelines.js';
 import { meaningOnThisKernel } from './sysctl-meaning.js';
 import { riskySettings, type RiskyWarning } from './risky.js';
@@ -36,11 +37,26 @@ const EXTRA = ['net.ipv4.tcp_rto_max_ms'];
 
 /** The core of the command: read the sysctls in the netns named by `netnsSpec` and compute what they mean. */
 export async function collectSysctlReport(netnsSpec: string | undefined): Promise<SysctlReport> {
-  const target = await resolveNetns(netnsSpec);
+  // The namer says who owns the netns, so fixes read `nsenter -t PID -n …` in a container.
+  const namer = createNetnsNamer();
+  let target: Awaited<ReturnType<typeof resolveNetns>>;
+  let owner: NetnsRef['owner'];
+  try {
+    target = await resolveNetns(netnsSpec, { namer });
+    owner =
+      target.owner ??
+      (target.pid !== undefined && !target.isSelf
+        ? await namer.ownerOf([target.pid], target.name ? [target.name] : [])
+        : undefined);
+  } finally {
+    namer.close();
+  }
   const names = [...SYSCTLS.map((s) => s.name), ...EXTRA.filter((e) => !SYSCTLS.some((s) => s.name === e))];
   const read = await readSysctls(target, names);
   const get = (name: string): string | undefined => read.values[name];
   const netns: NetnsRef = { inode: target.inode, name: target.name };
+  if (owner) netns.owner = owner;
+  if (owner && target.pid !== undefined) netns.pid = target.pid;
   const sysctls = SYSCTLS.map((spec): SysctlEntry => {
     const value = get(spec.name);
     return {

@@ -1,4 +1,5 @@
 // Reading sysctl strings as numbers, and writing the exact command that changes one in the snapshot's netns.
+import { sysctlNowCommand } from './persist-advice.js';
 import type { NetnsRef } from '../model/host-sample.js';
 
 const parsed = new Map<string, number | undefined>();
@@ -17,10 +18,7 @@ export function sysctlNumber(value: string | undefined): number | undefined {
   return n;
 }
 
-/** `sysctl -w name=value`, prefixed with `ip netns exec <name>` when the netns has a name. */
+/** `sysctl -w name=value` in the netns: `ip netns exec <name>`, `nsenter -t <pid> -n` for a container, else as is. */
 export function sysctlCommand(netns: NetnsRef | undefined, name: string, value: string | number): string {
-  const v = String(value);
-  const arg = /\s/.test(v) ? `${name}="${v}"` : `${name}=${v}`;
-  const cmd = `sysctl -w ${arg}`;
-  return netns?.name ? `ip netns exec ${netns.name} ${cmd}` : cmd;
+  return sysctlNowCommand(netns, name, value);
 }

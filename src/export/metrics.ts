@@ -19,7 +19,28 @@ export interface MetricsOptions {
   maxListenerSeries?: number;
 }
 
-const netnsLabel = (s: Snapshot): string => s.netns.name ?? String(s.netns.inode);
+/** Labels of every series: the netns and what runs in it (one value per netns, so cardinality stays one per netns). */
+const NS = ['netns', 'runtime', 'container', 'pod', 'namespace'] as const;
+type NsLabel = (typeof NS)[number];
+type NsLabels = { netns: string } & Partial<Record<NsLabel, string>>;
+
+/**
+ * container: the container's name (docker, podman) or the pod's containers; pod/namespace for Kubernetes. Labels
+ * without a value are left out (as Prometheus does), so a netns with no known owner keeps only `netns`.
+ */
+export function netnsLabels(s: Snapshot): NsLabels {
+  const o = s.netns.owner;
+  const out: NsLabels = { netns: s.netns.name ?? String(s.netns.inode) };
+  if (!o) return out;
+  out.runtime = o.runtime;
+  const container = o.runtime === 'docker' || o.runtime === 'podman' ? o.name : (o.containers ?? []).join(',');
+  if (container) out.container = container;
+  if (o.pod) {
+    out.pod = o.pod.name;
+    out.namespace = o.pod.namespace;
+  }
+  return out;
+}
 
 export function listenerLabel(l: { family: 4 | 6; addr: string; port: number }): string {
   return l.family === 6 ? `[${l.addr}]:${l.port}` : `${l.addr}:${l.port}`;
@@ -40,68 +61,69 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     new Gauge<L>({ name, help, labelNames, registers });
 
   const m = {
-    snapshots: counter('tcpscope_snapshots_total', 'Snapshots (intervals) processed.', ['netns']),
-    time: gauge('tcpscope_last_snapshot_timestamp_seconds', 'End of the last interval (unix seconds).', ['netns']),
-    mode: gauge('tcpscope_mode', '1 for the data source in use: ebpf, procfs or replay.', ['netns', 'mode']),
+    snapshots: counter('tcpscope_snapshots_total', 'Snapshots (intervals) processed.', [...NS]),
+    time: gauge('tcpscope_last_snapshot_timestamp_seconds', 'End of the last interval (unix seconds).', [...NS]),
+    mode: gauge('tcpscope_mode', '1 for the data source in use: ebpf, procfs or replay.', [...NS, 'mode']),
     transitions: counter('tcpscope_transitions_total', 'TCP state transitions (sock:inet_sock_set_state), eBPF mode.', [
-      'netns',
+      ...NS,
       'from',
       'to',
     ]),
     resetsSent: counter('tcpscope_resets_sent_total', 'RSTs sent, by kernel reset reason (tcp:tcp_send_reset).', [
-      'netns',
+      ...NS,
       'reason',
     ]),
     resetsReceived: counter(
       'tcpscope_resets_received_total',
       'RSTs received, by socket state (tcp:tcp_receive_reset).',
-      ['netns', 'state'],
+      [...NS, 'state'],
     ),
     synackRetrans: counter('tcpscope_synack_retransmits_total', 'SYN-ACK retransmits (tcp:tcp_retransmit_synack).', [
-      'netns',
+      ...NS,
     ]),
     synRetrans: counter('tcpscope_syn_retransmits_total', 'Client SYN retransmits (tcp_retransmit_skb in SYN_SENT).', [
-      'netns',
+      ...NS,
     ]),
-    retrans: counter('tcpscope_retransmits_total', 'Retransmitted segments by socket state.', ['netns', 'state']),
-    drops: counter('tcpscope_drops_total', 'TCP skb drops by kernel drop reason (skb:kfree_skb).', ['netns', 'reason']),
-    lost: counter('tcpscope_events_lost_total', 'Events bpftrace reported lost.', ['netns']),
+    retrans: counter('tcpscope_retransmits_total', 'Retransmitted segments by socket state.', [...NS, 'state']),
+    drops: counter('tcpscope_drops_total', 'TCP skb drops by kernel drop reason (skb:kfree_skb).', [...NS, 'reason']),
+    lost: counter('tcpscope_events_lost_total', 'Events bpftrace reported lost.', [...NS]),
     suppressed: counter(
       'tcpscope_events_suppressed_total',
       'Detail events over the in-kernel cap (still counted in aggregates).',
-      ['netns'],
+      [...NS],
     ),
-    gaps: counter('tcpscope_gaps_total', 'Tracer restarts (gaps in eBPF data).', ['netns']),
-    sockets: gauge('tcpscope_sockets', 'Sockets per TCP state (IPv4 + IPv6).', ['netns', 'state']),
-    sockstat: gauge('tcpscope_sockstat', '/proc/net/sockstat{,6} values, e.g. name="TCP.tw".', ['netns', 'name']),
-    listeners: gauge('tcpscope_listeners', 'Listening sockets.', ['netns']),
+    gaps: counter('tcpscope_gaps_total', 'Tracer restarts (gaps in eBPF data).', [...NS]),
+    sockets: gauge('tcpscope_sockets', 'Sockets per TCP state (IPv4 + IPv6).', [...NS, 'state']),
+    sockstat: gauge('tcpscope_sockstat', '/proc/net/sockstat{,6} values, e.g. name="TCP.tw".', [...NS, 'name']),
+    listeners: gauge('tcpscope_listeners', 'Listening sockets.', [...NS]),
     lQueue: gauge(
       'tcpscope_listener_queue',
       `Accept queue length per listener (top ${maxListeners} by queue, the rest in listener="other").`,
-      ['netns', 'listener'],
+      [...NS, 'listener'],
     ),
     lCapacity: gauge(
       'tcpscope_listener_queue_capacity',
       'Accept queue capacity = min(backlog, somaxconn at listen()).',
-      ['netns', 'listener'],
+      [...NS, 'listener'],
     ),
-    sysctl: gauge('tcpscope_sysctl', 'Numeric sysctl values in force in the netns.', ['netns', 'name']),
+    sysctl: gauge('tcpscope_sysctl', 'Numeric sysctl values in force in the netns.', [...NS, 'name']),
     finding: gauge('tcpscope_finding_active', '1 while a diagnosis finding is active (by finding id).', [
-      'netns',
+      ...NS,
       'id',
       'severity',
     ]),
   };
-  const nstat = new Map<string, Counter<'netns'>>();
+  const nstat = new Map<string, Counter<NsLabel>>();
   const seenListeners = new Map<string, Set<string>>();
   const seenFindings = new Map<string, Map<string, string>>();
   const seenModes = new Map<string, string>();
+  const seenOwners = new Map<string, string>();
 
-  function incAll<K extends string>(c: Counter<'netns' | K>, ns: string, key: K, rec: Record<string, number>): void {
-    for (const [k, v] of Object.entries(rec)) if (v > 0) c.inc({ netns: ns, [key]: k } as LabelValues<'netns' | K>, v);
+  function incAll<K extends string>(c: Counter<NsLabel | K>, ns: NsLabels, key: K, rec: Record<string, number>): void {
+    for (const [k, v] of Object.entries(rec)) if (v > 0) c.inc({ ...ns, [key]: k } as LabelValues<NsLabel | K>, v);
   }
 
-  function updateListeners(s: Snapshot, ns: string): void {
+  function updateListeners(s: Snapshot, ns: NsLabels): void {
     const ls = [...s.census.listeners].sort(
       (a, b) => b.queue - a.queue || b.capacity - a.capacity || listenerLabel(a).localeCompare(listenerLabel(b)),
     );
@@ -109,47 +131,47 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     ls.slice(0, maxListeners).forEach((l) => {
       const label = listenerLabel(l);
       now.add(label);
-      m.lQueue.set({ netns: ns, listener: label }, l.queue);
-      m.lCapacity.set({ netns: ns, listener: label }, l.capacity);
+      m.lQueue.set({ ...ns, listener: label }, l.queue);
+      m.lCapacity.set({ ...ns, listener: label }, l.capacity);
     });
     const rest = ls.slice(maxListeners);
     if (rest.length > 0) {
       now.add('other');
       m.lQueue.set(
-        { netns: ns, listener: 'other' },
+        { ...ns, listener: 'other' },
         rest.reduce((t, l) => t + l.queue, 0),
       );
       m.lCapacity.set(
-        { netns: ns, listener: 'other' },
+        { ...ns, listener: 'other' },
         rest.reduce((t, l) => t + l.capacity, 0),
       );
     }
-    for (const old of seenListeners.get(ns) ?? []) {
+    for (const old of seenListeners.get(ns.netns) ?? []) {
       if (!now.has(old)) {
-        m.lQueue.remove({ netns: ns, listener: old });
-        m.lCapacity.remove({ netns: ns, listener: old });
+        m.lQueue.remove({ ...ns, listener: old });
+        m.lCapacity.remove({ ...ns, listener: old });
       }
     }
-    seenListeners.set(ns, now);
-    m.listeners.set({ netns: ns }, ls.length);
+    seenListeners.set(ns.netns, now);
+    m.listeners.set(ns, ls.length);
   }
 
-  function updateFindings(s: Snapshot, ns: string): void {
-    const seen = seenFindings.get(ns) ?? new Map<string, string>();
+  function updateFindings(s: Snapshot, ns: NsLabels): void {
+    const seen = seenFindings.get(ns.netns) ?? new Map<string, string>();
     const active = new Set<string>();
     for (const f of s.findings) {
       const prevSeverity = seen.get(f.id);
       if (prevSeverity !== undefined && prevSeverity !== f.severity)
-        m.finding.remove({ netns: ns, id: f.id, severity: prevSeverity });
+        m.finding.remove({ ...ns, id: f.id, severity: prevSeverity });
       seen.set(f.id, f.severity);
       active.add(f.id);
-      m.finding.set({ netns: ns, id: f.id, severity: f.severity }, 1);
+      m.finding.set({ ...ns, id: f.id, severity: f.severity }, 1);
     }
-    for (const [id, severity] of seen) if (!active.has(id)) m.finding.set({ netns: ns, id, severity }, 0);
-    seenFindings.set(ns, seen);
+    for (const [id, severity] of seen) if (!active.has(id)) m.finding.set({ ...ns, id, severity }, 0);
+    seenFindings.set(ns.netns, seen);
   }
 
-  function updateNstat(s: Snapshot, ns: string): void {
+  function updateNstat(s: Snapshot, ns: NsLabels): void {
     for (const [name, delta] of Object.entries(s.counters)) {
       if (!(delta > 0)) continue; // a negative delta is a counter reset, not traffic
       let c = nstat.get(name);
@@ -159,11 +181,11 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
         c = counter(
           `tcpscope_netstat_${stem}_total`,
           `${name} (/proc/net nstat counter): sum of deltas since tcpscope started.`,
-          ['netns'],
+          [...NS],
         );
         nstat.set(name, c);
       }
-      c.inc({ netns: ns }, delta);
+      c.inc(ns, delta);
     }
   }
 
@@ -172,17 +194,28 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     contentType: registry.contentType,
     text: () => registry.metrics(),
     update(s: Snapshot): void {
-      const ns = netnsLabel(s);
-      m.snapshots.inc({ netns: ns });
-      m.time.set({ netns: ns }, s.time / 1000);
-      const prevMode = seenModes.get(ns);
-      if (prevMode !== undefined && prevMode !== s.mode) m.mode.remove({ netns: ns, mode: prevMode });
-      seenModes.set(ns, s.mode);
-      m.mode.set({ netns: ns, mode: s.mode }, 1);
+      const ns = netnsLabels(s);
+      // What runs in a netns changed (container renamed or replaced): start every series over rather than keep stale
+      // ones under the old labels (counters restart at 0, which rate() reads as a reset).
+      const key = JSON.stringify(ns);
+      const prevKey = seenOwners.get(ns.netns);
+      if (prevKey !== undefined && prevKey !== key) {
+        registry.resetMetrics();
+        seenListeners.clear();
+        seenFindings.clear();
+        seenModes.clear();
+      }
+      seenOwners.set(ns.netns, key);
+      m.snapshots.inc(ns);
+      m.time.set(ns, s.time / 1000);
+      const prevMode = seenModes.get(ns.netns);
+      if (prevMode !== undefined && prevMode !== s.mode) m.mode.remove({ ...ns, mode: prevMode });
+      seenModes.set(ns.netns, s.mode);
+      m.mode.set({ ...ns, mode: s.mode }, 1);
 
       for (const [k, v] of Object.entries(s.transitions)) {
         const [from, to] = k.split('->');
-        if (from !== undefined && to !== undefined && v > 0) m.transitions.inc({ netns: ns, from, to }, v);
+        if (from !== undefined && to !== undefined && v > 0) m.transitions.inc({ ...ns, from, to }, v);
       }
       const e = s.events;
       incAll(m.resetsSent, ns, 'reason', withRemainder(e.resetsSentByReason, e.resetsSent));
@@ -195,20 +228,20 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
       incAll(m.retrans, ns, 'state', e.retransByState);
       incAll(m.drops, ns, 'reason', e.dropsByReason);
       // Create the series at 0 so rate() works from the first scrape.
-      m.synackRetrans.inc({ netns: ns }, e.synackRetrans);
-      m.synRetrans.inc({ netns: ns }, e.synRetrans);
-      m.lost.inc({ netns: ns }, e.lost);
-      m.suppressed.inc({ netns: ns }, e.suppressed);
-      m.gaps.inc({ netns: ns }, s.gaps.length);
+      m.synackRetrans.inc(ns, e.synackRetrans);
+      m.synRetrans.inc(ns, e.synRetrans);
+      m.lost.inc(ns, e.lost);
+      m.suppressed.inc(ns, e.suppressed);
+      m.gaps.inc(ns, s.gaps.length);
 
       for (const state of new Set([...TCP_STATES, ...Object.keys(s.census.states)])) {
-        m.sockets.set({ netns: ns, state }, s.census.states[state] ?? 0);
+        m.sockets.set({ ...ns, state }, s.census.states[state] ?? 0);
       }
-      for (const [k, v] of Object.entries(s.census.sockstat)) m.sockstat.set({ netns: ns, name: k }, v);
+      for (const [k, v] of Object.entries(s.census.sockstat)) m.sockstat.set({ ...ns, name: k }, v);
       updateListeners(s, ns);
       for (const [name, value] of Object.entries(s.sysctls)) {
         const t = value.trim();
-        if (/^-?\d+(?:\.\d+)?$/.test(t)) m.sysctl.set({ netns: ns, name }, Number(t));
+        if (/^-?\d+(?:\.\d+)?$/.test(t)) m.sysctl.set({ ...ns, name }, Number(t));
       }
       updateFindings(s, ns);
       updateNstat(s, ns);

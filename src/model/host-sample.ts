@@ -21,9 +21,38 @@ export interface OwnerCount {
   count: number;
 }
 
+/** What runs in a netns, resolved through cgroups and the runtimes' own metadata (src/kernel/runtimes). */
+export type OwnerRuntime = 'docker' | 'podman' | 'kubernetes' | 'systemd';
+
+export interface NetnsOwner {
+  runtime: OwnerRuntime;
+  /** What people call it: container name, `namespace/pod`, `nginx.service`; a short id when only the id is known. */
+  name: string;
+  /** Full container id (docker, podman; the first container's id for a pod) when known. */
+  id?: string;
+  /** Container image (`nginx:1.27`) when the engine told us. */
+  image?: string;
+  /** docker compose labels com.docker.compose.project / .service. */
+  compose?: { project: string; service: string };
+  /** Kubernetes pod; `name` is then `namespace/pod`. */
+  pod?: { namespace: string; name: string; uid: string };
+  /** Names of the containers sharing this netns (a pod's, or `--network container:`), when known. */
+  containers?: string[];
+  /** systemd unit (`nginx.service`) for systemd owners. */
+  unit?: string;
+  /** The engine under Kubernetes: containerd, cri-o or docker. */
+  engine?: string;
+}
+
+/**
+ * A network namespace as sinks see it. `name` is its `ip netns` name (usable with nsenter); `owner` what runs in it
+ * and `pid` a process inside, both as they were when the sample was taken (optional: older recordings lack them).
+ */
 export interface NetnsRef {
   inode: number;
   name: string | undefined;
+  owner?: NetnsOwner;
+  pid?: number;
 }
 
 export interface HostSample {

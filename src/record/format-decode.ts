@@ -1,6 +1,6 @@
 // Reading a recording back: the header check and the line decoder (the inverse of EntryEncoder in format.ts).
 import { counterDelta } from '../kernel/host/counter-deltas.js';
-import type { HostSample } from '../model/host-sample.js';
+import type { HostSample, NetnsOwner } from '../model/host-sample.js';
 import type { HostInput, ProbeLineInput } from '../model/inputs.js';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingEntry, type RecordingHeader } from './format.js';
 
@@ -67,6 +67,7 @@ class CounterState {
 /** Stateful decoder, the inverse of EntryEncoder (restores the sysctl table of host lines that omit it). */
 export class EntryDecoder {
   private lastSysctls: Record<string, string> = {};
+  private lastOwner: NetnsOwner | undefined;
   private counters = new CounterState();
   /** Time of the previous host line of this segment: the base of the counter deltas of the next one. */
   private lastHostT = Number.NaN;
@@ -123,6 +124,7 @@ export class EntryDecoder {
       const h = checkHeader(text);
       if (!h.ok) return { ok: false, reason: h.reason };
       this.lastSysctls = {};
+      this.lastOwner = undefined;
       this.counters = new CounterState();
       this.lastHostT = Number.NaN;
       return { ok: true, entry: { kind: 'segment', t: h.header.startedAt, header: h.header } };
@@ -146,15 +148,20 @@ export class EntryDecoder {
           if (!isStringMap(v.y)) return { ok: false, reason: 'host line with a bad sysctl table "y"' };
           this.lastSysctls = v.y;
         }
+        if (v.o !== undefined) this.lastOwner = isRecord(v.o) ? (v.o as unknown as NetnsOwner) : undefined;
         if (!isRecord(v.c)) return { ok: false, reason: 'host line without counters "c"' };
         const { deltas, table } = this.counters.apply(v.c, Array.isArray(v.cx) ? (v.cx as unknown[]) : []);
         // The rest is the writer's own HostSample; its fields are trusted like the header. The absolute counters are
         // built on first read: the pipeline only needs the deltas.
-        const sample = Object.defineProperty(
-          { ...(v.s as unknown as Omit<HostSample, 'sysctls' | 'counters'>), sysctls: this.lastSysctls },
-          'counters',
-          { get: table, enumerable: true, configurable: true },
-        ) as HostSample;
+        const s = v.s as unknown as Omit<HostSample, 'sysctls' | 'counters'>;
+        // Recordings before names (no "o") have no owner; the netns ref is rebuilt only when there is one.
+        const withOwner =
+          this.lastOwner && isRecord(s.netns) ? { ...s, netns: { ...s.netns, owner: this.lastOwner } } : s;
+        const sample = Object.defineProperty({ ...withOwner, sysctls: this.lastSysctls }, 'counters', {
+          get: table,
+          enumerable: true,
+          configurable: true,
+        }) as HostSample;
         const since = this.lastHostT;
         this.lastHostT = t;
         const entry: HostInput = Number.isNaN(since)

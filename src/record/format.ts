@@ -1,5 +1,5 @@
 // The recording file format (NDJSON, optionally gzip): header + raw inputs, so a replay re-runs the same pipeline.
-import type { HostSample } from '../model/host-sample.js';
+import type { HostSample, NetnsOwner } from '../model/host-sample.js';
 import type { RawInput } from '../model/inputs.js';
 import type { SessionDescription } from '../model/session.js';
 
@@ -76,6 +76,8 @@ interface HostLine {
   c: Record<string, number>;
   cx?: string[];
   y?: Record<string, string>;
+  /** What runs in the netns (container, pod, service), only when it changed since the previous host line; null: none now. */
+  o?: NetnsOwner | null;
 }
 interface GapLine {
   k: 'g';
@@ -105,6 +107,7 @@ export function encodeHeader(header: RecordingHeader): string {
 export class EntryEncoder {
   private lastSysctls: string | undefined;
   private lastCounters: Record<string, number> = {};
+  private lastOwner = 'null';
 
   encode(entry: RecordingEntry): string {
     switch (entry.kind) {
@@ -114,14 +117,27 @@ export class EntryEncoder {
           ? `{"k":"p","t":${entry.t},"j":${entry.line}}\n`
           : `{"k":"p","t":${entry.t},"l":${JSON.stringify(entry.line)}}\n`;
       case 'host': {
-        const { sysctls, counters, ...rest } = entry.sample;
+        const { sysctls, counters, netns: fullNetns, ...others } = entry.sample;
+        // The owner repeats every interval and rarely changes: written ("o") only when it does, like the sysctls.
+        const { owner, ...netns } = fullNetns;
+        const rest = { ...others, netns };
+        const o = JSON.stringify(owner ?? null);
+        const ownerChanged = o !== this.lastOwner;
+        this.lastOwner = o;
         const y = JSON.stringify(sysctls);
         const prev = this.lastCounters;
         const c: Record<string, number> = {};
         for (const [name, v] of Object.entries(counters)) if (prev[name] !== v) c[name] = v;
         const cx = Object.keys(prev).filter((name) => !(name in counters));
         this.lastCounters = counters;
-        const line: HostLine = { k: 'h', t: entry.t, s: rest, c, ...(cx.length > 0 ? { cx } : {}) };
+        const line: HostLine = {
+          k: 'h',
+          t: entry.t,
+          s: rest,
+          c,
+          ...(cx.length > 0 ? { cx } : {}),
+          ...(ownerChanged ? { o: owner ?? null } : {}),
+        };
         if (y !== this.lastSysctls) {
           this.lastSysctls = y;
           return `${JSON.stringify(line).slice(0, -1)},"y":${y}}\n`;

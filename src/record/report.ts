@@ -1,4 +1,5 @@
 // Builds an incident report from a recording: replays it through the pipeline at max speed and folds the snapshots.
+import { ownerLabel } from '../kernel/runtimes/label.js';
 import type { Finding, Severity } from '../model/finding.js';
 import type { Snapshot, SysctlChange } from '../model/snapshot.js';
 import type { ReadStats } from './reader.js';
@@ -205,7 +206,7 @@ export class ReportBuilder {
         path: meta.path,
         host: info.host,
         kernel: info.kernel,
-        netns: info.netns.name ?? `inode ${info.netns.inode}`,
+        netns: info.netns.owner ? ownerLabel(info.netns.owner) : (info.netns.name ?? `inode ${info.netns.inode}`),
         mode: info.mode,
         modeReason: info.modeReason,
         bpftraceVersion: info.bpftraceVersion,

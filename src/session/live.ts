@@ -3,7 +3,8 @@
 import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { Observable, ReplaySubject, Subject, merge, share, takeUntil, tap, timer } from 'rxjs';
-import { createHostPoller } from '../kernel/host/index.js';
+import { createHostPoller, type HostPoller } from '../kernel/host/index.js';
+import { createNetnsNamer } from '../kernel/runtimes/namer.js';
 import type { HostSample } from '../model/host-sample.js';
 import { resolveNetns, type NetnsTarget } from '../kernel/netns/index.js';
 import {
@@ -38,16 +39,29 @@ const LIVE_SERVICES: Omit<SessionServices, 'createDiagnoser'> = {
   createHostPoller,
   probeInputs: probeInputs$,
   stopTracers: whenBpftraceStopped,
+  createNamer: () => createNetnsNamer(),
 };
 
 export async function startSession(opts: LiveSessionOptions): Promise<LiveSession> {
   const services = { ...LIVE_SERVICES, ...opts.services };
-  const target: NetnsTarget = await services.resolveNetns(opts.netns);
+  // Names the netns by its container/pod/service at each poll; the engines' event streams stop with the session.
+  const namer = services.createNamer();
+  let target: NetnsTarget;
+  let poller: HostPoller;
+  let firstSample: HostSample;
+  try {
+    target = await services.resolveNetns(opts.netns, { namer });
+    poller = services.createHostPoller(target, { namer });
+    firstSample = await poller.poll();
+  } catch (err) {
+    namer.close();
+    throw err;
+  }
   const decision = await services.decideMode(opts.mode ?? 'auto');
-  const poller = services.createHostPoller(target);
-  const firstSample: HostSample = await poller.poll();
   const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8').catch(() => 'unknown')).trim();
-  const netns = { inode: target.inode, name: target.name };
+  // The target's identity, with what runs in it as the first poll saw it (owner, a pid inside).
+  const netns = { ...firstSample.netns, inode: target.inode, name: target.name };
+  if (!netns.owner && target.owner) netns.owner = target.owner;
   const info: SessionInfo = {
     host: hostname(),
     kernel,
@@ -187,6 +201,7 @@ export async function startSession(opts: LiveSessionOptions): Promise<LiveSessio
         // bpftrace first (SIGINT, then SIGKILL), then the pollers' helper processes.
         await services.stopTracers();
         await poller.close();
+        namer.close();
       })();
       return stopped;
     },

@@ -3,8 +3,9 @@
 import { createDiagnoser } from '../diagnose/index.js';
 import { BatchDecoder } from '../kernel/probes/decode.js'; // not the index: no bpftrace runner (execa) in a replay
 import type { Observable } from 'rxjs';
-import type { HostPoller } from '../kernel/host/poller.js';
-import type { NetnsTarget } from '../kernel/netns/resolve.js';
+import type { HostPoller, HostPollerOptions } from '../kernel/host/poller.js';
+import type { NetnsNamer } from '../kernel/runtimes/namer.js';
+import type { NetnsTarget, ResolveOptions } from '../kernel/netns/resolve.js';
 import type { Diagnoser } from '../model/finding.js';
 import type { RawInput } from '../model/inputs.js';
 import type { Mode } from '../model/snapshot.js';
@@ -51,9 +52,11 @@ export function createPipeline(o: WiringOptions): SnapshotAssembler {
 
 /** Everything a live session talks to; each can be substituted (`startSession({ services: { ... } })`). */
 export interface SessionServices extends PipelineServices {
-  resolveNetns(spec: string | undefined): Promise<NetnsTarget>;
+  resolveNetns(spec: string | undefined, opts?: ResolveOptions): Promise<NetnsTarget>;
   decideMode(requested: RequestedMode): Promise<ModeDecision>;
-  createHostPoller(target: NetnsTarget): HostPoller;
+  createHostPoller(target: NetnsTarget, opts?: HostPollerOptions): HostPoller;
+  /** Names the netns (container, pod, service) at each poll; closed when the session stops. */
+  createNamer(): NetnsNamer;
   /** Raw probe lines and gaps of a running bpftrace program (restarted on crashes). */
   probeInputs(opts: {
     program: { text: string; args: readonly string[] };

@@ -143,7 +143,8 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
     handlers.listNetns().then(
       (choices) => {
         if (destroyed || dialogs.open) return;
-        if (choices.length === 0) return api.setMessage('no named network namespaces (ip netns list)');
+        if (choices.length === 0)
+          return api.setMessage('no named network namespaces (ip netns list) and no containers, pods or services');
         const items = choices.map((c) => `${c.name}${c.inode !== undefined ? `  (${c.inode})` : ''}`);
         dialogs.list('Network namespace (enter / esc)', items, (i) => {
           const choice = i === null ? undefined : choices[i];

@@ -156,7 +156,10 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
       const restart = opts.restart;
       if (!restart || restarting || finishing) return;
       restarting = true;
-      const previous: SessionChange = { port: current.info.port, netns: current.info.netns.name };
+      const previous: SessionChange = {
+        port: current.info.port,
+        netns: current.info.netns.name ?? (current.info.netns.owner ? String(current.info.netns.inode) : undefined),
+      };
       void (async () => {
         sub?.unsubscribe();
         if (recording !== undefined && opts.toggleRecording) {
@@ -207,7 +210,13 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
           reason === 'ctrl-c' ? interrupt(SIGNAL_EXIT_CODES.SIGINT) : finishing ? undefined : finish(0),
         ...(opts.restart
           ? {
-              setPort: (port: number | undefined) => restartWith({ port, netns: current.info.netns.name }),
+              setPort: (port: number | undefined) =>
+                restartWith({
+                  port,
+                  netns:
+                    current.info.netns.name ??
+                    (current.info.netns.owner ? String(current.info.netns.inode) : undefined),
+                }),
               setNetns: (choice: NetnsChoice) => restartWith({ port: current.info.port, netns: choice.name }),
             }
           : {}),

@@ -31,11 +31,15 @@ export interface WatchRun {
 }
 
 /** `tcpscope watch --json --netns <netns> --interval 500ms [...extra]`, stdout parsed line by line. */
-export function startWatch(netns: string, extra: string[] = ['--interval', '500ms']): WatchRun {
+export function startWatch(
+  netns: string,
+  extra: string[] = ['--interval', '500ms'],
+  env: Record<string, string> = {},
+): WatchRun {
   const child = execa('node', [CLI, 'watch', '--json', '--netns', netns, ...extra], {
     reject: false,
     buffer: false,
-    env: { NO_COLOR: '1' },
+    env: { NO_COLOR: '1', ...env },
     killSignal: 'SIGINT',
     forceKillAfterDelay: 10_000,
   });

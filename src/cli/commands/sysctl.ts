@@ -1,5 +1,6 @@
 // `tcpscope sysctl`: every TCP setting in force (in a netns if asked) with its default, what it means on this kernel
 // (computed timelines) and warnings; no tracing needed.
+import { ownerLabel } from '../../kernel/runtimes/label.js';
 import type { Command } from 'commander';
 import { collectSysctlReport, type SysctlReport } from '../../diagnose/sysctl-report.js';
 import { paint, useColor } from '../color.js';
@@ -8,7 +9,11 @@ export { collectSysctlReport, type SysctlReport, type SysctlEntry } from '../../
 
 export function formatSysctlReport(r: SysctlReport, color: boolean): string {
   const lines: string[] = [];
-  const where = r.netns.name ? `netns ${r.netns.name} (${r.netns.inode})` : `netns ${r.netns.inode}`;
+  const where = r.netns.owner
+    ? `${ownerLabel(r.netns.owner)} (netns ${r.netns.inode})`
+    : r.netns.name
+      ? `netns ${r.netns.name} (${r.netns.inode})`
+      : `netns ${r.netns.inode}`;
   lines.push(paint(`TCP settings in ${where}, kernel ${r.kernel}`, 'bold', color));
   const width = Math.max(...r.sysctls.map((s) => s.name.length));
   for (const s of r.sysctls) {
@@ -46,7 +51,10 @@ export function registerSysctl(program: Command): void {
   program
     .command('sysctl')
     .description('the TCP settings in force, their defaults, what they mean on this kernel (computed) and warnings')
-    .option('-n, --netns <netns>', 'network namespace: name, path, pid or inode (sysctls are per netns)')
+    .option(
+      '-n, --netns <netns>',
+      'network namespace: ip netns name, container, pod, service, path, pid or inode (sysctls are per netns)',
+    )
     .option('--json', 'print one JSON object (timelines.synGiveUpMs etc. as numbers)')
     .addHelpText(
       'after',

@@ -1,6 +1,7 @@
 // `tcpscope top` (the default command): the live dashboard, with port/netns restarts and recording wired in.
 import type { Command } from 'commander';
-import { listNetns } from '../../kernel/netns/index.js';
+import { listNetnsNamed } from '../../kernel/netns/index.js';
+import { ownerSelector } from '../../kernel/runtimes/label.js';
 import { startSession } from '../../session/live.js';
 import type { LiveSession, Session } from '../../model/session.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
@@ -77,8 +78,11 @@ Examples:
     process.exitCode = await runDashboard(session, {
       exitOnEnd: durationMs !== undefined,
       restart: (change) => start(change),
+      // Named netns and those a container, pod or service owns, each by a selector --netns accepts.
       listNetns: async () =>
-        (await listNetns()).filter((n) => n.names.length > 0).map((n) => ({ name: n.names[0]!, inode: n.inode })),
+        (await listNetnsNamed()).namespaces
+          .filter((n) => n.names.length > 0 || n.owner !== undefined)
+          .map((n) => ({ name: n.owner ? ownerSelector(n.owner) : n.names[0]!, inode: n.inode })),
       toggleRecording,
       startRecording: flags.record !== undefined,
       // Alerts go to the dashboard log, to the recording (when one runs) and to --exec/--webhook.

@@ -5,6 +5,7 @@ import { counter } from '../context.js';
 import { endpoint, fullestListener, matchListener, nextPow2, owner } from '../listeners.js';
 import { synackSchedule, formatSeconds, fmtS } from '../timelines.js';
 import { sysctlCommand } from '../values.js';
+import { whereItRuns } from '../persist-advice.js';
 
 export const acceptQueueOverflow: Rule = {
   id: 'accept-queue-overflow',
@@ -46,7 +47,8 @@ export const acceptQueueOverflow: Rule = {
     // Which limit is binding: capacity = min(backlog, somaxconn at listen()).
     let limit: string;
     const advice: string[] = [];
-    const who = l ? owner(l.pid, l.comm) : 'the service';
+    // In a container: name where it runs, so the fix lands in the image/deployment, not on the host.
+    const who = `${l ? owner(l.pid, l.comm) : 'the service'}${whereItRuns(s.netns.owner)}`;
     if (capacity !== undefined && somaxconn !== undefined && capacity < somaxconn) {
       limit = `the listen() backlog is the limit: the queue is min(backlog, somaxconn) = min(${capacity}, ${somaxconn}) = ${capacity}`;
       advice.push(

@@ -12,7 +12,8 @@ import { parseSnmp6, parseSnmpPairs } from './counters.js';
 import { listenersFromScan, listenersFromSs } from './listeners.js';
 import { OwnerIndex, type Owner } from './owners.js';
 import { ProcNetSource } from './proc-source.js';
-import type { HostSample, OwnerCount } from '../../model/host-sample.js';
+import type { HostSample, NetnsRef, OwnerCount } from '../../model/host-sample.js';
+import type { NetnsNamer } from '../runtimes/namer.js';
 import { parseSockstat } from './sockstat.js';
 import { parseSsRows, ssRareArgs, type SsRow } from './ss-table.js';
 import { newTcpScan, scanTcpTable } from './tcp-table.js';
@@ -31,6 +32,8 @@ export interface HostPollerOptions {
   ownersEveryMs?: number;
   /** 'ss' (default): sock_diag dump of the rare states + sockstat; 'proc': full /proc/net/tcp{,6} scan (also the fallback without ss). */
   censusMethod?: 'ss' | 'proc';
+  /** Names the netns by what runs in it (container, pod, service) at each poll; without it the sample has no owner. */
+  namer?: NetnsNamer;
 }
 
 let ssAvailable: Promise<boolean> | undefined;
@@ -45,6 +48,7 @@ export function createHostPoller(target: NetnsTarget, opts: HostPollerOptions = 
   const owners = new OwnerIndex(target.inode, opts.ownersEveryMs ?? 1000);
   const sysctlNames = SYSCTLS.map((s) => s.name);
   let closed = false;
+  let polls = 0;
 
   async function readText(file: string, notes: string[]): Promise<string> {
     try {
@@ -126,8 +130,20 @@ export function createHostPoller(target: NetnsTarget, opts: HostPollerOptions = 
     }
     const ownerCounts = countOwners(rows, ownerMap);
 
+    const netns: NetnsRef = { inode: target.inode, name: target.name };
+    const pid = source.processInside();
+    if (pid !== undefined) netns.pid = pid;
+    if (opts.namer && pid !== undefined) {
+      // One cgroup file and a cache lookup per poll: the owner as it is now (a rename shows from the next interval).
+      const owner = await opts.namer.ownerOf([pid], target.name !== undefined ? [target.name] : []);
+      if (owner) netns.owner = owner;
+    }
+    // The first poll is the session's baseline (no snapshot shows its notes): the namer's notes wait for the next.
+    if (opts.namer && polls > 0) notes.push(...opts.namer.takeNotes());
+    polls += 1;
+
     return {
-      netns: { inode: target.inode, name: target.name },
+      netns,
       counters,
       sockstat,
       census,

@@ -21,6 +21,12 @@ export class ProcNetSource {
     return this.target.name !== undefined ? `${RUN_NETNS}/${this.target.name}` : undefined;
   }
 
+  /** A live process of the netns itself (not tcpscope's holder), undefined for ours or a process-less one. */
+  processInside(): number | undefined {
+    if (this.target.isSelf || this.pid === undefined || this.pid === this.holder?.pid) return undefined;
+    return this.pid;
+  }
+
   /** nsenter path valid right now: the name's bind mount, else the current pid's ns file. */
   nsPath(): string {
     if (this.target.isSelf) return this.target.path;

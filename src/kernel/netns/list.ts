@@ -3,6 +3,8 @@ import { parseSockstat } from '../host/sockstat.js';
 import { commOf, namedNetns, netnsOfPid, pidsByNetns, RUN_NETNS } from './scan.js';
 import { runInNetns } from './exec.js';
 import { readFile } from 'node:fs/promises';
+import type { NetnsOwner } from '../../model/host-sample.js';
+import { createNetnsNamer, type NetnsNamer } from '../runtimes/namer.js';
 
 export interface NetnsSummary {
   inode: number;
@@ -14,6 +16,14 @@ export interface NetnsSummary {
   /** TCP sockets: sockstat TCP.inuse + TCP6.inuse + TCP.tw; undefined when unreadable. */
   tcpSockets: number | undefined;
   isSelf: boolean;
+  /** What runs in it (container, pod, service); absent when unknown (and for tcpscope's own netns). */
+  owner?: NetnsOwner;
+}
+
+export interface NetnsListing {
+  namespaces: NetnsSummary[];
+  /** Degraded naming sources (Docker socket unreadable...), each once. */
+  notes: string[];
 }
 
 async function sockstatTotal(pid: number | undefined, nsPath: string | undefined): Promise<number | undefined> {
@@ -33,6 +43,23 @@ async function sockstatTotal(pid: number | undefined, nsPath: string | undefined
     return (s['TCP.inuse'] ?? 0) + (s['TCP6.inuse'] ?? 0) + (s['TCP.tw'] ?? 0);
   } catch {
     return undefined;
+  }
+}
+
+/** Every netns with its owner; `namer` defaults to a fresh one (closed before returning). */
+export async function listNetnsNamed(namer?: NetnsNamer): Promise<NetnsListing> {
+  const own = namer ?? createNetnsNamer();
+  try {
+    const [list, byPid, names] = await Promise.all([listNetns(), pidsByNetns(), namedNetns()]);
+    const self = list.find((n) => n.isSelf)?.inode;
+    const owners = await own.ownersOf(byPid, names, new Set(self === undefined ? [] : [self]));
+    for (const n of list) {
+      const o = owners.get(n.inode);
+      if (o) n.owner = o;
+    }
+    return { namespaces: list, notes: own.takeNotes() };
+  } finally {
+    if (!namer) own.close();
   }
 }
 

@@ -7,7 +7,11 @@ export type NetnsSpec =
   /** Digits: a pid if /proc/<n> exists, else a netns inode. */
   | { kind: 'number'; n: number }
   /** `net:[4026531840]` as printed by readlink /proc/PID/ns/net. */
-  | { kind: 'inode'; inode: number };
+  | { kind: 'inode'; inode: number }
+  /** What runs in it: `docker:web1`, `pod:shop/cart-7d9f`, `shop/cart-7d9f`, `systemd:nginx` (see kernel/runtimes/match). */
+  | { kind: 'owner'; spec: string };
+
+const OWNER_PREFIX = /^(docker|podman|pod|k8s|kubernetes|systemd|service):./;
 
 /** Names accepted by `ip netns add`: no slash, not `.`/`..`, no NUL, not empty. */
 export function isValidNetnsName(name: string): boolean {
@@ -29,6 +33,9 @@ export function parseNetnsSpec(spec: string | undefined): NetnsSpec | undefined 
     const n = Number(spec);
     return Number.isSafeInteger(n) && n > 0 ? { kind: 'number', n } : undefined;
   }
-  if (spec.includes('/')) return { kind: 'path', path: spec };
+  if (OWNER_PREFIX.test(spec)) return { kind: 'owner', spec };
+  if (spec.startsWith('/') || spec.startsWith('./') || spec.startsWith('../')) return { kind: 'path', path: spec };
+  // `namespace/pod`: a Kubernetes pod (a relative path must start with ./).
+  if (spec.includes('/')) return /^[a-z0-9.-]+\/[a-z0-9.-]+$/.test(spec) ? { kind: 'owner', spec } : undefined;
   return isValidNetnsName(spec) ? { kind: 'name', name: spec } : undefined;
 }

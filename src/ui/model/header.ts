@@ -1,4 +1,5 @@
 // The two header lines: where we look (host, kernel, netns), how (mode, interval) and the state of the UI.
+import { ownerLabel } from '../../kernel/runtimes/label.js';
 import type { ReplayState, SessionInfo } from '../../model/session.js';
 import type { History } from './history.js';
 import { clock, fmtInterval, fmtSpeed, offset } from './format.js';
@@ -37,7 +38,11 @@ export function ringDepth(ms: number): string {
 export function headerLines(info: SessionInfo, h: History, ui: HeaderState, width: number): Line[] {
   const narrow = width < 120;
   const sep = span(narrow ? '│' : ' │ ', 'dim');
-  const ns = `netns ${info.netns.inode}${info.netns.name ? ` (${info.netns.name})` : ''}`;
+  // What runs in it, as of the latest snapshot (a container renamed or replaced shows at once): `web1 (docker, nginx:1.27)`.
+  const ref = h.latest?.netns.inode === info.netns.inode ? h.latest.netns : info.netns;
+  const ns = ref.owner
+    ? `${ownerLabel(ref.owner)}${ref.name ? ` [${ref.name}]` : ''}`
+    : `netns ${ref.inode}${ref.name ? ` (${ref.name})` : ''}`;
   // What changes how to read the screen comes first, so an 80-column cut never hides it.
   const l1: Line = [
     span('tcpscope ', 'info', true),

@@ -115,7 +115,7 @@ describe('netns edge cases', () => {
     expect(err).toBeInstanceOf(TcpscopeError);
     expect((err as TcpscopeError).exitCode).toBe(6);
     expect((err as TcpscopeError).message).toBe(
-      'unknown netns "no-such-netns-x": not in /run/netns, not a pid, not an inode; see tcpscope netns',
+      'unknown netns "no-such-netns-x": not in /run/netns, not a container, pod or service, not a pid, not an inode; see tcpscope netns',
     );
   });
 

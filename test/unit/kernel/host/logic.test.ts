@@ -73,6 +73,14 @@ describe('parseNetnsSpec', () => {
     expect(parseNetnsSpec('4242')).toEqual({ kind: 'number', n: 4242 });
     expect(parseNetnsSpec('net:[4026531840]')).toEqual({ kind: 'inode', inode: 4026531840 });
   });
+  it('classifies container, pod and service selectors', () => {
+    expect(parseNetnsSpec('docker:web1')).toEqual({ kind: 'owner', spec: 'docker:web1' });
+    expect(parseNetnsSpec('pod:shop/cart-7d9f')).toEqual({ kind: 'owner', spec: 'pod:shop/cart-7d9f' });
+    expect(parseNetnsSpec('shop/cart-7d9f')).toEqual({ kind: 'owner', spec: 'shop/cart-7d9f' });
+    expect(parseNetnsSpec('./netns-file')).toEqual({ kind: 'path', path: './netns-file' });
+    expect(parseNetnsSpec('web1')).toEqual({ kind: 'name', name: 'web1' }); // ip netns name first, then containers
+    expect(parseNetnsSpec('a/b/c')).toBeUndefined();
+  });
   it('rejects what cannot be a netns', () => {
     expect(parseNetnsSpec('0')).toBeUndefined();
     expect(parseNetnsSpec('..')).toBeUndefined();
