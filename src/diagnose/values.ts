@@ -17,12 +17,16 @@ export function sysctlNumber(value: string | undefined): number | undefined {
   return n;
 }
 
-/** `sysctl -w name=value`, prefixed with `ip netns exec <name>` when the netns has a name. */
+/**
+ * `sysctl -w name=value`, prefixed with `ip netns exec <name>` when the netns has a name, or `nsenter -t <pid> -n`
+ * when it has none but a known process (whole-host mode).
+ */
 export function sysctlCommand(netns: NetnsRef | undefined, name: string, value: string | number): string {
   const v = String(value);
   const arg = /\s/.test(v) ? `${name}="${v}"` : `${name}=${v}`;
   const cmd = `sysctl -w ${arg}`;
-  return netns?.name ? `ip netns exec ${netns.name} ${cmd}` : cmd;
+  if (netns?.name) return `ip netns exec ${netns.name} ${cmd}`;
+  return netns?.pid !== undefined ? `nsenter -t ${netns.pid} -n ${cmd}` : cmd;
 }
 
 /** The hint that makes a runtime change survive a reboot. */

@@ -8,11 +8,12 @@ import { resetsAfterHandshake } from './resets-after-handshake.js';
 import { riskySettingsRule } from './risky-settings.js';
 import { synFlood } from './syn-flood.js';
 import { synQueueOverflow } from './syn-queue-overflow.js';
+import { sysctlDrift } from './sysctl-drift.js';
 import { synRetransmits } from './syn-retransmits.js';
 import { synackRetransmits } from './synack-retransmits.js';
 import { timeWaitPressure } from './time-wait-pressure.js';
 
 export const RULES: Rule[] = [
   acceptQueueOverflow, synQueueOverflow, synFlood, synackRetransmits, synRetransmits, resetsAfterHandshake,
-  timeWaitPressure, closeWaitLeak, finWait2Orphans, orphanPressure, riskySettingsRule,
+  timeWaitPressure, closeWaitLeak, finWait2Orphans, orphanPressure, riskySettingsRule, sysctlDrift,
 ];

@@ -1,0 +1,120 @@
+// Reads one netns for the whole-host view without a process per interval: counters, sockstat and the socket tables
+// from /proc/<pid>/net/* of a process inside (ProcNetSource keeps one holder in a process-less named netns), owners
+// from /proc/*/fd, listener capacity from a rare `ss` (CapacityCache), sysctls via nsenter only every Nth poll.
+import { messageOf } from '../../errors.js';
+import { censusFromScan } from '../host/census.js';
+import { parseSnmp6, parseSnmpPairs } from '../host/counters.js';
+import { listenersFromScan } from '../host/listeners.js';
+import { OwnerIndex, type Owner } from '../host/owners.js';
+import { countOwners } from '../host/poller.js';
+import { ProcNetSource } from '../host/proc-source.js';
+import type { HostSample } from '../host/sample.js';
+import { parseSockstat } from '../host/sockstat.js';
+import { newTcpScan, scanTcpTable } from '../host/tcp-table.js';
+import type { NetnsTarget } from '../netns/resolve.js';
+import { SYSCTLS } from '../sysctl/catalog.js';
+import { readSysctls } from '../sysctl/read.js';
+import { CapacityCache } from './capacity.js';
+
+const LISTEN = 10;
+const OWNED = [4, 5, 8, 9];
+const DETAIL = (1 << LISTEN) | OWNED.reduce((m, s) => m | (1 << s), 0);
+const SYSCTL_NAMES = SYSCTLS.map((s) => s.name);
+
+/** TCP sockets of a netns per its sockstat: full sockets (v4 + v6) and timewait minisockets. */
+export const tcpSocketCount = (sockstat: Record<string, number>): number =>
+  (sockstat['TCP.inuse'] ?? 0) + (sockstat['TCP6.inuse'] ?? 0) + (sockstat['TCP.tw'] ?? 0);
+
+export interface NetnsReaderOptions {
+  /** Sysctls of another netns are re-read every this many polls (nsenter + grep), staggered by `phase`. */
+  sysctlEvery: number;
+  phase: number;
+  ownersEveryMs: number;
+}
+
+export class NetnsReader {
+  private readonly source: ProcNetSource;
+  private readonly owners: OwnerIndex;
+  private readonly capacity = new CapacityCache();
+  private sysctls: Record<string, string> | undefined;
+  private polls = 0;
+  /** Once a netns had TCP sockets or events it stays in the view (its counters keep their baseline). */
+  active = false;
+
+  constructor(readonly target: NetnsTarget, private readonly opts: NetnsReaderOptions) {
+    this.source = new ProcNetSource(target);
+    this.owners = new OwnerIndex(target.inode, opts.ownersEveryMs);
+  }
+
+  get capacityRuns(): number {
+    return this.capacity.runs;
+  }
+
+  /** sockstat{,6} only: decides whether the netns has TCP at all (throws when it vanished). */
+  async sockstat(): Promise<Record<string, number>> {
+    const [a, b] = await Promise.all([this.source.read('sockstat'), this.source.read('sockstat6').catch(() => Buffer.alloc(0))]);
+    return parseSockstat(b.toString('latin1'), parseSockstat(a.toString('latin1')));
+  }
+
+  /** The full sample; throws only when the netns vanished (no process and no name left). */
+  async read(sockstat: Record<string, number>): Promise<HostSample> {
+    const t0 = performance.now();
+    const poll = this.polls++;
+    const notes: string[] = [];
+    const text = async (file: string): Promise<string> => {
+      try {
+        return (await this.source.read(file)).toString('latin1');
+      } catch (err) {
+        notes.push(`${file} unreadable: ${messageOf(err)}`);
+        return '';
+      }
+    };
+    const buf = async (file: string): Promise<Buffer | undefined> => {
+      try {
+        return await this.source.read(file);
+      } catch (err) {
+        notes.push(`${file} unreadable: ${messageOf(err)}`);
+        return undefined;
+      }
+    };
+    const wantSysctls = this.target.isSelf || this.sysctls === undefined || (poll + this.opts.phase) % this.opts.sysctlEvery === 0;
+    const [netstat, snmp, snmp6, tcp, tcp6, sys] = await Promise.all([
+      text('netstat'), text('snmp'), text('snmp6'), buf('tcp'), buf('tcp6'),
+      wantSysctls ? readSysctls({ isSelf: this.target.isSelf, path: this.source.nsPath() }, SYSCTL_NAMES) : undefined,
+    ]);
+    if (sys) {
+      notes.push(...sys.notes);
+      if (Object.keys(sys.values).length > 0 || this.sysctls === undefined) this.sysctls = sys.values;
+    }
+    notes.push(...this.source.events.splice(0));
+    const counters = parseSnmpPairs(snmp, parseSnmpPairs(netstat));
+    parseSnmp6(snmp6, counters);
+    const scan = newTcpScan();
+    if (tcp) scanTcpTable(tcp, 4, DETAIL, scan);
+    if (tcp6) scanTcpTable(tcp6, 6, DETAIL, scan);
+    const wanted = scan.rows.filter((r) => r.inode > 0).map((r) => r.inode);
+    let ownerMap = new Map<number, Owner>();
+    try {
+      ownerMap = await this.owners.lookup(wanted);
+    } catch (err) {
+      notes.push(`socket owners unavailable: ${messageOf(err)}`);
+    }
+    const listeners = listenersFromScan(scan.rows, ownerMap);
+    if (this.capacity.needsRefresh(listeners, poll)) await this.capacity.refresh({ isSelf: this.target.isSelf, path: this.source.nsPath() }, poll, notes);
+    return {
+      netns: { inode: this.target.inode, name: this.target.name },
+      counters,
+      sockstat,
+      census: censusFromScan(scan),
+      listeners: this.capacity.apply(listeners),
+      owners: countOwners(scan.rows, ownerMap),
+      sysctls: this.sysctls ?? {},
+      pollMs: Math.round((performance.now() - t0) * 100) / 100,
+      notes,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.source.close();
+  }
+}
