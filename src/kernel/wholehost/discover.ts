@@ -15,13 +15,17 @@ export interface Discovery {
   orphans: number[];
 }
 
-/** `extra`: inodes seen in probe output since the last poll. */
-export async function discoverNetns(extra: Iterable<number> = []): Promise<Discovery> {
+/**
+ * `extra`: inodes seen in probe output since the last poll. `ours`: pids of our own holder processes: a netns whose
+ * only processes are holders and which lost its name (`ip netns del`) is gone, so its reader (and holder) can go.
+ */
+export async function discoverNetns(extra: Iterable<number> = [], ours: ReadonlySet<number> = new Set()): Promise<Discovery> {
   const [byPid, names, self] = await Promise.all([pidsByNetns(), namedNetns(), netnsOfPid(process.pid)]);
   const found = new Map<number, DiscoveredNetns>();
   for (const inode of new Set([...byPid.keys(), ...names.keys()])) {
-    const pids = (byPid.get(inode) ?? []).filter((p) => p !== process.pid);
+    const pids = (byPid.get(inode) ?? []).filter((p) => p !== process.pid && !ours.has(p));
     const name = names.get(inode)?.[0];
+    if (pids.length === 0 && name === undefined && inode !== self) continue;
     const isSelf = inode === self;
     const pid = isSelf ? process.pid : pids[0];
     const path = isSelf ? `/proc/${process.pid}/ns/net` : name !== undefined ? `${RUN_NETNS}/${name}` : `/proc/${String(pid)}/ns/net`;

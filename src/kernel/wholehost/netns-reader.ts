@@ -52,6 +52,8 @@ export class NetnsReader {
 
   /** sockstat{,6} only: decides whether the netns has TCP at all (throws when it vanished). */
   async sockstat(): Promise<Record<string, number>> {
+    // dir() first, alone: it may start the holder, and two concurrent reads would start two.
+    await this.source.dir();
     const [a, b] = await Promise.all([this.source.read('sockstat'), this.source.read('sockstat6').catch(() => Buffer.alloc(0))]);
     return parseSockstat(b.toString('latin1'), parseSockstat(a.toString('latin1')));
   }
@@ -112,6 +114,11 @@ export class NetnsReader {
       pollMs: Math.round((performance.now() - t0) * 100) / 100,
       notes,
     };
+  }
+
+  /** Pid of the holder process this reader keeps in a process-less netns (not a process of the netns's own). */
+  holderPid(): number | undefined {
+    return this.source.holderPid();
   }
 
   async close(): Promise<void> {

@@ -53,7 +53,12 @@ export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetS
       const t0 = performance.now();
       const notes: string[] = [];
       const extra = [...seen];
-      const { found, orphans } = await discoverNetns(extra);
+      const holders = new Set<number>();
+      for (const r of readers.values()) {
+        const h = r.holderPid();
+        if (h !== undefined) holders.add(h);
+      }
+      const { found, orphans } = await discoverNetns(extra, holders);
       for (const [inode, r] of readers) {
         if (!found.has(inode)) {
           readers.delete(inode);
