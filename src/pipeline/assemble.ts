@@ -54,6 +54,8 @@ export class SnapshotAssembler {
         return undefined;
       case 'host':
         return this.close(input);
+      case 'hosts':
+        return undefined; // whole-host input: see src/pipeline/wholehost/assemble.ts
     }
   }
 

@@ -1,5 +1,6 @@
 // Raw inputs with receive timestamps: what live mode feeds the pipeline and what a recording stores (inputs, not outputs).
 import type { HostSample } from '../kernel/host/sample.js';
+import type { HostSetSample } from '../kernel/wholehost/sample.js';
 
 /** One raw stdout line of bpftrace `-f json` (parsed again on replay, so parser fixes apply to old recordings). */
 export interface ProbeLineInput { kind: 'probe'; t: number; line: string }
@@ -15,4 +16,7 @@ export interface HostInput {
 /** The tracer stopped (crash, restart): the pipeline marks a gap. */
 export interface GapInput { kind: 'gap'; t: number; reason: string; durationMs: number | undefined }
 
-export type RawInput = ProbeLineInput | HostInput | GapInput;
+/** Whole-host mode: one poll of every netns; a HostSnapshot is cut at each one (single-netns pipelines ignore it). */
+export interface HostSetInput { kind: 'hosts'; t: number; set: HostSetSample }
+
+export type RawInput = ProbeLineInput | HostInput | GapInput | HostSetInput;

@@ -1,12 +1,17 @@
 // The recording file format (NDJSON, optionally gzip): header + raw inputs, so a replay re-runs the same pipeline.
 import type { HostSample } from '../kernel/host/sample.js';
 import type { HostInput, ProbeLineInput, RawInput } from '../pipeline/inputs.js';
+import { HostSetDecoder, HostSetEncoder } from './host-set-format.js';
 import { counterDelta } from '../kernel/host/counter-deltas.js';
 import type { SessionDescription } from '../pipeline/session-types.js';
 
 export const RECORDING_FORMAT = 'tcpscope-recording';
-/** Bumped only for changes an older reader cannot skip; documented in docs/recording.md. */
-export const RECORDING_VERSION = 1;
+/**
+ * Bumped only for changes an older reader cannot skip; documented in docs/recording.md. Version 2 added whole-host
+ * lines (`k: "H"`); single-netns recordings are still written as version 1, which older readers read.
+ */
+export const RECORDING_VERSION = 2;
+export const RECORDING_VERSION_SINGLE = 1;
 /** A line longer than this is refused: no valid recording line comes near it, and it bounds reader memory. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -53,9 +58,12 @@ export function encodeHeader(header: RecordingHeader): string {
 export class EntryEncoder {
   private lastSysctls: string | undefined;
   private lastCounters: Record<string, number> = {};
+  private hostSet = new HostSetEncoder();
 
   encode(entry: RecordingEntry): string {
     switch (entry.kind) {
+      case 'hosts':
+        return `${JSON.stringify(this.hostSet.encode(entry))}\n`;
       case 'probe':
         // A bpftrace JSON line is stored as is ("j"): replay slices it out without parsing the recording line.
         return embeddable(entry.line)
@@ -163,6 +171,7 @@ export class EntryDecoder {
   private counters = new CounterState();
   /** Time of the previous host line of this segment: the base of the counter deltas of the next one. */
   private lastHostT = Number.NaN;
+  private hostSet = new HostSetDecoder();
 
   /**
    * Decodes one line. `strict` validates embedded probe lines as JSON (used for a last line that may be cut);
@@ -211,6 +220,7 @@ export class EntryDecoder {
       this.lastSysctls = {};
       this.counters = new CounterState();
       this.lastHostT = Number.NaN;
+      this.hostSet = new HostSetDecoder();
       return { ok: true, entry: { kind: 'segment', t: h.header.startedAt, header: h.header } };
     }
     const t = v.t;
@@ -244,6 +254,10 @@ export class EntryDecoder {
         this.lastHostT = t;
         const entry: HostInput = Number.isNaN(since) ? { kind: 'host', t, sample } : { kind: 'host', t, sample, counterDeltas: { since, deltas } };
         return { ok: true, entry };
+      }
+      case 'H': {
+        const r = this.hostSet.decode(v, t);
+        return typeof r === 'string' ? { ok: false, reason: r } : { ok: true, entry: r };
       }
       case 'g':
         if (typeof v.r !== 'string') return { ok: false, reason: 'gap line without reason "r"' };

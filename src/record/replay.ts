@@ -1,11 +1,13 @@
 // Replays a recording as a Session: recorded raw inputs through the live pipeline, paced by their timestamps.
 import { Observable, share } from 'rxjs';
 import { SnapshotAssembler, type AssemblerOptions } from '../pipeline/assemble.js';
+import type { RawInput } from '../pipeline/inputs.js';
+import { ExitCode, TcpscopeError } from '../errors.js';
 import type { ReplayControl, ReplayState, Session, SessionDescription, SessionInfo } from '../pipeline/session-types.js';
 import type { Snapshot } from '../pipeline/snapshot.js';
 import { usageError } from '../errors.js';
 import type { RecordingHeader } from './format.js';
-import { readRecording, type ReadStats } from './reader.js';
+import { readRecording, type ReadStats, type RecordingReader } from './reader.js';
 import { replayAssemblerOptions } from './replay-options.js';
 
 export interface ReplayOptions {
@@ -46,18 +48,32 @@ export interface ReplaySession extends Session {
 
 const MAX_SLEEP_MS = 1000;
 
-/** Opens the recording (validating its header) and returns a replay session; reading starts on subscription. */
+/** Opens a single-netns recording (validating its header); reading starts on subscription. */
 export async function replaySession(path: string, opts: ReplayOptions): Promise<ReplaySession> {
+  const reader = await readRecording(path);
+  if (reader.header.description.info.wholeHost === true) {
+    await reader.close();
+    throw new TcpscopeError(`${path} is a whole-host recording: replay it with replayHostSession (tcpscope replay handles both)`, { exitCode: ExitCode.recording });
+  }
+  return openReplay<Snapshot>(reader, opts, (h) => {
+    const asm = new SnapshotAssembler({ ...replayAssemblerOptions(h), ...opts.pipeline });
+    return (e) => asm.push(e);
+  }) as Promise<ReplaySession>;
+}
+
+export type Pipeline<T> = (e: RawInput) => T | undefined;
+
+export async function openReplay<T extends { time: number }>(
+  reader: RecordingReader, opts: ReplayOptions, makePipeline: (header: RecordingHeader) => Pipeline<T>,
+): Promise<Omit<ReplaySession, 'snapshots$' | 'batches'> & { snapshots$: Observable<T>; batches(): AsyncGenerator<T[], void, undefined> }> {
   if (opts.speed !== 'max' && !(opts.speed > 0 && Number.isFinite(opts.speed))) throw usageError(`invalid replay speed ${String(opts.speed)}`);
   if (opts.from !== undefined && opts.to !== undefined && opts.to <= opts.from) throw usageError('--to must be after --from');
-  const reader = await readRecording(path);
   const header = reader.header;
   // Position 00:00:00 is the first recorded input (the baseline host sample), known once it is read.
   let origin = Number.NaN;
   let fromT = Number.NEGATIVE_INFINITY;
   let toT = Number.POSITIVE_INFINITY;
   const info: SessionInfo = { ...header.description.info, mode: 'replay' };
-  const assemblerOptions: AssemblerOptions = { ...replayAssemblerOptions(header), ...opts.pipeline };
   const recordedAlerts: { t: number; alert: unknown }[] = [];
   let lastT = Number.NaN;
   let stopped = false;
@@ -131,15 +147,15 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
 
   let iterating = false;
   /** The replay loop: snapshots per file chunk, paced; the only consumer of the reader. */
-  async function* run(): AsyncGenerator<Snapshot[], void, undefined> {
+  async function* run(): AsyncGenerator<T[], void, undefined> {
     if (iterating) throw new Error('a replay session can be consumed once (snapshots$ or batches())');
     iterating = true;
-    let asm = new SnapshotAssembler(assemblerOptions);
+    let push = makePipeline(header);
     let wallStart = 0;
     let paceStart = Number.NaN;
     try {
       outer: for await (const batch of reader.batches()) {
-        let out: Snapshot[] = [];
+        let out: T[] = [];
         for (const e of batch) {
           if (stopped) break outer;
           if (e.kind === 'alert') {
@@ -150,7 +166,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
           if (e.kind === 'segment') {
             // A concatenated recording: a fresh pipeline from its header (new baseline), and no waiting for the
             // wall-clock gap between the two recordings.
-            asm = new SnapshotAssembler({ ...replayAssemblerOptions(e.header), ...opts.pipeline });
+            push = makePipeline(e.header);
             paceStart = Number.NaN;
             continue;
           }
@@ -199,7 +215,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
             }
             if (stopped) break outer;
           }
-          const snap = asm.push(e);
+          const snap = push(e);
           if (snap && snap.time >= fromT) {
             out.push(snap);
             // A step shows its snapshot at once.
@@ -218,7 +234,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
   }
 
   let done: Promise<void> = Promise.resolve();
-  const batches = (): AsyncGenerator<Snapshot[], void, undefined> => {
+  const batches = (): AsyncGenerator<T[], void, undefined> => {
     const gen = run();
     let release!: () => void;
     done = new Promise<void>((r) => {
@@ -233,7 +249,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
     })();
   };
 
-  const snapshots$ = new Observable<Snapshot>((sub) => {
+  const snapshots$ = new Observable<T>((sub) => {
     (async () => {
       for await (const list of batches()) for (const s of list) sub.next(s);
     })().then(

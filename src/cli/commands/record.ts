@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, usageError } from '../../errors.js';
 import { startSession } from '../../pipeline/session.js';
+import { startWholeHostSession } from '../../pipeline/wholehost/session.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
 import { parseSize } from '../parse-options.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
@@ -27,7 +28,7 @@ export function registerRecord(program: Command): void {
     .option('-q, --quiet', 'no progress messages on stderr')
     .addHelpText('after', `
 Examples:
-  sudo tcpscope record -o incident.ndjson.gz --duration 10m
+  sudo tcpscope record -o incident.ndjson.gz --duration 10m   # every netns (whole host)
   sudo tcpscope record -o web1.ndjson --netns web1 --port 8080 --max-size 100M --rotate 5
   tcpscope report incident.ndjson.gz --format markdown    # later, on any machine, no root needed
 Stops on Ctrl-C / SIGTERM (exit 0) with everything written; a SIGKILL loses at most the current interval.
@@ -48,7 +49,8 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
         throw new TcpscopeError(`cannot create recording ${path}: the file already exists (tcpscope never overwrites a recording: remove it or choose another name)`, { exitCode: ExitCode.io });
       }
       const gzip = flags.gzip === true || /\.gz$/i.test(path);
-      const session = await startSession(sessionOpts);
+      // No --netns: the whole host (every netns), as `watch` does.
+      const session = flags.netns === undefined ? await startWholeHostSession(sessionOpts) : await startSession(sessionOpts);
       let recorder: Recorder;
       try {
         recorder = createRecorder(session, { path, gzip, maxSize, rotate });
@@ -60,7 +62,7 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
         if (!flags.quiet) process.stderr.write(`tcpscope: ${text}\n`);
       };
       const info = session.info;
-      say(`recording ${info.netns.name ?? `netns ${info.netns.inode}`} in ${info.mode} mode${info.modeReason ? ` (${info.modeReason})` : ''} to ${path}${durationMs ? ` for ${flags.duration}` : ''}; Ctrl-C stops`);
+      say(`recording ${info.wholeHost ? 'every netns' : (info.netns.name ?? `netns ${info.netns.inode}`)} in ${info.mode} mode${info.modeReason ? ` (${info.modeReason})` : ''} to ${path}${durationMs ? ` for ${flags.duration}` : ''}; Ctrl-C stops`);
 
       let signals = 0;
       const onSignal = (): void => {

@@ -5,16 +5,14 @@ import type { Diagnoser } from '../../diagnose/engine.js';
 import type { Finding, Severity } from '../../diagnose/finding.js';
 import type { HostSample, NetnsRef } from '../../kernel/host/sample.js';
 import type { ProbeBatch } from '../../kernel/probes/batch.js';
-import type { HostSetSample } from '../../kernel/wholehost/sample.js';
 import { SnapshotAssembler, type LineDecoder } from '../assemble.js';
-import type { RawInput } from '../inputs.js';
+import type { HostSetInput, RawInput } from '../inputs.js';
 import type { Mode } from '../snapshot.js';
 import { HOST_SNAPSHOT_SCHEMA_VERSION, type HostSnapshot, type NetnsSection } from './host-snapshot.js';
 import { addRates, fullestListener, rankSections, ratesOf, worstSeverity, zeroRates } from './rank.js';
 import { splitBatch } from './split.js';
 
-/** The whole-host poll as a raw input (live and recorded): one interval is cut at each. */
-export interface HostSetInput { kind: 'hosts'; t: number; set: HostSetSample }
+export type { HostSetInput };
 
 export interface WholeHostOptions {
   intervalMs: number;
@@ -51,7 +49,7 @@ export class WholeHostAssembler {
 
   constructor(private readonly opts: WholeHostOptions) {}
 
-  push(input: RawInput | HostSetInput): HostSnapshot | undefined {
+  push(input: RawInput): HostSnapshot | undefined {
     this.inputs++;
     switch (input.kind) {
       case 'probe': {

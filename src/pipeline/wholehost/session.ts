@@ -5,14 +5,14 @@ import { readFile } from 'node:fs/promises';
 import { Observable, ReplaySubject, Subject, merge, share, takeUntil, tap, timer } from 'rxjs';
 import { createDiagnoser } from '../../diagnose/index.js';
 import { TRACEPOINTS } from '../../kernel/capabilities.js';
-import { netnsOfPid } from '../../kernel/netns/scan.js';
+import { resolveNetns } from '../../kernel/netns/resolve.js';
 import { BatchDecoder, buildProgram, isAttachedLine, isTickLine, parseLine, probeInputs$, reasonTables, whenBpftraceStopped, type ReasonTables } from '../../kernel/probes/index.js';
 import { createHostSetSampler, type HostSetSamplerOptions } from '../../kernel/wholehost/sampler.js';
 import { VERSION } from '../../version.js';
 import type { RawInput } from '../inputs.js';
 import { decideMode, type RequestedMode } from '../mode.js';
 import type { SessionDescription, SessionInfo } from '../session-types.js';
-import { WholeHostAssembler, type HostSetInput } from './assemble.js';
+import { WholeHostAssembler } from './assemble.js';
 import type { HostSnapshot } from './host-snapshot.js';
 
 export interface WholeHostSessionOptions {
@@ -24,7 +24,7 @@ export interface WholeHostSessionOptions {
   sampler?: HostSetSamplerOptions;
 }
 
-export type WholeHostInput = RawInput | HostSetInput;
+export type WholeHostInput = RawInput;
 
 export interface WholeHostSession {
   info: SessionInfo;
@@ -36,12 +36,14 @@ export interface WholeHostSession {
 }
 
 export async function startWholeHostSession(opts: WholeHostSessionOptions): Promise<WholeHostSession> {
+  // Our own netns first: a clear error (exit 8) when /proc is unreadable, before anything starts.
+  const self = await resolveNetns(undefined);
   const decision = await decideMode(opts.mode ?? 'auto');
   const sampler = createHostSetSampler(opts.sampler);
   const first = await sampler.poll();
   const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8').catch(() => 'unknown')).trim();
   const host = first.samples.find((s) => s.netns.isHost);
-  const netns = { inode: host?.netns.inode ?? (await netnsOfPid(process.pid)) ?? 0, name: host?.netns.name };
+  const netns = { inode: self.inode, name: self.name };
   const info: SessionInfo = {
     host: hostname(), kernel, netns, mode: decision.mode, wholeHost: true,
     modeReason: decision.mode === 'procfs' ? decision.reason : undefined,

@@ -80,7 +80,7 @@ describe('recording line format', () => {
     expect(checkHeader(JSON.stringify(h)).ok).toBe(true);
     expect(checkHeader('hello')).toMatchObject({ ok: false, reason: expect.stringContaining('not a tcpscope recording') });
     expect(checkHeader('{"type":"header","format":"pcap"}')).toMatchObject({ ok: false, reason: expect.stringContaining('not a tcpscope recording') });
-    expect(checkHeader(JSON.stringify({ ...h, version: 2 }))).toMatchObject({ ok: false, future: 2 });
+    expect(checkHeader(JSON.stringify({ ...h, version: RECORDING_VERSION + 1 }))).toMatchObject({ ok: false, future: RECORDING_VERSION + 1 });
     expect(checkHeader(JSON.stringify({ ...h, description: undefined }))).toMatchObject({ ok: false, reason: expect.stringContaining('corrupt') });
   });
 });
