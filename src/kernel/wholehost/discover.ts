@@ -5,8 +5,8 @@ import type { NetnsTarget } from '../netns/resolve.js';
 
 export interface DiscoveredNetns {
   target: NetnsTarget;
-  /** Processes inside (0 for an `ip netns add`-only namespace). */
-  processes: number;
+  /** Processes inside, ascending (none for an `ip netns add`-only namespace; our holders excluded). */
+  pids: number[];
 }
 
 export interface Discovery {
@@ -29,7 +29,7 @@ export async function discoverNetns(extra: Iterable<number> = [], ours: Readonly
     const isSelf = inode === self;
     const pid = isSelf ? process.pid : pids[0];
     const path = isSelf ? `/proc/${process.pid}/ns/net` : name !== undefined ? `${RUN_NETNS}/${name}` : `/proc/${String(pid)}/ns/net`;
-    found.set(inode, { target: { inode, name, path, pid, isSelf }, processes: pids.length });
+    found.set(inode, { target: { inode, name, path, pid, isSelf }, pids });
   }
   const orphans = [...new Set(extra)].filter((i) => i > 0 && !found.has(i)).sort((a, b) => a - b);
   return { found, orphans };

@@ -8,8 +8,13 @@ import { NetnsReader, tcpSocketCount } from './netns-reader.js';
 import type { HostSetSample, UnreadableNetns } from './sample.js';
 
 export interface HostSetSamplerOptions {
-  /** Sysctls of each non-host netns are re-read every this many polls (default 10), staggered across namespaces. */
+  /**
+   * Sysctls of each non-host netns are re-read every this many polls (default 30: one nsenter+grep per netns per
+   * 30 intervals, staggered across namespaces; the host netns's are read every poll, they are plain files).
+   */
   sysctlEvery?: number;
+  /** Full netns discovery (/proc/*\/ns/net + /run/netns) every this many polls (default 2: new netns within 2 intervals). */
+  discoverEvery?: number;
   ownersEveryMs?: number;
   /** Polls at most this many namespaces concurrently (default 16): bounds open files and latency spikes. */
   concurrency?: number;
@@ -27,7 +32,10 @@ export interface HostSetSampler {
 export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetSampler {
   const readers = new Map<number, NetnsReader>();
   const seen = new Set<number>();
-  const sysctlEvery = Math.max(1, opts.sysctlEvery ?? 10);
+  const sysctlEvery = Math.max(1, opts.sysctlEvery ?? 30);
+  const discoverEvery = Math.max(1, opts.discoverEvery ?? 2);
+  let polls = 0;
+  let discovery: Awaited<ReturnType<typeof discoverNetns>> | undefined;
   const limit = Math.max(1, opts.concurrency ?? 16);
   let phase = 0;
   let closed = false;
@@ -58,7 +66,9 @@ export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetS
         const h = r.holderPid();
         if (h !== undefined) holders.add(h);
       }
-      const { found, orphans } = await discoverNetns(extra, holders);
+      // Between discoveries, a netns that vanished fails its read (reported unreadable once, then dropped).
+      if (!discovery || polls++ % discoverEvery === 0 || extra.some((i) => !discovery!.found.has(i))) discovery = await discoverNetns(extra, holders);
+      const { found, orphans } = discovery;
       for (const [inode, r] of readers) {
         if (!found.has(inode)) {
           readers.delete(inode);
@@ -67,7 +77,9 @@ export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetS
         }
       }
       for (const [inode, d] of found) {
-        if (!readers.has(inode)) readers.set(inode, new NetnsReader(d.target, { sysctlEvery, phase: phase++ % sysctlEvery, ownersEveryMs: opts.ownersEveryMs ?? 1000 }));
+        let r = readers.get(inode);
+        if (!r) readers.set(inode, (r = new NetnsReader(d.target, { sysctlEvery, phase: phase++ % sysctlEvery, ownersEveryMs: opts.ownersEveryMs ?? 1000 })));
+        r.pids = d.target.isSelf ? [...d.pids, process.pid] : d.pids;
       }
       const list = [...readers.values()];
       const results: (HostSample | UnreadableNetns | 'idle')[] = new Array(list.length);
