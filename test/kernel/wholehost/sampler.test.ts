@@ -104,7 +104,7 @@ describe('whole-host sampler on real namespaces', () => {
     expect(find(set, bareInode)).toBeUndefined();
     expect(set.unreadable.find((u) => u.netns.inode === bareInode)).toBeUndefined();
     // The holder kept the netns alive while we read it; once its name is gone the reader is closed.
-    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 50 && (await commOf(holderPid)) !== undefined; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await commOf(holderPid)).toBeUndefined();
   });
 });
