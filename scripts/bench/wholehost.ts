@@ -30,18 +30,48 @@ async function addNetns(i: number, traffic: boolean): Promise<void> {
   made.push(ns);
   await execa('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
   const bin = await ensureChurnBinary();
-  const srv = execa('ip', ['netns', 'exec', ns, bin, 'server', '--port', '8080', '--backlog', '128'], { reject: false, stdout: 'pipe', stderr: 'ignore', stdin: 'ignore' });
+  const srv = execa('ip', ['netns', 'exec', ns, bin, 'server', '--port', '8080', '--backlog', '128'], {
+    reject: false,
+    stdout: 'pipe',
+    stderr: 'ignore',
+    stdin: 'ignore',
+  });
   children.push(srv);
   await new Promise<void>((res) => srv.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && res()));
   if (traffic) {
-    children.push(execa('ip', ['netns', 'exec', ns, bin, 'client', '--host', '127.0.0.1', '--port', '8080', '--duration-ms', '3600000', '--rate', '2', '--concurrency', '1'], { reject: false, stdout: 'ignore', stderr: 'ignore', stdin: 'ignore' }));
+    children.push(
+      execa(
+        'ip',
+        [
+          'netns',
+          'exec',
+          ns,
+          bin,
+          'client',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          '8080',
+          '--duration-ms',
+          '3600000',
+          '--rate',
+          '2',
+          '--concurrency',
+          '1',
+        ],
+        { reject: false, stdout: 'ignore', stderr: 'ignore', stdin: 'ignore' },
+      ),
+    );
   }
 }
 
 /** CPU seconds of the tree: node itself, its bpftrace, other live helpers, and helpers it has reaped. */
-async function treeCpu(root: number): Promise<{ node: number; bpftrace: number; helpers: number; reaped: number; total: number }> {
+async function treeCpu(
+  root: number,
+): Promise<{ node: number; bpftrace: number; helpers: number; reaped: number; total: number }> {
   const kids = await descendants(root);
-  const sum = async (pids: number[]): Promise<number> => (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
+  const sum = async (pids: number[]): Promise<number> =>
+    (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
   const node = await cpuSeconds(root);
   const bpftrace = await sum(kids.filter((k) => k.comm === 'bpftrace').map((k) => k.pid));
   const helpers = await sum(kids.filter((k) => k.comm !== 'bpftrace').map((k) => k.pid));
@@ -64,14 +94,16 @@ async function waitLine(child: ResultPromise, pred: (l: string) => boolean, ms: 
 }
 
 const out: Record<string, number> = {};
-const say = (m: string): void => void process.stderr.write(`[wholehost ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+const say = (m: string): void =>
+  void process.stderr.write(`[wholehost ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const dir = await mkdtemp(join(tmpdir(), 'tcpscope-whbench-'));
 let holder: Awaited<ReturnType<typeof holdSockets>> | undefined;
 try {
   say('holding 10 k sockets in the host netns');
   holder = await holdSockets(`/proc/${process.pid}/ns/net`, 10_000);
   say(`starting ${N} namespaces`);
-  for (let i = 0; i < N; i += 10) await Promise.all(Array.from({ length: Math.min(10, N - i) }, (_, k) => addNetns(i + k, true)));
+  for (let i = 0; i < N; i += 10)
+    await Promise.all(Array.from({ length: Math.min(10, N - i) }, (_, k) => addNetns(i + k, true)));
   await sleep(2000);
 
   say('polling');
@@ -96,7 +128,12 @@ try {
   say('recording');
   // 2. CPU of the whole tree of `tcpscope record` (whole host, eBPF, 1 s): node + bpftrace + helpers. Also gives 4.
   const file = join(dir, 'wh.ndjson');
-  const rec = execa('node', [CLI, 'record', '-o', file, '--interval', '1s'], { reject: false, stdout: 'ignore', stderr: 'pipe', stdin: 'ignore' });
+  const rec = execa('node', [CLI, 'record', '-o', file, '--interval', '1s'], {
+    reject: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    stdin: 'ignore',
+  });
   children.push(rec);
   await waitLine(rec, (s) => s.includes('recording'), 60_000);
   await sleep(8000); // bpftrace attach + warm-up
@@ -127,10 +164,11 @@ try {
     bytes += l.length + 1;
     nsCount += v.ns.length;
     const changed = new Set(v.d.map((d) => d.i));
-    for (const i of v.ns) if (!changed.has(i)) {
-      quietCount++;
-      quietBytes += String(i).length + 1;
-    }
+    for (const i of v.ns)
+      if (!changed.has(i)) {
+        quietCount++;
+        quietBytes += String(i).length + 1;
+      }
   }
   out.recordBytesPerNetnsInterval = Math.round((bytes / Math.max(1, nsCount)) * 10) / 10;
   out.recordBytesPerQuietNetnsInterval = quietCount > 0 ? Math.round((quietBytes / quietCount) * 10) / 10 : NaN;
@@ -138,8 +176,14 @@ try {
 
   say(`RSS with ${BIG} namespaces`);
   // 3. RSS with BIG namespaces: the rest are listeners without traffic.
-  for (let i = N; i < BIG; i += 10) await Promise.all(Array.from({ length: Math.min(10, BIG - i) }, (_, k) => addNetns(i + k, false)));
-  const w = execa('node', [CLI, 'watch', '--json', '--interval', '1s'], { reject: false, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' });
+  for (let i = N; i < BIG; i += 10)
+    await Promise.all(Array.from({ length: Math.min(10, BIG - i) }, (_, k) => addNetns(i + k, false)));
+  const w = execa('node', [CLI, 'watch', '--json', '--interval', '1s'], {
+    reject: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    stdin: 'ignore',
+  });
   children.push(w);
   let seen = 0;
   let rss = 0;

@@ -33,7 +33,19 @@ async function quietPair(topo: LabTopology, durationMs: number): Promise<Agent[]
   const srv = await startChurnAgent(topo, topo.server, ['server', '--port', String(PORT), '--backlog', '128']);
   await srv.ready();
   // 2 connections/s: light traffic that must raise nothing.
-  const cli = await startChurnAgent(topo, topo.client, ['client', '--host', ADDR.server.ip4, '--port', String(PORT), '--duration-ms', String(durationMs), '--rate', '2', '--concurrency', '1']);
+  const cli = await startChurnAgent(topo, topo.client, [
+    'client',
+    '--host',
+    ADDR.server.ip4,
+    '--port',
+    String(PORT),
+    '--duration-ms',
+    String(durationMs),
+    '--rate',
+    '2',
+    '--concurrency',
+    '1',
+  ]);
   return [srv, cli];
 }
 
@@ -53,7 +65,11 @@ async function troubledPair(topo: LabTopology, role: PairRole): Promise<Agent[]>
   return [srv, cli];
 }
 
-export async function startManyNetns(opts: { pairs: number; durationMs: number; parallel?: number }): Promise<ManyNetnsLab> {
+export async function startManyNetns(opts: {
+  pairs: number;
+  durationMs: number;
+  parallel?: number;
+}): Promise<ManyNetnsLab> {
   if (opts.pairs < 3) throw new Error('many-netns needs at least 3 pairs');
   const pairs: LabPair[] = [];
   const make = async (role: PairRole): Promise<LabPair> => {
@@ -63,7 +79,11 @@ export async function startManyNetns(opts: { pairs: number; durationMs: number; 
     pair.agents = role === 'quiet' ? await quietPair(topo, opts.durationMs) : await troubledPair(topo, role);
     return pair;
   };
-  const roles: PairRole[] = ['overflow', 'close-wait', ...Array.from({ length: opts.pairs - 2 }, () => 'quiet' as const)];
+  const roles: PairRole[] = [
+    'overflow',
+    'close-wait',
+    ...Array.from({ length: opts.pairs - 2 }, () => 'quiet' as const),
+  ];
   const lab: ManyNetnsLab = {
     pairs,
     addPair: () => make('quiet'),
@@ -73,12 +93,34 @@ export async function startManyNetns(opts: { pairs: number; durationMs: number; 
       pairs.splice(pairs.indexOf(pair), 1);
     },
     async tick() {
-      await Promise.all(pairs.filter((p) => p.role !== 'quiet').map(async (p) => {
-        const cli = p.agents[1]!;
-        // overflow: 10 SYNs into the full queue (left pending); close-wait: 5 connections the client closes at once.
-        if (p.role === 'overflow') await cli.request({ op: 'connect', host: ADDR.server.ip4, port: PORT, count: 10, concurrency: 10, after: 'hold', settleMs: 200 });
-        else await cli.request({ op: 'connect', host: ADDR.server.ip4, port: PORT, count: 5, concurrency: 5, after: 'destroy', settleMs: 2000 });
-      }));
+      await Promise.all(
+        pairs
+          .filter((p) => p.role !== 'quiet')
+          .map(async (p) => {
+            const cli = p.agents[1]!;
+            // overflow: 10 SYNs into the full queue (left pending); close-wait: 5 connections the client closes at once.
+            if (p.role === 'overflow')
+              await cli.request({
+                op: 'connect',
+                host: ADDR.server.ip4,
+                port: PORT,
+                count: 10,
+                concurrency: 10,
+                after: 'hold',
+                settleMs: 200,
+              });
+            else
+              await cli.request({
+                op: 'connect',
+                host: ADDR.server.ip4,
+                port: PORT,
+                count: 5,
+                concurrency: 5,
+                after: 'destroy',
+                settleMs: 2000,
+              });
+          }),
+      );
     },
     async stopClients() {
       for (const p of pairs) p.agents[1]?.kill();
@@ -91,7 +133,8 @@ export async function startManyNetns(opts: { pairs: number; durationMs: number; 
   };
   try {
     const parallel = Math.max(1, opts.parallel ?? 4);
-    for (let i = 0; i < roles.length; i += parallel) await Promise.all(roles.slice(i, i + parallel).map((r) => make(r)));
+    for (let i = 0; i < roles.length; i += parallel)
+      await Promise.all(roles.slice(i, i + parallel).map((r) => make(r)));
   } catch (err) {
     await lab.destroy();
     throw err;

@@ -1,6 +1,6 @@
 // The contract of one diagnosis rule: a pure function of the current snapshot and a bounded history.
-import type { Finding } from './finding.js';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Finding, SysctlRef } from '../model/finding.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 /** A finding as a rule produces it; the engine adds `since`. */
 export type FindingDraft = Omit<Finding, 'since'>;
@@ -18,6 +18,8 @@ export interface RuleContext {
    * comparing a namespace with the host (sysctl-drift). Undefined in single-netns mode and for the host netns.
    */
   reference?: Record<string, string> | undefined;
+  /** A finding's sysctl row: the name, its live value here, and why it matters to this finding. */
+  ref(name: string, role: string): SysctlRef;
 }
 
 export interface Rule {

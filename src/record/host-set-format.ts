@@ -2,24 +2,37 @@
 // Per netns only what changed since its previous line is written: the sample without counters and sysctls (`s`) when
 // it differs, the changed counters (`c`) and vanished ones (`cx`), the sysctls (`y`) when they changed. A netns whose
 // nothing changed costs its inode in `ns`. A netns missing from `ns` is not sampled this interval (gone / idle).
-import type { HostSample } from '../kernel/host/sample.js';
-import type { HostSetInput } from '../pipeline/inputs.js';
-import type { UnreadableNetns } from '../kernel/wholehost/sample.js';
+import type { HostSample } from '../model/host-sample.js';
+import type { HostSetInput } from '../model/inputs.js';
+import type { UnreadableNetns } from '../model/host-set-sample.js';
 
 type Rest = Omit<HostSample, 'sysctls' | 'counters' | 'pollMs'>;
-interface NetnsDelta { i: number; s?: Rest; c?: Record<string, number>; cx?: string[]; y?: Record<string, string> }
+interface NetnsDelta {
+  i: number;
+  s?: Rest;
+  c?: Record<string, number>;
+  cx?: string[];
+  y?: Record<string, string>;
+}
 export interface HostSetLine {
-  k: 'H'; t: number;
+  k: 'H';
+  t: number;
   /** Inodes sampled this interval, in order. */
   ns: number[];
   /** Changes, only for namespaces with any. */
   d: NetnsDelta[];
   u?: UnreadableNetns[];
   /** idle count, poll wall time (ms), notes. */
-  i: number; m: number; n?: string[];
+  i: number;
+  m: number;
+  n?: string[];
 }
 
-interface EncState { rest: string; counters: Record<string, number>; sysctls: string }
+interface EncState {
+  rest: string;
+  counters: Record<string, number>;
+  sysctls: string;
+}
 
 export class HostSetEncoder {
   private readonly state = new Map<number, EncState>();
@@ -55,13 +68,23 @@ export class HostSetEncoder {
     for (const inode of this.state.keys()) if (!present.has(inode)) this.state.delete(inode);
     const set = input.set;
     return {
-      k: 'H', t: input.t, ns: set.samples.map((s) => s.netns.inode), d, i: set.idle, m: set.pollMs,
-      ...(set.unreadable.length > 0 ? { u: set.unreadable } : {}), ...(set.notes.length > 0 ? { n: set.notes } : {}),
+      k: 'H',
+      t: input.t,
+      ns: set.samples.map((s) => s.netns.inode),
+      d,
+      i: set.idle,
+      m: set.pollMs,
+      ...(set.unreadable.length > 0 ? { u: set.unreadable } : {}),
+      ...(set.notes.length > 0 ? { n: set.notes } : {}),
     };
   }
 }
 
-interface DecState { rest: Rest; counters: Record<string, number>; sysctls: Record<string, string> }
+interface DecState {
+  rest: Rest;
+  counters: Record<string, number>;
+  sysctls: Record<string, string>;
+}
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class HostSetDecoder {
@@ -71,7 +94,8 @@ export class HostSetDecoder {
   decode(v: Record<string, unknown>, t: number): HostSetInput | string {
     if (!Array.isArray(v.ns) || !Array.isArray(v.d)) return 'whole-host line without "ns" or "d"';
     const deltas = new Map<number, NetnsDelta>();
-    for (const x of v.d as unknown[]) if (isRecord(x) && typeof x.i === 'number') deltas.set(x.i, x as unknown as NetnsDelta);
+    for (const x of v.d as unknown[])
+      if (isRecord(x) && typeof x.i === 'number') deltas.set(x.i, x as unknown as NetnsDelta);
     const samples: HostSample[] = [];
     const present = new Set<number>();
     for (const inode of v.ns as unknown[]) {
@@ -89,10 +113,14 @@ export class HostSetDecoder {
     }
     for (const inode of this.state.keys()) if (!present.has(inode)) this.state.delete(inode);
     return {
-      kind: 'hosts', t,
+      kind: 'hosts',
+      t,
       set: {
-        samples, unreadable: Array.isArray(v.u) ? (v.u as UnreadableNetns[]) : [], idle: typeof v.i === 'number' ? v.i : 0,
-        pollMs: typeof v.m === 'number' ? v.m : 0, notes: Array.isArray(v.n) ? (v.n as string[]) : [],
+        samples,
+        unreadable: Array.isArray(v.u) ? (v.u as UnreadableNetns[]) : [],
+        idle: typeof v.i === 'number' ? v.i : 0,
+        pollMs: typeof v.m === 'number' ? v.m : 0,
+        notes: Array.isArray(v.n) ? (v.n as string[]) : [],
       },
     };
   }

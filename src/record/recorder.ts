@@ -2,10 +2,16 @@
 import { rename, unlink } from 'node:fs/promises';
 import type { Subscription } from 'rxjs';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
-import type { HostInput, HostSetInput, RawInput } from '../pipeline/inputs.js';
-import type { LiveSession } from '../pipeline/session-types.js';
+import type { HostInput, HostSetInput, RawInput } from '../model/inputs.js';
+import type { LiveSession } from '../model/session.js';
 import { VERSION } from '../version.js';
-import { RECORDING_FORMAT, RECORDING_VERSION_SINGLE, RECORDING_VERSION, type RecordingEntry, type RecordingHeader } from './format.js';
+import {
+  RECORDING_FORMAT,
+  RECORDING_VERSION_SINGLE,
+  RECORDING_VERSION,
+  type RecordingEntry,
+  type RecordingHeader,
+} from './format.js';
 import { RecordingWriter } from './writer.js';
 
 export interface RecorderOptions {
@@ -59,8 +65,13 @@ export function createRecorder(session: RecordableSession, opts: RecorderOptions
   const description = session.describe();
   const startedAt = Date.now();
   const header = (part: number): RecordingHeader => ({
-    type: 'header', format: RECORDING_FORMAT, version: description.info.wholeHost ? RECORDING_VERSION : RECORDING_VERSION_SINGLE, tcpscopeVersion: VERSION,
-    startedAt, description, ...(part > 0 ? { part } : {}),
+    type: 'header',
+    format: RECORDING_FORMAT,
+    version: description.info.wholeHost ? RECORDING_VERSION : RECORDING_VERSION_SINGLE,
+    tcpscopeVersion: VERSION,
+    startedAt,
+    description,
+    ...(part > 0 ? { part } : {}),
   });
   const gzip = opts.gzip ?? false;
   let writer = RecordingWriter.create(opts.path, header(0), gzip);
@@ -83,8 +94,17 @@ export function createRecorder(session: RecordableSession, opts: RecorderOptions
   });
 
   const summary = (endReason: RecordingEndReason, error: TcpscopeError | undefined): RecordingSummary => ({
-    path: opts.path, files: [...files], bytes: bytesOfClosedParts + writer.bytes, inputs, intervals, alerts,
-    startedAt, endedAt: Date.now(), endReason, error, sessionError,
+    path: opts.path,
+    files: [...files],
+    bytes: bytesOfClosedParts + writer.bytes,
+    inputs,
+    intervals,
+    alerts,
+    startedAt,
+    endedAt: Date.now(),
+    endReason,
+    error,
+    sessionError,
   });
 
   const rotateFiles = async (): Promise<void> => {
@@ -103,7 +123,10 @@ export function createRecorder(session: RecordableSession, opts: RecorderOptions
         });
       }
     } catch (err) {
-      throw new TcpscopeError(`cannot rotate recording ${opts.path}: ${messageOf(err)}`, { exitCode: ExitCode.io, cause: err });
+      throw new TcpscopeError(`cannot rotate recording ${opts.path}: ${messageOf(err)}`, {
+        exitCode: ExitCode.io,
+        cause: err,
+      });
     }
     part++;
     writer = RecordingWriter.create(opts.path, header(part), gzip);
@@ -120,7 +143,10 @@ export function createRecorder(session: RecordableSession, opts: RecorderOptions
         await op();
       } catch (err) {
         halted = true;
-        const e = err instanceof TcpscopeError ? err : new TcpscopeError(`cannot write ${opts.path}: ${messageOf(err)}`, { exitCode: ExitCode.io, cause: err });
+        const e =
+          err instanceof TcpscopeError
+            ? err
+            : new TcpscopeError(`cannot write ${opts.path}: ${messageOf(err)}`, { exitCode: ExitCode.io, cause: err });
         void finish('write-error', e);
       }
     });
@@ -132,7 +158,9 @@ export function createRecorder(session: RecordableSession, opts: RecorderOptions
     buffer = [];
     enqueue(async () => {
       await writer.write(entries);
-      for (const e of entries) if (e.kind === 'alert') alerts++; else inputs++;
+      for (const e of entries)
+        if (e.kind === 'alert') alerts++;
+        else inputs++;
       if (opts.maxSize !== undefined && writer.bytes >= opts.maxSize) {
         if ((opts.rotate ?? 0) > 0) await rotateFiles();
         else {
@@ -177,7 +205,9 @@ export function createRecorder(session: RecordableSession, opts: RecorderOptions
         const rest = reason === 'max-size' ? [] : buffer;
         try {
           await writer.write([...rest, { kind: 'end', t: Date.now(), reason }]);
-          for (const e of rest) if (e.kind === 'alert') alerts++; else inputs++;
+          for (const e of rest)
+            if (e.kind === 'alert') alerts++;
+            else inputs++;
         } catch (e) {
           err = e instanceof TcpscopeError ? e : new TcpscopeError(messageOf(e), { exitCode: ExitCode.io, cause: e });
         }

@@ -3,23 +3,17 @@
 import type { AlertRule } from '../../alert/rule.js';
 import { createAlertEngine } from '../../alert/engine.js';
 import type { AlertEvent } from '../../alert/event.js';
-import { BatchedOutput } from '../../record/output.js';
-import { readRecording } from '../../record/reader.js';
-import { replayHostSession } from '../../record/replay-host.js';
-import { clock } from '../../record/report.js';
+import { BatchedOutput } from '../batched-output.js';
+import { replayHostSession } from '../../session/replay-host.js';
+import { clock } from '../../ui/model/format.js';
 import { hostWatchLines } from '../host-watch-line.js';
 import { onShutdown } from '../shutdown.js';
 
-export async function isWholeHostFile(path: string): Promise<boolean> {
-  const reader = await readRecording(path);
-  const whole = reader.header.description.info.wholeHost === true;
-  await reader.close();
-  return whole;
-}
-
 export async function runHostReplay(
-  path: string, flags: { json?: boolean; from?: string; to?: string },
-  o: { headless: boolean; speed: number | 'max'; rules: AlertRule[] }, label: string,
+  path: string,
+  flags: { json?: boolean; from?: string; to?: string },
+  o: { headless: boolean; speed: number | 'max'; rules: AlertRule[] },
+  label: string,
 ): Promise<void> {
   const { parsePosition } = await import('../../record/position.js');
   const session = await replayHostSession(path, {
@@ -36,7 +30,9 @@ export async function runHostReplay(
     for await (const list of session.batches()) {
       for (const h of list) {
         await out.line(flags.json ? JSON.stringify(h) : hostWatchLines(h));
-        if (engine) for (const sec of h.namespaces) if (sec.snapshot) for (const e of engine.evaluate(sec.snapshot)) await out.line(alertLine(e));
+        if (engine)
+          for (const sec of h.namespaces)
+            if (sec.snapshot) for (const e of engine.evaluate(sec.snapshot)) await out.line(alertLine(e));
       }
       if (out.closed) break;
     }
@@ -45,6 +41,12 @@ export async function runHostReplay(
     await session.stop().finally(off);
   }
   const s = session.stats;
-  if (s.skipped > 0) process.stderr.write(`tcpscope: warning: ${label}: ${s.skipped} corrupt line(s) skipped (${s.skippedExamples.join('; ')})\n`);
-  if (s.truncated) process.stderr.write(`tcpscope: warning: ${label}: ${s.truncated}; replayed up to ${clock(session.position().elapsedMs)}\n`);
+  if (s.skipped > 0)
+    process.stderr.write(
+      `tcpscope: warning: ${label}: ${s.skipped} corrupt line(s) skipped (${s.skippedExamples.join('; ')})\n`,
+    );
+  if (s.truncated)
+    process.stderr.write(
+      `tcpscope: warning: ${label}: ${s.truncated}; replayed up to ${clock(session.position().elapsedMs)}\n`,
+    );
 }

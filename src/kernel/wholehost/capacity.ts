@@ -5,7 +5,7 @@
 import { runInNetns } from '../netns/exec.js';
 import type { NetnsTarget } from '../netns/resolve.js';
 import { parseSsRows } from '../host/ss-table.js';
-import type { Listener } from '../host/sample.js';
+import type { Listener } from '../../model/host-sample.js';
 
 export class CapacityCache {
   private byInode = new Map<number, number>();
@@ -31,7 +31,9 @@ export class CapacityCache {
     this.runs++;
     const r = await runInNetns(target, 'ss', ['-ltnHe']);
     if (r.failed) {
-      notes.push(`ss failed (${r.stderr.split('\n').find((l) => l && !l.includes('cgroup2')) ?? `exit ${String(r.exitCode)}`}): listener capacity unknown`);
+      notes.push(
+        `ss failed (${r.stderr.split('\n').find((l) => l && !l.includes('cgroup2')) ?? `exit ${String(r.exitCode)}`}): listener capacity unknown`,
+      );
       return;
     }
     const next = new Map<number, number>();

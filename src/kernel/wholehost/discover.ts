@@ -19,7 +19,10 @@ export interface Discovery {
  * `extra`: inodes seen in probe output since the last poll. `ours`: pids of our own holder processes: a netns whose
  * only processes are holders and which lost its name (`ip netns del`) is gone, so its reader (and holder) can go.
  */
-export async function discoverNetns(extra: Iterable<number> = [], ours: ReadonlySet<number> = new Set()): Promise<Discovery> {
+export async function discoverNetns(
+  extra: Iterable<number> = [],
+  ours: ReadonlySet<number> = new Set(),
+): Promise<Discovery> {
   const [byPid, names, self] = await Promise.all([pidsByNetns(), namedNetns(), netnsOfPid(process.pid)]);
   const found = new Map<number, DiscoveredNetns>();
   for (const inode of new Set([...byPid.keys(), ...names.keys()])) {
@@ -28,7 +31,11 @@ export async function discoverNetns(extra: Iterable<number> = [], ours: Readonly
     if (pids.length === 0 && name === undefined && inode !== self) continue;
     const isSelf = inode === self;
     const pid = isSelf ? process.pid : pids[0];
-    const path = isSelf ? `/proc/${process.pid}/ns/net` : name !== undefined ? `${RUN_NETNS}/${name}` : `/proc/${String(pid)}/ns/net`;
+    const path = isSelf
+      ? `/proc/${process.pid}/ns/net`
+      : name !== undefined
+        ? `${RUN_NETNS}/${name}`
+        : `/proc/${String(pid)}/ns/net`;
     found.set(inode, { target: { inode, name, path, pid, isSelf }, pids });
   }
   const orphans = [...new Set(extra)].filter((i) => i > 0 && !found.has(i)).sort((a, b) => a - b);

@@ -12,7 +12,7 @@ import { listenersFromScan } from '../host/listeners.js';
 import { OwnerIndex, type Owner } from '../host/owners.js';
 import { countOwners } from '../host/poller.js';
 import { ProcNetSource } from '../host/proc-source.js';
-import type { HostSample } from '../host/sample.js';
+import type { HostSample } from '../../model/host-sample.js';
 import { parseSockstat } from '../host/sockstat.js';
 import { newTcpScan, scanTcpTable } from '../host/tcp-table.js';
 import type { NetnsTarget } from '../netns/resolve.js';
@@ -55,7 +55,10 @@ export class NetnsReader {
   /** Pids of the netns from the latest discovery (the sampler updates it each poll). */
   pids: number[] = [];
 
-  constructor(readonly target: NetnsTarget, private readonly opts: NetnsReaderOptions) {
+  constructor(
+    readonly target: NetnsTarget,
+    private readonly opts: NetnsReaderOptions,
+  ) {
     this.source = new ProcNetSource(target);
     this.owners = new OwnerIndex(target.inode, opts.ownersEveryMs, 200, () => Promise.resolve(this.pids));
   }
@@ -93,10 +96,14 @@ export class NetnsReader {
         return undefined;
       }
     };
-    const wantSysctls = this.target.isSelf || this.sysctls === undefined || (poll + this.opts.phase) % this.opts.sysctlEvery === 0;
+    const wantSysctls =
+      this.target.isSelf || this.sysctls === undefined || (poll + this.opts.phase) % this.opts.sysctlEvery === 0;
     const big = tcpSocketCount(sockstat) > BIG_NETNS_SOCKETS;
     const [netstat, snmp, snmp6, ssRows, sys] = await Promise.all([
-      text('netstat'), text('snmp'), text('snmp6'), big ? this.ss(notes) : undefined,
+      text('netstat'),
+      text('snmp'),
+      text('snmp6'),
+      big ? this.ss(notes) : undefined,
       wantSysctls ? readSysctls({ isSelf: this.target.isSelf, path: this.source.nsPath() }, SYSCTL_NAMES) : undefined,
     ]);
     if (sys) {
@@ -113,7 +120,9 @@ export class NetnsReader {
       if (tcp6) scanTcpTable(tcp6, 6, DETAIL, scan);
     }
     const rows: { state: number; inode: number }[] = ssRows ?? scan.rows;
-    const wanted = rows.filter((r) => r.inode > 0 && (r.state === LISTEN || OWNED.includes(r.state))).map((r) => r.inode);
+    const wanted = rows
+      .filter((r) => r.inode > 0 && (r.state === LISTEN || OWNED.includes(r.state)))
+      .map((r) => r.inode);
     let ownerMap = new Map<number, Owner>();
     try {
       ownerMap = await this.owners.lookup(wanted);
@@ -122,7 +131,8 @@ export class NetnsReader {
     }
     let listeners = ssRows ? listenersFromSs(ssRows, ownerMap) : listenersFromScan(scan.rows, ownerMap);
     if (!ssRows) {
-      if (this.capacity.needsRefresh(listeners, poll)) await this.capacity.refresh({ isSelf: this.target.isSelf, path: this.source.nsPath() }, poll, notes);
+      if (this.capacity.needsRefresh(listeners, poll))
+        await this.capacity.refresh({ isSelf: this.target.isSelf, path: this.source.nsPath() }, poll, notes);
       listeners = this.capacity.apply(listeners);
     }
     return {

@@ -2,10 +2,10 @@
 // per netns, reads sockstat everywhere and the rest only where there are TCP sockets or events. A netns that
 // disappears is dropped (the pipeline marks it gone); one that cannot be read is reported with a note.
 import { messageOf } from '../../errors.js';
-import type { HostSample } from '../host/sample.js';
+import type { HostSample } from '../../model/host-sample.js';
 import { discoverNetns } from './discover.js';
 import { NetnsReader, tcpSocketCount } from './netns-reader.js';
-import type { HostSetSample, UnreadableNetns } from './sample.js';
+import type { HostSetSample, UnreadableNetns } from '../../model/host-set-sample.js';
 
 export interface HostSetSamplerOptions {
   /**
@@ -48,7 +48,9 @@ export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetS
       if (!reader.active && (t.isSelf || tcpSocketCount(sockstat) > 0 || seen.has(t.inode))) reader.active = true;
       if (!reader.active) return 'idle';
       const sample = await reader.read(sockstat);
-      sample.netns = t.isSelf ? { inode: t.inode, name: t.name, isHost: true } : { inode: t.inode, name: t.name, ...(t.pid !== undefined && t.name === undefined ? { pid: t.pid } : {}) };
+      sample.netns = t.isSelf
+        ? { inode: t.inode, name: t.name, isHost: true }
+        : { inode: t.inode, name: t.name, ...(t.pid !== undefined && t.name === undefined ? { pid: t.pid } : {}) };
       return sample;
     } catch (err) {
       return { netns: ident, note: `unreadable: ${messageOf(err)}` };
@@ -67,7 +69,8 @@ export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetS
         if (h !== undefined) holders.add(h);
       }
       // Between discoveries, a netns that vanished fails its read (reported unreadable once, then dropped).
-      if (!discovery || polls++ % discoverEvery === 0 || extra.some((i) => !discovery!.found.has(i))) discovery = await discoverNetns(extra, holders);
+      if (!discovery || polls++ % discoverEvery === 0 || extra.some((i) => !discovery!.found.has(i)))
+        discovery = await discoverNetns(extra, holders);
       const { found, orphans } = discovery;
       for (const [inode, r] of readers) {
         if (!found.has(inode)) {
@@ -78,20 +81,33 @@ export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetS
       }
       for (const [inode, d] of found) {
         let r = readers.get(inode);
-        if (!r) readers.set(inode, (r = new NetnsReader(d.target, { sysctlEvery, phase: phase++ % sysctlEvery, ownersEveryMs: opts.ownersEveryMs ?? 1000 })));
+        if (!r)
+          readers.set(
+            inode,
+            (r = new NetnsReader(d.target, {
+              sysctlEvery,
+              phase: phase++ % sysctlEvery,
+              ownersEveryMs: opts.ownersEveryMs ?? 1000,
+            })),
+          );
         r.pids = d.target.isSelf ? [...d.pids, process.pid] : d.pids;
       }
       const list = [...readers.values()];
       const results: (HostSample | UnreadableNetns | 'idle')[] = new Array(list.length);
       let next = 0;
-      await Promise.all(Array.from({ length: Math.min(limit, list.length) }, async () => {
-        while (next < list.length) {
-          const i = next++;
-          results[i] = await pollOne(list[i]!);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(limit, list.length) }, async () => {
+          while (next < list.length) {
+            const i = next++;
+            results[i] = await pollOne(list[i]!);
+          }
+        }),
+      );
       const samples: HostSample[] = [];
-      const unreadable: UnreadableNetns[] = orphans.map((inode) => ({ netns: { inode, name: undefined }, note: 'seen in probe output, but no process and no /run/netns name: not readable' }));
+      const unreadable: UnreadableNetns[] = orphans.map((inode) => ({
+        netns: { inode, name: undefined },
+        note: 'seen in probe output, but no process and no /run/netns name: not readable',
+      }));
       let idle = 0;
       for (const r of results) {
         if (r === 'idle') idle++;
@@ -106,7 +122,10 @@ export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetS
     noteActive(inodes) {
       for (const i of inodes) seen.add(i);
     },
-    stats: () => ({ readers: readers.size, capacityRuns: [...readers.values()].reduce((s, r) => s + r.capacityRuns, 0) }),
+    stats: () => ({
+      readers: readers.size,
+      capacityRuns: [...readers.values()].reduce((s, r) => s + r.capacityRuns, 0),
+    }),
     async close() {
       closed = true;
       const all = [...readers.values()];

@@ -1,14 +1,14 @@
 // Builds one HostSnapshot per whole-host poll: probe lines are decoded once and split per netns, each netns gets its
 // own unchanged single-netns assembler and diagnoser, then sections are ranked by trouble and summed into host totals.
 // Synchronous and deterministic (time comes from the inputs), so a replay equals the live run.
-import type { Diagnoser } from '../../diagnose/engine.js';
-import type { Finding, Severity } from '../../diagnose/finding.js';
-import type { HostSample, NetnsRef } from '../../kernel/host/sample.js';
-import type { ProbeBatch } from '../../kernel/probes/batch.js';
+import type { Diagnoser } from '../../model/finding.js';
+import type { Finding, Severity } from '../../model/finding.js';
+import type { HostSample, NetnsRef } from '../../model/host-sample.js';
+import type { ProbeBatch } from '../../model/probe-batch.js';
 import { SnapshotAssembler, type LineDecoder } from '../assemble.js';
-import type { HostSetInput, RawInput } from '../inputs.js';
-import type { Mode } from '../snapshot.js';
-import { HOST_SNAPSHOT_SCHEMA_VERSION, type HostSnapshot, type NetnsSection } from './host-snapshot.js';
+import type { HostSetInput, RawInput } from '../../model/inputs.js';
+import type { Mode } from '../../model/snapshot.js';
+import { HOST_SNAPSHOT_SCHEMA_VERSION, type HostSnapshot, type NetnsSection } from '../../model/host-snapshot.js';
 import { addRates, fullestListener, rankSections, ratesOf, worstSeverity, zeroRates } from './rank.js';
 import { splitBatch } from './split.js';
 
@@ -26,7 +26,10 @@ export interface WholeHostOptions {
   onProbeNetns?: (inodes: number[]) => void;
 }
 
-interface NetnsState { asm: SnapshotAssembler; netns: NetnsRef }
+interface NetnsState {
+  asm: SnapshotAssembler;
+  netns: NetnsRef;
+}
 
 /** `[web1]` or `[netns 4026532281]`: prefixed to finding titles so every finding says which netns. */
 export const netnsTag = (n: NetnsRef): string => (n.name ? `[${n.name}]` : `[netns ${n.inode}]`);
@@ -84,8 +87,13 @@ export class WholeHostAssembler {
     const ref: NetnsRef = sample.netns;
     const d = this.opts.diagnoserFor?.(ref, () => (isHost ? undefined : this.hostSysctls));
     const asm = new SnapshotAssembler({
-      intervalMs: this.opts.intervalMs, netns: ref, mode: this.opts.mode, modeReason: this.opts.modeReason,
-      decoder: undefined, diagnoser: d ? tagged(d, ref) : undefined, netnsFilter: inode,
+      intervalMs: this.opts.intervalMs,
+      netns: ref,
+      mode: this.opts.mode,
+      modeReason: this.opts.modeReason,
+      decoder: undefined,
+      diagnoser: d ? tagged(d, ref) : undefined,
+      netnsFilter: inode,
     });
     const st: NetnsState = { asm, netns: ref };
     this.netns.set(inode, st);
@@ -108,19 +116,42 @@ export class WholeHostAssembler {
       this.pending.delete(inode);
       const snap = st.asm.push({ kind: 'host', t, sample });
       sections.push({
-        netns: sample.netns, status: fresh || !snap ? 'new' : 'ok', rank: 0, worst: worstSeverity(snap),
-        rates: snap ? ratesOf(snap, probes) : zeroRates(), fullestListener: snap ? fullestListener(snap) : undefined,
-        snapshot: snap, notes: snap ? [] : [...sample.notes],
+        netns: sample.netns,
+        status: fresh || !snap ? 'new' : 'ok',
+        rank: 0,
+        worst: worstSeverity(snap),
+        rates: snap ? ratesOf(snap, probes) : zeroRates(),
+        fullestListener: snap ? fullestListener(snap) : undefined,
+        snapshot: snap,
+        notes: snap ? [] : [...sample.notes],
       });
     }
     for (const u of set.unreadable) {
       present.add(u.netns.inode);
-      sections.push({ netns: u.netns, status: 'unreadable', rank: 0, worst: undefined, rates: zeroRates(), fullestListener: undefined, snapshot: undefined, notes: [u.note] });
+      sections.push({
+        netns: u.netns,
+        status: 'unreadable',
+        rank: 0,
+        worst: undefined,
+        rates: zeroRates(),
+        fullestListener: undefined,
+        snapshot: undefined,
+        notes: [u.note],
+      });
     }
     for (const [inode, st] of this.netns) {
       if (present.has(inode)) continue;
       this.netns.delete(inode);
-      sections.push({ netns: st.netns, status: 'gone', rank: 0, worst: undefined, rates: zeroRates(), fullestListener: undefined, snapshot: undefined, notes: ['netns vanished'] });
+      sections.push({
+        netns: st.netns,
+        status: 'gone',
+        rank: 0,
+        worst: undefined,
+        rates: zeroRates(),
+        fullestListener: undefined,
+        snapshot: undefined,
+        notes: ['netns vanished'],
+      });
     }
     this.pending.clear(); // rows of namespaces never sampled (gone, unreadable) are not kept across intervals
     const gaps = this.gaps;
@@ -134,9 +165,19 @@ export class WholeHostAssembler {
       return undefined;
     }
     return {
-      schemaVersion: HOST_SNAPSHOT_SCHEMA_VERSION, kind: 'host', time: t, seq: this.seq++, intervalMs: this.opts.intervalMs,
-      mode: this.opts.mode, modeReason: this.opts.modeReason, totals: totalsOf(sections, set.idle),
-      namespaces: rankSections(sections), events, gaps, notes: [...set.notes], pollMs: set.pollMs,
+      schemaVersion: HOST_SNAPSHOT_SCHEMA_VERSION,
+      kind: 'host',
+      time: t,
+      seq: this.seq++,
+      intervalMs: this.opts.intervalMs,
+      mode: this.opts.mode,
+      modeReason: this.opts.modeReason,
+      totals: totalsOf(sections, set.idle),
+      namespaces: rankSections(sections),
+      events,
+      gaps,
+      notes: [...set.notes],
+      pollMs: set.pollMs,
     };
   }
 }

@@ -1,11 +1,20 @@
 // Per-netns rates and the trouble ranking of the whole-host view: worst finding first, then overflow/drop rates.
-import type { Severity } from '../../diagnose/finding.js';
-import type { Snapshot } from '../snapshot.js';
-import type { FullestListener, NetnsRates, NetnsSection } from './host-snapshot.js';
+import type { Severity } from '../../model/finding.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import type { FullestListener, NetnsRates, NetnsSection } from '../../model/host-snapshot.js';
 
 const SEVERITY: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
 
-export const zeroRates = (): NetnsRates => ({ connIn: 0, connOut: 0, overflows: 0, synDrops: 0, rstSent: 0, rstRecv: 0, synackRetrans: 0, drops: 0 });
+export const zeroRates = (): NetnsRates => ({
+  connIn: 0,
+  connOut: 0,
+  overflows: 0,
+  synDrops: 0,
+  rstSent: 0,
+  rstRecv: 0,
+  synackRetrans: 0,
+  drops: 0,
+});
 
 /** Rates per second of one netns snapshot; `probes`: eBPF data present (else counters stand in for events). */
 export function ratesOf(s: Snapshot, probes: boolean): NetnsRates {
@@ -45,7 +54,8 @@ export function fullestListener(s: Snapshot): FullestListener | undefined {
 
 export function worstSeverity(s: Snapshot | undefined): Severity | undefined {
   let worst: Severity | undefined;
-  for (const f of s?.findings ?? []) if (worst === undefined || SEVERITY[f.severity] > SEVERITY[worst]) worst = f.severity;
+  for (const f of s?.findings ?? [])
+    if (worst === undefined || SEVERITY[f.severity] > SEVERITY[worst]) worst = f.severity;
   return worst;
 }
 

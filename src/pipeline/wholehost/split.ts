@@ -1,9 +1,18 @@
 // Splits one decoded probe batch (one bpftrace program for every netns, rows keyed by netns inode) into one batch
 // per netns, so each namespace's Snapshot is built from its own rows by the unchanged single-netns assembler.
-import { emptyBatch, type ProbeBatch } from '../../kernel/probes/batch.js';
+import { emptyBatch, type ProbeBatch } from '../../model/probe-batch.js';
 
 type RowLists = Omit<ProbeBatch, 'kernelNs' | 'suppressed' | 'lost'>;
-const LISTS: (keyof RowLists)[] = ['transitions', 'synackRetrans', 'synRetrans', 'retrans', 'resetsSent', 'resetsReceived', 'drops', 'details'];
+const LISTS: (keyof RowLists)[] = [
+  'transitions',
+  'synackRetrans',
+  'synRetrans',
+  'retrans',
+  'resetsSent',
+  'resetsReceived',
+  'drops',
+  'details',
+];
 
 /** inode -> that netns's rows; `suppressed` and `lost` are program-wide and stay with the caller. */
 export function splitBatch(batch: ProbeBatch): Map<number, ProbeBatch> {

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostSetInput } from '../../../src/pipeline/inputs.js';
-import type { HostSnapshot, NetnsSection } from '../../../src/pipeline/wholehost/host-snapshot.js';
-import { startWholeHostSession, type WholeHostSession } from '../../../src/pipeline/wholehost/session.js';
+import type { HostSetInput } from '../../../src/model/inputs.js';
+import type { HostSnapshot, NetnsSection } from '../../../src/model/host-snapshot.js';
+import { startWholeHostSession, type WholeHostSession } from '../../../src/session/wholehost.js';
 import { createRecorder, type Recorder } from '../../../src/record/recorder.js';
-import { replayHostSession } from '../../../src/record/replay-host.js';
+import { replayHostSession } from '../../../src/session/replay-host.js';
 import { startManyNetns, type LabPair, type ManyNetnsLab } from '../../../scripts/lab/many-netns.js';
 import { requireKernelTracing, requireLab } from '../../helpers/prereq.js';
 import { nstat } from '../host/netns-fixture.js';
@@ -90,15 +90,25 @@ describe('whole host: 30 netns pairs, two in trouble', () => {
     expect(mine.length).toBe(PAIRS * 2);
     const overflow = lab!.pairs.find((p) => p.role === 'overflow')!;
     const leak = lab!.pairs.find((p) => p.role === 'close-wait')!;
-    expect(mine.slice(0, 2).map((s) => s.netns.name).sort()).toEqual([overflow.server.name, leak.server.name].sort());
+    expect(
+      mine
+        .slice(0, 2)
+        .map((s) => s.netns.name)
+        .sort(),
+    ).toEqual([overflow.server.name, leak.server.name].sort());
     const sec = (name: string) => mine.find((s) => s.netns.name === name)!;
     expect(sec(overflow.server.name).snapshot?.findings.map((f) => f.id)).toContain('accept-queue-overflow');
-    expect(sec(overflow.server.name).snapshot?.findings.find((f) => f.id === 'accept-queue-overflow')?.title).toContain(`[${overflow.server.name}]`);
+    expect(sec(overflow.server.name).snapshot?.findings.find((f) => f.id === 'accept-queue-overflow')?.title).toContain(
+      `[${overflow.server.name}]`,
+    );
     expect(sec(overflow.server.name).worst).toBe('critical');
     expect(sec(leak.server.name).snapshot?.findings.map((f) => f.id)).toContain('close-wait-leak');
     expect(sec(overflow.server.name).rank).toBeLessThan(sec(overflow.client.name).rank);
     // Quiet pairs (both sides) raised nothing in any interval; the one tuned differently from the host says only that.
-    const quiet = new Set([...lab!.pairs.filter((p) => p.role === 'quiet').flatMap((p) => [p.server.name, p.client.name]), ...removedNames]);
+    const quiet = new Set([
+      ...lab!.pairs.filter((p) => p.role === 'quiet').flatMap((p) => [p.server.name, p.client.name]),
+      ...removedNames,
+    ]);
     // A light-traffic pair occasionally answers a late segment of a closed connection with one RST (reason NO_SOCKET,
     // seen here): the resets rule reports it as info. Nothing else, and nothing above info, may appear there.
     let withFinding = 0;
@@ -107,9 +117,15 @@ describe('whole host: 30 netns pairs, two in trouble', () => {
       for (const s of ours(h)) {
         if (!quiet.has(s.netns.name!) || removedNames.includes(s.netns.name!)) continue;
         total++;
-        const found = (s.snapshot?.findings ?? []).filter((f) => !(s.netns.name === tuned.server.name && f.id === 'sysctl-drift'));
+        const found = (s.snapshot?.findings ?? []).filter(
+          (f) => !(s.netns.name === tuned.server.name && f.id === 'sysctl-drift'),
+        );
         if (found.length > 0) withFinding++;
-        for (const f of found) expect([f.id, f.severity], `${s.netns.name} at seq ${h.seq}: ${f.title}`).toEqual(['resets-after-handshake', 'info']);
+        for (const f of found)
+          expect([f.id, f.severity], `${s.netns.name} at seq ${h.seq}: ${f.title}`).toEqual([
+            'resets-after-handshake',
+            'info',
+          ]);
       }
     }
     expect(withFinding / total).toBeLessThan(0.1);
@@ -118,7 +134,9 @@ describe('whole host: 30 netns pairs, two in trouble', () => {
   it('shows a netns created mid-run within 2 intervals and marks the deleted ones gone', () => {
     const within = snaps.slice(addedAt, addedAt + 2);
     expect(within.some((h) => h.namespaces.some((s) => s.netns.name === added!.server.name))).toBe(true);
-    const gone = snaps.flatMap((h) => h.namespaces.filter((s) => removedInodes.includes(s.netns.inode) && s.status === 'gone'));
+    const gone = snaps.flatMap((h) =>
+      h.namespaces.filter((s) => removedInodes.includes(s.netns.inode) && s.status === 'gone'),
+    );
     expect(gone.map((s) => s.netns.inode).sort()).toEqual([...removedInodes].sort());
   });
 
@@ -126,7 +144,9 @@ describe('whole host: 30 netns pairs, two in trouble', () => {
     await lab!.stopClients();
     await sleep(2500); // let the killed clients' last packets settle
     const truth = new Map<string, Record<string, number>>();
-    await Promise.all(lab!.pairs.flatMap((p) => [p.server, p.client]).map(async (ns) => truth.set(ns.name, await nstat(ns.name))));
+    await Promise.all(
+      lab!.pairs.flatMap((p) => [p.server, p.client]).map(async (ns) => truth.set(ns.name, await nstat(ns.name))),
+    );
     const before = lastSet;
     for (let i = 0; i < 50 && lastSet === before; i++) await sleep(100);
     const set = lastSet!.set;
@@ -143,7 +163,13 @@ describe('whole host: 30 netns pairs, two in trouble', () => {
     expect(compared).toBeGreaterThan(PAIRS * 2 * 20);
     // And the snapshots' deltas add up: overflows seen by the whole-host view = the overflow netns's own count change.
     const overflow = lab!.pairs.find((p) => p.role === 'overflow')!;
-    const sum = snaps.reduce((a, h) => a + (h.namespaces.find((s) => s.netns.name === overflow.server.name)?.snapshot?.counters.TcpExtListenOverflows ?? 0), 0);
+    const sum = snaps.reduce(
+      (a, h) =>
+        a +
+        (h.namespaces.find((s) => s.netns.name === overflow.server.name)?.snapshot?.counters.TcpExtListenOverflows ??
+          0),
+      0,
+    );
     expect(sum).toBeGreaterThanOrEqual(50);
   });
 
@@ -155,7 +181,9 @@ describe('whole host: 30 netns pairs, two in trouble', () => {
     let at: HostSnapshot | undefined;
     const quietServer = lab!.pairs.find((p) => p.role === 'quiet' && p !== tuned)!.server.name;
     const drifts = (h: HostSnapshot, name: string): boolean =>
-      ours(h).find((x) => x.netns.name === name)?.snapshot?.findings.some((f) => f.id === 'sysctl-drift') ?? false;
+      ours(h)
+        .find((x) => x.netns.name === name)
+        ?.snapshot?.findings.some((f) => f.id === 'sysctl-drift') ?? false;
     // The tuned netns drifted before (33 vs the host's 60); a cleared finding stays 5 quiet intervals (hysteresis).
     for (let i = 0; i < 15 && !found; i++) {
       const h = await next();
@@ -170,7 +198,11 @@ describe('whole host: 30 netns pairs, two in trouble', () => {
     expect(f?.title).toContain(`tcp_fin_timeout 60 here vs ${target} on the host`);
     expect(f?.advice[0]).toBe(`ip netns exec ${quietServer} sysctl -w net.ipv4.tcp_fin_timeout=${target}`);
     // Same interval: the netns that already had the host's value does not drift (it did before the host was tuned).
-    expect(ours(at!).find((x) => x.netns.name === tuned.server.name)?.snapshot?.findings.map((x) => x.id) ?? []).not.toContain('sysctl-drift');
+    expect(
+      ours(at!)
+        .find((x) => x.netns.name === tuned.server.name)
+        ?.snapshot?.findings.map((x) => x.id) ?? [],
+    ).not.toContain('sysctl-drift');
   });
 
   it('the whole-host recording replays to the live snapshots', async () => {
@@ -181,7 +213,14 @@ describe('whole host: 30 netns pairs, two in trouble', () => {
     await replay.stop();
     const n = Math.min(replayed.length, snaps.length) - 1;
     expect(n).toBeGreaterThanOrEqual(10);
-    const norm = (h: HostSnapshot): unknown => JSON.parse(JSON.stringify({ ...h, mode: 'x', namespaces: h.namespaces.map((s) => ({ ...s, snapshot: s.snapshot && { ...s.snapshot, mode: 'x' } })) }));
+    const norm = (h: HostSnapshot): unknown =>
+      JSON.parse(
+        JSON.stringify({
+          ...h,
+          mode: 'x',
+          namespaces: h.namespaces.map((s) => ({ ...s, snapshot: s.snapshot && { ...s.snapshot, mode: 'x' } })),
+        }),
+      );
     for (let i = 0; i < n; i++) expect(norm(replayed[i]!), `seq ${i}`).toEqual(norm(snaps[i]!));
   });
 });

@@ -5,12 +5,13 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commOf, netnsOfPid } from '../../../src/kernel/netns/scan.js';
 import { createHostSetSampler, type HostSetSampler } from '../../../src/kernel/wholehost/sampler.js';
-import type { HostSetSample } from '../../../src/kernel/wholehost/sample.js';
+import type { HostSetSample } from '../../../src/model/host-set-sample.js';
 import { requireLab } from '../../helpers/prereq.js';
 import { churn, holdStates, makeNetns, nstat, ssCount, type StateHolder } from '../host/netns-fixture.js';
 
 type Ns = Awaited<ReturnType<typeof makeNetns>>;
-const inodeOf = async (name: string): Promise<number> => Number((await execa('stat', ['-L', '-c', '%i', `/run/netns/${name}`])).stdout);
+const inodeOf = async (name: string): Promise<number> =>
+  Number((await execa('stat', ['-L', '-c', '%i', `/run/netns/${name}`])).stdout);
 const find = (set: HostSetSample, inode: number) => set.samples.find((s) => s.netns.inode === inode);
 
 describe('whole-host sampler on real namespaces', () => {
@@ -47,10 +48,16 @@ describe('whole-host sampler on real namespaces', () => {
     const a = find(set, appInode);
     expect(a?.netns).toMatchObject({ name: app.name });
     expect(a?.census).toMatchObject({
-      TIME_WAIT: await ssCount(app.name, 'time-wait'), CLOSE_WAIT: 6, FIN_WAIT2: 6, ESTABLISHED: 6, LISTEN: 1,
+      TIME_WAIT: await ssCount(app.name, 'time-wait'),
+      CLOSE_WAIT: 6,
+      FIN_WAIT2: 6,
+      ESTABLISHED: 6,
+      LISTEN: 1,
     });
     // Capacity comes from one ss run for the new listener (the backlog 7 of the fixture).
-    expect(a?.listeners).toEqual([expect.objectContaining({ port: holder.port, queue: 0, capacity: 7, pid: holder.pid, comm: 'node' })]);
+    expect(a?.listeners).toEqual([
+      expect.objectContaining({ port: holder.port, queue: 0, capacity: 7, pid: holder.pid, comm: 'node' }),
+    ]);
     expect(a?.owners).toContainEqual({ state: 'CLOSE_WAIT', pid: holder.pid, comm: 'node', count: 6 });
     expect(a?.sysctls['net.ipv4.tcp_synack_retries']).toBe('2');
     const truth = await nstat(app.name);
@@ -67,7 +74,8 @@ describe('whole-host sampler on real namespaces', () => {
   it('reads a process-less netns through one long-lived holder, not a process per poll', async () => {
     const pidsIn = async (): Promise<number[]> => {
       const out: number[] = [];
-      for (const p of (await execa('ip', ['netns', 'pids', bare.name])).stdout.split('\n').filter(Boolean).map(Number)) out.push(p);
+      for (const p of (await execa('ip', ['netns', 'pids', bare.name])).stdout.split('\n').filter(Boolean).map(Number))
+        out.push(p);
       return out;
     };
     const before = await pidsIn();
@@ -104,7 +112,8 @@ describe('whole-host sampler on real namespaces', () => {
     expect(find(set, bareInode)).toBeUndefined();
     expect(set.unreadable.find((u) => u.netns.inode === bareInode)).toBeUndefined();
     // The holder kept the netns alive while we read it; once its name is gone the reader is closed.
-    for (let i = 0; i < 50 && (await commOf(holderPid)) !== undefined; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await commOf(holderPid)) !== undefined; i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect(await commOf(holderPid)).toBeUndefined();
   });
 });

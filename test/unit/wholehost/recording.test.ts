@@ -2,24 +2,43 @@
 // HostSnapshots equal the live ones; a quiet netns costs only its inode per interval.
 import { describe, expect, it } from 'vitest';
 import { createDiagnoser } from '../../../src/diagnose/index.js';
-import type { HostSample } from '../../../src/kernel/host/sample.js';
-import type { HostSetInput, RawInput } from '../../../src/pipeline/inputs.js';
+import type { HostSample } from '../../../src/model/host-sample.js';
+import type { HostSetInput, RawInput } from '../../../src/model/inputs.js';
 import { WholeHostAssembler } from '../../../src/pipeline/wholehost/assemble.js';
 import { EntryDecoder, EntryEncoder } from '../../../src/record/format.js';
 import { DEFAULT_SYSCTLS } from '../diagnose/factory.js';
 
 const quiet = (inode: number): HostSample => ({
-  netns: { inode, name: `svc${inode}` }, counters: { TcpActiveOpens: 3, TcpPassiveOpens: 9, TcpExtListenOverflows: 0 },
-  sockstat: { 'TCP.inuse': 1, 'TCP.tw': 0 }, census: { LISTEN: 1, ESTABLISHED: 0 },
-  listeners: [{ family: 4, addr: '198.18.0.1', port: 8080, queue: 0, capacity: 511, inode: inode + 1, pid: 10, comm: 'svc' }],
-  owners: [], sysctls: { ...DEFAULT_SYSCTLS }, pollMs: 1.5, notes: [],
+  netns: { inode, name: `svc${inode}` },
+  counters: { TcpActiveOpens: 3, TcpPassiveOpens: 9, TcpExtListenOverflows: 0 },
+  sockstat: { 'TCP.inuse': 1, 'TCP.tw': 0 },
+  census: { LISTEN: 1, ESTABLISHED: 0 },
+  listeners: [
+    { family: 4, addr: '198.18.0.1', port: 8080, queue: 0, capacity: 511, inode: inode + 1, pid: 10, comm: 'svc' },
+  ],
+  owners: [],
+  sysctls: { ...DEFAULT_SYSCTLS },
+  pollMs: 1.5,
+  notes: [],
 });
 const busy = (t: number): HostSample => ({
-  ...quiet(1), netns: { inode: 1, name: undefined, isHost: true },
-  counters: { TcpActiveOpens: 100 + t, TcpPassiveOpens: 7 * t, TcpExtListenOverflows: t * t }, census: { LISTEN: 2, ESTABLISHED: t },
+  ...quiet(1),
+  netns: { inode: 1, name: undefined, isHost: true },
+  counters: { TcpActiveOpens: 100 + t, TcpPassiveOpens: 7 * t, TcpExtListenOverflows: t * t },
+  census: { LISTEN: 2, ESTABLISHED: t },
 });
-const input = (t: number, samples: HostSample[]): HostSetInput => ({ kind: 'hosts', t, set: { samples, unreadable: [], idle: 2, pollMs: 4 + t, notes: [] } });
-const make = (): WholeHostAssembler => new WholeHostAssembler({ intervalMs: 1000, mode: 'procfs', decoder: undefined, diagnoserFor: (_n, reference) => createDiagnoser({ reference }) });
+const input = (t: number, samples: HostSample[]): HostSetInput => ({
+  kind: 'hosts',
+  t,
+  set: { samples, unreadable: [], idle: 2, pollMs: 4 + t, notes: [] },
+});
+const make = (): WholeHostAssembler =>
+  new WholeHostAssembler({
+    intervalMs: 1000,
+    mode: 'procfs',
+    decoder: undefined,
+    diagnoserFor: (_n, reference) => createDiagnoser({ reference }),
+  });
 
 describe('whole-host recording lines', () => {
   const inputs: RawInput[] = [];

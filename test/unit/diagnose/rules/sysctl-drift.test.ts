@@ -23,7 +23,9 @@ describe('sysctl-drift', () => {
     const s = snap({ netnsName: 'web1', listeners: [listener()], states: { LISTEN: 1, ESTABLISHED: 2 } });
     const f = sysctlDrift.evaluate(makeContext(s, [s], hostTuned));
     expect(f?.severity).toBe('info');
-    expect(f?.title).toBe('sysctls differ from the host: somaxconn 4096 here vs 1000 on the host, tcp_fin_timeout 60 here vs 33 on the host');
+    expect(f?.title).toBe(
+      'sysctls differ from the host: somaxconn 4096 here vs 1000 on the host, tcp_fin_timeout 60 here vs 33 on the host',
+    );
     expect(f?.evidence).toMatchObject({ drifted: 2, 'net.core.somaxconn': '4096 (host 1000)' });
     expect(f?.advice).toContain('ip netns exec web1 sysctl -w net.core.somaxconn=1000');
     expect(f?.advice).toContain('ip netns exec web1 sysctl -w net.ipv4.tcp_fin_timeout=33');
@@ -31,7 +33,12 @@ describe('sysctl-drift', () => {
   });
 
   it('is a warning when the drifted setting hurts now (accept-queue overflows with a different somaxconn)', () => {
-    const s = snap({ netnsName: 'web1', listeners: [listener()], states: { LISTEN: 1 }, counters: { TcpExtListenOverflows: 3 } });
+    const s = snap({
+      netnsName: 'web1',
+      listeners: [listener()],
+      states: { LISTEN: 1 },
+      counters: { TcpExtListenOverflows: 3 },
+    });
     expect(sysctlDrift.evaluate(makeContext(s, [s], hostTuned))?.severity).toBe('warning');
   });
 });

@@ -14,10 +14,16 @@ export interface Listener {
 }
 
 /** Sockets in a state owned by one process (CLOSE_WAIT, FIN_WAIT1/2, LAST_ACK...). */
-export interface OwnerCount { state: string; pid: number; comm: string; count: number }
+export interface OwnerCount {
+  state: string;
+  pid: number;
+  comm: string;
+  count: number;
+}
 
 export interface NetnsRef {
-  inode: number; name: string | undefined;
+  inode: number;
+  name: string | undefined;
   /** Whole-host mode, a netns without a name: a process inside, for `nsenter -t PID -n` advice. */
   pid?: number | undefined;
   /** Whole-host mode: the netns tcpscope runs in (the host's), the reference for sysctl drift. */

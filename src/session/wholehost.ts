@@ -3,17 +3,26 @@
 import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { Observable, ReplaySubject, Subject, merge, share, takeUntil, tap, timer } from 'rxjs';
-import { createDiagnoser } from '../../diagnose/index.js';
-import { TRACEPOINTS } from '../../kernel/capabilities.js';
-import { resolveNetns } from '../../kernel/netns/resolve.js';
-import { BatchDecoder, buildProgram, isAttachedLine, isTickLine, parseLine, probeInputs$, reasonTables, whenBpftraceStopped, type ReasonTables } from '../../kernel/probes/index.js';
-import { createHostSetSampler, type HostSetSamplerOptions } from '../../kernel/wholehost/sampler.js';
-import { VERSION } from '../../version.js';
-import type { RawInput } from '../inputs.js';
-import { decideMode, type RequestedMode } from '../mode.js';
-import type { SessionDescription, SessionInfo } from '../session-types.js';
-import { WholeHostAssembler } from './assemble.js';
-import type { HostSnapshot } from './host-snapshot.js';
+import { TRACEPOINTS } from '../kernel/capabilities.js';
+import { resolveNetns } from '../kernel/netns/resolve.js';
+import {
+  buildProgram,
+  isAttachedLine,
+  isTickLine,
+  parseLine,
+  probeInputs$,
+  reasonTables,
+  whenBpftraceStopped,
+  type ReasonTables,
+} from '../kernel/probes/index.js';
+import { createHostSetSampler, type HostSetSamplerOptions } from '../kernel/wholehost/sampler.js';
+import { VERSION } from '../version.js';
+import type { RawInput } from '../model/inputs.js';
+import { decideMode } from './mode.js';
+import type { RequestedMode } from '../model/session.js';
+import type { SessionDescription, SessionInfo } from '../model/session.js';
+import { createHostPipeline } from './wiring-host.js';
+import type { HostSnapshot } from '../model/host-snapshot.js';
 
 export interface WholeHostSessionOptions {
   port?: number | undefined;
@@ -45,14 +54,25 @@ export async function startWholeHostSession(opts: WholeHostSessionOptions): Prom
   const host = first.samples.find((s) => s.netns.isHost);
   const netns = { inode: self.inode, name: self.name };
   const info: SessionInfo = {
-    host: hostname(), kernel, netns, mode: decision.mode, wholeHost: true,
+    host: hostname(),
+    kernel,
+    netns,
+    mode: decision.mode,
+    wholeHost: true,
     modeReason: decision.mode === 'procfs' ? decision.reason : undefined,
-    intervalMs: opts.intervalMs, bpftraceVersion: decision.bpftrace?.version, port: opts.port,
+    intervalMs: opts.intervalMs,
+    bpftraceVersion: decision.bpftrace?.version,
+    port: opts.port,
   };
   const tables: ReasonTables = decision.caps ? reasonTables(decision.caps) : {};
   // Filter 0: one program counts every namespace in the kernel, keyed by netns inode.
   const program = decision.caps
-    ? buildProgram(decision.caps, { netnsInode: 0, port: opts.port ?? 0, intervalMs: opts.intervalMs, detailCap: opts.detailCap ?? 20 })
+    ? buildProgram(decision.caps, {
+        netnsInode: 0,
+        port: opts.port ?? 0,
+        intervalMs: opts.intervalMs,
+        detailCap: opts.detailCap ?? 20,
+      })
     : undefined;
   const stop$ = new Subject<void>();
   let stopped: Promise<void> | undefined;
@@ -114,33 +134,56 @@ export async function startWholeHostSession(opts: WholeHostSessionOptions): Prom
   }).pipe(takeUntil(opts.durationMs ? merge(stop$, timer(opts.durationMs)) : stop$));
 
   const inputsSubject = new Subject<WholeHostInput>();
-  const asm = new WholeHostAssembler({
-    intervalMs: opts.intervalMs, mode: decision.mode, modeReason: info.modeReason,
-    decoder: decision.caps ? new BatchDecoder(tables) : undefined,
-    diagnoserFor: (_n, reference) => createDiagnoser({ reference }),
-    // Namespaces with events but no socket left are sampled from the next poll on.
-    onProbeNetns: (inodes) => sampler.noteActive(inodes),
-  });
-  const snapshots$ = source$.pipe(
-    tap({ next: (i) => inputsSubject.next(i), complete: () => inputsSubject.complete(), error: (e: unknown) => inputsSubject.error(e) }),
-    (src) => new Observable<HostSnapshot>((out) => src.subscribe({
-      next: (i) => {
-        const s = asm.push(i);
-        if (s) out.next(s);
+  const asm = createHostPipeline(
+    {
+      description: {
+        info,
+        tcpscopeVersion: VERSION,
+        tracepoints: [],
+        reasonTables: tables,
+        sysctls: {},
+        program: program?.text,
+        programArgs: [],
       },
-      error: (e: unknown) => out.error(e),
-      complete: () => out.complete(),
-    })),
+      mode: decision.mode,
+    },
+    // Namespaces with events but no socket left are sampled from the next poll on.
+    { onProbeNetns: (inodes) => sampler.noteActive(inodes) },
+  );
+  const snapshots$ = source$.pipe(
+    tap({
+      next: (i) => inputsSubject.next(i),
+      complete: () => inputsSubject.complete(),
+      error: (e: unknown) => inputsSubject.error(e),
+    }),
+    (src) =>
+      new Observable<HostSnapshot>((out) =>
+        src.subscribe({
+          next: (i) => {
+            const s = asm.push(i);
+            if (s) out.next(s);
+          },
+          error: (e: unknown) => out.error(e),
+          complete: () => out.complete(),
+        }),
+      ),
     share(),
   );
 
   const description: SessionDescription = {
-    info, tcpscopeVersion: VERSION,
+    info,
+    tcpscopeVersion: VERSION,
     tracepoints: decision.caps
-      ? TRACEPOINTS.map((tp) => ({ id: tp.id, present: decision.caps.tracepoints[tp.id].present, fields: decision.caps.tracepoints[tp.id].fields }))
+      ? TRACEPOINTS.map((tp) => ({
+          id: tp.id,
+          present: decision.caps.tracepoints[tp.id].present,
+          fields: decision.caps.tracepoints[tp.id].fields,
+        }))
       : [],
-    reasonTables: tables, sysctls: host?.sysctls ?? {},
-    program: program?.text, programArgs: program?.args ?? [],
+    reasonTables: tables,
+    sysctls: host?.sysctls ?? {},
+    program: program?.text,
+    programArgs: program?.args ?? [],
   };
 
   return {

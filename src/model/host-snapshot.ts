@@ -1,8 +1,8 @@
 // The whole-host Snapshot: host totals plus one section per network namespace, each holding exactly what a
 // single-netns Snapshot holds (the same type, so rules, reports and the per-netns dashboard reuse it), ranked by trouble.
-import type { Severity } from '../../diagnose/finding.js';
-import type { NetnsIdentity } from '../../kernel/wholehost/sample.js';
-import type { Mode, Snapshot } from '../snapshot.js';
+import type { Severity } from './finding.js';
+import type { NetnsIdentity } from './host-set-sample.js';
+import type { Mode, Snapshot } from './snapshot.js';
 
 /** Version of the whole-host shape (a single-netns Snapshot stays at its own schemaVersion 1). */
 export const HOST_SNAPSHOT_SCHEMA_VERSION = 2;
@@ -15,18 +15,25 @@ export type NetnsStatus = 'ok' | 'new' | 'gone' | 'unreadable';
 
 /** The per-interval rates the overview and the ranking use, per second. */
 export interface NetnsRates {
-  connIn: number; connOut: number;
+  connIn: number;
+  connOut: number;
   /** Accept-queue overflows (TcpExtListenOverflows). */
   overflows: number;
   /** SYN-queue drops (TcpExtTCPReqQFullDrop). */
   synDrops: number;
-  rstSent: number; rstRecv: number;
+  rstSent: number;
+  rstRecv: number;
   synackRetrans: number;
   /** Probe drops (skb:kfree_skb) or, in procfs mode, TcpExtListenDrops. */
   drops: number;
 }
 
-export interface FullestListener { addr: string; port: number; queue: number; capacity: number }
+export interface FullestListener {
+  addr: string;
+  port: number;
+  queue: number;
+  capacity: number;
+}
 
 export interface NetnsSection {
   netns: NetnsIdentity;
@@ -71,5 +78,3 @@ export interface HostSnapshot {
   /** Wall time of the host poll that closed the interval (ms). */
   pollMs: number;
 }
-
-export const isHostSnapshot = (s: Snapshot | HostSnapshot): s is HostSnapshot => (s as HostSnapshot).kind === 'host';
