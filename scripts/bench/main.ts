@@ -281,6 +281,7 @@ async function wholeHost(): Promise<void> {
     row('whole host bench', `failed: ${(err as Error).message.slice(0, 160)}`, '—', false);
   }
   // Churn throughput and in-kernel time per program run: single netns vs whole host, interleaved.
+  await enableBpfStats();
   const runs: ChurnRun[] = [];
   const r = Math.max(2, Math.min(rounds, 3));
   for (let i = 0; i < r; i++) {
@@ -292,6 +293,7 @@ async function wholeHost(): Promise<void> {
       );
     }
   }
+  await restoreBpfStats();
   const of = (v: Variant): ChurnRun[] => runs.filter((x) => x.variant === v);
   const base = median(of('none').map((x) => x.rate));
   for (const v of ['watch', 'watch-host'] as const) {

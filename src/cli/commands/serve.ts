@@ -2,6 +2,9 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { startSession } from '../../session/live.js';
+import { startWholeHostSession } from '../../session/wholehost.js';
+import { DEFAULT_MAX_NETNS, hostSnapshotsForExport } from '../../export/host-feed.js';
+import { usageError } from '../../errors.js';
 import { createMetrics } from '../../export/metrics.js';
 import { DEFAULT_METRICS_ADDRESS, parseListenAddress, type ListenAddress } from '../../export/listen-address.js';
 import { startExporter } from '../../export/exporter.js';
@@ -13,6 +16,7 @@ export interface ServeFlags extends SessionFlags {
   metrics?: string | true;
   textfile?: string;
   allowPublic?: boolean;
+  maxNetns?: string;
 }
 
 /** Validates every flag before anything starts (so `--metrics 0.0.0.0:9464` fails at once, without root). */
@@ -44,11 +48,16 @@ export function registerServe(program: Command): void {
       `write <dir>/${TEXTFILE_NAME} atomically every interval (node_exporter textfile collector)`,
     )
     .option('--allow-public', 'allow --metrics on a non-loopback address such as 0.0.0.0 (exposes TCP internals)')
+    .option(
+      '--max-netns <n>',
+      `without --netns: namespaces with their own netns label (first seen); the rest are summed under netns="other"`,
+      String(DEFAULT_MAX_NETNS),
+    )
     .addHelpText(
       'after',
       `
 Examples:
-  sudo tcpscope serve                                   # http://127.0.0.1:9464/metrics
+  sudo tcpscope serve                                   # http://127.0.0.1:9464/metrics, every netns (netns label)
   sudo tcpscope serve --textfile /var/lib/node_exporter/textfile_collector
   sudo tcpscope serve --metrics 10.0.0.5:9464 --allow-public --netns web1
 Metric names and labels: docs/metrics.md.`,
@@ -57,12 +66,21 @@ Metric names and labels: docs/metrics.md.`,
       const { listen, textfileDir } = serveTargets(flags);
       const sessionOpts = sessionOptionsFrom(flags);
       const { intervalMs } = sessionOpts;
-      const session = await startSession(sessionOpts);
+      const maxNetns = Number(flags.maxNetns ?? DEFAULT_MAX_NETNS);
+      if (!Number.isInteger(maxNetns) || maxNetns < 1 || maxNetns > 100_000)
+        throw usageError(`invalid --max-netns "${String(flags.maxNetns)}": a number from 1 to 100000`);
+      // No --netns: every netns, each under its own netns label (bounded by --max-netns).
+      const whole = flags.netns === undefined ? await startWholeHostSession(sessionOpts) : undefined;
+      const session = whole ?? (await startSession(sessionOpts));
       const off = onShutdown(() => session.stop());
       try {
         if (session.info.mode === 'procfs')
           process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
-        const exporter = await startExporter(session.snapshots$, { metrics: createMetrics(), listen, textfileDir });
+        const metrics = createMetrics();
+        const snapshots$ = whole
+          ? hostSnapshotsForExport(whole.snapshots$, metrics, maxNetns)
+          : (session as Awaited<ReturnType<typeof startSession>>).snapshots$;
+        const exporter = await startExporter(snapshots$, { metrics, listen, textfileDir });
         if (exporter.url !== undefined) process.stderr.write(`tcpscope: serving ${exporter.url}/metrics\n`);
         if (textfileDir !== undefined)
           process.stderr.write(`tcpscope: writing ${resolve(textfileDir, TEXTFILE_NAME)} every ${intervalMs} ms\n`);
