@@ -52,6 +52,8 @@ export class NetnsReader {
   active = false;
 
   private dir = '/proc/self/net';
+  private lastRaw = '';
+  private lastCounters: Record<string, number> | undefined;
   /** Pids of the netns from the latest discovery (the sampler updates it each poll). */
   pids: number[] = [];
 
@@ -111,8 +113,15 @@ export class NetnsReader {
       if (Object.keys(sys.values).length > 0 || this.sysctls === undefined) this.sysctls = sys.values;
     }
     notes.push(...this.source.events.splice(0));
-    const counters = parseSnmpPairs(snmp, parseSnmpPairs(netstat));
-    parseSnmp6(snmp6, counters);
+    // A quiet netns's counter files are byte-identical poll after poll: reuse the parse (never mutated downstream).
+    const raw = netstat + snmp + snmp6;
+    let counters = this.lastCounters;
+    if (raw !== this.lastRaw || counters === undefined) {
+      counters = parseSnmpPairs(snmp, parseSnmpPairs(netstat));
+      parseSnmp6(snmp6, counters);
+      this.lastRaw = raw;
+      this.lastCounters = counters;
+    }
     const scan = newTcpScan();
     if (!ssRows) {
       const [tcp, tcp6] = await Promise.all([buf('tcp'), buf('tcp6')]);
