@@ -1,14 +1,14 @@
 // WholeHostAssembler on synthetic whole-host polls: per-netns deltas from split probe batches, new/gone/unreadable
 // sections, findings tagged with their netns, ranking by trouble, host totals, and determinism (replay = live).
 import { describe, expect, it } from 'vitest';
-import { createDiagnoser } from '../../../src/diagnose/index.js';
-import type { HostSample } from '../../../src/model/host-sample.js';
-import { emptyBatch, type ProbeBatch } from '../../../src/model/probe-batch.js';
-import type { HostSetSample } from '../../../src/model/host-set-sample.js';
-import type { LineDecoder } from '../../../src/pipeline/assemble.js';
-import { WholeHostAssembler, type HostSetInput } from '../../../src/pipeline/wholehost/assemble.js';
-import { splitBatch } from '../../../src/pipeline/wholehost/split.js';
-import { DEFAULT_SYSCTLS } from '../diagnose/factory.js';
+import { createDiagnoser } from '../../../../src/diagnose/index.js';
+import type { HostSample } from '../../../../src/model/host-sample.js';
+import { emptyBatch, type ProbeBatch } from '../../../../src/model/probe-batch.js';
+import type { HostSetSample } from '../../../../src/model/host-set-sample.js';
+import type { LineDecoder } from '../../../../src/pipeline/assemble.js';
+import { WholeHostAssembler, type HostSetInput } from '../../../../src/pipeline/wholehost/assemble.js';
+import { splitBatch } from '../../../../src/pipeline/wholehost/split.js';
+import { DEFAULT_SYSCTLS } from '../../diagnose/factory.js';
 
 const HOST = 4026531840;
 const WEB = 4026532100;

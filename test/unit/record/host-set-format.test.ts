@@ -5,7 +5,8 @@ import { createDiagnoser } from '../../../src/diagnose/index.js';
 import type { HostSample } from '../../../src/model/host-sample.js';
 import type { HostSetInput, RawInput } from '../../../src/model/inputs.js';
 import { WholeHostAssembler } from '../../../src/pipeline/wholehost/assemble.js';
-import { EntryDecoder, EntryEncoder } from '../../../src/record/format.js';
+import { EntryEncoder } from '../../../src/record/format.js';
+import { EntryDecoder } from '../../../src/record/format-decode.js';
 import { DEFAULT_SYSCTLS } from '../diagnose/factory.js';
 
 const quiet = (inode: number): HostSample => ({
