@@ -1,6 +1,6 @@
 // `npm run bench`: tcpscope's cost and robustness numbers against peers, measured in one run; writes docs/bench-results.md.
 // Usage: npm run bench [-- --quick] [--rounds N] [--seconds S] [--memory-minutes M] [--memory-rate N|max]
-//        [--only throughput,latency,memory,replay,hostpoll,ring] [--no-write]
+//        [--only throughput,latency,memory,replay,hostpoll,ring,wholehost] [--no-write]
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { execa } from 'execa';
@@ -20,7 +20,7 @@ const seconds = Number(arg('seconds') ?? (quick ? 4 : 8));
 const memoryMinutes = Number(arg('memory-minutes') ?? (quick ? 1 : 10));
 const memoryRateArg = arg('memory-rate') ?? 'max';
 const memoryRate: number | 'max' = memoryRateArg === 'max' ? 'max' : Number(memoryRateArg);
-const only = new Set((arg('only') ?? 'throughput,latency,memory,replay,hostpoll,ring').split(','));
+const only = new Set((arg('only') ?? 'throughput,latency,memory,replay,hostpoll,ring,wholehost').split(','));
 const write = !process.argv.includes('--no-write');
 
 const log = (s: string): void => {
@@ -248,6 +248,66 @@ function summarize(runs: ChurnRun[]): void {
   }
 }
 
+// ---- whole host: every netns at once (issue #15) ----
+async function wholeHost(): Promise<void> {
+  try {
+    const r = await jsonLineOf('scripts/bench/wholehost.ts', ['--netns', '50', '--seconds', quick ? '10' : '30']);
+    const n = (k: string): number => Number(r[k]);
+    row(
+      `whole host: one full poll, 50 netns (listener + 2 conn/s) + host netns with 10 k sockets (median / max of 15)`,
+      `${n('pollMsMedian')} / ${n('pollMsMax')} ms (${n('sampled')} netns sampled)`,
+      '≤ 100 ms',
+      n('pollMsMedian') <= 100,
+    );
+    row(
+      'whole host: CPU of tcpscope record (node + bpftrace + helpers) at 1 s, same setup',
+      `${n('cpuPctOfCore')} % of one core`,
+      '≤ 5 %',
+      n('cpuPctOfCore') <= 5,
+    );
+    row(
+      'whole host: RSS of tcpscope watch (node) with 200 netns',
+      `${n('rssMb200')} MB (${n('snapshots200')} snapshots)`,
+      '≤ 200 MB',
+      n('rssMb200') <= 200,
+    );
+    row(
+      'whole host: recording bytes per quiet netns per interval',
+      `${n('recordBytesPerQuietNetnsInterval')} B (all netns incl. busy: ${n('recordBytesPerNetnsInterval')} B, ${n('intervals')} intervals)`,
+      '≤ 100 B',
+      n('recordBytesPerQuietNetnsInterval') <= 100,
+    );
+  } catch (err) {
+    row('whole host bench', `failed: ${(err as Error).message.slice(0, 160)}`, '—', false);
+  }
+  // Churn throughput and in-kernel time per program run: single netns vs whole host, interleaved.
+  await enableBpfStats();
+  const runs: ChurnRun[] = [];
+  const r = Math.max(2, Math.min(rounds, 3));
+  for (let i = 0; i < r; i++) {
+    for (const v of (['none', 'watch', 'watch-host'] as const).map((_, k, a) => a[(k + i) % a.length]!)) {
+      const run = await churnOnce(v, i);
+      runs.push(run);
+      log(
+        `wholehost round ${i + 1}/${r} ${v}: ${Math.round(run.rate)} conn/s, BPF ${run.bpfNsPerRun?.toFixed(0) ?? '?'} ns/run`,
+      );
+    }
+  }
+  await restoreBpfStats();
+  const of = (v: Variant): ChurnRun[] => runs.filter((x) => x.variant === v);
+  const base = median(of('none').map((x) => x.rate));
+  for (const v of ['watch', 'watch-host'] as const) {
+    const kept = median(of(v).map((x) => x.rate)) / base;
+    const per = median(of(v).map((x) => x.bpfNsPerRun ?? NaN));
+    row(
+      `churn throughput kept: ${VARIANT_LABEL[v]} (${r} rounds)`,
+      `${pct(kept)}; ${per.toFixed(0)} ns per program run`,
+      v === 'watch-host' ? '≥ single-netns; ≤ 220 ns/run' : '≥ 97 %',
+      v === 'watch-host' ? kept >= median(of('watch').map((x) => x.rate)) / base - 0.02 && per <= 220 : kept >= 0.97,
+    );
+  }
+}
+
 // ---- latency ----
 async function latency(): Promise<void> {
   const ns = await quietNetns();
@@ -438,6 +498,7 @@ async function main(): Promise<void> {
     if (only.has('replay')) await replay();
     if (only.has('hostpoll')) await hostPoll();
     if (only.has('ring')) await ring();
+    if (only.has('wholehost')) await wholeHost();
   } finally {
     await cleanup();
   }

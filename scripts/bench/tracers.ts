@@ -3,12 +3,14 @@ import { execa, type ResultPromise } from 'execa';
 import { bpfProgCount, descendants } from './proc.js';
 
 export const VARIANTS = ['none', 'top', 'watch', 'tcpstates', 'bpftrace'] as const;
-export type Variant = (typeof VARIANTS)[number];
+/** 'watch-host': watch without --netns (every netns), only in the wholehost section's churn comparison. */
+export type Variant = (typeof VARIANTS)[number] | 'watch-host';
 
 export const VARIANT_LABEL: Record<Variant, string> = {
   none: 'no tracer',
   top: 'tcpscope top (tmux 200x60)',
   watch: 'tcpscope watch --json',
+  'watch-host': 'tcpscope watch --json, whole host (no --netns)',
   tcpstates: 'libbpf-tools tcpstates',
   bpftrace: 'bpftrace printf per event',
 };
@@ -78,8 +80,8 @@ export async function startTracer(variant: Variant, ns: string): Promise<Running
     return tracerHandle(variant, pid, kill);
   }
   const child: ResultPromise =
-    variant === 'watch'
-      ? execa('node', [CLI, 'watch', '--json', '--netns', ns], {
+    variant === 'watch' || variant === 'watch-host'
+      ? execa('node', [CLI, 'watch', '--json', ...(variant === 'watch' ? ['--netns', ns] : [])], {
           stdout: 'ignore',
           stderr: 'ignore',
           stdin: 'ignore',
@@ -97,7 +99,7 @@ export async function startTracer(variant: Variant, ns: string): Promise<Running
   if (pid === undefined) throw new Error(`cannot start ${variant}`);
   const kill = (): Promise<void> => stopChild(child, 'SIGINT');
   live.add(kill);
-  await waitAttached(pid, variant !== 'watch');
+  await waitAttached(pid, variant !== 'watch' && variant !== 'watch-host');
   return tracerHandle(variant, pid, kill);
 }
 

@@ -130,8 +130,26 @@ function listenerMetric(key: (typeof LISTENER_METRICS)[number], labels: Labels):
   };
 }
 
-/** Resolves `name{labels}` (col = column of the name) to a reader, or throws an ExprError with a suggestion. */
+/**
+ * Resolves `name{labels}` (col = column of the name) to a reader, or throws an ExprError with a suggestion. Any metric
+ * takes a `netns` label (whole-host mode evaluates rules per netns): `TcpExtListenOverflows{netns="web1"}` reads
+ * only in the netns with that name (or inode) and is NaN (never true) elsewhere.
+ */
 export function resolveMetric(
+  name: string,
+  labels: Labels,
+  col: number,
+  labelCols: Record<string, number>,
+  scope: MetricScope,
+): MetricRef {
+  const { netns, ...rest } = labels;
+  if (netns === undefined) return resolveOne(name, labels, col, labelCols, scope);
+  const inner = resolveOne(name, rest, col, labelCols, scope);
+  const isIt = (s: Snapshot): boolean => s.netns.name === netns || String(s.netns.inode) === netns;
+  return { text: `${name}${labelText(labels)}`, kind: inner.kind, read: (s) => (isIt(s) ? inner.read(s) : Number.NaN) };
+}
+
+function resolveOne(
   name: string,
   labels: Labels,
   col: number,

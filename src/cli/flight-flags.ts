@@ -2,8 +2,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, errnoOf, messageOf, usageError } from '../errors.js';
-import type { LiveSession } from '../model/session.js';
-import { createFlightRecorder, type FlightRecorder } from '../record/flight.js';
+import { createFlightRecorder, type FlightRecorder, type FlightSource } from '../record/flight.js';
 import { buildReport } from '../session/report.js';
 import { renderMarkdown } from '../record/report-render.js';
 import { parseDuration, parseSize } from './parse-options.js';
@@ -73,7 +72,7 @@ export function flightSetup(flags: FlightFlags, rules: number): FlightSetup | un
 }
 
 /** Starts the flight recorder on a live session; each incident gets its Markdown report beside it. */
-export function startFlight(setup: FlightSetup, session: LiveSession, say: (line: string) => void): FlightRecorder {
+export function startFlight(setup: FlightSetup, session: FlightSource, say: (line: string) => void): FlightRecorder {
   return createFlightRecorder(session, {
     ...setup,
     say,

@@ -3,10 +3,15 @@ import { counterOf, type Snapshot } from '../model/snapshot.js';
 import type { RuleContext } from './rule.js';
 import { sysctlNumber } from './values.js';
 
-export function makeContext(snapshot: Snapshot, history: readonly Snapshot[]): RuleContext {
+export function makeContext(
+  snapshot: Snapshot,
+  history: readonly Snapshot[],
+  reference?: Record<string, string>,
+): RuleContext {
   return {
     snapshot,
     history,
+    reference,
     sysctl: (name) => snapshot.sysctls[name],
     num: (name) => sysctlNumber(snapshot.sysctls[name]),
     ref: (name, role) => ({ name, value: snapshot.sysctls[name], role }),

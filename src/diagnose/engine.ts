@@ -15,6 +15,8 @@ export interface DiagnoserOptions {
   raiseAfter?: number;
   /** Quiet intervals before a raised finding clears (default 5); meanwhile its last evidence is shown. */
   clearAfter?: number;
+  /** Whole-host mode: the host netns's current sysctls, for rules comparing a netns with the host (sysctl-drift). */
+  reference?: () => Record<string, string> | undefined;
 }
 
 interface RuleState {
@@ -42,7 +44,7 @@ export function createDiagnoser(opts: DiagnoserOptions = {}): Diagnoser {
     evaluate(snapshot) {
       history.push(snapshot);
       if (history.length > historySize) history.splice(0, history.length - historySize);
-      const ctx = makeContext(snapshot, history);
+      const ctx = makeContext(snapshot, history, opts.reference?.());
       const out: Finding[] = [];
       for (const rule of rules) {
         const st = states.get(rule.id);

@@ -32,7 +32,9 @@ const assign = (name: string, value: string | number): string => {
 export function sysctlNowCommand(netns: NetnsRef | undefined, name: string, value: string | number): string {
   const cmd = `sysctl -w ${assign(name, value)}`;
   if (netns?.name) return `ip netns exec ${netns.name} ${cmd}`;
-  if (netns?.owner && netns.pid !== undefined) return `nsenter -t ${netns.pid} -n ${cmd}`;
+  // A container's netns (or, in whole-host mode, any other unnamed netns) is entered through a process inside it.
+  if (netns?.pid !== undefined && netns.isHost !== true && (netns.owner || netns.isHost === false))
+    return `nsenter -t ${netns.pid} -n ${cmd}`;
   return cmd;
 }
 

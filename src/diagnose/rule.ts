@@ -13,6 +13,11 @@ export interface RuleContext {
   sysctl(name: string): string | undefined;
   /** First integer of the live value. */
   num(name: string): number | undefined;
+  /**
+   * Whole-host mode, a netns other than the host's: the host netns's sysctls (what the operator tuned), for rules
+   * comparing a namespace with the host (sysctl-drift). Undefined in single-netns mode and for the host netns.
+   */
+  reference?: Record<string, string> | undefined;
   /** A finding's sysctl row: the name, its live value here, and why it matters to this finding. */
   ref(name: string, role: string): SysctlRef;
 }

@@ -10,6 +10,8 @@ export const MAX_LISTENER_SERIES = 50;
 export interface Metrics {
   registry: Registry;
   update(s: Snapshot): void;
+  /** Removes every series of a netns (whole-host mode: the netns vanished). */
+  forget(netns: string): Promise<void>;
   /** The exposition text (Prometheus text format 0.0.4). */
   text(): Promise<string>;
   contentType: string;
@@ -193,6 +195,22 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     registry,
     contentType: registry.contentType,
     text: () => registry.metrics(),
+    async forget(ns: string): Promise<void> {
+      for (const metric of registry.getMetricsAsArray() as unknown as {
+        get(): Promise<{ values: { labels: Record<string, string | number> }[] }>;
+      }[]) {
+        const got = await metric.get();
+        for (const v of got.values) {
+          if (v.labels.netns !== ns) continue;
+          (metric as unknown as { remove(l: Record<string, string | number>): void }).remove(
+            v.labels as Record<string, string | number>,
+          );
+        }
+      }
+      seenListeners.delete(ns);
+      seenFindings.delete(ns);
+      seenModes.delete(ns);
+    },
     update(s: Snapshot): void {
       const ns = netnsLabels(s);
       // What runs in a netns changed (container renamed or replaced): start every series over rather than keep stale

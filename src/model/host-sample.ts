@@ -52,7 +52,10 @@ export interface NetnsRef {
   inode: number;
   name: string | undefined;
   owner?: NetnsOwner;
-  pid?: number;
+  /** Whole-host mode, a netns without a name: a process inside, for `nsenter -t PID -n` advice. */
+  pid?: number | undefined;
+  /** Whole-host mode: the netns tcpscope runs in (the host's), the reference for sysctl drift. */
+  isHost?: boolean | undefined;
 }
 
 export interface HostSample {

@@ -1,5 +1,6 @@
 // Raw inputs with receive timestamps: what live mode feeds the pipeline and what a recording stores (inputs, not outputs).
 import type { HostSample } from './host-sample.js';
+import type { HostSetSample } from './host-set-sample.js';
 
 /** One raw stdout line of bpftrace `-f json` (parsed again on replay, so parser fixes apply to old recordings). */
 export interface ProbeLineInput {
@@ -26,4 +27,11 @@ export interface GapInput {
   durationMs: number | undefined;
 }
 
-export type RawInput = ProbeLineInput | HostInput | GapInput;
+/** Whole-host mode: one poll of every netns; a HostSnapshot is cut at each one (single-netns pipelines ignore it). */
+export interface HostSetInput {
+  kind: 'hosts';
+  t: number;
+  set: HostSetSample;
+}
+
+export type RawInput = ProbeLineInput | HostInput | GapInput | HostSetInput;

@@ -41,6 +41,8 @@ export interface SessionInfo {
   bpftraceVersion: string | undefined;
   /** Port filter in force, if any. */
   port: number | undefined;
+  /** Whole-host session (no --netns): snapshots are HostSnapshots, `netns` is the host netns. */
+  wholeHost?: boolean | undefined;
 }
 
 export interface Session {

@@ -35,6 +35,11 @@ export class SnapshotAssembler {
 
   constructor(private readonly opts: AssemblerOptions) {}
 
+  /** Feeds one decoded probe batch (the whole-host assembler decodes once and splits batches per netns). */
+  pushBatch(batch: ProbeBatch): void {
+    this.pending.push(batch);
+  }
+
   /** Feeds one raw input; returns a Snapshot when the input closes an interval (a host sample after the first). */
   push(input: RawInput): Snapshot | undefined {
     this.inputs++;
@@ -49,6 +54,8 @@ export class SnapshotAssembler {
         return undefined;
       case 'host':
         return this.close(input);
+      case 'hosts':
+        return undefined; // whole-host input: see src/pipeline/wholehost/assemble.ts
     }
   }
 

@@ -6,6 +6,9 @@ import { netnsLabel } from '../alert/event.js';
 import { messageOf } from '../errors.js';
 import type { RawInput } from '../model/inputs.js';
 import type { LiveSession } from '../model/session.js';
+
+/** What the flight recorder needs of a session (a single-netns or a whole-host one): its inputs and description. */
+export type FlightSource = Pick<LiveSession, 'inputs$' | 'describe' | 'info'>;
 import { VERSION } from '../version.js';
 import { RECORDING_FORMAT, RECORDING_VERSION, type IncidentMeta, type RecordingHeader } from './format.js';
 import { incidentFileName, pruneIncidents, reportPathOf } from './incident-files.js';
@@ -56,7 +59,7 @@ interface Open {
   lastT: number;
 }
 
-export function createFlightRecorder(session: LiveSession, opts: FlightOptions): FlightRecorder {
+export function createFlightRecorder(session: FlightSource, opts: FlightOptions): FlightRecorder {
   const ring = new InputRing({ windowMs: opts.ringMs, maxBytes: opts.maxRingBytes ?? DEFAULT_RING_MAX_BYTES });
   const incidents$ = new Subject<IncidentInfo>();
   const gzip = opts.gzip ?? true;
@@ -73,7 +76,7 @@ export function createFlightRecorder(session: LiveSession, opts: FlightOptions):
     if (!open) return;
     open.writer.add(input);
     open.lastT = input.t;
-    if (input.kind === 'host' && input.t >= open.meta.until) finish('complete');
+    if ((input.kind === 'host' || input.kind === 'hosts') && input.t >= open.meta.until) finish('complete');
   };
 
   const start = (meta: IncidentMeta): void => {

@@ -2,6 +2,7 @@
 import { counterDelta } from '../kernel/host/counter-deltas.js';
 import type { HostSample, NetnsOwner } from '../model/host-sample.js';
 import type { HostInput, ProbeLineInput } from '../model/inputs.js';
+import { HostSetDecoder } from './host-set-format.js';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingEntry, type RecordingHeader } from './format.js';
 
 export type DecodeResult = { ok: true; entry: RecordingEntry } | { ok: false; reason: string };
@@ -71,6 +72,7 @@ export class EntryDecoder {
   private counters = new CounterState();
   /** Time of the previous host line of this segment: the base of the counter deltas of the next one. */
   private lastHostT = Number.NaN;
+  private hostSet = new HostSetDecoder();
 
   /**
    * Decodes one line. `strict` validates embedded probe lines as JSON (used for a last line that may be cut);
@@ -127,6 +129,7 @@ export class EntryDecoder {
       this.lastOwner = undefined;
       this.counters = new CounterState();
       this.lastHostT = Number.NaN;
+      this.hostSet = new HostSetDecoder();
       return { ok: true, entry: { kind: 'segment', t: h.header.startedAt, header: h.header } };
     }
     const t = v.t;
@@ -168,6 +171,10 @@ export class EntryDecoder {
           ? { kind: 'host', t, sample }
           : { kind: 'host', t, sample, counterDeltas: { since, deltas } };
         return { ok: true, entry };
+      }
+      case 'H': {
+        const r = this.hostSet.decode(v, t);
+        return typeof r === 'string' ? { ok: false, reason: r } : { ok: true, entry: r };
       }
       case 'g':
         if (typeof v.r !== 'string') return { ok: false, reason: 'gap line without reason "r"' };

@@ -1,11 +1,16 @@
 // The recording file format (NDJSON, optionally gzip): header + raw inputs, so a replay re-runs the same pipeline.
 import type { HostSample, NetnsOwner } from '../model/host-sample.js';
 import type { RawInput } from '../model/inputs.js';
+import { HostSetEncoder } from './host-set-format.js';
 import type { SessionDescription } from '../model/session.js';
 
 export const RECORDING_FORMAT = 'tcpscope-recording';
-/** Bumped only for changes an older reader cannot skip; documented in docs/recording.md. */
-export const RECORDING_VERSION = 1;
+/**
+ * Bumped only for changes an older reader cannot skip; documented in docs/recording.md. Version 2 added whole-host
+ * lines (`k: "H"`); single-netns recordings are still written as version 1, which older readers read.
+ */
+export const RECORDING_VERSION = 2;
+export const RECORDING_VERSION_SINGLE = 1;
 /** A line longer than this is refused: no valid recording line comes near it, and it bounds reader memory. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -108,9 +113,12 @@ export class EntryEncoder {
   private lastSysctls: string | undefined;
   private lastCounters: Record<string, number> = {};
   private lastOwner = 'null';
+  private hostSet = new HostSetEncoder();
 
   encode(entry: RecordingEntry): string {
     switch (entry.kind) {
+      case 'hosts':
+        return `${JSON.stringify(this.hostSet.encode(entry))}\n`;
       case 'probe':
         // A bpftrace JSON line is stored as is ("j"): replay slices it out without parsing the recording line.
         return embeddable(entry.line)

@@ -36,7 +36,7 @@ export class IncidentWriter {
     if (this.closing || this.failure) return;
     this.buffer.push(entry);
     // One write per interval, like `record`: a kill loses at most the current interval.
-    if (entry.kind === 'host' || entry.kind === 'alert') this.flush();
+    if (entry.kind === 'host' || entry.kind === 'hosts' || entry.kind === 'alert') this.flush();
   }
 
   /** Writes the end marker and closes; resolves (never rejects) once the file is complete or has failed. */

@@ -3,10 +3,16 @@ import { rename, unlink } from 'node:fs/promises';
 import type { Subscription } from 'rxjs';
 import type { AlertEvent } from '../alert/event.js';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
-import type { HostInput, RawInput } from '../model/inputs.js';
+import type { HostInput, HostSetInput, RawInput } from '../model/inputs.js';
 import type { LiveSession } from '../model/session.js';
 import { VERSION } from '../version.js';
-import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingEntry, type RecordingHeader } from './format.js';
+import {
+  RECORDING_FORMAT,
+  RECORDING_VERSION_SINGLE,
+  RECORDING_VERSION,
+  type RecordingEntry,
+  type RecordingHeader,
+} from './format.js';
 import { RecordingWriter } from './writer.js';
 
 export interface RecorderOptions {
@@ -53,13 +59,16 @@ export interface Recorder {
 }
 
 /** Starts recording at once: the file is created (0600, exclusive) synchronously, so a bad path throws here. */
-export function createRecorder(session: LiveSession, opts: RecorderOptions): Recorder {
+/** Any live session with raw inputs: single-netns (LiveSession) or whole-host (WholeHostSession). */
+export type RecordableSession = Pick<LiveSession, 'describe' | 'stop'> & { inputs$: LiveSession['inputs$'] };
+
+export function createRecorder(session: RecordableSession, opts: RecorderOptions): Recorder {
   const description = session.describe();
   const startedAt = Date.now();
   const header = (part: number): RecordingHeader => ({
     type: 'header',
     format: RECORDING_FORMAT,
-    version: RECORDING_VERSION,
+    version: description.info.wholeHost ? RECORDING_VERSION : RECORDING_VERSION_SINGLE,
     tcpscopeVersion: VERSION,
     startedAt,
     description,
@@ -71,7 +80,7 @@ export function createRecorder(session: LiveSession, opts: RecorderOptions): Rec
   let bytesOfClosedParts = 0;
   const files = [opts.path];
   let buffer: RecordingEntry[] = [];
-  let lastHost: HostInput | undefined;
+  let lastHost: HostInput | HostSetInput | undefined;
   let inputs = 0;
   let sessionError: unknown;
   let intervals = 0;
@@ -165,7 +174,7 @@ export function createRecorder(session: LiveSession, opts: RecorderOptions): Rec
 
   const onInput = (input: RawInput): void => {
     buffer.push(input);
-    if (input.kind === 'host') {
+    if (input.kind === 'host' || input.kind === 'hosts') {
       // One write per interval: a kill loses at most the probe lines of the current interval.
       if (lastHost) intervals++;
       lastHost = input;

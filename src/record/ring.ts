@@ -24,6 +24,9 @@ interface Slot {
   bytes: number;
 }
 
+/** A host poll (single netns or whole host): where an interval ends and a replay can start. */
+const isHost = (i: RawInput): boolean => i.kind === 'host' || i.kind === 'hosts';
+
 /** Encoded size of an input as a recording line (close enough to bound memory; exact size is not needed). */
 export function inputBytes(input: RawInput): number {
   switch (input.kind) {
@@ -34,6 +37,9 @@ export function inputBytes(input: RawInput): number {
     case 'host':
       // A host sample's size is dominated by its tables; estimate once per interval (one per interval is cheap).
       return JSON.stringify(input.sample).length + 32;
+    case 'hosts':
+      // Whole host: every netns's sample of the interval (the recording stores them delta-encoded: an upper bound).
+      return JSON.stringify(input.set).length + 32;
   }
 }
 
@@ -53,7 +59,7 @@ export class InputRing {
     const bytes = inputBytes(input);
     this.slots.push({ input, bytes });
     this.bytes += bytes;
-    if (input.kind === 'host') this.trim(input.t);
+    if (input.kind === 'host' || input.kind === 'hosts') this.trim(input.t);
   }
 
   /** The inputs held, oldest first (a copy: the ring keeps moving). */
@@ -80,13 +86,13 @@ export class InputRing {
     for (let i = this.head; i < this.slots.length; i++) {
       const s = this.slots[i]!;
       if (s.input.t > cutoff) break;
-      if (s.input.kind === 'host') keepFrom = i;
+      if (s.input.kind === 'host' || s.input.kind === 'hosts') keepFrom = i;
     }
     this.dropBefore(keepFrom);
     while (this.bytes > this.opts.maxBytes && this.slots.length - this.head > 1) {
       // Over the cap: drop up to the next host input so the ring still starts at a baseline.
       let next = this.head + 1;
-      while (next < this.slots.length - 1 && this.slots[next]!.input.kind !== 'host') next++;
+      while (next < this.slots.length - 1 && !isHost(this.slots[next]!.input)) next++;
       this.droppedForMemory += next - this.head;
       this.dropBefore(next);
     }

@@ -3,9 +3,10 @@ import { Observable, share } from 'rxjs';
 import type { AssemblerOptions } from '../pipeline/assemble.js';
 import type { ReplayControl, ReplayWindow, Session, SessionDescription, SessionInfo } from '../model/session.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { usageError } from '../errors.js';
+import { ExitCode, TcpscopeError, usageError } from '../errors.js';
+import type { RawInput } from '../model/inputs.js';
 import type { RecordingHeader } from '../record/format.js';
-import { readRecording, type ReadStats } from '../record/reader.js';
+import { readRecording, type ReadStats, type RecordingReader } from '../record/reader.js';
 import { ReplayPacer, checkSpeed, type Clock } from './replay-pacer.js';
 import { createPipeline, type PipelineServices } from './wiring.js';
 
@@ -41,17 +42,54 @@ export interface ReplaySession extends Session {
   batches(): AsyncGenerator<Snapshot[], void, undefined>;
 }
 
-/** Opens the recording (validating its header) and returns a replay session; reading starts on subscription. */
+/** Opens a single-netns recording (validating its header) and returns a replay session; reading starts on subscription. */
 export async function replaySession(path: string, opts: ReplayOptions): Promise<ReplaySession> {
+  checkWindow(opts);
+  const reader = await readRecording(path);
+  if (reader.header.description.info.wholeHost === true) {
+    await reader.close();
+    throw new TcpscopeError(
+      `${path} is a whole-host recording: tcpscope replay and report read it; replayHostSession in code`,
+      {
+        exitCode: ExitCode.recording,
+      },
+    );
+  }
+  // The live session's wiring, from the header it wrote (a concatenated recording rewires at each segment).
+  return openReplay<Snapshot>(reader, opts, (h) => {
+    const asm = createPipeline({
+      description: h.description,
+      mode: 'replay',
+      services: opts.services,
+      overrides: opts.pipeline,
+    });
+    return (e) => asm.push(e);
+  });
+}
+
+export function checkWindow(opts: ReplayOptions): void {
   checkSpeed(opts.speed);
   if (opts.from !== undefined && opts.to !== undefined && opts.to <= opts.from)
     throw usageError('--to must be after --from');
-  const reader = await readRecording(path);
+}
+
+/** The pipeline of one recording segment: a raw input in, a snapshot out when it closes an interval. */
+export type Pipeline<T> = (e: RawInput) => T | undefined;
+
+/** A replay producing T (Snapshot, or HostSnapshot for a whole-host recording): reader, pacing and controls. */
+export type GenericReplay<T> = Omit<ReplaySession, 'snapshots$' | 'batches'> & {
+  snapshots$: Observable<T>;
+  batches(): AsyncGenerator<T[], void, undefined>;
+};
+
+export async function openReplay<T extends { time: number }>(
+  reader: RecordingReader,
+  opts: ReplayOptions,
+  makePipeline: (header: RecordingHeader) => Pipeline<T>,
+): Promise<GenericReplay<T>> {
   const header = reader.header;
   const info: SessionInfo = { ...header.description.info, mode: 'replay' };
-  // The live session's wiring, from the header it wrote (a concatenated recording rewires at each segment).
-  const pipeline = (h: RecordingHeader): ReturnType<typeof createPipeline> =>
-    createPipeline({ description: h.description, mode: 'replay', services: opts.services, overrides: opts.pipeline });
+  const pipeline = makePipeline;
   // Position 00:00:00 is the first recorded input (the baseline host sample), known once it is read.
   const pacer = new ReplayPacer(opts.speed, header.startedAt, opts.clock);
   let fromT = Number.NEGATIVE_INFINITY;
@@ -59,13 +97,13 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
 
   let iterating = false;
   /** The replay loop: snapshots per file chunk, paced; the only consumer of the reader. */
-  async function* run(): AsyncGenerator<Snapshot[], void, undefined> {
+  async function* run(): AsyncGenerator<T[], void, undefined> {
     if (iterating) throw new Error('a replay session can be consumed once (snapshots$ or batches())');
     iterating = true;
-    let asm = pipeline(header);
+    let push = pipeline(header);
     try {
       outer: for await (const batch of reader.batches()) {
-        let out: Snapshot[] = [];
+        let out: T[] = [];
         for (const e of batch) {
           if (pacer.stopped) break outer;
           // Recorded alerts are outputs: recomputed from the inputs, never fed back.
@@ -73,7 +111,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
           if (e.kind === 'segment') {
             // A concatenated recording: a fresh pipeline from its header (new baseline), and no waiting for the
             // wall-clock gap between the two recordings.
-            asm = pipeline(e.header);
+            push = pipeline(e.header);
             pacer.reanchor();
             continue;
           }
@@ -107,7 +145,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
             await pacer.sleep(wait);
           }
           if (pacer.stopped) break outer;
-          const snap = asm.push(e);
+          const snap = push(e);
           if (snap && snap.time >= fromT) {
             out.push(snap);
             // A step shows its snapshot at once.
@@ -125,7 +163,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
   }
 
   let done: Promise<void> = Promise.resolve();
-  const batches = (): AsyncGenerator<Snapshot[], void, undefined> => {
+  const batches = (): AsyncGenerator<T[], void, undefined> => {
     const gen = run();
     let release!: () => void;
     done = new Promise<void>((r) => {
@@ -140,7 +178,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
     })();
   };
 
-  const snapshots$ = new Observable<Snapshot>((sub) => {
+  const snapshots$ = new Observable<T>((sub) => {
     (async () => {
       for await (const list of batches()) for (const s of list) sub.next(s);
     })().then(

@@ -12,6 +12,8 @@ export function alertEnv(e: AlertEvent): Record<string, string> {
     TCPSCOPE_ALERT_MESSAGE: e.message,
     TCPSCOPE_NETNS: e.netns.name ?? String(e.netns.inode),
     TCPSCOPE_NETNS_INODE: String(e.netns.inode),
+    /** The netns the alert fired in (whole-host mode evaluates every netns): its name, else its inode. */
+    TCPSCOPE_ALERT_NETNS: e.netns.name ?? String(e.netns.inode),
   };
   if (e.threshold !== undefined) env.TCPSCOPE_ALERT_THRESHOLD = String(e.threshold);
   // What runs in the netns as it was at that snapshot (absent when unknown): container, image, pod, service.

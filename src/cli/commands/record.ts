@@ -11,8 +11,11 @@ import { addFlightOptions, flightSetup, startFlight, type FlightFlags } from '..
 import { createAlertEngine } from '../../alert/index.js';
 import type { FlightRecorder } from '../../record/flight.js';
 import type { AlertAction } from '../../alert/index.js';
-import type { LiveSession } from '../../model/session.js';
-import { lastValueFrom, type Subscription } from 'rxjs';
+import { lastValueFrom, type Observable, type Subscription } from 'rxjs';
+import { startWholeHostSession } from '../../session/wholehost.js';
+import { evaluateAlerts } from '../live-alerts.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import type { HostSnapshot } from '../../model/host-snapshot.js';
 import { onShutdown } from '../shutdown.js';
 
 interface RecordFlags extends SessionFlags, AlertFlags, FlightFlags {
@@ -76,7 +79,9 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
       );
     }
     const gzip = flags.gzip === true || (path !== undefined && /\.gz$/i.test(path));
-    const session = await startSession(sessionOpts);
+    // No --netns: the whole host (every netns), as `watch` does.
+    const session =
+      flags.netns === undefined ? await startWholeHostSession(sessionOpts) : await startSession(sessionOpts);
     const say = (text: string): void => {
       if (!flags.quiet) process.stderr.write(`tcpscope: ${text}\n`);
     };
@@ -92,18 +97,19 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
       ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
       : undefined;
     const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
-    const alertSub = engine
-      ? session.snapshots$.subscribe((s) => {
-          for (const e of engine.evaluate(s)) {
-            say(alertLine(e));
-            recorder?.alert(e.time, e);
-            flight?.alert(e);
-            alerting.action?.handle(e);
-          }
-        })
-      : undefined;
+    const onSnapshot = (s: Snapshot | HostSnapshot): void => {
+      if (!engine) return;
+      for (const e of evaluateAlerts(engine, s)) {
+        say(alertLine(e));
+        recorder?.alert(e.time, e);
+        flight?.alert(e);
+        alerting.action?.handle(e);
+      }
+    };
+    const snapshots$: Observable<Snapshot | HostSnapshot> = session.snapshots$;
+    const alertSub = engine ? snapshots$.subscribe(onSnapshot) : undefined;
     const info = session.info;
-    const where = info.netns.name ?? `netns ${info.netns.inode}`;
+    const where = info.wholeHost ? 'every netns' : (info.netns.name ?? `netns ${info.netns.inode}`);
     const mode = `${info.mode} mode${info.modeReason ? ` (${info.modeReason})` : ''}`;
     if (path !== undefined)
       say(`recording ${where} in ${mode} to ${path}${durationMs ? ` for ${flags.duration}` : ''}; Ctrl-C stops`);
@@ -149,7 +155,7 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
 
 /** `record --on-alert DIR` without -o: runs until the session ends or a signal, then closes an open incident. */
 async function flightOnly(
-  session: LiveSession,
+  session: { stop(): Promise<void>; snapshots$: Observable<unknown> },
   flight: FlightRecorder,
   alertSub: Subscription | undefined,
   action: AlertAction | undefined,

@@ -10,6 +10,8 @@ import { parsePosition, parseSpeed } from '../../record/position.js';
 import { replaySession, type ReplaySession } from '../../session/replay.js';
 import { elapsedClock } from '../../record/report.js';
 import { watchLine } from '../watch-line.js';
+import { isWholeHostFile } from '../../session/replay-host.js';
+import { runHostReplay } from './replay-host.js';
 import { onShutdown } from '../shutdown.js';
 
 export interface ReplayFlags {
@@ -43,6 +45,10 @@ export async function runReplay(path: string, flags: ReplayFlags, label = path):
   const headless = flags.json === true || flags.lines === true || !process.stdout.isTTY || !process.stdin.isTTY;
   const speed = flags.speed !== undefined ? parseSpeed(flags.speed) : headless ? 'max' : 1;
   const rules: AlertRule[] = (flags.alert ?? []).map((a) => parseAlertFlag(a));
+  if (await isWholeHostFile(path)) {
+    await runHostReplay(path, flags, { headless, speed, rules }, label);
+    return;
+  }
   const session = await replaySession(path, {
     speed,
     from: flags.from !== undefined ? parsePosition(flags.from, '--from') : undefined,

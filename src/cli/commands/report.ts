@@ -4,6 +4,8 @@ import { usageError } from '../../errors.js';
 import { parsePosition } from '../../record/position.js';
 import { buildReport } from '../../session/report.js';
 import { renderReport, type ReportFormat } from '../../record/report-render.js';
+import { buildHostReport, renderHostReport } from '../../session/report-host.js';
+import { isWholeHostFile } from '../../session/replay-host.js';
 
 const FORMATS: readonly ReportFormat[] = ['text', 'markdown', 'json'];
 
@@ -30,6 +32,15 @@ Exit codes: 0 ok (warnings on stderr for skipped lines or a cut file), 2 bad fla
       const format = flags.format.toLowerCase() === 'md' ? 'markdown' : flags.format.toLowerCase();
       if (!(FORMATS as readonly string[]).includes(format))
         throw usageError(`invalid --format "${flags.format}": text, markdown or json`);
+      const window = {
+        from: flags.from !== undefined ? parsePosition(flags.from, '--from') : undefined,
+        to: flags.to !== undefined ? parsePosition(flags.to, '--to') : undefined,
+      };
+      if (await isWholeHostFile(file)) {
+        // A whole-host recording: one report per netns that had findings, most troubled first.
+        process.stdout.write(renderHostReport(await buildHostReport(file, window), format as ReportFormat));
+        return;
+      }
       const report = await buildReport(file, {
         from: flags.from !== undefined ? parsePosition(flags.from, '--from') : undefined,
         to: flags.to !== undefined ? parsePosition(flags.to, '--to') : undefined,

@@ -2,6 +2,9 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { startSession } from '../../session/live.js';
+import { startWholeHostSession } from '../../session/wholehost.js';
+import { DEFAULT_MAX_NETNS, hostSnapshotsForExport } from '../../export/host-feed.js';
+import { usageError } from '../../errors.js';
 import { createMetrics } from '../../export/metrics.js';
 import { DEFAULT_METRICS_ADDRESS, parseListenAddress, type ListenAddress } from '../../export/listen-address.js';
 import { startExporter } from '../../export/exporter.js';
@@ -11,11 +14,14 @@ import { onShutdown } from '../shutdown.js';
 import { createAlertEngine } from '../../alert/index.js';
 import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../alert-flags.js';
 import { addFlightOptions, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
+import { evaluateAlerts } from '../live-alerts.js';
+import type { AlertEvent } from '../../alert/index.js';
 
 export interface ServeFlags extends SessionFlags, AlertFlags, FlightFlags {
   metrics?: string | true;
   textfile?: string;
   allowPublic?: boolean;
+  maxNetns?: string;
 }
 
 /** Validates every flag before anything starts (so `--metrics 0.0.0.0:9464` fails at once, without root). */
@@ -47,11 +53,16 @@ export function registerServe(program: Command): void {
       `write <dir>/${TEXTFILE_NAME} atomically every interval (node_exporter textfile collector)`,
     )
     .option('--allow-public', 'allow --metrics on a non-loopback address such as 0.0.0.0 (exposes TCP internals)')
+    .option(
+      '--max-netns <n>',
+      `without --netns: namespaces with their own netns label (first seen); the rest are summed under netns="other"`,
+      String(DEFAULT_MAX_NETNS),
+    )
     .addHelpText(
       'after',
       `
 Examples:
-  sudo tcpscope serve                                   # http://127.0.0.1:9464/metrics
+  sudo tcpscope serve                                   # http://127.0.0.1:9464/metrics, every netns (netns label)
   sudo tcpscope serve --textfile /var/lib/node_exporter/textfile_collector
   sudo tcpscope serve --metrics 10.0.0.5:9464 --allow-public --netns web1
   sudo tcpscope serve --alerts builtin --on-alert /var/lib/tcpscope/incidents --keep 50   # plus a flight recorder
@@ -61,21 +72,30 @@ Metric names and labels: docs/metrics.md. Alert changes print one line each on s
     const { listen, textfileDir } = serveTargets(flags);
     const sessionOpts = sessionOptionsFrom(flags);
     const { intervalMs } = sessionOpts;
+    const maxNetns = Number(flags.maxNetns ?? DEFAULT_MAX_NETNS);
+    if (!Number.isInteger(maxNetns) || maxNetns < 1 || maxNetns > 100_000)
+      throw usageError(`invalid --max-netns "${String(flags.maxNetns)}": a number from 1 to 100000`);
     const alerting = await alertSetup(flags);
     const flightOpts = flightSetup(flags, alerting.rules.length);
-    const session = await startSession(sessionOpts);
+    // No --netns: every netns, each under its own netns label (bounded by --max-netns).
+    const whole = flags.netns === undefined ? await startWholeHostSession(sessionOpts) : undefined;
+    const live = whole ? undefined : await startSession(sessionOpts);
+    const session = whole ?? live!;
     const flight = flightOpts
       ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
       : undefined;
     const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
+    const onAlerts = (events: AlertEvent[]): void => {
+      for (const e of events) {
+        process.stderr.write(`tcpscope: ${alertLine(e)}\n`);
+        alerting.action?.handle(e);
+        flight?.alert(e);
+      }
+    };
     const alertSub = engine
-      ? session.snapshots$.subscribe((snap) => {
-          for (const e of engine.evaluate(snap)) {
-            process.stderr.write(`tcpscope: ${alertLine(e)}\n`);
-            alerting.action?.handle(e);
-            flight?.alert(e);
-          }
-        })
+      ? whole
+        ? whole.snapshots$.subscribe((snap) => onAlerts(evaluateAlerts(engine, snap)))
+        : live!.snapshots$.subscribe((snap) => onAlerts(evaluateAlerts(engine, snap)))
       : undefined;
     const off = onShutdown(async () => {
       await session.stop();
@@ -84,7 +104,9 @@ Metric names and labels: docs/metrics.md. Alert changes print one line each on s
     try {
       if (session.info.mode === 'procfs')
         process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
-      const exporter = await startExporter(session.snapshots$, { metrics: createMetrics(), listen, textfileDir });
+      const metrics = createMetrics();
+      const snapshots$ = whole ? hostSnapshotsForExport(whole.snapshots$, metrics, maxNetns) : live!.snapshots$;
+      const exporter = await startExporter(snapshots$, { metrics, listen, textfileDir });
       if (exporter.url !== undefined) process.stderr.write(`tcpscope: serving ${exporter.url}/metrics\n`);
       if (textfileDir !== undefined)
         process.stderr.write(`tcpscope: writing ${resolve(textfileDir, TEXTFILE_NAME)} every ${intervalMs} ms\n`);

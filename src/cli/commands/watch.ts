@@ -5,6 +5,8 @@ import { createAlertEngine } from '../../alert/index.js';
 import { ExitCode } from '../../errors.js';
 import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../alert-flags.js';
 import { startSession } from '../../session/live.js';
+import { startWholeHostSession } from '../../session/wholehost.js';
+import { hostWatchLines } from '../host-watch-line.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
@@ -22,8 +24,9 @@ export function registerWatch(program: Command): void {
       'after',
       `
 Examples:
-  sudo tcpscope watch                                  # one line per second for this host
-  sudo tcpscope watch --json --duration 30s > s.ndjson # 30 snapshots as NDJSON
+  sudo tcpscope watch                                  # every netns: host totals + the most troubled ones
+  sudo tcpscope watch --json --duration 30s > s.ndjson # 30 whole-host snapshots as NDJSON
+  sudo tcpscope watch --netns self                     # only the host netns (single-netns snapshots)
   sudo tcpscope watch --netns web1 --port 8080         # one container, one port
   tcpscope watch --procfs --interval 5s                # no root: counters and socket table only
   sudo tcpscope watch --alerts builtin --webhook http://127.0.0.1:9000/hook
@@ -36,6 +39,11 @@ Examples:
     const flightOpts = flightSetup(flags, alerting.rules.length);
     const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
     let fired = false;
+    // No --netns: every namespace at once (one whole-host snapshot per interval).
+    if (flags.netns === undefined) {
+      await watchWholeHost(flags, sessionOpts, engine, alerting, flightOpts);
+      return;
+    }
     const session = await startSession(sessionOpts);
     const flight = flightOpts
       ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
@@ -83,4 +91,61 @@ Examples:
       }
     }
   });
+}
+
+/** The whole-host loop: one HostSnapshot (or its lines) per interval; alerts evaluate each netns's own snapshot. */
+async function watchWholeHost(
+  flags: WatchFlags,
+  sessionOpts: ReturnType<typeof sessionOptionsFrom>,
+  engine: ReturnType<typeof createAlertEngine> | undefined,
+  alerting: Awaited<ReturnType<typeof alertSetup>>,
+  flightOpts: ReturnType<typeof flightSetup>,
+): Promise<void> {
+  let fired = false;
+  const session = await startWholeHostSession(sessionOpts);
+  // The flight recorder's incidents hold every netns (the whole host's raw inputs).
+  const flight = flightOpts
+    ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
+    : undefined;
+  const off = onShutdown(async () => {
+    await session.stop();
+    await flight?.stop();
+  });
+  if (session.info.mode === 'procfs')
+    process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
+  let attaches = 0;
+  const attachedSub = session.attached$.subscribe((n) => {
+    process.stderr.write(`tcpscope: eBPF probes ${attaches++ === 0 ? 'attached' : 're-attached'} (${n} probes)\n`);
+  });
+  try {
+    await lastValueFrom(
+      session.snapshots$.pipe(
+        concatMap((h) => {
+          process.stdout.write(flags.json ? `${JSON.stringify(h)}\n` : `${hostWatchLines(h)}\n`);
+          for (const sec of h.namespaces) {
+            if (!engine || !sec.snapshot) continue;
+            for (const e of engine.evaluate(sec.snapshot)) {
+              process.stdout.write(flags.json ? `${JSON.stringify(e)}\n` : `${alertLine(e)}\n`);
+              alerting.action?.handle(e);
+              flight?.alert(e);
+              if (e.state === 'firing') fired = true;
+            }
+          }
+          return alerting.exitOnAlert && fired ? of('stop' as const) : EMPTY;
+        }),
+        mergeMap((v) => (v === 'stop' ? from(session.stop()) : EMPTY)),
+        defaultIfEmpty(undefined),
+      ),
+    );
+    if (alerting.exitOnAlert) process.exitCode = fired ? ExitCode.alertFired : ExitCode.ok;
+  } finally {
+    attachedSub.unsubscribe();
+    try {
+      await session.stop();
+      await flight?.stop();
+      await alerting.action?.close();
+    } finally {
+      off();
+    }
+  }
 }

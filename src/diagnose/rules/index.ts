@@ -8,6 +8,7 @@ import { resetsAfterHandshake } from './resets-after-handshake.js';
 import { riskySettingsRule } from './risky-settings.js';
 import { synFlood } from './syn-flood.js';
 import { synQueueOverflow } from './syn-queue-overflow.js';
+import { sysctlDrift } from './sysctl-drift.js';
 import { synRetransmits } from './syn-retransmits.js';
 import { synackRetransmits } from './synack-retransmits.js';
 import { timeWaitPressure } from './time-wait-pressure.js';
@@ -24,4 +25,5 @@ export const RULES: Rule[] = [
   finWait2Orphans,
   orphanPressure,
   riskySettingsRule,
+  sysctlDrift,
 ];

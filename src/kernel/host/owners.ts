@@ -12,6 +12,11 @@ export interface Owner {
 
 export class OwnerIndex {
   private cache = new Map<number, Owner>();
+  /**
+   * Wanted inodes a complete rescan did not find (a socket held by a process in another netns, or by none): not
+   * rescanned for while they stay wanted, so one such socket does not cost a /proc/*\/fd walk per interval.
+   */
+  private unowned = new Set<number>();
   private lastScan = -Infinity;
   private scanning: Promise<void> | undefined;
   /** Duration of the last rescan: rescans are spaced by 10x it, so owner lookup costs at most ~10 % of a core. */
@@ -23,12 +28,14 @@ export class OwnerIndex {
     private readonly netnsInode: number,
     private readonly minIntervalMs: number,
     private readonly waitMs = 200,
+    /** Pids in the netns; default a /proc scan (whole-host mode passes the poll's discovery, saving a scan per netns). */
+    private readonly pidsOf: () => Promise<number[]> = async () => (await pidsByNetns()).get(netnsInode) ?? [],
   ) {}
 
   /** Owners of the wanted inodes that are known; inode 0 (orphans, timewait) never has one. */
   async lookup(wanted: Iterable<number>, now = Date.now()): Promise<Map<number, Owner>> {
     const want = new Set([...wanted].filter((i) => i > 0));
-    const missing = [...want].filter((i) => !this.cache.has(i));
+    const missing = [...want].filter((i) => !this.cache.has(i) && !this.unowned.has(i));
     if (
       missing.length > 0 &&
       !this.scanning &&
@@ -57,12 +64,15 @@ export class OwnerIndex {
       if (o) out.set(i, o);
     }
     // Forget sockets that are gone so the cache stays as small as the wanted set (not while a scan fills it).
-    if (!this.scanning) for (const i of this.cache.keys()) if (!want.has(i)) this.cache.delete(i);
+    if (!this.scanning) {
+      for (const i of this.cache.keys()) if (!want.has(i)) this.cache.delete(i);
+      for (const i of this.unowned) if (!want.has(i)) this.unowned.delete(i);
+    }
     return out;
   }
 
   private async scan(missing: Set<number>): Promise<void> {
-    const pids = (await pidsByNetns()).get(this.netnsInode) ?? [];
+    const pids = await this.pidsOf();
     for (const pid of pids) {
       if (missing.size === 0) return;
       let fds: string[];
@@ -83,5 +93,7 @@ export class OwnerIndex {
         missing.delete(ino);
       }
     }
+    // A complete walk: what is still missing has no owner in this netns.
+    for (const i of missing) this.unowned.add(i);
   }
 }

@@ -83,6 +83,11 @@ export class ProcNetSource {
     }
   }
 
+  /** Pid of the holder started in a process-less netns, if any. */
+  holderPid(): number | undefined {
+    return this.holder?.pid;
+  }
+
   async close(): Promise<void> {
     const h = this.holder;
     this.holder = undefined;

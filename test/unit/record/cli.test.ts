@@ -73,7 +73,7 @@ describe('tcpscope replay / report exit codes and messages (built CLI)', () => {
     );
     const r = await cli('replay', tmp.path('v9.ndjson'), '--json');
     expect(r.code).toBe(7);
-    expect(oneLine(r.stderr)).toMatch(/version 9 is newer than this tcpscope reads \(1\)/);
+    expect(oneLine(r.stderr)).toMatch(/version 9 is newer than this tcpscope reads \(2\)/);
   });
 
   it('reports a missing file with exit 8', async () => {

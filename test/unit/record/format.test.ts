@@ -115,7 +115,10 @@ describe('recording line format', () => {
       ok: false,
       reason: expect.stringContaining('not a tcpscope recording'),
     });
-    expect(checkHeader(JSON.stringify({ ...h, version: 2 }))).toMatchObject({ ok: false, future: 2 });
+    expect(checkHeader(JSON.stringify({ ...h, version: RECORDING_VERSION + 1 }))).toMatchObject({
+      ok: false,
+      future: RECORDING_VERSION + 1,
+    });
     expect(checkHeader(JSON.stringify({ ...h, description: undefined }))).toMatchObject({
       ok: false,
       reason: expect.stringContaining('corrupt'),

@@ -63,9 +63,9 @@ describe('readRecording', () => {
   });
 
   it('refuses a recording from a future format version by name', async () => {
-    await writeFile(tmp.path('v2'), recordingText(rawInputs(2), header({ version: 2 })));
-    const f = await failure(tmp.path('v2'));
-    expect(f).toMatchObject({ exitCode: ExitCode.recording, message: expect.stringContaining('version 2 is newer') });
+    await writeFile(tmp.path('v3'), recordingText(rawInputs(2), header({ version: 3 })));
+    const f = await failure(tmp.path('v3'));
+    expect(f).toMatchObject({ exitCode: ExitCode.recording, message: expect.stringContaining('version 3 is newer') });
   });
 
   it('reports a missing file as an I/O error', async () => {

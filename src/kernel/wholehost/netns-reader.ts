@@ -1,0 +1,190 @@
+// Reads one netns for the whole-host view without a process per interval: counters, sockstat and the socket tables
+// from /proc/<pid>/net/* of a process inside (ProcNetSource keeps one holder in a process-less named netns), owners
+// from /proc/*/fd, listener capacity from a rare `ss` (CapacityCache), sysctls via nsenter only every Nth poll.
+import { readFile } from 'node:fs/promises';
+import { messageOf } from '../../errors.js';
+import { censusFromScan, censusFromSs } from '../host/census.js';
+import { listenersFromSs } from '../host/listeners.js';
+import { parseSsRows, ssRareArgs, type SsRow } from '../host/ss-table.js';
+import { runInNetns } from '../netns/exec.js';
+import { parseSnmp6, parseSnmpPairs } from '../host/counters.js';
+import { listenersFromScan } from '../host/listeners.js';
+import { OwnerIndex, type Owner } from '../host/owners.js';
+import { countOwners } from '../host/poller.js';
+import { ProcNetSource } from '../host/proc-source.js';
+import type { HostSample } from '../../model/host-sample.js';
+import { parseSockstat } from '../host/sockstat.js';
+import { newTcpScan, scanTcpTable } from '../host/tcp-table.js';
+import type { NetnsTarget } from '../netns/resolve.js';
+import { SYSCTLS } from '../sysctl/catalog.js';
+import { readSysctls } from '../sysctl/read.js';
+import { CapacityCache } from './capacity.js';
+
+const LISTEN = 10;
+const OWNED = [4, 5, 8, 9];
+const DETAIL = (1 << LISTEN) | OWNED.reduce((m, s) => m | (1 << s), 0);
+const SYSCTL_NAMES = SYSCTLS.map((s) => s.name);
+/**
+ * Above this many TCP sockets (sockstat) reading /proc/net/tcp{,6} costs more than one `ss` of the rare states
+ * (~30 ms at 10 k sockets vs ~20 ms for ss, 170+ ms at 50 k: scripts/bench/host-poll.ts): such a netns (typically
+ * the host's) takes the single-netns path, one sock_diag dump per interval, which also gives listener capacity.
+ */
+export const BIG_NETNS_SOCKETS = 2000;
+
+/** TCP sockets of a netns per its sockstat: full sockets (v4 + v6) and timewait minisockets. */
+export const tcpSocketCount = (sockstat: Record<string, number>): number =>
+  (sockstat['TCP.inuse'] ?? 0) + (sockstat['TCP6.inuse'] ?? 0) + (sockstat['TCP.tw'] ?? 0);
+
+export interface NetnsReaderOptions {
+  /** Sysctls of another netns are re-read every this many polls (nsenter + grep), staggered by `phase`. */
+  sysctlEvery: number;
+  phase: number;
+  ownersEveryMs: number;
+}
+
+export class NetnsReader {
+  private readonly source: ProcNetSource;
+  private readonly owners: OwnerIndex;
+  private readonly capacity = new CapacityCache();
+  private sysctls: Record<string, string> | undefined;
+  private polls = 0;
+  /** Once a netns had TCP sockets or events it stays in the view (its counters keep their baseline). */
+  active = false;
+
+  private dir = '/proc/self/net';
+  private lastRaw = '';
+  private lastCounters: Record<string, number> | undefined;
+  /** Pids of the netns from the latest discovery (the sampler updates it each poll). */
+  pids: number[] = [];
+
+  constructor(
+    readonly target: NetnsTarget,
+    private readonly opts: NetnsReaderOptions,
+  ) {
+    this.source = new ProcNetSource(target);
+    this.owners = new OwnerIndex(target.inode, opts.ownersEveryMs, 200, () => Promise.resolve(this.pids));
+  }
+
+  get capacityRuns(): number {
+    return this.capacity.runs;
+  }
+
+  /** sockstat{,6} only: decides whether the netns has TCP at all (throws when it vanished). */
+  async sockstat(): Promise<Record<string, number>> {
+    // dir() first, alone: it may start the holder, and two concurrent reads would start two.
+    this.dir = await this.source.dir();
+    const [a, b] = await Promise.all([this.file('sockstat'), this.file('sockstat6').catch(() => Buffer.alloc(0))]);
+    return parseSockstat(b.toString('latin1'), parseSockstat(a.toString('latin1')));
+  }
+
+  /** The full sample; throws only when the netns vanished (no process and no name left). */
+  async read(sockstat: Record<string, number>): Promise<HostSample> {
+    const t0 = performance.now();
+    const poll = this.polls++;
+    const notes: string[] = [];
+    const text = async (file: string): Promise<string> => {
+      try {
+        return (await this.file(file)).toString('latin1');
+      } catch (err) {
+        notes.push(`${file} unreadable: ${messageOf(err)}`);
+        return '';
+      }
+    };
+    const buf = async (file: string): Promise<Buffer | undefined> => {
+      try {
+        return await this.file(file);
+      } catch (err) {
+        notes.push(`${file} unreadable: ${messageOf(err)}`);
+        return undefined;
+      }
+    };
+    const wantSysctls =
+      this.target.isSelf || this.sysctls === undefined || (poll + this.opts.phase) % this.opts.sysctlEvery === 0;
+    const big = tcpSocketCount(sockstat) > BIG_NETNS_SOCKETS;
+    const [netstat, snmp, snmp6, ssRows, sys] = await Promise.all([
+      text('netstat'),
+      text('snmp'),
+      text('snmp6'),
+      big ? this.ss(notes) : undefined,
+      wantSysctls ? readSysctls({ isSelf: this.target.isSelf, path: this.source.nsPath() }, SYSCTL_NAMES) : undefined,
+    ]);
+    if (sys) {
+      notes.push(...sys.notes);
+      if (Object.keys(sys.values).length > 0 || this.sysctls === undefined) this.sysctls = sys.values;
+    }
+    notes.push(...this.source.events.splice(0));
+    // A quiet netns's counter files are byte-identical poll after poll: reuse the parse (never mutated downstream).
+    const raw = netstat + snmp + snmp6;
+    let counters = this.lastCounters;
+    if (raw !== this.lastRaw || counters === undefined) {
+      counters = parseSnmpPairs(snmp, parseSnmpPairs(netstat));
+      parseSnmp6(snmp6, counters);
+      this.lastRaw = raw;
+      this.lastCounters = counters;
+    }
+    const scan = newTcpScan();
+    if (!ssRows) {
+      const [tcp, tcp6] = await Promise.all([buf('tcp'), buf('tcp6')]);
+      if (tcp) scanTcpTable(tcp, 4, DETAIL, scan);
+      if (tcp6) scanTcpTable(tcp6, 6, DETAIL, scan);
+    }
+    const rows: { state: number; inode: number }[] = ssRows ?? scan.rows;
+    const wanted = rows
+      .filter((r) => r.inode > 0 && (r.state === LISTEN || OWNED.includes(r.state)))
+      .map((r) => r.inode);
+    let ownerMap = new Map<number, Owner>();
+    try {
+      ownerMap = await this.owners.lookup(wanted);
+    } catch (err) {
+      notes.push(`socket owners unavailable: ${messageOf(err)}`);
+    }
+    let listeners = ssRows ? listenersFromSs(ssRows, ownerMap) : listenersFromScan(scan.rows, ownerMap);
+    if (!ssRows) {
+      if (this.capacity.needsRefresh(listeners, poll))
+        await this.capacity.refresh({ isSelf: this.target.isSelf, path: this.source.nsPath() }, poll, notes);
+      listeners = this.capacity.apply(listeners);
+    }
+    return {
+      netns: { inode: this.target.inode, name: this.target.name },
+      counters,
+      sockstat,
+      census: ssRows ? censusFromSs(ssRows, sockstat) : censusFromScan(scan),
+      listeners,
+      owners: countOwners(rows, ownerMap),
+      sysctls: this.sysctls ?? {},
+      pollMs: Math.round((performance.now() - t0) * 100) / 100,
+      notes,
+    };
+  }
+
+  /**
+   * A file of the netns's /proc/net, from the directory checked at the start of this poll (one netns check per poll,
+   * not per file); a process that left meanwhile gets the checked path (ProcNetSource re-picks a pid).
+   */
+  private async file(name: string): Promise<Buffer> {
+    try {
+      return await readFile(`${this.dir}/${name}`);
+    } catch {
+      return this.source.read(name);
+    }
+  }
+
+  /** One sock_diag dump of the rare states (big netns only); undefined (scan /proc instead) when ss fails. */
+  private async ss(notes: string[]): Promise<SsRow[] | undefined> {
+    const r = await runInNetns({ isSelf: this.target.isSelf, path: this.source.nsPath() }, 'ss', ssRareArgs());
+    if (r.failed) {
+      notes.push(`ss failed (exit ${String(r.exitCode)}): census from /proc/net/tcp`);
+      return undefined;
+    }
+    return parseSsRows(r.stdout);
+  }
+
+  /** Pid of the holder process this reader keeps in a process-less netns (not a process of the netns's own). */
+  holderPid(): number | undefined {
+    return this.source.holderPid();
+  }
+
+  async close(): Promise<void> {
+    await this.source.close();
+  }
+}
