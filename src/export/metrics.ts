@@ -2,7 +2,7 @@
 import { Counter, Gauge, Registry, type LabelValues } from 'prom-client';
 import type { Snapshot } from '../pipeline/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
-import { nstatMetricStem } from './nstat-names.js';
+import { ALERT_COUNTERS, nstatMetricName, nstatMetricStem } from './nstat-names.js';
 
 /** Listener series per netns; the rest are summed into listener="other". */
 export const MAX_LISTENER_SERIES = 50;
@@ -10,6 +10,8 @@ export const MAX_LISTENER_SERIES = 50;
 export interface Metrics {
   registry: Registry;
   update(s: Snapshot): void;
+  /** Creates the alert-relevant counters of this netns at 0 before its first snapshot (called by `serve` at start). */
+  prime(netns: Snapshot['netns']): void;
   /** The exposition text (Prometheus text format 0.0.4). */
   text(): Promise<string>;
   contentType: string;
@@ -19,7 +21,7 @@ export interface MetricsOptions {
   maxListenerSeries?: number;
 }
 
-const netnsLabel = (s: Snapshot): string => s.netns.name ?? String(s.netns.inode);
+const netnsLabel = (n: Snapshot['netns']): string => n.name ?? String(n.inode);
 
 export function listenerLabel(l: { family: 4 | 6; addr: string; port: number }): string {
   return l.family === 6 ? `[${l.addr}]:${l.port}` : `${l.addr}:${l.port}`;
@@ -65,6 +67,7 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
   const seenListeners = new Map<string, Set<string>>();
   const seenFindings = new Map<string, Map<string, string>>();
   const seenModes = new Map<string, string>();
+  const primed = new Set<string>();
 
   function incAll<K extends string>(c: Counter<'netns' | K>, ns: string, key: K, rec: Record<string, number>): void {
     for (const [k, v] of Object.entries(rec)) if (v > 0) c.inc({ netns: ns, [key]: k } as LabelValues<'netns' | K>, v);
@@ -111,17 +114,29 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     seenFindings.set(ns, seen);
   }
 
+  function nstatCounter(name: string): Counter<'netns'> | undefined {
+    let c = nstat.get(name);
+    if (c === undefined) {
+      const metric = nstatMetricName(name);
+      if (metric === undefined) return undefined;
+      c = counter(metric, `${name} (nstat; node_exporter node_netstat_${nstatMetricStem(name)}): sum of deltas since tcpscope started.`, ['netns']);
+      nstat.set(name, c);
+    }
+    return c;
+  }
+
+  /** Alert counters and tcpscope's own event counters at 0, so rate()/increase() see their first move. */
+  function primeNs(ns: string): void {
+    if (primed.has(ns)) return;
+    primed.add(ns);
+    for (const name of ALERT_COUNTERS) nstatCounter(name)!.inc({ netns: ns }, 0);
+    for (const c of [m.snapshots, m.synackRetrans, m.synRetrans, m.lost, m.suppressed, m.gaps]) c.inc({ netns: ns }, 0);
+  }
+
   function updateNstat(s: Snapshot, ns: string): void {
     for (const [name, delta] of Object.entries(s.counters)) {
       if (!(delta > 0)) continue; // a negative delta is a counter reset, not traffic
-      let c = nstat.get(name);
-      if (c === undefined) {
-        const stem = nstatMetricStem(name);
-        if (stem === undefined) continue;
-        c = counter(`tcpscope_netstat_${stem}_total`, `${name} (/proc/net nstat counter): sum of deltas since tcpscope started.`, ['netns']);
-        nstat.set(name, c);
-      }
-      c.inc({ netns: ns }, delta);
+      nstatCounter(name)?.inc({ netns: ns }, delta);
     }
   }
 
@@ -129,8 +144,10 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     registry,
     contentType: registry.contentType,
     text: () => registry.metrics(),
+    prime: (netns) => primeNs(netnsLabel(netns)),
     update(s: Snapshot): void {
-      const ns = netnsLabel(s);
+      const ns = netnsLabel(s.netns);
+      primeNs(ns);
       m.snapshots.inc({ netns: ns });
       m.time.set({ netns: ns }, s.time / 1000);
       const prevMode = seenModes.get(ns);

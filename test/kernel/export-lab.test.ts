@@ -52,7 +52,7 @@ describe('export on the accept-overflow lab scenario', () => {
       });
       const ns = session!.info.netns.name ?? String(session!.info.netns.inode);
       const server = truth.server;
-      const overflows = sample(scraped, `tcpscope_netstat_TcpExt_ListenOverflows_total{netns="${ns}"}`);
+      const overflows = sample(scraped, `tcpscope_netstat_tcpext_listen_overflows_total{netns="${ns}"}`);
       expect(overflows, log.join('\n')).toBeGreaterThan(0);
       // Scraped 1.5 s after traffic, before the truth was read: nothing can be missing, and nothing invented.
       expect(overflows).toBeLessThanOrEqual(server.counters.TcpExtListenOverflows!);
@@ -65,7 +65,7 @@ describe('export on the accept-overflow lab scenario', () => {
       expect(sample(scraped, `tcpscope_synack_retransmits_total{netns="${ns}"}`)).toBe(synack);
       expect(synack).toBeGreaterThan(0);
       expect(sample(scraped, `tcpscope_sockets{netns="${ns}",state="LISTEN"}`)).toBeGreaterThanOrEqual(1);
-      expect(textfile).toContain(`tcpscope_netstat_TcpExt_ListenOverflows_total{netns="${ns}"}`);
+      expect(textfile).toContain(`tcpscope_netstat_tcpext_listen_overflows_total{netns="${ns}"}`);
     } finally {
       await exporter?.close();
       await session?.stop();

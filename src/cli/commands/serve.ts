@@ -41,7 +41,9 @@ Metric names and labels: docs/metrics.md.`)
       const off = onShutdown(() => session.stop());
       try {
         if (session.info.mode === 'procfs') process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
-        const exporter = await startExporter(session.snapshots$, { metrics: createMetrics(), listen, textfileDir });
+        const metrics = createMetrics();
+        metrics.prime(session.info.netns); // alert counters at 0 from the first scrape, before the first snapshot
+        const exporter = await startExporter(session.snapshots$, { metrics, listen, textfileDir });
         if (exporter.url !== undefined) process.stderr.write(`tcpscope: serving ${exporter.url}/metrics\n`);
         if (textfileDir !== undefined) process.stderr.write(`tcpscope: writing ${resolve(textfileDir, TEXTFILE_NAME)} every ${intervalMs} ms\n`);
         try {
