@@ -10,6 +10,9 @@ export type MetricKind = 'counter' | 'gauge';
 export interface MetricRef {
   /** Canonical text, e.g. `events.resetsSent{reason="NO_SOCKET"}`. */
   text: string;
+  /** The name and labels as written (`events.resetsSent`, {reason: 'NO_SOCKET'}), for translations (Prometheus rules). */
+  name: string;
+  labels: Readonly<Record<string, string>>;
   kind: MetricKind;
   read(s: Snapshot): number;
 }
@@ -135,7 +138,7 @@ export function resolveMetric(
       throw new ExprError(col, `unknown metric "${name}"${hint || family2}`);
     }
     checkLabels(name, labels, labelCols, { names: [] });
-    return { text, kind: 'counter', read: (s) => s.counters[name] ?? 0 };
+    return { text, name, labels, kind: 'counter', read: (s) => s.counters[name] ?? 0 };
   }
   switch (family) {
     case 'transitions': {
@@ -143,7 +146,7 @@ export function resolveMetric(
       checkLabels('transitions', labels, labelCols, { names: ['from', 'to'] });
       const { from, to } = labels;
       return {
-        text, kind: 'counter',
+        text, name, labels, kind: 'counter',
         read: (s) => sum(s.transitions, (k) => {
           const [f, t] = k.split('->');
           return (from === undefined || f === from) && (to === undefined || t === to);
@@ -154,26 +157,26 @@ export function resolveMetric(
       const spec = EVENT_METRICS[key];
       if (spec === undefined) throw new ExprError(col, `unknown metric "${name}"${didYouMean(key, Object.keys(EVENT_METRICS)).replace('mean ', 'mean events.')}`);
       checkLabels(name, labels, labelCols, spec);
-      return { text, kind: 'counter', read: eventMetric(key, labels) };
+      return { text, name, labels, kind: 'counter', read: eventMetric(key, labels) };
     }
     case 'census': {
       const states = [...STATE_NAMES, 'total'];
       if (!states.includes(key)) throw new ExprError(col, `unknown TCP state "${key}" in ${name}${didYouMean(key, states).replace('mean ', 'mean census.')}`);
       checkLabels(name, labels, labelCols, { names: [] });
       return {
-        text, kind: 'gauge',
+        text, name, labels, kind: 'gauge',
         read: key === 'total' ? (s) => sum(s.census.states, () => true) : (s) => s.census.states[key] ?? 0,
       };
     }
     case 'sockstat':
       if (key === '') throw new ExprError(col, `"sockstat" needs a key, e.g. sockstat.TCP.tw`);
       checkLabels(name, labels, labelCols, { names: [] });
-      return { text, kind: 'gauge', read: (s) => s.census.sockstat[key] ?? 0 };
+      return { text, name, labels, kind: 'gauge', read: (s) => s.census.sockstat[key] ?? 0 };
     case 'sysctl':
       if (key === '') throw new ExprError(col, `"sysctl" needs a name, e.g. sysctl.net.core.somaxconn`);
       checkLabels(name, labels, labelCols, { names: [] });
       return {
-        text, kind: 'gauge',
+        text, name, labels, kind: 'gauge',
         read: (s) => {
           const v = s.sysctls[key];
           return v === undefined || v.trim() === '' ? NaN : Number(v);
@@ -183,7 +186,7 @@ export function resolveMetric(
       const k = LISTENER_METRICS.find((m) => m === key);
       if (k === undefined) throw new ExprError(col, `unknown metric "${name}"${didYouMean(key, LISTENER_METRICS).replace('mean ', 'mean listeners.')}`);
       checkLabels(name, labels, labelCols, { names: ['port', 'addr'] });
-      return { text, kind: 'gauge', read: listenerMetric(k, labels) };
+      return { text, name, labels, kind: 'gauge', read: listenerMetric(k, labels) };
     }
     default:
       throw new ExprError(col, `unknown metric "${name}"${didYouMean(family, FAMILIES).replace(/\?$/, `.${key}?`)}`);

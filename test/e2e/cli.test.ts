@@ -42,7 +42,7 @@ describe('tcpscope CLI', () => {
     expect(top.stdout).toContain('Examples:');
     const commands = top.stdout.slice(top.stdout.indexOf('Commands:'), top.stdout.indexOf('Examples:'));
     const names = [...commands.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
-    expect(names).toHaveLength(10);
+    expect(names).toHaveLength(11);
     expect(names).toEqual(expect.arrayContaining(['doctor', 'watch']));
     for (const name of names) {
       const r = await run([name, '--help']);

@@ -19,6 +19,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'report', load: async () => (await import('./report.js')).registerReport },
   { name: 'demo', load: async () => (await import('./demo.js')).registerDemo },
   { name: 'serve', load: async () => (await import('./serve.js')).registerServe },
+  { name: 'alerts', load: async () => (await import('./alerts.js')).registerAlerts },
 ];
 
 /**
