@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScenario } from '../../scripts/lab/index.js';
 import { requireLab } from '../helpers/prereq.js';
+import { checkMetrics } from '../helpers/promtool.js';
+import { dashboardQueries, loadDashboard } from '../helpers/grafana.js';
 import {
   freePort, query, requireServer, startPrometheusStack, startWebhook, stopAll, waitFor, type Servers, type WebhookAlert,
 } from './servers.js';
@@ -61,6 +63,7 @@ describe('Prometheus + Alertmanager on a lab accept-queue overflow', () => {
     await writeFile(join(dir, 'rules.yml'), exported.stdout);
 
     let servers: Servers | undefined;
+    let targets: string[] = [];
     let serverNs = '';
     let clientNs = '';
     let exportedOverflows = -1;
@@ -74,7 +77,7 @@ describe('Prometheus + Alertmanager on a lab accept-queue overflow', () => {
       beforeTraffic: async (topo) => {
         serverNs = topo.server.name;
         clientNs = topo.client.name;
-        const targets = await Promise.all([serve(serverNs), serve(clientNs)]);
+        targets = await Promise.all([serve(serverNs), serve(clientNs)]);
         servers = await startPrometheusStack(dir, { targets, rulesFile: join(dir, 'rules.yml'), webhookUrl: hook.url });
         const prom = servers.prometheus;
         // Scraped at 0 before the first overflow, so increase()/rate() will see the first one.
@@ -96,6 +99,16 @@ describe('Prometheus + Alertmanager on a lab accept-queue overflow', () => {
         expect(peak[clientNs]).toBe(0);
         const overflowing = await query(prom, `max_over_time(rate(${OVERFLOWS}[5s])[2m:1s]) > 0`);
         expect(overflowing.map((s) => s.metric.netns)).toEqual([serverNs]);
+        // Every query of the Grafana dashboard runs in this Prometheus; the overflow panel shows the server netns.
+        for (const q of dashboardQueries(await loadDashboard())) await query(prom, q.expr);
+        const panel = dashboardQueries(await loadDashboard()).find((q) => q.where === 'panel "Accept-queue overflows /s" A')!;
+        expect(byNetns(await query(prom, `max_over_time((${panel.expr})[2m:1s])`))[serverNs]).toBeGreaterThan(0);
+        // A real scrape during the scenario passes promtool's lint (names, types, units, help).
+        const scrape = await (await fetch(`http://${targets[0]!}/metrics`)).text();
+        expect(scrape).toMatch(new RegExp(`${OVERFLOWS}\\{netns="${serverNs}"\\} [1-9]`));
+        const lint = await checkMetrics(scrape);
+        expect(lint.stdout + lint.stderr).toBe('');
+        expect(lint.exitCode).toBe(0);
         // The counter as Prometheus stored it, once a scrape after the traffic is in.
         await new Promise((r) => setTimeout(r, 2000));
         exportedOverflows = byNetns(await query(prom, `${OVERFLOWS}{job="tcpscope"}`))[serverNs] ?? -1;

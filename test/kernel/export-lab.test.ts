@@ -10,6 +10,7 @@ import type { LiveSession } from '../../src/pipeline/session-types.js';
 import { isTickLine } from '../../src/kernel/probes/decode.js';
 import { startExporter, type Exporter } from '../../src/export/index.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
+import { checkMetrics } from '../helpers/promtool.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -65,6 +66,10 @@ describe('export on the accept-overflow lab scenario', () => {
       expect(sample(scraped, `tcpscope_synack_retransmits_total{netns="${ns}"}`)).toBe(synack);
       expect(synack).toBeGreaterThan(0);
       expect(sample(scraped, `tcpscope_sockets{netns="${ns}",state="LISTEN"}`)).toBeGreaterThanOrEqual(1);
+      // Every family of a real eBPF-mode scrape passes promtool's lint (names, types, units, help).
+      const lint = await checkMetrics(scraped);
+      expect(lint.stdout + lint.stderr).toBe('');
+      expect(lint.exitCode).toBe(0);
       expect(textfile).toContain(`tcpscope_netstat_tcpext_listen_overflows_total{netns="${ns}"}`);
     } finally {
       await exporter?.close();
