@@ -171,6 +171,13 @@ describe('deploy/', () => {
     expect(await stop(child)).toBe(143);
   }, 90_000);
 
+  it('PrometheusRule: its groups are what alerts export gives for the built-in rules today', async () => {
+    const doc = parseAllDocuments(await readFile('deploy/kubernetes/prometheusrule.yaml', 'utf8'))[0]!.toJS() as Record<string, any>;
+    expect(doc.kind).toBe('PrometheusRule');
+    const exported = await execa('node', [CLI, 'alerts', 'export', '--format', 'prometheus', '--alerts', 'builtin']);
+    expect(doc.spec.groups).toEqual((parseAllDocuments(exported.stdout)[0]!.toJS() as { groups: unknown }).groups);
+  });
+
   it('Containerfile: the entrypoint is the CLI where dist/ and probes/ are copied, its CMD is a valid serve', async () => {
     const text = await readFile(CONTAINERFILE, 'utf8');
     const entry = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(text)![1]!) as string[];
