@@ -29,7 +29,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "tcpscope setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # Packages such as prometheus ship init scripts: install them without starting servers on public ports (the
+  # tests start their own on loopback). policy-rc.d exit 101 = "action forbidden", only while we install.
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ -n "$policy" ]; then rm -f "$policy"; trap - EXIT; fi
 fi
 
 # npm dependencies: only when missing or older than the lock file.
