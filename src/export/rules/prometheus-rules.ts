@@ -23,6 +23,9 @@ interface PromRule {
   annotations: Record<string, string>;
 }
 
+/** Container and pod names when the exporter labels the netns with them (nothing otherwise). */
+const WHO = '{{ with $labels.container }} (container {{ . }}){{ end }}{{ with $labels.pod }} (pod {{ . }}){{ end }}';
+
 /** Labels the exported rule adds to its alerts: ignored when matching the ALERTS series for hysteresis. */
 const RULE_LABELS = ['alertname', 'alertstate', 'severity'];
 
@@ -55,7 +58,7 @@ function toPromRule(r: AlertRule, keepFiring: boolean, version: string): PromRul
     ...(keep > 0 ? { keep_firing_for: promDuration(keep) } : {}),
     labels: { severity: r.severity },
     annotations: {
-      summary: `${r.name} in netns {{ $labels.netns }}`,
+      summary: `${r.name} in netns {{ $labels.netns }}${WHO}`,
       description: `tcpscope rule ${r.name}: ${r.expr} (value {{ $value }}, netns {{ $labels.netns }})`,
       tcpscope_expr: r.expr,
     },

@@ -96,9 +96,9 @@ describe('alert expression → PromQL', () => {
 });
 
 /** Runs `promtool test rules` on the rules (annotations dropped: their templates are checked by check rules). */
-async function promtoolTest(name: string, rulesText: string, tests: unknown[], evaluationInterval = '15s'): Promise<{ exitCode: number; out: string }> {
+async function promtoolTest(name: string, rulesText: string, tests: unknown[], evaluationInterval = '15s', keepAnnotations = false): Promise<{ exitCode: number; out: string }> {
   const doc = parse(rulesText) as { groups: { rules: PromRule[] }[] };
-  for (const r of doc.groups[0]!.rules) r.annotations = {};
+  if (!keepAnnotations) for (const r of doc.groups[0]!.rules) r.annotations = {};
   await writeFile(join(dir, `${name}.rules.yml`), stringify(doc));
   await writeFile(join(dir, `${name}.test.yml`), stringify({ rule_files: [`${name}.rules.yml`], evaluation_interval: evaluationInterval, tests }));
   const r = await promtool(['test', 'rules', join(dir, `${name}.test.yml`)]);
@@ -181,6 +181,30 @@ describe('exported built-in rules under promtool test rules', () => {
         alertsAt('120s', 'overflow-finding', [], 'critical'),
       ],
     }]);
+    expect(out).toContain('SUCCESS');
+    expect(exitCode).toBe(0);
+  });
+
+  it('annotations name the netns, and the container and pod when the series carry them', async () => {
+    const text = toPrometheusRules([parseAlertFlag('aq: finding(accept-queue-overflow) severity critical')]);
+    const series = 'tcpscope_finding_active{id="accept-queue-overflow",severity="warning"';
+    const expr = 'aq: finding(accept-queue-overflow) severity critical'.slice(4);
+    const { exitCode, out } = await promtoolTest('annotations', text, [{
+      interval: '15s',
+      input_series: [
+        { series: `${series},netns="web1",container="nginx",pod="web-0"}`, values: '1 1 1' },
+        { series: `${series},netns="4026532001"}`, values: '1 1 1' },
+      ],
+      alert_rule_test: [{
+        eval_time: '30s', alertname: 'aq',
+        exp_alerts: [
+          { exp_labels: { netns: 'web1', container: 'nginx', pod: 'web-0', severity: 'critical' },
+            exp_annotations: { summary: 'aq in netns web1 (container nginx) (pod web-0)', description: `tcpscope rule aq: ${expr} (value 1, netns web1)`, tcpscope_expr: expr } },
+          { exp_labels: { netns: '4026532001', severity: 'critical' },
+            exp_annotations: { summary: 'aq in netns 4026532001', description: `tcpscope rule aq: ${expr} (value 1, netns 4026532001)`, tcpscope_expr: expr } },
+        ],
+      }],
+    }], '15s', true);
     expect(out).toContain('SUCCESS');
     expect(exitCode).toBe(0);
   });
