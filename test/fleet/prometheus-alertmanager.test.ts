@@ -16,6 +16,7 @@ import {
 
 const CLI = 'dist/cli/main.js';
 const RULE = 'lab_overflow';
+const FINDING_RULE = 'lab_finding';
 const OVERFLOWS = 'tcpscope_netstat_tcpext_listen_overflows_total';
 
 const serves: ResultPromise[] = [];
@@ -59,7 +60,8 @@ describe('Prometheus + Alertmanager on a lab accept-queue overflow', () => {
 
     // The rules Prometheus loads are what the CLI exports: one lab rule and the built-in set (must load too).
     const exported = await execa('node', [CLI, 'alerts', 'export', '--format', 'prometheus', '--alerts', 'builtin',
-      '--alert', `${RULE}: rate(TcpExtListenOverflows[5s]) > 0 for 1s severity critical`]);
+      '--alert', `${RULE}: rate(TcpExtListenOverflows[5s]) > 0 for 1s severity critical`,
+      '--alert', `${FINDING_RULE}: finding(accept-queue-overflow)`]);
     await writeFile(join(dir, 'rules.yml'), exported.stdout);
 
     let servers: Servers | undefined;
@@ -69,6 +71,7 @@ describe('Prometheus + Alertmanager on a lab accept-queue overflow', () => {
     let exportedOverflows = -1;
     let firing: WebhookAlert | undefined;
     let resolved: WebhookAlert | undefined;
+    let findingAlert: WebhookAlert | undefined;
     const timings: Record<string, number> = {};
     const t0 = Date.now();
     const truth = await runScenario('accept-overflow', {
@@ -93,6 +96,9 @@ describe('Prometheus + Alertmanager on a lab accept-queue overflow', () => {
         firing = await waitFor('a firing notification for the server netns', async () =>
           hook.alerts.find((a) => a.status === 'firing' && a.labels.alertname === RULE), 20_000);
         timings.firing = Date.now() - t0;
+        // The diagnosis finding, exported as tcpscope_finding_active, alerts through the same chain.
+        findingAlert = await waitFor('a firing notification of the finding rule', async () =>
+          hook.alerts.find((a) => a.status === 'firing' && a.labels.alertname === FINDING_RULE), 20_000);
         // The overflow rate, per netns: only the server's netns overflowed.
         const peak = byNetns(await query(prom, `max_over_time(rate(${OVERFLOWS}[5s])[2m:1s])`));
         expect(peak[serverNs]).toBeGreaterThan(0);
@@ -126,6 +132,7 @@ describe('Prometheus + Alertmanager on a lab accept-queue overflow', () => {
 
     expect(firing?.labels).toMatchObject({ alertname: RULE, netns: serverNs, severity: 'critical', job: 'tcpscope' });
     expect(resolved?.labels).toMatchObject({ alertname: RULE, netns: serverNs });
+    expect(findingAlert?.labels).toMatchObject({ alertname: FINDING_RULE, netns: serverNs, severity: 'warning' });
     expect(webhook.alerts.filter((a) => a.labels.netns === clientNs)).toEqual([]);
     // What Prometheus stored is the kernel's own count for the server netns (serve started before the traffic).
     expect(exportedOverflows).toBeGreaterThan(0);
