@@ -1,10 +1,15 @@
 // The flags every live command shares (interval, duration, netns, port, procfs/ebpf), declared and validated once.
 import type { Command } from 'commander';
-import type { SessionOptions } from '../pipeline/session.js';
+import type { SessionOptions } from '../session/live.js';
 import { parseDuration, parseInterval, parsePort } from './parse-options.js';
 
 export interface SessionFlags {
-  interval: string; duration?: string; netns?: string; port?: string; procfs?: boolean; ebpf?: boolean;
+  interval: string;
+  duration?: string;
+  netns?: string;
+  port?: string;
+  procfs?: boolean;
+  ebpf?: boolean;
 }
 
 export function addSessionOptions(cmd: Command, help: { duration?: string; port?: string } = {}): Command {

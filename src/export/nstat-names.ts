@@ -2,24 +2,63 @@
 // kept visible (TcpExtListenOverflows → node_netstat_TcpExt_ListenOverflows → tcpscope_netstat_tcpext_listen_overflows_total).
 
 /** Longest first, so `TcpExt` wins over `Tcp` and `Icmp6` over `Icmp`. */
-const GROUPS = ['MPTcpExt', 'UdpLite6', 'IcmpMsg', 'UdpLite', 'TcpExt', 'IpExt', 'Icmp6', 'Udp6', 'Ip6', 'Icmp', 'Tcp', 'Udp', 'Ip'];
+const GROUPS = [
+  'MPTcpExt',
+  'UdpLite6',
+  'IcmpMsg',
+  'UdpLite',
+  'TcpExt',
+  'IpExt',
+  'Icmp6',
+  'Udp6',
+  'Ip6',
+  'Icmp',
+  'Tcp',
+  'Udp',
+  'Ip',
+];
 
 /**
  * Levels, not counters, in /proc/net/snmp: a delta of them is meaningless as a Prometheus counter, so they are not
  * re-exported (TcpCurrEstab is better read from tcpscope_sockets{state="ESTABLISHED"}).
  */
-const LEVELS = new Set(['TcpRtoAlgorithm', 'TcpRtoMin', 'TcpRtoMax', 'TcpMaxConn', 'TcpCurrEstab', 'IpForwarding', 'IpDefaultTTL']);
+const LEVELS = new Set([
+  'TcpRtoAlgorithm',
+  'TcpRtoMin',
+  'TcpRtoMax',
+  'TcpMaxConn',
+  'TcpCurrEstab',
+  'IpForwarding',
+  'IpDefaultTTL',
+]);
 
 /**
  * The counters alerts are built on: exported at 0 from the first scrape (before they move), so `increase()` and
  * `rate()` see their first spike. Others appear the first time they move.
  */
 export const ALERT_COUNTERS: readonly string[] = [
-  'TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpExtTCPReqQFullDrop', 'TcpExtTCPReqQFullDoCookies',
-  'TcpExtSyncookiesSent', 'TcpExtSyncookiesRecv', 'TcpExtSyncookiesFailed', 'TcpExtTCPSynRetrans',
-  'TcpExtTCPTimeWaitOverflow', 'TcpExtTCPAbortOnData', 'TcpExtTCPAbortOnClose', 'TcpExtTCPAbortOnMemory',
-  'TcpExtTCPAbortOnTimeout', 'TcpExtTCPAbortOnLinger', 'TcpExtTCPAbortFailed', 'TcpExtTCPBacklogDrop',
-  'TcpOutRsts', 'TcpEstabResets', 'TcpAttemptFails', 'TcpActiveOpens', 'TcpPassiveOpens', 'TcpRetransSegs',
+  'TcpExtListenOverflows',
+  'TcpExtListenDrops',
+  'TcpExtTCPReqQFullDrop',
+  'TcpExtTCPReqQFullDoCookies',
+  'TcpExtSyncookiesSent',
+  'TcpExtSyncookiesRecv',
+  'TcpExtSyncookiesFailed',
+  'TcpExtTCPSynRetrans',
+  'TcpExtTCPTimeWaitOverflow',
+  'TcpExtTCPAbortOnData',
+  'TcpExtTCPAbortOnClose',
+  'TcpExtTCPAbortOnMemory',
+  'TcpExtTCPAbortOnTimeout',
+  'TcpExtTCPAbortOnLinger',
+  'TcpExtTCPAbortFailed',
+  'TcpExtTCPBacklogDrop',
+  'TcpOutRsts',
+  'TcpEstabResets',
+  'TcpAttemptFails',
+  'TcpActiveOpens',
+  'TcpPassiveOpens',
+  'TcpRetransSegs',
 ];
 
 function split(name: string): { group: string; field: string } | undefined {

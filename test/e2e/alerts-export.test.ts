@@ -53,11 +53,20 @@ describe('tcpscope alerts export', () => {
   });
 
   it('refuses what PromQL cannot express with one line and exit 2, and a bad --format', async () => {
-    const r = await run(['alerts', 'export', '--format', 'prometheus', '--alert', 'rate(TcpExtListenOverflows) > 10/s']);
+    const r = await run([
+      'alerts',
+      'export',
+      '--format',
+      'prometheus',
+      '--alert',
+      'rate(TcpExtListenOverflows) > 10/s',
+    ]);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('tcpscope: cannot export alert "rate(TcpExtListenOverflows) > 10/s" to Prometheus: rate(TcpExtListenOverflows) has no window'
-      + ' (tcpscope reads one interval, which Prometheus does not have): write rate(TcpExtListenOverflows[1m])');
+    expect(r.stderr).toBe(
+      'tcpscope: cannot export alert "rate(TcpExtListenOverflows) > 10/s" to Prometheus: rate(TcpExtListenOverflows) has no window' +
+        ' (tcpscope reads one interval, which Prometheus does not have): write rate(TcpExtListenOverflows[1m])',
+    );
     const f = await run(['alerts', 'export', '--format', 'nagios']);
     expect(f.exitCode).toBe(2);
     expect(f.stderr).toBe('tcpscope: invalid --format "nagios": prometheus is the only format');

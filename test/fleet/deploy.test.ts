@@ -32,6 +32,27 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The parts of the Kubernetes manifests the tests read. */
+interface Container {
+  args: string[];
+  ports: { name: string }[];
+  readinessProbe: { httpGet: { path: string } };
+  securityContext: Record<string, unknown> & { capabilities: { drop: string[]; add: string[] } };
+  volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
+}
+interface Manifest {
+  kind: string;
+  spec: {
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: { hostPID: boolean; containers: Container[]; volumes: { name: string; hostPath?: { path: string } }[] };
+    };
+    selector: { matchLabels: Record<string, string> };
+    podMetricsEndpoints: { port: string }[];
+    groups: unknown;
+  };
+}
+
 /** `Key=value` lines of a unit file (last one wins). */
 function unitKeys(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -55,19 +76,36 @@ function withPort(args: string[], port: number): string[] {
  */
 function runConfined(caps: string[], args: string[]): ResultPromise {
   const bounding = ['-all', ...caps.map((c) => `+${c.replace(/^CAP_/, '').toLowerCase()}`)].join(',');
-  const child = execa('unshare', ['--mount', '--propagation', 'private', '--', 'bash', '-c',
-    'mount --bind / / && mount -o remount,bind,ro / && exec setpriv --no-new-privs --bounding-set="$0" --inh-caps=-all -- node "$@"',
-    bounding, CLI, ...args], { reject: false, env: { NO_COLOR: '1' } });
+  const child = execa(
+    'unshare',
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      '--',
+      'bash',
+      '-c',
+      'mount --bind / / && mount -o remount,bind,ro / && exec setpriv --no-new-privs --bounding-set="$0" --inh-caps=-all -- node "$@"',
+      bounding,
+      CLI,
+      ...args,
+    ],
+    { reject: false, env: { NO_COLOR: '1' } },
+  );
   children.push(child);
   return child;
 }
 
 async function metricsOf(port: number, child: ResultPromise, until: (text: string) => boolean): Promise<string> {
-  return waitFor(`/metrics on :${port}`, async () => {
-    if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${String(child.stderr)}`);
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    return until(text) ? text : undefined;
-  }, 40_000);
+  return waitFor(
+    `/metrics on :${port}`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${String(child.stderr)}`);
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return until(text) ? text : undefined;
+    },
+    40_000,
+  );
 }
 
 /** SIGTERM; tcpscope exits 143 (128 + SIGTERM) after stopping bpftrace. */
@@ -83,7 +121,10 @@ describe('deploy/', () => {
     await requireKernelTracing();
     topo = await createTopology();
     // A listener with backlog 7 in the lab server netns, found through its pid (as a container would be).
-    const l = topo.spawn(topo.server, 'node', ['-e', 'require("net").createServer().listen({ port: 8080, backlog: 7 }, () => console.log("up")); setInterval(() => {}, 1e6)']);
+    const l = topo.spawn(topo.server, 'node', [
+      '-e',
+      'require("net").createServer().listen({ port: 8080, backlog: 7 }, () => console.log("up")); setInterval(() => {}, 1e6)',
+    ]);
     listenerPid = l.pid!;
     await new Promise<void>((r) => l.stdout?.once('data', () => r()));
   });
@@ -114,53 +155,73 @@ describe('deploy/', () => {
     expect(caps).toEqual(['CAP_BPF', 'CAP_PERFMON', 'CAP_SYS_ADMIN', 'CAP_SYS_PTRACE']);
     expect(keys).toMatchObject({ User: 'root', NoNewPrivileges: 'yes', ProtectSystem: 'strict' });
     const port = await freePort();
-    const args = [...withPort(keys.ExecStart!.split(/\s+/).slice(1), port), '--netns', String(listenerPid), '--interval', '500ms'];
+    const args = [
+      ...withPort(keys.ExecStart!.split(/\s+/).slice(1), port),
+      '--netns',
+      String(listenerPid),
+      '--interval',
+      '500ms',
+    ];
     const child = runConfined(caps, args);
-    await metricsOf(port, child, (t) => /tcpscope_listener_queue_capacity\{[^}]*:8080"\} 7/.test(t) && t.includes('mode="ebpf"} 1'));
+    await metricsOf(
+      port,
+      child,
+      (t) => /tcpscope_listener_queue_capacity\{[^}]*:8080"\} 7/.test(t) && t.includes('mode="ebpf"} 1'),
+    );
     // eBPF really attached: handshakes from the client netns show as state transitions (tracepoints only).
     const connect = `const s = require("net").connect(8080, ${JSON.stringify(topo!.server.ip4)}, () => s.end())`;
-    const text = await waitFor('transitions from the tracepoint', async () => {
-      await topo!.exec(topo!.client, 'node', ['-e', connect]);
-      const t = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      return /tcpscope_transitions_total\{[^}]*from="SYN_RECV",to="ESTABLISHED"\} [1-9]/.test(t) ? t : undefined;
-    }, 30_000);
+    const text = await waitFor(
+      'transitions from the tracepoint',
+      async () => {
+        await topo!.exec(topo!.client, 'node', ['-e', connect]);
+        const t = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        return /tcpscope_transitions_total\{[^}]*from="SYN_RECV",to="ESTABLISHED"\} [1-9]/.test(t) ? t : undefined;
+      },
+      30_000,
+    );
     expect(text).toMatch(/tcpscope_sysctl\{netns="[^"]+",name="net.core.somaxconn"\} 4096/); // read inside the netns (setns)
     expect(text).toMatch(/tcpscope_sockets\{netns="[^"]+",state="LISTEN"\} 1/);
     expect(await stop(child)).toBe(143);
 
-    const withoutAdmin = runConfined(caps.filter((c) => c !== 'CAP_SYS_ADMIN'), [...args, '--ebpf']);
+    const withoutAdmin = runConfined(
+      caps.filter((c) => c !== 'CAP_SYS_ADMIN'),
+      [...args, '--ebpf'],
+    );
     const r = await withoutAdmin;
     expect(r.exitCode, String(r.stderr)).toBe(5); // tracer unavailable: bpftrace 0.17 cannot resolve kernel BTF types
     expect(String(r.stderr)).toContain('bpftrace failed');
   }, 90_000);
 
-  it('DaemonSet: host PID, read-only mounts bpftrace needs, the unit\'s capabilities, and its args serve /metrics and /healthz', async () => {
-    const docs = parseAllDocuments(await readFile(K8S, 'utf8')).map((d) => d.toJS() as Record<string, any>);
+  it("DaemonSet: host PID, read-only mounts bpftrace needs, the unit's capabilities, and its args serve /metrics and /healthz", async () => {
+    const docs = parseAllDocuments(await readFile(K8S, 'utf8')).map((d) => d.toJS() as Manifest);
     for (const d of parseAllDocuments(await readFile(K8S, 'utf8'))) expect(d.errors).toEqual([]);
     const ds = docs.find((d) => d.kind === 'DaemonSet')!;
     const pod = ds.spec.template.spec;
     expect(pod.hostPID).toBe(true);
-    const c = pod.containers[0];
+    const c = pod.containers[0]!;
     const sc = c.securityContext;
     expect(sc).toMatchObject({ privileged: false, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
     expect(sc.capabilities.drop).toEqual(['ALL']);
     const unitCaps = unitKeys(await readFile(UNIT, 'utf8')).CapabilityBoundingSet!.split(/\s+/);
-    expect(sc.capabilities.add.map((x: string) => `CAP_${x}`)).toEqual(unitCaps);
-    const mounts = Object.fromEntries(c.volumeMounts.map((m: { name: string; mountPath: string }) => [m.mountPath, m]));
+    expect(sc.capabilities.add.map((x) => `CAP_${x}`)).toEqual(unitCaps);
+    const mounts = Object.fromEntries(c.volumeMounts.map((m) => [m.mountPath, m]));
     expect(mounts['/sys/kernel/tracing']).toMatchObject({ readOnly: true });
     expect(mounts['/sys/kernel/btf']).toMatchObject({ readOnly: true });
-    const hostPaths = Object.fromEntries(pod.volumes.filter((v: any) => v.hostPath).map((v: any) => [v.name, v.hostPath.path]));
-    expect(hostPaths[mounts['/sys/kernel/tracing'].name]).toBe('/sys/kernel/tracing');
+    const hostPaths = Object.fromEntries(pod.volumes.flatMap((v) => (v.hostPath ? [[v.name, v.hostPath.path]] : [])));
+    expect(hostPaths[mounts['/sys/kernel/tracing']!.name]).toBe('/sys/kernel/tracing');
     // PodMonitor: selects these pods and scrapes the container's named port.
     const pm = docs.find((d) => d.kind === 'PodMonitor')!;
-    expect(pod.containers[0].ports.map((p: { name: string }) => p.name)).toContain(pm.spec.podMetricsEndpoints[0].port);
+    expect(c.ports.map((p) => p.name)).toContain(pm.spec.podMetricsEndpoints[0]!.port);
     expect(ds.spec.template.metadata.labels).toMatchObject(pm.spec.selector.matchLabels);
     expect(c.readinessProbe.httpGet.path).toBe('/healthz');
 
     // The args as the kubelet expands them ($(POD_IP) from the env), on a free port, with the pod's capabilities.
     const env: Record<string, string> = { POD_IP: '127.0.0.1' };
     const port = await freePort();
-    const args = withPort((c.args as string[]).map((a) => a.replace(/\$\((\w+)\)/g, (_, k: string) => env[k] ?? '')), port);
+    const args = withPort(
+      c.args.map((a) => a.replace(/\$\((\w+)\)/g, (_, k: string) => env[k] ?? '')),
+      port,
+    );
     expect(args.slice(0, 3)).toEqual(['serve', '--netns', '1']);
     // On a node, pid 1 (hostPID) is the host's init. This VM's pid 1 is a sandbox init whose /proc/1/ns/net even
     // root cannot read, so the test points at a pid of the host netns that it can: its own.
@@ -172,7 +233,9 @@ describe('deploy/', () => {
   }, 90_000);
 
   it('PrometheusRule: its groups are what alerts export gives for the built-in rules today', async () => {
-    const doc = parseAllDocuments(await readFile('deploy/kubernetes/prometheusrule.yaml', 'utf8'))[0]!.toJS() as Record<string, any>;
+    const doc = parseAllDocuments(
+      await readFile('deploy/kubernetes/prometheusrule.yaml', 'utf8'),
+    )[0]!.toJS() as Manifest;
     expect(doc.kind).toBe('PrometheusRule');
     const exported = await execa('node', [CLI, 'alerts', 'export', '--format', 'prometheus', '--alerts', 'builtin']);
     expect(doc.spec.groups).toEqual((parseAllDocuments(exported.stdout)[0]!.toJS() as { groups: unknown }).groups);

@@ -11,7 +11,15 @@ import { requireLab } from '../helpers/prereq.js';
 import { checkMetrics } from '../helpers/promtool.js';
 import { dashboardQueries, loadDashboard } from '../helpers/grafana.js';
 import {
-  freePort, query, requireServer, startPrometheusStack, startWebhook, stopAll, waitFor, type Servers, type WebhookAlert,
+  freePort,
+  query,
+  requireServer,
+  startPrometheusStack,
+  startWebhook,
+  stopAll,
+  waitFor,
+  type Servers,
+  type WebhookAlert,
 } from './servers.js';
 
 const CLI = 'dist/cli/main.js';
@@ -34,15 +42,23 @@ afterAll(async () => {
 /** `tcpscope serve` (the built binary, procfs counters) for one netns, on a free loopback port. */
 async function serve(netns: string): Promise<string> {
   const port = await freePort();
-  const child = execa('node', [CLI, 'serve', '--procfs', '--netns', netns, '--interval', '500ms', '--metrics', `127.0.0.1:${port}`], { reject: false });
+  const child = execa(
+    'node',
+    [CLI, 'serve', '--procfs', '--netns', netns, '--interval', '500ms', '--metrics', `127.0.0.1:${port}`],
+    { reject: false },
+  );
   serves.push(child);
   const url = `127.0.0.1:${port}`;
   // Primed: the overflow counter is there at 0 before anything overflowed.
-  await waitFor(`tcpscope serve --netns ${netns}`, async () => {
-    if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${String(child.stderr)}`);
-    const text = await (await fetch(`http://${url}/metrics`)).text();
-    return text.includes(`${OVERFLOWS}{netns="${netns}"} 0`) ? true : undefined;
-  }, 20_000);
+  await waitFor(
+    `tcpscope serve --netns ${netns}`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${String(child.stderr)}`);
+      const text = await (await fetch(`http://${url}/metrics`)).text();
+      return text.includes(`${OVERFLOWS}{netns="${netns}"} 0`) ? true : undefined;
+    },
+    20_000,
+  );
   return url;
 }
 
@@ -59,9 +75,19 @@ describe('Prometheus + Alertmanager on a lab accept-queue overflow', () => {
     const hook = webhook;
 
     // The rules Prometheus loads are what the CLI exports: one lab rule and the built-in set (must load too).
-    const exported = await execa('node', [CLI, 'alerts', 'export', '--format', 'prometheus', '--alerts', 'builtin',
-      '--alert', `${RULE}: rate(TcpExtListenOverflows[5s]) > 0 for 1s severity critical`,
-      '--alert', `${FINDING_RULE}: finding(accept-queue-overflow)`]);
+    const exported = await execa('node', [
+      CLI,
+      'alerts',
+      'export',
+      '--format',
+      'prometheus',
+      '--alerts',
+      'builtin',
+      '--alert',
+      `${RULE}: rate(TcpExtListenOverflows[5s]) > 0 for 1s severity critical`,
+      '--alert',
+      `${FINDING_RULE}: finding(accept-queue-overflow)`,
+    ]);
     await writeFile(join(dir, 'rules.yml'), exported.stdout);
 
     let servers: Servers | undefined;
@@ -84,21 +110,31 @@ describe('Prometheus + Alertmanager on a lab accept-queue overflow', () => {
         servers = await startPrometheusStack(dir, { targets, rulesFile: join(dir, 'rules.yml'), webhookUrl: hook.url });
         const prom = servers.prometheus;
         // Scraped at 0 before the first overflow, so increase()/rate() will see the first one.
-        await waitFor('first scrape of both netns', async () => {
-          const s = byNetns(await query(prom, `${OVERFLOWS}{job="tcpscope"}`));
-          return s[serverNs] === 0 && s[clientNs] === 0 ? true : undefined;
-        }, 20_000);
+        await waitFor(
+          'first scrape of both netns',
+          async () => {
+            const s = byNetns(await query(prom, `${OVERFLOWS}{job="tcpscope"}`));
+            return s[serverNs] === 0 && s[clientNs] === 0 ? true : undefined;
+          },
+          20_000,
+        );
         timings.ready = Date.now() - t0;
       },
       afterTraffic: async () => {
         const prom = servers!.prometheus;
         timings.trafficEnd = Date.now() - t0;
-        firing = await waitFor('a firing notification for the server netns', async () =>
-          hook.alerts.find((a) => a.status === 'firing' && a.labels.alertname === RULE), 20_000);
+        firing = await waitFor(
+          'a firing notification for the server netns',
+          async () => hook.alerts.find((a) => a.status === 'firing' && a.labels.alertname === RULE),
+          20_000,
+        );
         timings.firing = Date.now() - t0;
         // The diagnosis finding, exported as tcpscope_finding_active, alerts through the same chain.
-        findingAlert = await waitFor('a firing notification of the finding rule', async () =>
-          hook.alerts.find((a) => a.status === 'firing' && a.labels.alertname === FINDING_RULE), 20_000);
+        findingAlert = await waitFor(
+          'a firing notification of the finding rule',
+          async () => hook.alerts.find((a) => a.status === 'firing' && a.labels.alertname === FINDING_RULE),
+          20_000,
+        );
         // The overflow rate, per netns: only the server's netns overflowed.
         const peak = byNetns(await query(prom, `max_over_time(rate(${OVERFLOWS}[5s])[2m:1s])`));
         expect(peak[serverNs]).toBeGreaterThan(0);
@@ -107,7 +143,9 @@ describe('Prometheus + Alertmanager on a lab accept-queue overflow', () => {
         expect(overflowing.map((s) => s.metric.netns)).toEqual([serverNs]);
         // Every query of the Grafana dashboard runs in this Prometheus; the overflow panel shows the server netns.
         for (const q of dashboardQueries(await loadDashboard())) await query(prom, q.expr);
-        const panel = dashboardQueries(await loadDashboard()).find((q) => q.where === 'panel "Accept-queue overflows /s" A')!;
+        const panel = dashboardQueries(await loadDashboard()).find(
+          (q) => q.where === 'panel "Accept-queue overflows /s" A',
+        )!;
         expect(byNetns(await query(prom, `max_over_time((${panel.expr})[2m:1s])`))[serverNs]).toBeGreaterThan(0);
         // A real scrape during the scenario passes promtool's lint (names, types, units, help).
         const scrape = await (await fetch(`http://${targets[0]!}/metrics`)).text();
@@ -119,14 +157,22 @@ describe('Prometheus + Alertmanager on a lab accept-queue overflow', () => {
         await new Promise((r) => setTimeout(r, 2000));
         exportedOverflows = byNetns(await query(prom, `${OVERFLOWS}{job="tcpscope"}`))[serverNs] ?? -1;
         // Overflows stopped: rate[5s] is 0 after ≤ 5 s, Prometheus resolves, Alertmanager sends "resolved".
-        resolved = await waitFor('a resolved notification', async () =>
-          hook.alerts.find((a) => a.status === 'resolved' && a.labels.alertname === RULE), 30_000);
+        resolved = await waitFor(
+          'a resolved notification',
+          async () => hook.alerts.find((a) => a.status === 'resolved' && a.labels.alertname === RULE),
+          30_000,
+        );
         timings.resolved = Date.now() - t0;
         // Every rule of the exported file loaded and evaluates without error in the real Prometheus.
-        const rules = (await (await fetch(`${prom}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] } };
+        const rules = (await (await fetch(`${prom}/api/v1/rules`)).json()) as {
+          data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
+        };
         const all = rules.data.groups.flatMap((g) => g.rules);
         expect(all.map((r) => r.name)).toContain('1m_tcp_accept_queue_overflows_critical');
-        expect(all.filter((r) => r.health !== 'ok'), JSON.stringify(all)).toEqual([]);
+        expect(
+          all.filter((r) => r.health !== 'ok'),
+          JSON.stringify(all),
+        ).toEqual([]);
       },
     });
 

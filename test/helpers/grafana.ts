@@ -4,9 +4,16 @@ import { readFile } from 'node:fs/promises';
 
 export const DASHBOARD = 'deploy/grafana/tcpscope.json';
 
-export interface DashboardQuery { where: string; expr: string }
+export interface DashboardQuery {
+  where: string;
+  expr: string;
+}
 
-interface Panel { title: string; type: string; targets?: { refId: string; expr: string }[] }
+interface Panel {
+  title: string;
+  type: string;
+  targets?: { refId: string; expr: string }[];
+}
 export interface Dashboard {
   panels: Panel[];
   templating: { list: { name: string; query?: string | { query: string } }[] };
@@ -15,7 +22,9 @@ export interface Dashboard {
 
 /** `$__rate_interval` → 1m, `$netns`/`${x}` → `.*` (the "All" value of every variable here). */
 export function grafanaToPromQL(expr: string): string {
-  return expr.replace(/\$__rate_interval|\$\{__rate_interval\}/g, '1m').replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g, '.*');
+  return expr
+    .replace(/\$__rate_interval|\$\{__rate_interval\}/g, '1m')
+    .replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g, '.*');
 }
 
 export async function loadDashboard(): Promise<Dashboard> {
@@ -25,7 +34,8 @@ export async function loadDashboard(): Promise<Dashboard> {
 /** Every query of the dashboard, ready for PromQL (label_values(SEL, label) → SEL). */
 export function dashboardQueries(d: Dashboard): DashboardQuery[] {
   const out: DashboardQuery[] = [];
-  for (const p of d.panels) for (const t of p.targets ?? []) out.push({ where: `panel "${p.title}" ${t.refId}`, expr: t.expr });
+  for (const p of d.panels)
+    for (const t of p.targets ?? []) out.push({ where: `panel "${p.title}" ${t.refId}`, expr: t.expr });
   for (const v of d.templating.list) {
     const q = typeof v.query === 'string' ? v.query : v.query?.query;
     const m = q === undefined ? null : /^label_values\((.*),\s*[A-Za-z_]+\)$/.exec(q);

@@ -31,7 +31,10 @@ const RULE_LABELS = ['alertname', 'alertstate', 'severity'];
 
 function keepFiringSupported(version: string): boolean {
   const m = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(version.trim());
-  if (!m) throw new TcpscopeError(`invalid --prometheus "${version}": use MAJOR.MINOR, e.g. 2.42`, { exitCode: ExitCode.usage });
+  if (!m)
+    throw new TcpscopeError(`invalid --prometheus "${version}": use MAJOR.MINOR, e.g. 2.42`, {
+      exitCode: ExitCode.usage,
+    });
   const [major, minor] = [Number(m[1]), Number(m[2])];
   return major > 2 || (major === 2 && minor >= 42);
 }
@@ -49,7 +52,9 @@ function toPromRule(r: AlertRule, keepFiring: boolean, version: string): PromRul
   const keep = Math.max(r.clearAfterMs, r.cooldownMs);
   if (keep > 0 && !keepFiring) {
     const what = r.clearAfterMs >= r.cooldownMs ? 'clear after' : 'cooldown';
-    throw new Untranslatable(`"${what}" needs keep_firing_for, which Prometheus ${version} does not have (2.42 and later do)`);
+    throw new Untranslatable(
+      `"${what}" needs keep_firing_for, which Prometheus ${version} does not have (2.42 and later do)`,
+    );
   }
   return {
     alert: r.name,
@@ -72,9 +77,13 @@ export function toPrometheusRules(rules: readonly AlertRule[], opts: PrometheusR
   const names = new Set<string>();
   const out = rules.map((r) => {
     const fail = (reason: string, cause?: unknown): never => {
-      throw new TcpscopeError(`cannot export alert "${r.name}" to Prometheus: ${reason}`, { exitCode: ExitCode.usage, cause });
+      throw new TcpscopeError(`cannot export alert "${r.name}" to Prometheus: ${reason}`, {
+        exitCode: ExitCode.usage,
+        cause,
+      });
     };
-    if (names.has(r.name)) fail('another rule has the same name (their ALERTS series would mix): name them with "NAME: EXPR"');
+    if (names.has(r.name))
+      fail('another rule has the same name (their ALERTS series would mix): name them with "NAME: EXPR"');
     names.add(r.name);
     try {
       return toPromRule(r, keepFiring, version);

@@ -24,11 +24,20 @@ function selector(metric: string, matchers: [string, '=' | '=~' | '!=', string][
 }
 
 /** `sum without(state) (read(metric{state="X"}))`, or the bare read when no label selects. */
-function labelled(metric: string, labels: Readonly<Record<string, string>>, allowed: readonly string[], all: readonly string[], what: string): PromSource {
+function labelled(
+  metric: string,
+  labels: Readonly<Record<string, string>>,
+  allowed: readonly string[],
+  all: readonly string[],
+  what: string,
+): PromSource {
   for (const k of Object.keys(labels)) {
     if (!allowed.includes(k)) throw new Untranslatable(`${what}{${k}=...}: ${metric} has no "${k}" label`);
   }
-  const sel = selector(metric, Object.entries(labels).map(([k, v]) => [k, '=', v]));
+  const sel = selector(
+    metric,
+    Object.entries(labels).map(([k, v]) => [k, '=', v]),
+  );
   if (all.length === 0) return { build: (read) => read(sel), single: true };
   const single = all.every((k) => labels[k] !== undefined);
   return { build: (read) => `sum without(${all.join(', ')}) (${read(sel)})`, single };
@@ -70,7 +79,10 @@ function listenerSource(key: string, labels: Readonly<Record<string, string>>): 
     case 'capacity':
       return { build: (read) => `sum without(listener) (${read(cAll)})`, single: false };
     case 'atCapacity':
-      return { build: (read) => `sum without(listener) ((${read(q)} >= bool ${read(c)}) * (${read(c)} > bool 0))`, single: false };
+      return {
+        build: (read) => `sum without(listener) ((${read(q)} >= bool ${read(c)}) * (${read(c)} > bool 0))`,
+        single: false,
+      };
     default:
       if (m.length === 0) return { build: (read) => read('tcpscope_listeners'), single: true };
       return { build: (read) => `count without(listener) (${read(q)})`, single: false };
@@ -83,7 +95,8 @@ export function promSource(ref: MetricRef): PromSource {
   const dot = name.indexOf('.');
   const family = dot === -1 ? name : name.slice(0, dot);
   const key = dot === -1 ? '' : name.slice(dot + 1);
-  if (family === 'transitions') return labelled('tcpscope_transitions_total', labels, ['from', 'to'], ['from', 'to'], name);
+  if (family === 'transitions')
+    return labelled('tcpscope_transitions_total', labels, ['from', 'to'], ['from', 'to'], name);
   if (dot === -1) {
     const metric = nstatMetricName(name);
     if (metric === undefined) throw new Untranslatable(`${name} is a level, not a counter, and is not exported`);
@@ -95,7 +108,8 @@ export function promSource(ref: MetricRef): PromSource {
       return labelled(e.metric, labels, e.labels, e.labels, name);
     }
     case 'census':
-      if (key === 'total') return { build: (read) => `sum without(state) (${read('tcpscope_sockets')})`, single: false };
+      if (key === 'total')
+        return { build: (read) => `sum without(state) (${read('tcpscope_sockets')})`, single: false };
       return labelled('tcpscope_sockets', { state: key }, ['state'], ['state'], name);
     case 'sockstat':
       return labelled('tcpscope_sockstat', { name: key }, ['name'], ['name'], name);

@@ -8,10 +8,16 @@ type Q = { kind: 'scalar'; value: number; text: string } | { kind: 'vector'; tex
 
 /** `90000` → `1m30s`, `500` → `500ms` (Prometheus duration syntax). */
 export function promDuration(ms: number): string {
-  if (!Number.isInteger(ms) || ms <= 0) throw new Untranslatable(`duration ${ms} ms is not a whole number of milliseconds`);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new Untranslatable(`duration ${ms} ms is not a whole number of milliseconds`);
   const parts: string[] = [];
   let rest = ms;
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+    ['ms', 1],
+  ] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) parts.push(`${n}${unit}`);
     rest -= n * size;
@@ -19,7 +25,11 @@ export function promDuration(ms: number): string {
   return parts.join('');
 }
 
-const scalar = (value: number): Q => ({ kind: 'scalar', value, text: Number.isFinite(value) ? String(value) : value > 0 ? '+Inf' : value < 0 ? '-Inf' : 'NaN' });
+const scalar = (value: number): Q => ({
+  kind: 'scalar',
+  value,
+  text: Number.isFinite(value) ? String(value) : value > 0 ? '+Inf' : value < 0 ? '-Inf' : 'NaN',
+});
 const offset = (sel: Selector): string => (sel.offsetMs > 0 ? ` offset ${promDuration(sel.offsetMs)}` : '');
 
 const NO_INTERVAL = 'tcpscope reads one interval, which Prometheus does not have';
@@ -28,7 +38,10 @@ function metricValue(sel: Selector): Q {
   const src = promSource(sel.metric);
   if (sel.metric.kind === 'counter') {
     const m = sel.metric.text;
-    if (sel.windowMs === undefined) throw new Untranslatable(`${m} alone is the count of one tcpscope interval, which Prometheus does not have: write delta(${m}[1m]) or rate(${m}[1m])`);
+    if (sel.windowMs === undefined)
+      throw new Untranslatable(
+        `${m} alone is the count of one tcpscope interval, which Prometheus does not have: write delta(${m}[1m]) or rate(${m}[1m])`,
+      );
     return windowValue('delta', sel); // X[1m] is the sum over the window, as delta(X[1m])
   }
   return { kind: 'vector', text: src.build((s) => `${s}${offset(sel)}`) };
@@ -40,9 +53,14 @@ function windowValue(fn: 'rate' | 'delta' | 'avg' | 'max' | 'min', sel: Selector
   const src = promSource(sel.metric);
   if (sel.metric.kind === 'counter') {
     if (fn !== 'rate' && fn !== 'delta') {
-      throw new Untranslatable(`${fn}(${sel.metric.text}…) aggregates per-interval counts, which Prometheus does not have: use rate() or delta()`);
+      throw new Untranslatable(
+        `${fn}(${sel.metric.text}…) aggregates per-interval counts, which Prometheus does not have: use rate() or delta()`,
+      );
     }
-    if (sel.windowMs === undefined) throw new Untranslatable(`${fn}(${sel.metric.text}) has no window (${NO_INTERVAL}): write ${fn}(${sel.metric.text}[1m])`);
+    if (sel.windowMs === undefined)
+      throw new Untranslatable(
+        `${fn}(${sel.metric.text}) has no window (${NO_INTERVAL}): write ${fn}(${sel.metric.text}[1m])`,
+      );
     const range = promDuration(sel.windowMs);
     const f = fn === 'rate' ? 'rate' : 'increase';
     return { kind: 'vector', text: src.build((s) => `${f}(${s}[${range}]${offset(sel)})`) };
@@ -69,7 +87,15 @@ function extreme(fn: 'max' | 'min', args: Q[]): Q {
 
 function arith(op: '+' | '-' | '*' | '/', l: Q, r: Q): Q {
   if (l.kind === 'scalar' && r.kind === 'scalar') {
-    return scalar(op === '+' ? l.value + r.value : op === '-' ? l.value - r.value : op === '*' ? l.value * r.value : l.value / r.value);
+    return scalar(
+      op === '+'
+        ? l.value + r.value
+        : op === '-'
+          ? l.value - r.value
+          : op === '*'
+            ? l.value * r.value
+            : l.value / r.value,
+    );
   }
   const wrap = (q: Q): string => (q.kind === 'scalar' ? q.text : `(${q.text})`);
   return { kind: 'vector', text: `${wrap(l)} ${op} ${wrap(r)}` };
@@ -101,7 +127,8 @@ const NEGATE: Record<CmpOp, CmpOp> = { '>': '<=', '<=': '>', '<': '>=', '>=': '<
 export function comparison(op: CmpOp, left: NumExpr, right: NumExpr): string {
   const l = numToPromQL(left);
   const r = numToPromQL(right);
-  if (l.kind === 'scalar' && r.kind === 'scalar') throw new Untranslatable('the condition compares two constants (no metric)');
+  if (l.kind === 'scalar' && r.kind === 'scalar')
+    throw new Untranslatable('the condition compares two constants (no metric)');
   if (l.kind === 'scalar') return `${r.text} ${FLIP[op]} ${l.text}`;
   return `${l.text} ${op} ${r.kind === 'scalar' ? r.text : `(${r.text})`}`;
 }
@@ -135,7 +162,9 @@ function negated(e: BoolExpr): string {
     case 'or':
       return `(${negated(e.left)}) and (${negated(e.right)})`;
     case 'finding':
-      throw new Untranslatable(`not finding(${e.id}): tcpscope_finding_active has no series before the finding first fires, so "not active" cannot be told from "never seen"`);
+      throw new Untranslatable(
+        `not finding(${e.id}): tcpscope_finding_active has no series before the finding first fires, so "not active" cannot be told from "never seen"`,
+      );
   }
 }
 

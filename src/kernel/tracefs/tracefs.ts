@@ -1,5 +1,5 @@
 // Finds (and as root, mounts) tracefs: it is not mounted at boot on many hosts, and bpftrace then misreports the cause.
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { execa } from 'execa';
 import { ExitCode, TcpscopeError, messageOf } from '../../errors.js';
 
@@ -29,19 +29,6 @@ export async function findTracefs(candidates: readonly string[] = TRACEFS_CANDID
   return undefined;
 }
 
-/** Is `dir` a tracefs mount point per /proc/self/mounts? */
-export async function isTracefsMounted(dir = '/sys/kernel/tracing'): Promise<boolean> {
-  try {
-    const mounts = await readFile('/proc/self/mounts', 'utf8');
-    return mounts.split('\n').some((l) => {
-      const [, mnt, type] = l.split(' ');
-      return mnt === dir && type === 'tracefs';
-    });
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Returns the usable tracefs, mounting it at /sys/kernel/tracing when allowed (root) and absent.
  * Throws a TcpscopeError saying exactly what to do otherwise.
@@ -58,15 +45,20 @@ export async function ensureTracefs(opts: { mount: boolean }): Promise<TracefsSt
   try {
     await execa('mount', ['-t', 'tracefs', 'tracefs', '/sys/kernel/tracing']);
   } catch (err) {
-    throw new TcpscopeError(`tracefs is not mounted and mounting it failed: ${messageOf(err).split('\n').pop() ?? ''}`, {
-      exitCode: ExitCode.tracer,
-      hint: 'mount -t tracefs tracefs /sys/kernel/tracing (needs root, CONFIG_TRACING)',
-      cause: err,
-    });
+    throw new TcpscopeError(
+      `tracefs is not mounted and mounting it failed: ${messageOf(err).split('\n').pop() ?? ''}`,
+      {
+        exitCode: ExitCode.tracer,
+        hint: 'mount -t tracefs tracefs /sys/kernel/tracing (needs root, CONFIG_TRACING)',
+        cause: err,
+      },
+    );
   }
   const after = await findTracefs();
   if (!after) {
-    throw new TcpscopeError('tracefs was mounted but /sys/kernel/tracing/events is missing', { exitCode: ExitCode.tracer });
+    throw new TcpscopeError('tracefs was mounted but /sys/kernel/tracing/events is missing', {
+      exitCode: ExitCode.tracer,
+    });
   }
   return { path: after, mountedByUs: true };
 }

@@ -23,7 +23,15 @@ describe('deploy/grafana/tcpscope.json', () => {
   it('has the per-namespace panels, each with a netns selector', async () => {
     const d = await loadDashboard();
     const titles = d.panels.map((p) => p.title);
-    for (const t of ['Accept-queue overflows /s', 'SYN-queue drops /s', 'RSTs sent by reason /s', 'Drops by reason /s', 'Sockets by state', 'Listener queue vs capacity', 'Findings']) {
+    for (const t of [
+      'Accept-queue overflows /s',
+      'SYN-queue drops /s',
+      'RSTs sent by reason /s',
+      'Drops by reason /s',
+      'Sockets by state',
+      'Listener queue vs capacity',
+      'Findings',
+    ]) {
       expect(titles).toContain(t);
     }
     for (const p of d.panels) for (const t of p.targets ?? []) expect(t.expr, p.title).toContain('netns=~"$netns"');
@@ -43,7 +51,22 @@ describe('deploy/grafana/tcpscope.json', () => {
 
   it('a broken expression is caught by the same check (the test can fail)', async () => {
     const file = join(dir, 'broken.rules.yml');
-    await writeFile(file, stringify({ groups: [{ name: 'g', rules: [{ record: 'x:y', expr: grafanaToPromQL('sum by (netns) (rate(tcpscope_drops_total{netns=~"$netns"}[$__rate_interval])') }] }] }));
+    await writeFile(
+      file,
+      stringify({
+        groups: [
+          {
+            name: 'g',
+            rules: [
+              {
+                record: 'x:y',
+                expr: grafanaToPromQL('sum by (netns) (rate(tcpscope_drops_total{netns=~"$netns"}[$__rate_interval])'),
+              },
+            ],
+          },
+        ],
+      }),
+    );
     expect((await promtool(['check', 'rules', file])).exitCode).not.toBe(0);
   });
 
@@ -53,7 +76,11 @@ describe('deploy/grafana/tcpscope.json', () => {
     m.update(snap(0, { netns: { inode: 1, name: 'web1' } }));
     const exported = new Set((await m.registry.getMetricsAsJSON()).map((x) => x.name));
     const primed = new Set(ALERT_COUNTERS.map((c) => nstatMetricName(c)!));
-    const used = new Set(dashboardQueries(await loadDashboard()).flatMap((q) => [...q.expr.matchAll(/\btcpscope_[a-z0-9_]+/g)].map((x) => x[0])));
+    const used = new Set(
+      dashboardQueries(await loadDashboard()).flatMap((q) =>
+        [...q.expr.matchAll(/\btcpscope_[a-z0-9_]+/g)].map((x) => x[0]),
+      ),
+    );
     for (const name of used) {
       if (name.startsWith('tcpscope_netstat_')) expect(primed, name).toContain(name);
       else expect(exported, name).toContain(name);

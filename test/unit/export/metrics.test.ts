@@ -5,24 +5,52 @@ import { ALERT_COUNTERS, nstatMetricName, nstatMetricStem, snakeCase } from '../
 import { METRIC_NAMES } from '../../../src/alert/metric-names.js';
 import { checkMetrics } from '../../helpers/promtool.js';
 import { snap } from '../alert/snapshots.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 
 const listener = (port: number, queue: number, capacity = 128): Snapshot['census']['listeners'][number] => ({
-  family: 4, addr: '127.0.0.1', port, queue, capacity, inode: port, pid: 1, comm: 'srv', atCapacity: queue > capacity,
+  family: 4,
+  addr: '127.0.0.1',
+  port,
+  queue,
+  capacity,
+  inode: port,
+  pid: 1,
+  comm: 'srv',
+  atCapacity: queue > capacity,
 });
 
 function busy(seq: number): Snapshot {
   const s = snap(seq, {
     netns: { inode: 4026532000, name: 'web1' },
-    counters: { TcpExtListenOverflows: 7, TcpExtListenDrops: 7, TcpOutRsts: 3, IcmpMsgInType3: 1, TcpCurrEstab: -2, Ip6InReceives: 10 },
+    counters: {
+      TcpExtListenOverflows: 7,
+      TcpExtListenDrops: 7,
+      TcpOutRsts: 3,
+      IcmpMsgInType3: 1,
+      TcpCurrEstab: -2,
+      Ip6InReceives: 10,
+    },
     states: { ESTABLISHED: 12, CLOSE_WAIT: 3, LISTEN: 2 },
     listeners: [listener(8080, 129), listener(22, 0)],
     events: {
-      resetsSent: 5, resetsSentByReason: { NO_SOCKET: 4 }, resetsReceived: 2, resetsReceivedByStatePort: { 'SYN_SENT:80': 2 },
-      synackRetrans: 9, synRetrans: 1, retransByState: { ESTABLISHED: 4 }, drops: 3, dropsByReason: { TCP_LISTEN_OVERFLOW: 3 }, lost: 0, suppressed: 2,
+      resetsSent: 5,
+      resetsSentByReason: { NO_SOCKET: 4 },
+      resetsReceived: 2,
+      resetsReceivedByStatePort: { 'SYN_SENT:80': 2 },
+      synackRetrans: 9,
+      synRetrans: 1,
+      retransByState: { ESTABLISHED: 4 },
+      drops: 3,
+      dropsByReason: { TCP_LISTEN_OVERFLOW: 3 },
+      lost: 0,
+      suppressed: 2,
     },
     transitions: { 'SYN_RECV->ESTABLISHED': 40, 'ESTABLISHED->CLOSE_WAIT': 3 },
-    sysctls: { 'net.core.somaxconn': '4096', 'net.ipv4.tcp_rmem': '4096 131072 6291456', 'net.ipv4.tcp_congestion_control': 'cubic' },
+    sysctls: {
+      'net.core.somaxconn': '4096',
+      'net.ipv4.tcp_rmem': '4096 131072 6291456',
+      'net.ipv4.tcp_congestion_control': 'cubic',
+    },
     findings: ['accept-queue-overflow'],
   });
   s.census.sockstat = { 'TCP.tw': 5, 'TCP.inuse': 14 };
@@ -107,7 +135,9 @@ describe('createMetrics', () => {
 
   it('names nstat counters in snake_case, with the node_exporter split visible', () => {
     expect(nstatMetricName('TcpExtListenOverflows')).toBe('tcpscope_netstat_tcpext_listen_overflows_total');
-    expect(nstatMetricName('TcpExtTCPReqQFullDoCookies')).toBe('tcpscope_netstat_tcpext_tcp_req_q_full_do_cookies_total');
+    expect(nstatMetricName('TcpExtTCPReqQFullDoCookies')).toBe(
+      'tcpscope_netstat_tcpext_tcp_req_q_full_do_cookies_total',
+    );
     expect(nstatMetricName('TcpOutRsts')).toBe('tcpscope_netstat_tcp_out_rsts_total');
     expect(nstatMetricName('IpExtInECT0Pkts')).toBe('tcpscope_netstat_ipext_in_ect0_pkts_total');
     expect(snakeCase('InMLDv2Reports')).toBe('in_mldv2_reports');
