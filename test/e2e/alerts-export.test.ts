@@ -2,7 +2,7 @@
 // as one line with exit 2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promtool } from '../helpers/promtool.js';
@@ -44,7 +44,7 @@ describe('tcpscope alerts export', () => {
       expect(r.exitCode, `${ex.args.join(' ')}: ${r.stderr}`).toBe(0);
       expect(r.stderr).toBe('');
       const file = join(dir, ex.redirect ?? `example-${i}.yml`);
-      await import('node:fs/promises').then((fs) => fs.writeFile(file, r.stdout));
+      await writeFile(file, r.stdout);
       const check = await promtool(['check', 'rules', file]);
       expect(check.stdout + check.stderr, ex.args.join(' ')).toMatch(/SUCCESS: \d+ rules found/);
       expect(check.exitCode).toBe(0);
