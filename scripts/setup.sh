@@ -21,6 +21,7 @@ declare -A PKG_CMD=(
   # the kernel matrix (npm run test:kernels, scripts/kernels/): QEMU, the guest's busybox, depmod/modprobe, cpio
   [qemu-system-x86]=qemu-system-x86_64 [busybox-static]=busybox [kmod]=depmod [cpio]=cpio
   [docker.io]=dockerd [tar]=tar
+  [prometheus]=promtool [prometheus-alertmanager]=prometheus-alertmanager [systemd]=systemd-analyze
 )
 # Debian package -> a file that proves it is installed (packages without a command).
 declare -A PKG_FILE=(
@@ -40,7 +41,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "tcpscope setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # Packages such as prometheus ship init scripts: install them without starting servers on public ports (the
+  # tests start their own on loopback). policy-rc.d exit 101 = "action forbidden", only while we install.
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [ -n "$policy" ]; then rm -f "$policy"; trap - EXIT; fi
 fi
 
 # npm dependencies: only when missing or older than the lock file.

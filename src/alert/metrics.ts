@@ -10,6 +10,9 @@ export type MetricKind = 'counter' | 'gauge';
 export interface MetricRef {
   /** Canonical text, e.g. `events.resetsSent{reason="NO_SOCKET"}`. */
   text: string;
+  /** The name and labels as written (`events.resetsSent`, {reason: 'NO_SOCKET'}), for translations (Prometheus rules). */
+  name: string;
+  labels: Readonly<Record<string, string>>;
   kind: MetricKind;
   read(s: Snapshot): number;
 }
@@ -146,7 +149,13 @@ export function resolveMetric(
   if (netns === undefined) return resolveOne(name, labels, col, labelCols, scope);
   const inner = resolveOne(name, rest, col, labelCols, scope);
   const isIt = (s: Snapshot): boolean => s.netns.name === netns || String(s.netns.inode) === netns;
-  return { text: `${name}${labelText(labels)}`, kind: inner.kind, read: (s) => (isIt(s) ? inner.read(s) : Number.NaN) };
+  return {
+    text: `${name}${labelText(labels)}`,
+    name,
+    labels,
+    kind: inner.kind,
+    read: (s) => (isIt(s) ? inner.read(s) : Number.NaN),
+  };
 }
 
 function resolveOne(
@@ -168,7 +177,7 @@ function resolveOne(
       throw new ExprError(col, `unknown metric "${name}"${hint || family2}`);
     }
     checkLabels(name, labels, labelCols, { names: [] });
-    return { text, kind: 'counter', read: (s) => counterOf(s, name) };
+    return { text, name, labels, kind: 'counter', read: (s) => counterOf(s, name) };
   }
   switch (family) {
     case 'transitions': {
@@ -181,6 +190,8 @@ function resolveOne(
       const { from, to } = labels;
       return {
         text,
+        name,
+        labels,
         kind: 'counter',
         read: (s) =>
           sum(s.transitions, (k) => {
@@ -197,7 +208,7 @@ function resolveOne(
           `unknown metric "${name}"${didYouMean(key, Object.keys(EVENT_METRICS)).replace('mean ', 'mean events.')}`,
         );
       checkLabels(name, labels, labelCols, spec);
-      return { text, kind: 'counter', read: eventMetric(key, labels) };
+      return { text, name, labels, kind: 'counter', read: eventMetric(key, labels) };
     }
     case 'census': {
       const states = [...STATE_NAMES, 'total'];
@@ -209,6 +220,8 @@ function resolveOne(
       checkLabels(name, labels, labelCols, { names: [] });
       return {
         text,
+        name,
+        labels,
         kind: 'gauge',
         read: key === 'total' ? (s) => sum(s.census.states, () => true) : (s) => s.census.states[key] ?? 0,
       };
@@ -216,12 +229,14 @@ function resolveOne(
     case 'sockstat':
       if (key === '') throw new ExprError(col, `"sockstat" needs a key, e.g. sockstat.TCP.tw`);
       checkLabels(name, labels, labelCols, { names: [] });
-      return { text, kind: 'gauge', read: (s) => s.census.sockstat[key] ?? 0 };
+      return { text, name, labels, kind: 'gauge', read: (s) => s.census.sockstat[key] ?? 0 };
     case 'sysctl':
       if (key === '') throw new ExprError(col, `"sysctl" needs a name, e.g. sysctl.net.core.somaxconn`);
       checkLabels(name, labels, labelCols, { names: [] });
       return {
         text,
+        name,
+        labels,
         kind: 'gauge',
         read: (s) => {
           const v = s.sysctls[key];
@@ -236,7 +251,7 @@ function resolveOne(
           `unknown metric "${name}"${didYouMean(key, LISTENER_METRICS).replace('mean ', 'mean listeners.')}`,
         );
       checkLabels(name, labels, labelCols, { names: ['port', 'addr'] });
-      return { text, kind: 'gauge', read: listenerMetric(k, labels) };
+      return { text, name, labels, kind: 'gauge', read: listenerMetric(k, labels) };
     }
     default:
       throw new ExprError(col, `unknown metric "${name}"${didYouMean(family, FAMILIES).replace(/\?$/, `.${key}?`)}`);

@@ -2,7 +2,7 @@
 import { Counter, Gauge, Registry, type LabelValues } from 'prom-client';
 import type { Snapshot } from '../model/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
-import { nstatMetricStem } from './nstat-names.js';
+import { ALERT_COUNTERS, nstatMetricName, nstatMetricStem } from './nstat-names.js';
 
 /** Listener series per netns; the rest are summed into listener="other". */
 export const MAX_LISTENER_SERIES = 50;
@@ -12,6 +12,8 @@ export interface Metrics {
   update(s: Snapshot): void;
   /** Removes every series of a netns (whole-host mode: the netns vanished). */
   forget(netns: string): Promise<void>;
+  /** Creates the alert-relevant counters of this netns at 0 before its first snapshot (called by `serve` at start). */
+  prime(netns: Snapshot['netns']): void;
   /** The exposition text (Prometheus text format 0.0.4). */
   text(): Promise<string>;
   contentType: string;
@@ -31,8 +33,12 @@ type NsLabels = { netns: string } & Partial<Record<NsLabel, string>>;
  * without a value are left out (as Prometheus does), so a netns with no known owner keeps only `netns`.
  */
 export function netnsLabels(s: Snapshot): NsLabels {
-  const o = s.netns.owner;
-  const out: NsLabels = { netns: s.netns.name ?? String(s.netns.inode) };
+  return refLabels(s.netns);
+}
+
+function refLabels(ref: Snapshot['netns']): NsLabels {
+  const o = ref.owner;
+  const out: NsLabels = { netns: ref.name ?? String(ref.inode) };
   if (!o) return out;
   out.runtime = o.runtime;
   const container = o.runtime === 'docker' || o.runtime === 'podman' ? o.name : (o.containers ?? []).join(',');
@@ -120,6 +126,7 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
   const seenFindings = new Map<string, Map<string, string>>();
   const seenModes = new Map<string, string>();
   const seenOwners = new Map<string, string>();
+  const primed = new Set<string>();
 
   function incAll<K extends string>(c: Counter<NsLabel | K>, ns: NsLabels, key: K, rec: Record<string, number>): void {
     for (const [k, v] of Object.entries(rec)) if (v > 0) c.inc({ ...ns, [key]: k } as LabelValues<NsLabel | K>, v);
@@ -173,21 +180,34 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     seenFindings.set(ns.netns, seen);
   }
 
+  function nstatCounter(name: string): Counter<NsLabel> | undefined {
+    let c = nstat.get(name);
+    if (c === undefined) {
+      const metric = nstatMetricName(name);
+      if (metric === undefined) return undefined;
+      c = counter(
+        metric,
+        `${name} (nstat; node_exporter node_netstat_${nstatMetricStem(name)}): sum of deltas since tcpscope started.`,
+        [...NS],
+      );
+      nstat.set(name, c);
+    }
+    return c;
+  }
+
+  /** Alert counters and tcpscope's own event counters at 0, so rate()/increase() see their first move. */
+  function primeNs(ns: NsLabels): void {
+    const key = JSON.stringify(ns);
+    if (primed.has(key)) return;
+    primed.add(key);
+    for (const name of ALERT_COUNTERS) nstatCounter(name)!.inc(ns, 0);
+    for (const c of [m.snapshots, m.synackRetrans, m.synRetrans, m.lost, m.suppressed, m.gaps]) c.inc(ns, 0);
+  }
+
   function updateNstat(s: Snapshot, ns: NsLabels): void {
     for (const [name, delta] of Object.entries(s.counters)) {
       if (!(delta > 0)) continue; // a negative delta is a counter reset, not traffic
-      let c = nstat.get(name);
-      if (c === undefined) {
-        const stem = nstatMetricStem(name);
-        if (stem === undefined) continue;
-        c = counter(
-          `tcpscope_netstat_${stem}_total`,
-          `${name} (/proc/net nstat counter): sum of deltas since tcpscope started.`,
-          [...NS],
-        );
-        nstat.set(name, c);
-      }
-      c.inc(ns, delta);
+      nstatCounter(name)?.inc(ns, delta);
     }
   }
 
@@ -210,7 +230,9 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
       seenListeners.delete(ns);
       seenFindings.delete(ns);
       seenModes.delete(ns);
+      for (const key of primed) if ((JSON.parse(key) as NsLabels).netns === ns) primed.delete(key);
     },
+    prime: (netns) => primeNs(refLabels(netns)),
     update(s: Snapshot): void {
       const ns = netnsLabels(s);
       // What runs in a netns changed (container renamed or replaced): start every series over rather than keep stale
@@ -222,8 +244,10 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
         seenListeners.clear();
         seenFindings.clear();
         seenModes.clear();
+        primed.clear();
       }
       seenOwners.set(ns.netns, key);
+      primeNs(ns);
       m.snapshots.inc(ns);
       m.time.set(ns, s.time / 1000);
       const prevMode = seenModes.get(ns.netns);

@@ -10,6 +10,7 @@ import type { LiveSession } from '../../src/model/session.js';
 import { isTickLine } from '../../src/kernel/probes/decode.js';
 import { startExporter, type Exporter } from '../../src/export/index.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
+import { checkMetrics } from '../helpers/promtool.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -62,7 +63,7 @@ describe('export on the accept-overflow lab scenario', () => {
       });
       const ns = session!.info.netns.name ?? String(session!.info.netns.inode);
       const server = truth.server;
-      const overflows = sample(scraped, `tcpscope_netstat_TcpExt_ListenOverflows_total{netns="${ns}"}`);
+      const overflows = sample(scraped, `tcpscope_netstat_tcpext_listen_overflows_total{netns="${ns}"}`);
       expect(overflows, log.join('\n')).toBeGreaterThan(0);
       // Scraped 1.5 s after traffic, before the truth was read: nothing can be missing, and nothing invented.
       expect(overflows).toBeLessThanOrEqual(server.counters.TcpExtListenOverflows!);
@@ -77,7 +78,11 @@ describe('export on the accept-overflow lab scenario', () => {
       expect(sample(scraped, `tcpscope_synack_retransmits_total{netns="${ns}"}`)).toBe(synack);
       expect(synack).toBeGreaterThan(0);
       expect(sample(scraped, `tcpscope_sockets{netns="${ns}",state="LISTEN"}`)).toBeGreaterThanOrEqual(1);
-      expect(textfile).toContain(`tcpscope_netstat_TcpExt_ListenOverflows_total{netns="${ns}"}`);
+      // Every family of a real eBPF-mode scrape passes promtool's lint (names, types, units, help).
+      const lint = await checkMetrics(scraped);
+      expect(lint.stdout + lint.stderr).toBe('');
+      expect(lint.exitCode).toBe(0);
+      expect(textfile).toContain(`tcpscope_netstat_tcpext_listen_overflows_total{netns="${ns}"}`);
     } finally {
       await exporter?.close();
       await session?.stop();

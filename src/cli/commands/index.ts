@@ -24,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'demo', load: async () => (await import('./demo.js')).registerDemo },
   { name: 'serve', load: async () => (await import('./serve.js')).registerServe },
   { name: 'incidents', load: async () => (await import('./incidents.js')).registerIncidents },
+  { name: 'alerts', load: async () => (await import('./alerts.js')).registerAlerts },
 ];
 
 /**

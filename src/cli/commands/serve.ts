@@ -105,6 +105,7 @@ Metric names and labels: docs/metrics.md. Alert changes print one line each on s
       if (session.info.mode === 'procfs')
         process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
       const metrics = createMetrics();
+      if (live) metrics.prime(live.info.netns); // alert counters at 0 from the first scrape, before the first snapshot
       const snapshots$ = whole ? hostSnapshotsForExport(whole.snapshots$, metrics, maxNetns) : live!.snapshots$;
       const exporter = await startExporter(snapshots$, { metrics, listen, textfileDir });
       if (exporter.url !== undefined) process.stderr.write(`tcpscope: serving ${exporter.url}/metrics\n`);

@@ -1,7 +1,9 @@
 // Prometheus text for synthetic snapshots: names, labels, counter accumulation, bounded listener series, stale series.
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../src/export/metrics.js';
-import { nstatMetricStem } from '../../../src/export/nstat-names.js';
+import { ALERT_COUNTERS, nstatMetricName, nstatMetricStem, snakeCase } from '../../../src/export/nstat-names.js';
+import { METRIC_NAMES } from '../../../src/alert/metric-names.js';
+import { checkMetrics } from '../../helpers/promtool.js';
 import { snap } from '../alert/snapshots.js';
 import type { Snapshot } from '../../../src/model/snapshot.js';
 
@@ -64,10 +66,10 @@ describe('createMetrics', () => {
     const has = (line: string) => expect(text.split('\n')).toContain(line);
     has('tcpscope_snapshots_total{netns="web1"} 2');
     has('tcpscope_mode{netns="web1",mode="ebpf"} 1');
-    has('tcpscope_netstat_TcpExt_ListenOverflows_total{netns="web1"} 14');
-    has('tcpscope_netstat_Tcp_OutRsts_total{netns="web1"} 6');
-    has('tcpscope_netstat_IcmpMsg_InType3_total{netns="web1"} 2');
-    has('tcpscope_netstat_Ip6_InReceives_total{netns="web1"} 20');
+    has('tcpscope_netstat_tcpext_listen_overflows_total{netns="web1"} 14');
+    has('tcpscope_netstat_tcp_out_rsts_total{netns="web1"} 6');
+    has('tcpscope_netstat_icmpmsg_in_type3_total{netns="web1"} 2');
+    has('tcpscope_netstat_ip6_in_receives_total{netns="web1"} 20');
     expect(text).not.toContain('CurrEstab');
     has('tcpscope_transitions_total{netns="web1",from="SYN_RECV",to="ESTABLISHED"} 80');
     has('tcpscope_resets_sent_total{netns="web1",reason="NO_SOCKET"} 8');
@@ -89,7 +91,7 @@ describe('createMetrics', () => {
     expect(text).not.toContain('tcp_rmem');
     expect(text).not.toContain('cubic');
     has('tcpscope_finding_active{netns="web1",id="accept-queue-overflow",severity="warning"} 1');
-    has('# TYPE tcpscope_netstat_TcpExt_ListenOverflows_total counter');
+    has('# TYPE tcpscope_netstat_tcpext_listen_overflows_total counter');
     has('# TYPE tcpscope_sockets gauge');
   });
 
@@ -118,7 +120,7 @@ describe('createMetrics', () => {
     m.update(snap(1, { counters: { TcpExtListenOverflows: -5 } }));
     const text = await m.text();
     expect(text).toContain('tcpscope_finding_active{netns="4026531840",id="close-wait-leak",severity="warning"} 0');
-    expect(text).toContain('tcpscope_netstat_TcpExt_ListenOverflows_total{netns="4026531840"} 5');
+    expect(text).toContain('tcpscope_netstat_tcpext_listen_overflows_total{netns="4026531840"} 5');
   });
 
   it('names nstat counters like node_exporter (group_field)', () => {
@@ -129,5 +131,43 @@ describe('createMetrics', () => {
     expect(nstatMetricStem('MPTcpExtMPCapableSYNRX')).toBe('MPTcpExt_MPCapableSYNRX');
     expect(nstatMetricStem('TcpMaxConn')).toBeUndefined();
     expect(nstatMetricStem('weird-name')).toBeUndefined();
+  });
+
+  it('names nstat counters in snake_case, with the node_exporter split visible', () => {
+    expect(nstatMetricName('TcpExtListenOverflows')).toBe('tcpscope_netstat_tcpext_listen_overflows_total');
+    expect(nstatMetricName('TcpExtTCPReqQFullDoCookies')).toBe(
+      'tcpscope_netstat_tcpext_tcp_req_q_full_do_cookies_total',
+    );
+    expect(nstatMetricName('TcpOutRsts')).toBe('tcpscope_netstat_tcp_out_rsts_total');
+    expect(nstatMetricName('IpExtInECT0Pkts')).toBe('tcpscope_netstat_ipext_in_ect0_pkts_total');
+    expect(snakeCase('InMLDv2Reports')).toBe('in_mldv2_reports');
+    expect(nstatMetricName('TcpCurrEstab')).toBeUndefined();
+  });
+
+  it('exports the alert counters and its own event counters at 0 before anything moves (prime and first update)', async () => {
+    const m = createMetrics();
+    m.prime({ inode: 4026532000, name: 'web1' });
+    const before = (await m.text()).split('\n');
+    for (const c of ALERT_COUNTERS) expect(before).toContain(`${nstatMetricName(c)}{netns="web1"} 0`);
+    expect(before).toContain('tcpscope_synack_retransmits_total{netns="web1"} 0');
+    expect(before).toContain('tcpscope_snapshots_total{netns="web1"} 0');
+    // another netns gets its zeros with its first snapshot
+    m.update(snap(0, { netns: { inode: 4026532001, name: undefined }, counters: { TcpExtListenOverflows: 2 } }));
+    const after = (await m.text()).split('\n');
+    expect(after).toContain('tcpscope_netstat_tcpext_listen_overflows_total{netns="4026532001"} 2');
+    expect(after).toContain('tcpscope_netstat_tcp_out_rsts_total{netns="4026532001"} 0');
+    expect(after).toContain('tcpscope_netstat_tcp_out_rsts_total{netns="web1"} 0');
+  });
+
+  it('passes promtool check metrics with every nstat counter of this kernel and every family moving', async () => {
+    const m = createMetrics();
+    const all = Object.fromEntries(METRIC_NAMES.map((n) => [n, 1]));
+    m.update(busy(0));
+    m.update(snap(1, { netns: { inode: 4026532000, name: 'web1' }, counters: all }));
+    const text = await m.text();
+    expect(text).toContain('tcpscope_netstat_mptcpext_mp_join_ack_hmac_failure_total{netns="web1"} 1');
+    const r = await checkMetrics(text);
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
   });
 });

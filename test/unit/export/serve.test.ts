@@ -81,7 +81,7 @@ describe('exporter', () => {
       const res = await fetch(`${exporter.url}/metrics`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-      expect(await res.text()).toContain('tcpscope_netstat_TcpExt_ListenOverflows_total{netns="4026531840"} 7');
+      expect(await res.text()).toContain('tcpscope_netstat_tcpext_listen_overflows_total{netns="4026531840"} 7');
       const h = await fetch(`${exporter.url}/healthz`);
       expect([h.status, await h.text()]).toEqual([200, 'ok\n']);
       expect((await fetch(`${exporter.url}/nope`)).status).toBe(404);
