@@ -6,6 +6,7 @@ import { Agent, ensureChurnBinary, startChurnAgent, startNodeAgent, type Json } 
 import { counterDeltas, expectedSynSchedule, parseSsListeners, parseSsOwners } from './procfs.js';
 import { checkPrerequisites, createTopology, type LabTopology } from './topology.js';
 import type { GroundTruth, NetnsInfo, NsTruth, ScenarioName, ScenarioOptions, Topology } from './types.js';
+import { firstSynDropRuleset, parseSsRtts, recordClientTimings } from './latency-scenarios.js';
 
 export const PORT = 8080;
 export const CLOSED_PORT = 8081;
@@ -126,7 +127,7 @@ async function nftCounter(topo: Topology, ns: NetnsInfo, table: string): Promise
 const PURE_ACK = 'tcp flags & (fin|syn|rst|psh|ack) == ack';
 
 // ---------- scenarios ----------
-const DEFS: Record<ScenarioName, ScenarioDef> = {
+const DEFS: Omit<Record<ScenarioName, ScenarioDef>, 'syn-loss' | 'slow-accept' | 'connect-healthy'> = {
   'accept-overflow': {
     needs: { cc: true },
     timeoutMs: (ctx) => 40_000 + (ctx.opts.durationMs ?? 0),
@@ -471,6 +472,94 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
   },
 };
 
+/** N connects at once from the C client of the client netns, each timed by itself (churn connect). */
+async function timedConnects(ctx: Ctx, n: number, during?: () => Promise<void>): Promise<Json> {
+  const c = await startChurnAgent(ctx.topo, ctx.topo.client, ['connect', '--host', ctx.topo.server.ip4, '--port', String(PORT), '--count', String(n)]);
+  ctx.pids.client.timedClient = c.pid;
+  if (during) await during();
+  const out = await c.output(30_000);
+  const line = out.split('\n').find((l) => l.startsWith('{"connectUs"'));
+  if (!line) throw new Error(`churn connect printed no result: ${out} ${c.stderr}`);
+  return JSON.parse(line) as Json;
+}
+
+const LATENCY_DEFS: Pick<Record<ScenarioName, ScenarioDef>, 'syn-loss' | 'slow-accept' | 'connect-healthy'> = {
+  // The first SYN of every connection is lost on the path (nft in the server netns): each connect takes ~1 s (RTO).
+  'syn-loss': {
+    needs: { cc: true },
+    timeoutMs: () => 40_000,
+    async setup(ctx) {
+      await startServer(ctx, ['--mode', 'hold']);
+      await ctx.topo.nft(ctx.topo.server, firstSynDropRuleset(PORT));
+      ctx.asserted.client.push('TcpExtTCPSynRetrans', 'TcpActiveOpens');
+      ctx.asserted.server.push('TcpPassiveOpens', 'TcpExtListenOverflows');
+    },
+    async traffic(ctx) {
+      const n = num(ctx.variant, 'connections', 6);
+      recordClientTimings(ctx.measured, [await timedConnects(ctx, n)]);
+      ctx.measured.connections = n;
+      ctx.measured.synsDropped = await nftCounter(ctx.topo, ctx.topo.server, 'tslab_synloss');
+    },
+  },
+
+  // A listener whose accept queue is full (listen backlog 1, not accepting) starts accepting after acceptAfterMs:
+  // connects made meanwhile lose their SYNs to ListenOverflows and complete at a later SYN retransmit.
+  'slow-accept': {
+    needs: { cc: true },
+    timeoutMs: () => 45_000,
+    async setup(ctx) {
+      const l = await startChurnAgent(ctx.topo, ctx.topo.server, ['listen', '--port', String(PORT), '--backlog', '1']);
+      await l.ready();
+      ctx.server = l;
+      ctx.pids.server.listener = l.pid;
+      await startClient(ctx);
+      ctx.asserted.server.push('TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpPassiveOpens');
+      ctx.asserted.client.push('TcpExtTCPSynRetrans', 'TcpActiveOpens');
+    },
+    async traffic(ctx) {
+      const { topo } = ctx;
+      // Fill the queue: backlog 1 holds 2 (full means ack_backlog > backlog).
+      const a = await connect(ctx, { host: topo.server.ip4, count: 2, after: 'hold', concurrency: 1 });
+      const late = num(ctx.variant, 'late', 3);
+      const b = await timedConnects(ctx, late, async () => {
+        await sleep(num(ctx.variant, 'acceptAfterMs', 2500));
+        process.kill(ctx.pids.server.listener!, 'SIGUSR1'); // the listener starts accepting: the queue drains
+      });
+      recordClientTimings(ctx.measured, [b]);
+      ctx.measured.prefilled = count(a, 'connected');
+      ctx.measured.prefillConnectUs = JSON.stringify(a.connectUs ?? []);
+      ctx.measured.late = late;
+      ctx.measured.lateConnected = ((b.connectUs as number[] | undefined) ?? []).length;
+      await clientOf(ctx).request({ op: 'destroyAll' });
+    },
+  },
+
+  // Healthy connects held open, their srtt read with ss, then closed: latency, lifetime and RTT truth, no loss.
+  'connect-healthy': {
+    timeoutMs: () => 30_000,
+    async setup(ctx) {
+      await startServer(ctx, ['--mode', 'close']);
+      await startClient(ctx);
+      ctx.asserted.client.push('TcpExtTCPSynRetrans', 'TcpActiveOpens');
+      ctx.asserted.server.push('TcpPassiveOpens');
+    },
+    async traffic(ctx) {
+      const { topo } = ctx;
+      const n = num(ctx.variant, 'connections', 20);
+      const r = await connect(ctx, { host: topo.server.ip4, count: n, after: 'hold', concurrency: 4 });
+      recordClientTimings(ctx.measured, [r]);
+      const ss = await topo.exec(topo.client, 'ss', ['-tinH', 'state', 'established', '( dport = :8080 )']);
+      const rtts = parseSsRtts(ss.stdout);
+      ctx.measured.ssRttUs = JSON.stringify(rtts);
+      ctx.measured.connections = n;
+      const held = Math.round(performance.now() - ctx.t0);
+      await clientOf(ctx).request({ op: 'destroyAll' });
+      ctx.measured.heldMs = held;
+      await waitUntil('closes to complete', async () => ((await topo.census(topo.client)).ESTABLISHED ?? 0) === 0, 10_000);
+    },
+  },
+};
+
 // ---------- runner ----------
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   p.catch(() => {});
@@ -496,7 +585,7 @@ async function snapshot(topo: LabTopology): Promise<{ server: Record<string, num
 
 /** Runs one scenario end to end; the topology is always destroyed unless keepTopology (then the caller destroys it). */
 export async function runScenario(name: ScenarioName, opts: ScenarioOptions = {}): Promise<GroundTruth & { topology?: Topology }> {
-  const def = DEFS[name];
+  const def = (DEFS as Partial<Record<ScenarioName, ScenarioDef>>)[name] ?? LATENCY_DEFS[name as keyof typeof LATENCY_DEFS];
   if (!def) throw new Error(`unknown scenario ${String(name)}; known: ${Object.keys(DEFS).join(', ')}`);
   checkPrerequisites(def.needs ?? {});
   if (def.needs?.cc) await ensureChurnBinary(); // compile outside the scenario's clock

@@ -41,7 +41,10 @@ export type ScenarioName =
   | 'time-wait'
   | 'close-wait-leak'
   | 'fin-wait2-orphans'
-  | 'churn';
+  | 'churn'
+  | 'syn-loss'
+  | 'slow-accept'
+  | 'connect-healthy';
 
 export const SCENARIOS: readonly ScenarioName[] = [
   'accept-overflow',
@@ -53,6 +56,9 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'close-wait-leak',
   'fin-wait2-orphans',
   'churn',
+  'syn-loss',
+  'slow-accept',
+  'connect-healthy',
 ];
 
 export interface ScenarioOptions {

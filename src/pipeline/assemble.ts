@@ -4,6 +4,7 @@ import type { HostSample, NetnsRef } from '../kernel/host/sample.js';
 import type { ProbeBatch } from '../kernel/probes/batch.js';
 import type { HostInput, RawInput } from './inputs.js';
 import { mergeBatches } from './merge-batches.js';
+import { LatencyAccumulator } from './latency.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Mode, type Snapshot } from './snapshot.js';
 import { counterDeltas } from '../kernel/host/counter-deltas.js';
 import { diffSysctls } from '../kernel/sysctl/diff.js';
@@ -30,6 +31,7 @@ export class SnapshotAssembler {
   private prev: HostSample | undefined;
   private prevT = Number.NaN;
   private seq = 0;
+  private readonly latency = new LatencyAccumulator();
   /** Inputs consumed, for throughput measurement. */
   inputs = 0;
 
@@ -63,6 +65,7 @@ export class SnapshotAssembler {
       return undefined;
     }
     const { transitions, events } = mergeBatches(this.pending, this.opts.netnsFilter);
+    const latency = this.latency.add(this.pending, this.opts.netnsFilter);
     this.pending = [];
     const gaps = this.gaps;
     this.gaps = [];
@@ -90,6 +93,7 @@ export class SnapshotAssembler {
       gaps,
       notes: sample.notes,
     };
+    if (latency) snapshot.latency = latency;
     if (this.opts.diagnoser) snapshot.findings = this.opts.diagnoser.evaluate(snapshot);
     return snapshot;
   }

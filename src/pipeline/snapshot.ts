@@ -2,6 +2,7 @@
 import type { Finding } from '../diagnose/finding.js';
 import type { Listener, NetnsRef, OwnerCount } from '../kernel/host/sample.js';
 import type { ProbeDetail } from '../kernel/probes/batch.js';
+import type { LatencySection } from './latency.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -60,4 +61,6 @@ export interface Snapshot {
   gaps: { reason: string; durationMs: number | undefined }[];
   /** Problems reading sources this interval. */
   notes: string[];
+  /** Measured connect latency, failed connects, lifetimes, RTT (eBPF with connlat.bt; absent otherwise and in older recordings). */
+  latency?: LatencySection;
 }

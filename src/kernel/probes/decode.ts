@@ -6,6 +6,7 @@ import {
   type StateCount, type SynackRetransCount, type TransitionCount,
 } from './batch.js';
 import { CUMULATIVE_FLAG, DETAIL_MARKER, TICK_MARKER } from './program.js';
+import { decodeLatency, LATENCY_PEAKS } from './latency-decode.js';
 
 /** Reason number -> name tables of the traced kernel (plain objects: they are stored in recordings as JSON). */
 export interface ReasonTables { dropReasons?: Record<number, string>; resetReasons?: Record<number, string> }
@@ -16,8 +17,8 @@ export interface DecoderStats { lines: number; badLines: number; batches: number
 const TICK_PREFIX = `${TICK_MARKER} `;
 const DETAIL_PREFIX = `${DETAIL_MARKER} `;
 
-/** Queue gauges: last values, never counts. */
-const GAUGES = new Set(['@sab', '@sam', '@saq']);
+/** Queue gauges and per-interval peaks: last values, never counts. */
+const GAUGES = new Set<string>(['@sab', '@sam', '@saq', ...LATENCY_PEAKS]);
 
 /** Drop "reasons" that are not drops. */
 const NOT_DROPS = new Set(['NOT_DROPPED_YET', 'CONSUMED']);
@@ -294,6 +295,11 @@ export class BatchDecoder {
       })),
       ...this.rows('@drn', 1, [0]).map(([[ns], c]): ReasonCount => ({ netns: n(ns!), reason: 'UNKNOWN', count: c })),
     ].filter((r) => !NOT_DROPS.has(r.reason)));
+
+    const bad = { n: 0 };
+    const latency = decodeLatency(this.pending.maps, bad);
+    this.stats.badLines += bad.n;
+    if (latency) b.latency = latency;
 
     b.details = this.pending.details;
     b.suppressed = this.pending.scalars.get('@suppressed') ?? 0;

@@ -1,0 +1,35 @@
+// Lab scenarios with measured connect latency as their truth: the client times every connect() itself.
+import type { Json } from './agent.js';
+
+/** nft: drop the first SYN of each connection (keyed by client address and port), let its retransmit through. */
+export function firstSynDropRuleset(port: number): string {
+  return [
+    'table inet tslab_synloss {',
+    ' set seen { type ipv4_addr . inet_service; flags dynamic, timeout; timeout 60s; }',
+    ' chain in {',
+    '  type filter hook input priority 0; policy accept;',
+    `  tcp dport ${port} tcp flags & (syn|ack) == syn ip saddr . tcp sport @seen accept`,
+    `  tcp dport ${port} tcp flags & (syn|ack) == syn add @seen { ip saddr . tcp sport } counter drop`,
+    ' }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** Records the client's own connect timings (µs) and error counts of connect replies. */
+export function recordClientTimings(measured: Record<string, number | string>, replies: Json[]): void {
+  const us: number[] = [];
+  const fail: number[] = [];
+  for (const r of replies) {
+    us.push(...((r.connectUs as number[] | undefined) ?? []));
+    fail.push(...((r.failMs as number[] | undefined) ?? []));
+  }
+  measured.clientConnectUs = JSON.stringify(us.sort((a, b) => a - b));
+  measured.clientFailMs = JSON.stringify(fail.sort((a, b) => a - b));
+  measured.clientConnected = us.length;
+}
+
+/** srtt (µs) of every socket in `ss -tinH state established ...` output (` rtt:<ms>/<var ms>`, not minrtt/rcv_rtt). */
+export function parseSsRtts(out: string): number[] {
+  return [...out.matchAll(/\srtt:([\d.]+)\//g)].map((m) => Math.round(Number(m[1]) * 1000));
+}
