@@ -54,9 +54,9 @@ export function quantileUs(buckets: Log2Histogram, q: number, maxUs?: number): n
     if (seen + c >= rank) {
       const lo = bucketLowUs(b);
       const hi = bucketHighUs(b);
-      let v = lo + ((hi - lo) * (rank - seen)) / c;
+      let v = Math.min(hi - 1, lo + ((hi - lo) * (rank - seen)) / c);
       if (maxUs !== undefined && maxUs > 0) v = Math.min(v, maxUs);
-      return Math.max(lo, Math.round(v));
+      return Math.max(lo, Math.floor(v));
     }
     seen += c;
   }
