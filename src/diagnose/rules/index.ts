@@ -9,10 +9,11 @@ import { riskySettingsRule } from './risky-settings.js';
 import { synFlood } from './syn-flood.js';
 import { synQueueOverflow } from './syn-queue-overflow.js';
 import { synRetransmits } from './syn-retransmits.js';
+import { slowConnects } from './slow-connects.js';
 import { synackRetransmits } from './synack-retransmits.js';
 import { timeWaitPressure } from './time-wait-pressure.js';
 
 export const RULES: Rule[] = [
-  acceptQueueOverflow, synQueueOverflow, synFlood, synackRetransmits, synRetransmits, resetsAfterHandshake,
+  acceptQueueOverflow, synQueueOverflow, synFlood, synackRetransmits, synRetransmits, slowConnects, resetsAfterHandshake,
   timeWaitPressure, closeWaitLeak, finWait2Orphans, orphanPressure, riskySettingsRule,
 ];
