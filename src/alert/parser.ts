@@ -8,7 +8,19 @@ type Typed = { t: 'num'; e: NumExpr; col: number } | { t: 'bool'; e: BoolExpr; c
 
 const CMP_OPS: readonly string[] = ['>', '>=', '<', '<=', '==', '!='];
 const WINDOW_FNS = ['rate', 'delta', 'avg', 'max', 'min'] as const;
-const FUNCTIONS: readonly string[] = [...WINDOW_FNS, 'finding'];
+const QUANTILE_FNS = ['p50', 'p90', 'p99'] as const;
+const FUNCTIONS: readonly string[] = [...WINDOW_FNS, ...QUANTILE_FNS, 'finding'];
+
+/** Whether a number expression measures a latency (then durations like 200ms compare with it, in ms). */
+function isLatency(e: NumExpr): boolean {
+  switch (e.kind) {
+    case 'quantile': return true;
+    case 'neg': return isLatency(e.arg);
+    case 'arith': return isLatency(e.left) || isLatency(e.right);
+    case 'extreme': return e.args.some(isLatency);
+    default: return false;
+  }
+}
 const KEYWORDS: readonly string[] = ['and', 'or', 'not', 'for', 'clear', 'after', 'cooldown', 'severity', 'offset'];
 const CLAUSES: readonly string[] = ['for', 'clear', 'cooldown', 'severity'];
 const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'critical'];
@@ -16,6 +28,8 @@ const RATE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 
 class Parser {
   private i = 0;
+  /** Inside the right-hand side of a comparison with a latency: `200ms` is the number 200 (ms). */
+  private durationsAsMs = false;
   constructor(private readonly toks: Token[], private readonly src: string, private readonly scope: MetricScope) {}
 
   private get tok(): Token {
@@ -92,7 +106,9 @@ class Parser {
         if (condition.kind !== 'cmp') {
           throw new ExprError(t.col, '"clear <threshold>" needs the condition to be one comparison, e.g. rate(X[1m]) > 5/s clear 1/s');
         }
+        this.durationsAsMs = isLatency(condition.left);
         const c = this.sum();
+        this.durationsAsMs = false;
         if (c.t !== 'num') throw new ExprError(c.col, `expected a number after "clear"`);
         once('clear', 'clear', c.e);
       }
@@ -156,7 +172,10 @@ class Parser {
     if (this.tok.kind === 'op' && CMP_OPS.includes(this.tok.text)) {
       const op = this.next();
       const l = this.asNum(left, op.text);
+      const outer = this.durationsAsMs;
+      this.durationsAsMs = isLatency(l);
       const right = this.sum();
+      this.durationsAsMs = outer;
       const r = this.asNum(right, op.text);
       if (this.tok.kind === 'op' && CMP_OPS.includes(this.tok.text)) {
         throw new ExprError(this.tok.col, `comparisons do not chain: join them with "and"`);
@@ -207,6 +226,10 @@ class Parser {
       }
       return { t: 'num', e: { kind: 'num', value: t.value, text: t.text }, col: t.col };
     }
+    if (t.kind === 'duration' && this.durationsAsMs) {
+      this.next();
+      return { t: 'num', e: { kind: 'num', value: t.value, text: t.text }, col: t.col };
+    }
     if (t.kind === 'percent') {
       this.next();
       return { t: 'num', e: { kind: 'num', value: t.value, text: t.text }, col: t.col };
@@ -240,6 +263,7 @@ class Parser {
       this.expectOp(')', 'to close finding(');
       return { t: 'bool', e: { kind: 'finding', id }, col: name.col };
     }
+    if ((QUANTILE_FNS as readonly string[]).includes(name.text)) return this.quantile(name);
     const fn = name.text as (typeof WINDOW_FNS)[number];
     const argStart = this.tok;
     const first = this.sum();
@@ -257,10 +281,26 @@ class Parser {
       throw new ExprError(argStart.col, `${fn}() takes a metric, e.g. ${fn}(TcpExtListenOverflows[1m])${fn === 'max' || fn === 'min' ? `, or two or more values: ${fn}(5/s, ...)` : ''}`);
     }
     const sel = first.e.sel;
+    if (fn === 'max' && sel.metric.kind === 'histogram') return { t: 'num', e: { kind: 'quantile', fn: 'max', sel }, col: name.col };
+    if (sel.metric.kind === 'histogram') {
+      throw new ExprError(sel.col, `${sel.metric.text} is a latency histogram: use p50(), p90(), p99() or max(), e.g. p99(${sel.metric.text}) > 200ms`);
+    }
     if ((fn === 'rate' || fn === 'delta') && sel.metric.kind !== 'counter') {
       throw new ExprError(sel.col, `${fn}() needs a counter; ${sel.metric.text} is a gauge (use avg(), max() or min())`);
     }
     return { t: 'num', e: { kind: 'window', fn, sel }, col: name.col };
+  }
+
+  /** p50/p90/p99(histogram metric[window]), in ms. */
+  private quantile(name: Token): Typed {
+    const fn = name.text as (typeof QUANTILE_FNS)[number];
+    const argStart = this.tok;
+    const first = this.sum();
+    this.expectOp(')', `to close ${fn}(`);
+    if (first.t !== 'num' || first.e.kind !== 'metric' || first.e.sel.metric.kind !== 'histogram') {
+      throw new ExprError(argStart.col, `${fn}() takes a latency histogram: connectLatency, connectionLifetime or rtt, e.g. ${fn}(connectLatency{dport="5432"}[1m])`);
+    }
+    return { t: 'num', e: { kind: 'quantile', fn, sel: first.e.sel }, col: name.col };
   }
 
   /** Finding ids are kebab-case: adjacent `word-word` tokens with no spaces. */
@@ -304,12 +344,15 @@ class Parser {
       this.next();
     }
     const metric = resolveMetric(name.text, labels, name.col, labelCols, this.scope);
+    if (metric.kind === 'histogram' && !this.insideWindowFn()) {
+      throw new ExprError(name.col, `${metric.text} is a latency histogram: use p50(), p90(), p99() or max(), e.g. p99(${metric.text}) > 200ms`);
+    }
     let windowMs: number | undefined;
     if (this.isOp('[')) {
       const open = this.next();
       windowMs = this.duration('[');
       this.expectOp(']', 'to close the window');
-      if (metric.kind === 'gauge' && !this.insideWindowFn()) {
+      if (metric.kind !== 'counter' && !this.insideWindowFn()) {
         throw new ExprError(open.col, `${metric.text} is a gauge: a window needs avg(), max() or min(), e.g. avg(${metric.text}[1m])`);
       }
     }
@@ -330,7 +373,7 @@ class Parser {
       else if (t.kind === 'op' && (t.text === '(' || t.text === '[' || t.text === '{')) {
         if (depth === 0) {
           const fn = this.toks[j - 1];
-          return t.text === '(' && fn !== undefined && fn.kind === 'ident' && (WINDOW_FNS as readonly string[]).includes(fn.text);
+          return t.text === '(' && fn !== undefined && fn.kind === 'ident' && ([...WINDOW_FNS, ...QUANTILE_FNS] as readonly string[]).includes(fn.text);
         }
         depth--;
       }

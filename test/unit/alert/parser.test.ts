@@ -72,7 +72,7 @@ describe('errors point at the column and suggest', () => {
     ['transitions{to="CLOSE_WAT"} > 1', 'col 13: unknown TCP state to="CLOSE_WAT" — did you mean CLOSE_WAIT?'],
     ['listeners.maxFil > 0.9', 'col 1: unknown metric "listeners.maxFil" — did you mean listeners.maxFill?'],
     ['listeners.maxFill{port="99999"} > 0.9', 'col 19: port="99999" is not a port (1-65535)'],
-    ['rat(TcpExtListenOverflows) > 1', 'col 1: unknown function "rat" — did you mean rate? (functions: rate, delta, avg, max, min, finding)'],
+    ['rat(TcpExtListenOverflows) > 1', 'col 1: unknown function "rat" — did you mean rate? (functions: rate, delta, avg, max, min, p50, p90, p99, finding)'],
     ['rate(census.CLOSE_WAIT) > 1', 'col 6: rate() needs a counter; census.CLOSE_WAIT is a gauge (use avg(), max() or min())'],
     ['census.CLOSE_WAIT[1m] > 1', 'col 18: census.CLOSE_WAIT is a gauge: a window needs avg(), max() or min(), e.g. avg(census.CLOSE_WAIT[1m])'],
     ['events.synackRetrans', 'col 1: "events.synackRetrans" is a number, not a condition: compare it, e.g. events.synackRetrans > 0'],
