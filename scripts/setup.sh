@@ -17,7 +17,7 @@ need_root() {
 # Debian package -> a command that proves it is installed.
 declare -A PKG_CMD=(
   [bpftrace]=bpftrace [nftables]=nft [hping3]=hping3 [iproute2]=ss [libbpf-tools]=tcpstates
-  [bpftool]=bpftool [tmux]=tmux [util-linux]=nsenter [gcc]=cc [procps]=pgrep
+  [bpftool]=bpftool [tmux]=tmux [util-linux]=nsenter [gcc]=cc [procps]=pgrep [prometheus]=promtool
 )
 missing=()
 for pkg in "${!PKG_CMD[@]}"; do

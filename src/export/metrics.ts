@@ -3,6 +3,7 @@ import { Counter, Gauge, Registry, type LabelValues } from 'prom-client';
 import type { Snapshot } from '../pipeline/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
 import { nstatMetricStem } from './nstat-names.js';
+import { createLatencyMetrics } from './latency-metrics.js';
 
 /** Listener series per netns; the rest are summed into listener="other". */
 export const MAX_LISTENER_SERIES = 50;
@@ -61,6 +62,7 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     sysctl: gauge('tcpscope_sysctl', 'Numeric sysctl values in force in the netns.', ['netns', 'name']),
     finding: gauge('tcpscope_finding_active', '1 while a diagnosis finding is active (by finding id).', ['netns', 'id', 'severity']),
   };
+  const latency = createLatencyMetrics(registry);
   const nstat = new Map<string, Counter<'netns'>>();
   const seenListeners = new Map<string, Set<string>>();
   const seenFindings = new Map<string, Map<string, string>>();
@@ -170,6 +172,7 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
       }
       updateFindings(s, ns);
       updateNstat(s, ns);
+      latency.update(s, ns);
     },
   };
 }
