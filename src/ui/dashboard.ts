@@ -12,6 +12,7 @@ import { fitLine, linesToTagged, toTagged, type Line } from './model/markup.js';
 import { matrixLines } from './model/matrix.js';
 import { parsePortInput } from './model/port-input.js';
 import { queueLines } from './model/queues.js';
+import { latencyLines } from './model/latency.js';
 import { ratesLines, type PanelSize } from './model/rates-view.js';
 import { statesLines } from './model/states.js';
 import { sysctlLines } from './model/sysctls.js';
@@ -109,6 +110,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       case 'rates': return ratesLines(history, size);
       case 'matrix': return matrixLines(history.latest, size);
       case 'queues': return queueLines(history, size);
+      case 'latency': return latencyLines(history.latest, size);
       case 'states': return statesLines(history, size);
       case 'sysctls': return sysctlLines(history, size);
       case 'findings': {
@@ -132,6 +134,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       const mark = id === focus ? '▶ ' : '';
       box.setLabel(` ${mark}${PANEL_TITLES[id]} `);
       const size = inner(box);
+      if (!panels.order.includes('latency')) size.compact = true;
       box.setContent(linesToTagged(panelLines(id, size).map((l) => fitLine(l, size.width)), t.color));
     }
     if (panels.chart) {
@@ -295,6 +298,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       case '?': return showText('Help', helpLines(handlers.replay !== undefined));
       case 's': return showText(PANEL_TITLES.sysctls, sysctlLines(history, zoomSize()));
       case 't': return showText(PANEL_TITLES.matrix, matrixLines(history.latest, { width: zoomSize().width, height: 40 }));
+      case 'l': return showText(PANEL_TITLES.latency, latencyLines(history.latest, zoomSize()));
       default: return undefined;
     }
   };

@@ -12,6 +12,7 @@ const KEYS: readonly [string, string][] = [
   ['r', 'start / stop recording'],
   ['s', 'all sysctls with meanings'],
   ['t', 'state-transition matrix'],
+  ['l', 'connect latency per port (percentiles, histogram), failed connects, lifetimes, RTT'],
   ['?', 'this help; esc closes popups'],
 ];
 
