@@ -473,8 +473,8 @@ const DEFS: Omit<Record<ScenarioName, ScenarioDef>, 'syn-loss' | 'slow-accept' |
 };
 
 /** N connects at once from the C client of the client netns, each timed by itself (churn connect). */
-async function timedConnects(ctx: Ctx, n: number, during?: () => Promise<void>): Promise<Json> {
-  const c = await startChurnAgent(ctx.topo, ctx.topo.client, ['connect', '--host', ctx.topo.server.ip4, '--port', String(PORT), '--count', String(n)]);
+async function timedConnects(ctx: Ctx, n: number, during?: () => Promise<void>, from: NetnsInfo = ctx.topo.client): Promise<Json> {
+  const c = await startChurnAgent(ctx.topo, from, ['connect', '--host', ctx.topo.server.ip4, '--port', String(PORT), '--count', String(n)]);
   ctx.pids.client.timedClient = c.pid;
   if (during) await during();
   const out = await c.output(30_000);
@@ -504,6 +504,7 @@ const LATENCY_DEFS: Pick<Record<ScenarioName, ScenarioDef>, 'syn-loss' | 'slow-a
 
   // A listener whose accept queue is full (listen backlog 1, not accepting) starts accepting after acceptAfterMs:
   // connects made meanwhile lose their SYNs to ListenOverflows and complete at a later SYN retransmit.
+  // Variant local: the clients run in the server's netns (one netns holds both the slow connects and the overflows).
   'slow-accept': {
     needs: { cc: true },
     timeoutMs: () => 45_000,
@@ -512,25 +513,25 @@ const LATENCY_DEFS: Pick<Record<ScenarioName, ScenarioDef>, 'syn-loss' | 'slow-a
       await l.ready();
       ctx.server = l;
       ctx.pids.server.listener = l.pid;
-      await startClient(ctx);
       ctx.asserted.server.push('TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpPassiveOpens');
       ctx.asserted.client.push('TcpExtTCPSynRetrans', 'TcpActiveOpens');
     },
     async traffic(ctx) {
       const { topo } = ctx;
-      // Fill the queue: backlog 1 holds 2 (full means ack_backlog > backlog).
-      const a = await connect(ctx, { host: topo.server.ip4, count: 2, after: 'hold', concurrency: 1 });
+      const from = flag(ctx.variant, 'local') ? topo.server : topo.client;
+      // Fill the queue: backlog 1 holds 2 (full means ack_backlog > backlog); closed by the client or not, queued
+      // connections stay in the accept queue until accepted.
+      const a = await timedConnects(ctx, 2, undefined, from);
       const late = num(ctx.variant, 'late', 3);
       const b = await timedConnects(ctx, late, async () => {
         await sleep(num(ctx.variant, 'acceptAfterMs', 2500));
         process.kill(ctx.pids.server.listener!, 'SIGUSR1'); // the listener starts accepting: the queue drains
-      });
+      }, from);
       recordClientTimings(ctx.measured, [b]);
-      ctx.measured.prefilled = count(a, 'connected');
+      ctx.measured.prefilled = ((a.connectUs as number[] | undefined) ?? []).length;
       ctx.measured.prefillConnectUs = JSON.stringify(a.connectUs ?? []);
       ctx.measured.late = late;
       ctx.measured.lateConnected = ((b.connectUs as number[] | undefined) ?? []).length;
-      await clientOf(ctx).request({ op: 'destroyAll' });
     },
   },
 

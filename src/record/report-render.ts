@@ -1,4 +1,5 @@
 // Renders an IncidentReport for people who were not there: plain text for a terminal, Markdown for an incident ticket.
+import { latencyMarkdown, latencyText } from './report-latency.js';
 import { clock, type IncidentReport } from './report.js';
 
 export type ReportFormat = 'text' | 'markdown' | 'json';
@@ -67,6 +68,7 @@ export function renderText(r: IncidentReport): string {
   for (const l of r.listeners) {
     L.push(`  ${l.addr}:${l.port} ${l.comm ? `${l.comm}[${l.pid ?? '?'}]` : ''} capacity ${l.capacity}, max queue ${l.maxQueue}, at capacity ${l.intervalsAtCapacity} interval(s), SYN-ACK retransmits ${l.synackRetrans}`.replace(/ {2,}/g, ' '));
   }
+  L.push(...latencyText(r.latency));
   L.push('');
   L.push('SYSCTLS');
   if (r.sysctls.changes.length === 0) L.push('  none changed during the recording');
@@ -127,7 +129,8 @@ export function renderMarkdown(r: IncidentReport): string {
     L.push('| listener | process | capacity | max queue | intervals at capacity | SYN-ACK retransmits |', '|---|---|---|---|---|---|');
     for (const l of r.listeners) L.push(`| \`${l.addr}:${l.port}\` | ${l.comm ? `${mdCell(l.comm)} (${l.pid ?? '?'})` : '—'} | ${l.capacity} | ${l.maxQueue} | ${l.intervalsAtCapacity} | ${l.synackRetrans} |`);
   }
-  L.push('', '## Sysctls', '');
+  L.push('', ...latencyMarkdown(r.latency));
+  L.push('## Sysctls', '');
   if (r.sysctls.changes.length === 0) L.push('None changed during the recording.');
   else {
     L.push('| time | sysctl | before | after |', '|---|---|---|---|');

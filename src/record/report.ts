@@ -1,4 +1,5 @@
 // Builds an incident report from a recording: replays it through the pipeline at max speed and folds the snapshots.
+import { LatencyReport, type ReportLatency } from './report-latency.js';
 import { lastValueFrom, tap } from 'rxjs';
 import type { Finding, Severity, SysctlRef } from '../diagnose/finding.js';
 import type { Snapshot, SysctlChange } from '../pipeline/snapshot.js';
@@ -80,6 +81,8 @@ export interface IncidentReport {
   findings: ReportFinding[];
   timeline: TimelineEvent[];
   listeners: ReportListener[];
+  /** Connect latency and failed connects (recordings with the connlat probe only). */
+  latency?: ReportLatency;
   sysctls: { inForce: Record<string, string>; changes: SysctlChange[] };
 }
 
@@ -102,11 +105,13 @@ export class ReportBuilder {
   private readonly timeline: TimelineEvent[] = [];
   private readonly listeners = new Map<string, ReportListener>();
   private readonly changes: SysctlChange[] = [];
+  private readonly latency = new LatencyReport();
 
   add(s: Snapshot): void {
     this.first ??= s;
     this.last = s;
     this.count++;
+    this.latency.add(s);
     for (const m of REPORT_METRICS) this.metric(m, s);
     this.findingsOf(s);
     for (const l of s.census.listeners) {
@@ -197,7 +202,9 @@ export class ReportBuilder {
     const listeners = [...this.listeners.values()]
       .sort((a, b) => b.intervalsAtCapacity - a.intervalsAtCapacity || b.synackRetrans - a.synackRetrans || b.maxQueue - a.maxQueue || a.port - b.port)
       .slice(0, 10);
+    const latency = this.latency.build();
     return {
+      ...(latency ? { latency } : {}),
       recording: {
         path: meta.path, host: info.host, kernel: info.kernel,
         netns: info.netns.name ?? `inode ${info.netns.inode}`, mode: info.mode, modeReason: info.modeReason,
