@@ -11,9 +11,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import { execa } from 'execa';
-import type { HostSample } from '../../src/kernel/host/sample.js';
-import type { RawInput } from '../../src/pipeline/inputs.js';
-import type { LiveSession, SessionDescription } from '../../src/pipeline/session-types.js';
+import type { HostSample } from '../../src/model/host-sample.js';
+import type { RawInput } from '../../src/model/inputs.js';
+import type { LiveSession, SessionDescription } from '../../src/model/session.js';
 import { createRecorder } from '../../src/record/recorder.js';
 
 const FIXTURES = new URL('../../test/fixtures/', import.meta.url);

@@ -1,5 +1,5 @@
 // The alert state machine: inactive → pending (for) → firing → resolved, with cooldown and hysteresis, per netns.
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import type { AlertRule } from './rule.js';
 import type { AlertEvent } from './event.js';
 import { fmtNumber, netnsLabel } from './event.js';

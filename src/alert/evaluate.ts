@@ -1,7 +1,7 @@
 // Evaluates a parsed expression against the recent snapshots of one netns (newest last); pure and deterministic.
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import type { BoolExpr, NumExpr, Selector } from './ast.js';
-import { quantileUs } from '../pipeline/latency-stats.js';
+import { quantileUs } from '../model/latency-stats.js';
 
 /** The snapshots a selector covers: round(window / interval) of them (at least 1), ending `offset` before the newest. */
 export function windowOf(history: readonly Snapshot[], sel: Selector): Snapshot[] {

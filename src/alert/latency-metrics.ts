@@ -1,7 +1,7 @@
 // Alert metrics of the snapshot's latency section: histograms (connectLatency, connectionLifetime, rtt) read with
 // p50/p90/p99/max, and the counters connects / connectFailures.
-import type { Snapshot } from '../pipeline/snapshot.js';
-import type { LatencyStats } from '../pipeline/latency-stats.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type { LatencyStats } from '../model/latency-stats.js';
 import { ExprError } from './tokenizer.js';
 import type { MetricRef } from './metrics.js';
 

@@ -1,5 +1,5 @@
 // What a metric name in an alert expression reads from one Snapshot, and whether it is a counter or a gauge.
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
 import { ExprError } from './tokenizer.js';
 import { didYouMean } from './suggest.js';

@@ -1,6 +1,6 @@
 // The flags every live command shares (interval, duration, netns, port, procfs/ebpf), declared and validated once.
 import type { Command } from 'commander';
-import type { SessionOptions } from '../pipeline/session.js';
+import type { SessionOptions } from '../session/live.js';
 import { parseDuration, parseInterval, parsePort } from './parse-options.js';
 
 export interface SessionFlags {

@@ -1,5 +1,5 @@
 // Naming a listener the way an operator recognises it (addr:port, pid, comm) and picking the one a finding is about.
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 export type SnapshotListener = Snapshot['census']['listeners'][number];
 

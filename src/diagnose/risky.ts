@@ -1,6 +1,6 @@
 // Static checks of the sysctls in force (shared by the risky-settings rule and `tcpscope sysctl`): settings that are
 // known to hurt, stated with what they do on this kernel.
-import type { Severity } from './finding.js';
+import type { Severity } from '../model/finding.js';
 import { fmtS, portCapacity, synackSchedule, synSchedule } from './timelines.js';
 import { sysctlNumber } from './values.js';
 

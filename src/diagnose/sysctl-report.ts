@@ -6,7 +6,7 @@ import { computeTimelines, type Timelines } from './kernel-timelines.js';
 import { meaningOnThisKernel } from './sysctl-meaning.js';
 import { riskySettings, type RiskyWarning } from './risky.js';
 import { sysctlCommand } from './values.js';
-import type { NetnsRef } from '../kernel/host/sample.js';
+import type { NetnsRef } from '../model/host-sample.js';
 
 export interface SysctlEntry {
   name: string;

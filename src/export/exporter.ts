@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Observable, Subscription } from 'rxjs';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { ListenAddress } from './listen-address.js';

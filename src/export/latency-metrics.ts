@@ -1,8 +1,8 @@
 // Prometheus histograms of the snapshot's latency section (connect latency, lifetime, RTT) with `le` buckets in
 // seconds, usable with histogram_quantile(); built from the session-cumulative stats, so they only grow.
 import type { Registry } from 'prom-client';
-import type { Snapshot } from '../pipeline/snapshot.js';
-import { cumulativeLe, type LatencyStats } from '../pipeline/latency-stats.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { cumulativeLe, type LatencyStats } from '../model/latency-stats.js';
 
 /** Ports with their own series per netns and histogram; later ones are summed into port="other" (stable membership). */
 export const MAX_LATENCY_PORTS = 50;

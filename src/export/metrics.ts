@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client registry) updated from each Snapshot, with bounded label cardinality.
 import { Counter, Gauge, Registry, type LabelValues } from 'prom-client';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
 import { nstatMetricStem } from './nstat-names.js';
 import { createLatencyMetrics } from './latency-metrics.js';

@@ -15,8 +15,3 @@ export function stateNumber(name: string): number | undefined {
   const i = (TCP_STATES as readonly string[]).indexOf(name.replace(/^TCP_/, ''));
   return i === -1 ? undefined : i + 1;
 }
-
-/** /proc/net/tcp `st` column (hex) uses the same numbers. */
-export function stateFromHex(hex: string): TcpState | `UNKNOWN_${number}` {
-  return stateName(parseInt(hex, 16));
-}

@@ -1,57 +1,11 @@
 // The optional `latency` section of a Snapshot: per-interval and whole-session connect latency, failed connects,
 // lifetimes and RTT, folded from the connlat.bt batches. Additive: snapshots without the probe simply lack it.
-import type { ProbeBatch } from '../kernel/probes/batch.js';
-import type { DurationRow } from '../kernel/probes/latency-batch.js';
-import { addBuckets, statsOf, type LatencyStats, type Log2Histogram } from './latency-stats.js';
+import type { ProbeBatch } from '../model/probe-batch.js';
+import type { DurationRow } from '../model/latency-batch.js';
+import { addBuckets, statsOf, type Log2Histogram } from '../model/latency-stats.js';
+import { outcomeOf, type ConnectLatencyStat, type DurationStat, type FailedConnectStat, type LatencySection } from '../model/latency.js';
 
-export type ConnectOutcome = 'refused' | 'timed-out' | 'unreachable' | 'aborted' | `error-${number}`;
-
-/** Connects per (netns, remote port): this interval and the session so far. */
-export interface ConnectLatencyStat {
-  netns: number; dport: number;
-  interval: LatencyStats;
-  session: LatencyStats;
-  /** This interval: connects that needed n SYN retransmits, keyed n (15 = 15 or more). */
-  synRetrans: Record<string, number>;
-}
-
-/** Failed connects (SYN_SENT -> CLOSE) per (netns, remote port, outcome). */
-export interface FailedConnectStat {
-  netns: number; dport: number; outcome: ConnectOutcome;
-  /** sk_err when the socket closed: 111 ECONNREFUSED, 110 ETIMEDOUT, 113/101/112 unreachable, 0 closed by the app. */
-  errno: number;
-  count: number;
-  /** Time from the first SYN to the failure: average and largest of the interval. */
-  avgUs: number; maxUs: number;
-  sessionCount: number;
-}
-
-/** Lifetime (ESTABLISHED -> closing) or RTT at close, per (netns, direction, service port). */
-export interface DurationStat {
-  netns: number;
-  /** in = accepted (port = local listening port), out = connected (port = remote port). */
-  direction: 'in' | 'out';
-  port: number;
-  interval: LatencyStats;
-  session: LatencyStats;
-}
-
-export interface LatencySection {
-  connect: ConnectLatencyStat[];
-  failed: FailedConnectStat[];
-  lifetime: DurationStat[];
-  rtt: DurationStat[];
-}
-
-export function outcomeOf(errno: number): ConnectOutcome {
-  switch (errno) {
-    case 111: return 'refused';
-    case 110: return 'timed-out';
-    case 113: case 101: case 112: return 'unreachable';
-    case 0: return 'aborted';
-    default: return `error-${errno}`;
-  }
-}
+export { outcomeOf, type LatencySection };
 
 interface Acc { buckets: Log2Histogram; sumUs: number; maxUs: number }
 const acc = (): Acc => ({ buckets: {}, sumUs: 0, maxUs: 0 });

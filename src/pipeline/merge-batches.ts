@@ -1,6 +1,6 @@
 // Folds the probe batches of one interval into Snapshot.transitions/events, keeping only the target netns.
-import type { ProbeBatch } from '../kernel/probes/batch.js';
-import type { SnapshotEvents, SynackListenerStat } from './snapshot.js';
+import type { ProbeBatch } from '../model/probe-batch.js';
+import type { SnapshotEvents, SynackListenerStat } from '../model/snapshot.js';
 
 export function emptyEvents(): SnapshotEvents {
   return {

@@ -1,10 +1,7 @@
 // Per-second rates of counters, transitions and events over sliding windows (10 s, 1 min) of the snapshot stream.
 import { map, type OperatorFunction } from 'rxjs';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { slidingWindow } from './window.js';
-
-export const SHORT_WINDOW_MS = 10_000;
-export const LONG_WINDOW_MS = 60_000;
 
 export interface EventRates {
   synackRetrans: number;

@@ -1,8 +1,8 @@
 // The recording file format (NDJSON, optionally gzip): header + raw inputs, so a replay re-runs the same pipeline.
-import type { HostSample } from '../kernel/host/sample.js';
-import type { HostInput, ProbeLineInput, RawInput } from '../pipeline/inputs.js';
+import type { HostSample } from '../model/host-sample.js';
+import type { HostInput, ProbeLineInput, RawInput } from '../model/inputs.js';
 import { counterDelta } from '../kernel/host/counter-deltas.js';
-import type { SessionDescription } from '../pipeline/session-types.js';
+import type { SessionDescription } from '../model/session.js';
 
 export const RECORDING_FORMAT = 'tcpscope-recording';
 /** Bumped only for changes an older reader cannot skip; documented in docs/recording.md. */
@@ -43,6 +43,8 @@ interface HostLine {
 interface GapLine { k: 'g'; t: number; r: string; d: number | null }
 interface AlertLine { k: 'a'; t: number; a: unknown }
 interface EndLine { k: 'e'; t: number; r: string }
+/** Every line of a recording after the header (the on-disk format, see docs/recording.md). */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- documents the format; probe lines are written by hand
 type Line = ProbeLine | HostLine | GapLine | AlertLine | EndLine;
 
 export function encodeHeader(header: RecordingHeader): string {

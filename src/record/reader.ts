@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { Observable } from 'rxjs';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
-import type { RawInput } from '../pipeline/inputs.js';
+import type { RawInput } from '../model/inputs.js';
 import { EntryDecoder, MAX_LINE_BYTES, checkHeader, type RecordingEntry, type RecordingHeader } from './format.js';
 import { LineSplitter, LineTooLongError } from './lines.js';
 

@@ -2,8 +2,8 @@
 import { rename, unlink } from 'node:fs/promises';
 import type { Subscription } from 'rxjs';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
-import type { HostInput, RawInput } from '../pipeline/inputs.js';
-import type { LiveSession } from '../pipeline/session-types.js';
+import type { HostInput, RawInput } from '../model/inputs.js';
+import type { LiveSession } from '../model/session.js';
 import { VERSION } from '../version.js';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingEntry, type RecordingHeader } from './format.js';
 import { RecordingWriter } from './writer.js';

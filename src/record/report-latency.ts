@@ -1,6 +1,6 @@
 // The report's connect-latency summary: whole-recording percentiles per destination port (the session stats of the
 // last snapshot) and failed connects by outcome summed over every interval. Absent when no snapshot had the section.
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 export interface ReportLatency {
   connect: { netns: number; dport: number; count: number; p50Us: number; p90Us: number; p99Us: number; maxUs: number }[];

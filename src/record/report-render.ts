@@ -1,6 +1,6 @@
 // Renders an IncidentReport for people who were not there: plain text for a terminal, Markdown for an incident ticket.
 import { latencyMarkdown, latencyText } from './report-latency.js';
-import { clock, type IncidentReport } from './report.js';
+import { elapsedClock, type IncidentReport } from './report.js';
 
 export type ReportFormat = 'text' | 'markdown' | 'json';
 
@@ -13,7 +13,7 @@ function duration(ms: number): string {
   return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
 }
 
-const at = (r: IncidentReport, t: number): string => `${clock(t - r.recording.startedAt)}`;
+const at = (r: IncidentReport, t: number): string => `${elapsedClock(t - r.recording.startedAt)}`;
 const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const evidence = (e: Record<string, number | string>): string => Object.entries(e).map(([k, v]) => `${k}=${v}`).join(', ');
 

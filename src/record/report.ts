@@ -1,10 +1,8 @@
 // Builds an incident report from a recording: replays it through the pipeline at max speed and folds the snapshots.
 import { LatencyReport, type ReportLatency } from './report-latency.js';
-import { lastValueFrom, tap } from 'rxjs';
-import type { Finding, Severity, SysctlRef } from '../diagnose/finding.js';
-import type { Snapshot, SysctlChange } from '../pipeline/snapshot.js';
+import type { Finding, Severity, SysctlRef } from '../model/finding.js';
+import type { Snapshot, SysctlChange } from '../model/snapshot.js';
 import type { ReadStats } from './reader.js';
-import { replaySession, type ReplayOptions } from './replay.js';
 
 /** A metric followed over the recording: per-interval counter deltas, or socket-count gauges. */
 interface MetricDef { id: string; label: string; kind: 'count' | 'gauge'; value: (s: Snapshot) => number }
@@ -190,12 +188,12 @@ export class ReportBuilder {
     for (const id of now) this.raised.add(id);
   }
 
-  build(meta: { path: string; stats: ReadStats; recording: { startedAt: number; tcpscopeVersion: string; info: import('../pipeline/session-types.js').SessionInfo; sysctls: Record<string, string> } }): IncidentReport {
+  build(meta: { path: string; stats: ReadStats; recording: { startedAt: number; tcpscopeVersion: string; info: import('../model/session.js').SessionInfo; sysctls: Record<string, string> } }): IncidentReport {
     for (const [id, ep] of [...this.open]) this.closeEpisode(id, ep);
     const info = meta.recording.info;
     const timeline = [
       ...this.timeline,
-      ...biggestPerMetric(this.episodes).map((e) => ({ t: e.peakAt, text: `peak: ${e.label} ${e.peak}${e.kind === 'count' ? ` in one interval (${e.total} from ${clock(e.start - meta.recording.startedAt)} to ${clock(e.end - meta.recording.startedAt)})` : ''}` })),
+      ...biggestPerMetric(this.episodes).map((e) => ({ t: e.peakAt, text: `peak: ${e.label} ${e.peak}${e.kind === 'count' ? ` in one interval (${e.total} from ${elapsedClock(e.start - meta.recording.startedAt)} to ${elapsedClock(e.end - meta.recording.startedAt)})` : ''}` })),
     ].sort((a, b) => a.t - b.t);
     const totals: IncidentReport['totals'] = {};
     for (const m of REPORT_METRICS) totals[m.id] = { label: m.kind === 'gauge' ? `max ${m.label}` : m.label, kind: m.kind, value: this.totals.get(m.id) ?? 0 };
@@ -241,19 +239,8 @@ function toReportFinding(f: Finding, t: number): ReportFinding {
 }
 
 /** `HH:MM:SS` offset from the start of the recording. */
-export function clock(ms: number): string {
+export function elapsedClock(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${p(Math.floor(s / 3600))}:${p(Math.floor((s % 3600) / 60))}:${p(s % 60)}`;
-}
-
-/** Replays the recording at max speed (optionally a --from/--to window) and builds its report. */
-export async function buildReport(path: string, opts: Pick<ReplayOptions, 'from' | 'to'> = {}): Promise<IncidentReport> {
-  const session = await replaySession(path, { speed: 'max', from: opts.from, to: opts.to });
-  const builder = new ReportBuilder();
-  await lastValueFrom(session.snapshots$.pipe(tap((s) => builder.add(s))), { defaultValue: undefined });
-  return builder.build({
-    path, stats: session.stats,
-    recording: { startedAt: session.position().startedAt, tcpscopeVersion: session.header.tcpscopeVersion, info: session.header.description.info, sysctls: session.header.description.sysctls },
-  });
 }

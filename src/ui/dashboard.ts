@@ -1,7 +1,7 @@
 // The dashboard: feeds snapshots into the view models and draws them, at most ~4 frames/s, never blocking the data.
 import type { Widgets } from 'blessed';
-import type { ReplayControl, SessionInfo } from '../pipeline/session-types.js';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { ReplayControl, SessionInfo } from '../model/session.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { chartSeries } from './model/chart.js';
 import { FindingLog, entryDetail, findingLines, type AlertNotice } from './model/findings.js';
 import { headerLines, type HeaderState } from './model/header.js';

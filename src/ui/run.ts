@@ -3,7 +3,7 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import type { Subscription } from 'rxjs';
 import { ExitCode, TcpscopeError, messageOf } from '../errors.js';
-import type { Session } from '../pipeline/session-types.js';
+import type { Session } from '../model/session.js';
 import { createDashboard, noColorRequested, type Dashboard, type NetnsChoice } from './dashboard.js';
 
 /** Full settings of a restarted session (the current ones with one changed). */

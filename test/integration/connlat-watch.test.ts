@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario, PORT, type GroundTruth, type ScenarioName, type Topology } from '../../scripts/lab/index.js';
-import type { Snapshot } from '../../src/pipeline/snapshot.js';
-import { log2Of } from '../../src/pipeline/latency-stats.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
+import { log2Of } from '../../src/model/latency-stats.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 import { assertNothingLeft, CLI, findingsById, killLeftovers, startWatch, trackNetns, type WatchRun } from './helpers.js';
 

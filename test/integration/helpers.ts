@@ -2,7 +2,7 @@
 // know when its probes are attached, stop it like a user (SIGINT) and prove nothing it started is left behind.
 import { existsSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
-import type { Snapshot } from '../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 import { onJsonLines } from '../helpers/ndjson.js';
 
 export const CLI = 'dist/cli/main.js';

@@ -2,8 +2,8 @@
 // kernel's own counts (counter deltas, probe counts, census) exactly, and the finding that explains the scenario.
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { runScenario, type GroundTruth, type NsTruth, type ScenarioName, type Topology } from '../../scripts/lab/index.js';
-import type { Snapshot } from '../../src/pipeline/snapshot.js';
-import type { Finding } from '../../src/diagnose/finding.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
+import type { Finding } from '../../src/model/finding.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 import {
   assertNothingLeft, findingsById, killLeftovers, startWatch, sumCounter, sumEvents, sumTransitions, trackNetns, type WatchRun,

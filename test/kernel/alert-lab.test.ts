@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { filter, firstValueFrom, timeout, type Subscription } from 'rxjs';
 import { runScenario } from '../../scripts/lab/index.js';
-import { startSession } from '../../src/pipeline/session.js';
-import type { LiveSession } from '../../src/pipeline/session-types.js';
+import { startSession } from '../../src/session/live.js';
+import type { LiveSession } from '../../src/model/session.js';
 import { isTickLine } from '../../src/kernel/probes/decode.js';
-import type { Snapshot } from '../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 import { alerts, createAlertEngine, parseAlertFlag, type AlertEvent } from '../../src/alert/index.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 

@@ -10,12 +10,12 @@ import { filter, firstValueFrom, lastValueFrom, timeout, toArray, type Subscript
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../scripts/lab/index.js';
 import { isTickLine } from '../../src/kernel/probes/decode.js';
-import { startSession } from '../../src/pipeline/session.js';
-import type { LiveSession } from '../../src/pipeline/session-types.js';
-import type { Snapshot } from '../../src/pipeline/snapshot.js';
+import { startSession } from '../../src/session/live.js';
+import type { LiveSession } from '../../src/model/session.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 import { createRecorder, type Recorder } from '../../src/record/recorder.js';
 import { readRecording } from '../../src/record/reader.js';
-import { replaySession } from '../../src/record/replay.js';
+import { replaySession } from '../../src/session/replay.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 
 const MAIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;

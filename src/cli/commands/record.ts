@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, usageError } from '../../errors.js';
-import { startSession } from '../../pipeline/session.js';
+import { startSession } from '../../session/live.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
 import { parseSize } from '../parse-options.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
@@ -36,7 +36,7 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
       const path = flags.output;
       if (!path) throw usageError('--output FILE is required');
       const sessionOpts = sessionOptionsFrom(flags);
-      const { intervalMs, durationMs } = sessionOpts;
+      const { durationMs } = sessionOpts;
       const maxSize = flags.maxSize ? parseSize(flags.maxSize, '--max-size') : undefined;
       let rotate: number | undefined;
       if (flags.rotate !== undefined) {

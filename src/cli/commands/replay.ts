@@ -5,10 +5,10 @@ import { parseAlertFlag, type AlertRule } from '../../alert/rule.js';
 import { createAlertEngine } from '../../alert/engine.js';
 import { alerts } from '../../alert/operator.js';
 import type { AlertEvent } from '../../alert/event.js';
-import { BatchedOutput } from '../../record/output.js';
+import { BatchedOutput } from '../batched-output.js';
 import { parsePosition, parseSpeed } from '../../record/position.js';
-import { replaySession, type ReplaySession } from '../../record/replay.js';
-import { clock } from '../../record/report.js';
+import { replaySession, type ReplaySession } from '../../session/replay.js';
+import { elapsedClock } from '../../record/report.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
 
@@ -19,7 +19,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 /** Prints what the reader found wrong after the replay: one warning line each, never a failure (exit 0). */
 export function reportReadProblems(session: ReplaySession, path: string, stderr: NodeJS.WritableStream = process.stderr): void {
   const s = session.stats;
-  const pos = clock(session.position().elapsedMs);
+  const pos = elapsedClock(session.position().elapsedMs);
   if (s.skipped > 0) stderr.write(`tcpscope: warning: ${path}: ${s.skipped} corrupt line(s) skipped (${s.skippedExamples.join('; ')}${s.skipped > s.skippedExamples.length ? '; …' : ''})\n`);
   if (s.truncated) stderr.write(`tcpscope: warning: ${path}: ${s.truncated}; replayed up to ${pos}\n`);
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { usageError } from '../../errors.js';
 import { parsePosition } from '../../record/position.js';
-import { buildReport } from '../../record/report.js';
+import { buildReport } from '../../session/report.js';
 import { renderReport, type ReportFormat } from '../../record/report-render.js';
 
 const FORMATS: readonly ReportFormat[] = ['text', 'markdown', 'json'];

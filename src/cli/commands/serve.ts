@@ -1,7 +1,7 @@
 // `tcpscope serve`: Prometheus export over HTTP (/metrics, /healthz, loopback by default) and/or a textfile.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { startSession } from '../../pipeline/session.js';
+import { startSession } from '../../session/live.js';
 import { createMetrics } from '../../export/metrics.js';
 import { DEFAULT_METRICS_ADDRESS, parseListenAddress, type ListenAddress } from '../../export/listen-address.js';
 import { startExporter } from '../../export/exporter.js';
@@ -36,7 +36,7 @@ Metric names and labels: docs/metrics.md.`)
     .action(async (flags: ServeFlags) => {
       const { listen, textfileDir } = serveTargets(flags);
       const sessionOpts = sessionOptionsFrom(flags);
-      const { intervalMs, durationMs } = sessionOpts;
+      const { intervalMs } = sessionOpts;
       const session = await startSession(sessionOpts);
       const off = onShutdown(() => session.stop());
       try {

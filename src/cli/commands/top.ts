@@ -1,8 +1,8 @@
 // `tcpscope top` (the default command): the live dashboard, with port/netns restarts and recording wired in.
 import type { Command } from 'commander';
 import { listNetns } from '../../kernel/netns/index.js';
-import { startSession } from '../../pipeline/session.js';
-import type { LiveSession, Session } from '../../pipeline/session-types.js';
+import { startSession } from '../../session/live.js';
+import type { LiveSession, Session } from '../../model/session.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
 import { assertTerminal } from '../../ui/terminal.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';

@@ -4,7 +4,7 @@ import { EMPTY, lastValueFrom, mergeMap, of, defaultIfEmpty, from, concatMap } f
 import { createAlertEngine } from '../../alert/index.js';
 import { ExitCode } from '../../errors.js';
 import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../alert-flags.js';
-import { startSession } from '../../pipeline/session.js';
+import { startSession } from '../../session/live.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
@@ -28,7 +28,6 @@ Examples:
   sudo tcpscope watch --alert 'census.CLOSE_WAIT > 500' --exec /usr/local/bin/page-oncall --team net`);
   addAlertOptions(cmd).action(async (flags: WatchFlags) => {
       const sessionOpts = sessionOptionsFrom(flags);
-      const { intervalMs, durationMs } = sessionOpts;
       const alerting = await alertSetup(flags);
       const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
       let fired = false;

@@ -1,6 +1,6 @@
 // risky-settings: sysctls in force that are known to hurt (tw_recycle, abort_on_overflow=1, syncookies=0...), static.
 import type { Rule } from '../rule.js';
-import type { Severity } from '../finding.js';
+import type { Severity } from '../../model/finding.js';
 import { riskySettings } from '../risky.js';
 import { sysctlCommand } from '../values.js';
 

@@ -1,8 +1,7 @@
 // slow-connects: measured connect latency (connlat.bt) that shows SYN retransmission steps (~1 s, 2 s, 3 s...), with
 // the live tcp_syn_retries/tcp_syn_linear_timeouts schedule and who lost the SYNs (a local listener's queue or the path).
 import type { Rule, RuleContext, FindingDraft } from '../rule.js';
-import type { ConnectLatencyStat } from '../../pipeline/latency.js';
-import { counterOverHistory } from '../context.js';
+import type { ConnectLatencyStat } from '../../model/latency.js';
 import { attributeSynLoss, describeListener, type KnownListener } from '../connect-attribution.js';
 import { fmtS, formatSeconds, synSchedule } from '../timelines.js';
 
@@ -12,6 +11,13 @@ export const SLOW_CONNECT_US = 900_000;
 const WINDOW = 5;
 
 const ms = (us: number): string => (us >= 10_000 ? `${(us / 1e6).toFixed(us >= 1e6 ? 2 : 3)} s` : `${(us / 1000).toFixed(1)} ms`);
+
+/** Sum of a counter delta over the last `n` snapshots of the history. */
+function counterOverHistory(history: readonly RuleContext['snapshot'][], name: string, n: number): number {
+  let sum = 0;
+  for (const s of history.slice(-n)) sum += s.counters[name] ?? 0;
+  return sum;
+}
 
 /** Listeners of this snapshot's netns with the netns's drops over the window. */
 function ownListeners(ctx: RuleContext): KnownListener[] {

@@ -1,5 +1,5 @@
 // LISTEN sockets with accept queue and capacity, and the "accept queue full" test the kernel applies.
-import type { Listener } from './sample.js';
+import type { Listener } from '../../model/host-sample.js';
 import type { Owner } from './owners.js';
 import type { SsRow } from './ss-table.js';
 import type { TcpRow } from './tcp-table.js';

@@ -12,7 +12,7 @@ import { parseSnmp6, parseSnmpPairs } from './counters.js';
 import { listenersFromScan, listenersFromSs } from './listeners.js';
 import { OwnerIndex, type Owner } from './owners.js';
 import { ProcNetSource } from './proc-source.js';
-import type { HostSample, OwnerCount } from './sample.js';
+import type { HostSample, OwnerCount } from '../../model/host-sample.js';
 import { parseSockstat } from './sockstat.js';
 import { parseSsRows, ssRareArgs, type SsRow } from './ss-table.js';
 import { newTcpScan, scanTcpTable } from './tcp-table.js';

@@ -4,7 +4,7 @@ import { stateName } from '../tcp-states.js';
 import {
   emptyBatch, type NetnsCount, type ProbeBatch, type ProbeDetail, type ReasonCount, type ResetReceivedCount,
   type StateCount, type SynackRetransCount, type TransitionCount,
-} from './batch.js';
+} from '../../model/probe-batch.js';
 import { CUMULATIVE_FLAG, DETAIL_MARKER, TICK_MARKER } from './program.js';
 import { decodeLatency, LATENCY_PEAKS } from './latency-decode.js';
 

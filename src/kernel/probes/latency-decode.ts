@@ -1,6 +1,6 @@
 // Decodes the connlat.bt maps of one interval (already turned into per-interval counts) into a LatencyBatch.
-import { bucketLowUs } from '../../pipeline/latency-stats.js';
-import type { ConnectLatencyRow, DurationRow, FailedConnectRow, LatencyBatch } from './latency-batch.js';
+import { bucketLowUs } from '../../model/latency-stats.js';
+import type { ConnectLatencyRow, DurationRow, FailedConnectRow, LatencyBatch } from '../../model/latency-batch.js';
 
 /** Maps of connlat.bt; the peak maps are per-interval maxima (last value, never differenced). */
 export const LATENCY_MAPS = ['@cl', '@cls', '@clr', '@cf', '@cfs', '@lt', '@lts', '@srt', '@srts'] as const;

@@ -2,7 +2,7 @@
 import { Observable, type Subscription } from 'rxjs';
 import { ExitCode, TcpscopeError } from '../../errors.js';
 import type { Capabilities } from '../capabilities.js';
-import type { GapInput, ProbeLineInput } from '../../pipeline/inputs.js';
+import type { GapInput, ProbeLineInput } from '../../model/inputs.js';
 import { runBpftrace } from '../bpftrace/runner.js';
 import { isAttachedLine, type ReasonTables } from './decode.js';
 import { buildProgram } from './program.js';

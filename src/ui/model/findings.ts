@@ -1,6 +1,6 @@
 // The findings / alerts log: one entry per finding occurrence (id + since) or pushed alert, newest first.
-import type { Finding, Severity } from '../../diagnose/finding.js';
-import type { Snapshot } from '../../pipeline/snapshot.js';
+import type { Finding, Severity } from '../../model/finding.js';
+import type { Snapshot } from '../../model/snapshot.js';
 import { clock } from './format.js';
 import { span, type Line, type Tone } from './markup.js';
 import type { PanelSize } from './rates-view.js';

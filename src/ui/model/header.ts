@@ -1,5 +1,5 @@
 // The two header lines: where we look (host, kernel, netns), how (mode, interval) and the state of the UI.
-import type { ReplayState, SessionInfo } from '../../pipeline/session-types.js';
+import type { ReplayState, SessionInfo } from '../../model/session.js';
 import type { History } from './history.js';
 import { clock, fmtInterval, fmtSpeed, offset } from './format.js';
 import { fitLine, span, type Line } from './markup.js';

@@ -1,7 +1,7 @@
 // "Connect latency" panel: percentiles and a log2 histogram per destination port, failed connects, lifetimes and RTT;
 // plus the one-line summary the compact layout shows in its rates panel.
-import type { Snapshot } from '../../pipeline/snapshot.js';
-import type { LatencyStats } from '../../pipeline/latency-stats.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import type { LatencyStats } from '../../model/latency-stats.js';
 import { sparkline } from './format.js';
 import { pad, span, type Line, type Tone } from './markup.js';
 import type { PanelSize } from './rates-view.js';

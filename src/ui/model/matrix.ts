@@ -1,5 +1,5 @@
 // "Transitions /s" panel: the old→new state matrix of the latest interval, coloured by order of magnitude.
-import type { Snapshot } from '../../pipeline/snapshot.js';
+import type { Snapshot } from '../../model/snapshot.js';
 import { TCP_STATES } from '../../kernel/tcp-states.js';
 import { fmtNum, perSecond } from './format.js';
 import { pad, span, type Line, type Tone } from './markup.js';

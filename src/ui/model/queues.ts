@@ -1,5 +1,5 @@
 // "Queues & drops" panel: listener accept queues against capacity, queue-drop counters and drop reasons as rates.
-import type { Snapshot } from '../../pipeline/snapshot.js';
+import type { Snapshot } from '../../model/snapshot.js';
 import type { History } from './history.js';
 import { fillBar, fmtNum, sparkline } from './format.js';
 import { pad, span, type Line } from './markup.js';

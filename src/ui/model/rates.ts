@@ -1,5 +1,5 @@
 // The key rates of the "State transitions" panel, from eBPF transitions/events or, in procfs mode, counter deltas.
-import type { Snapshot } from '../../pipeline/snapshot.js';
+import type { Snapshot } from '../../model/snapshot.js';
 import { perSecond } from './format.js';
 
 export type RateKey = 'newActive' | 'newPassive' | 'closes' | 'resetsSent' | 'resetsReceived' | 'synackRetrans' | 'synRetrans';

@@ -1,5 +1,5 @@
 // "Sockets" panel: sockets per TCP state and orphans, against the sysctl limit where the kernel has one.
-import type { Snapshot } from '../../pipeline/snapshot.js';
+import type { Snapshot } from '../../model/snapshot.js';
 import type { History } from './history.js';
 import { fmtNum, sparkline } from './format.js';
 import { pad, span, type Line, type Tone } from './markup.js';

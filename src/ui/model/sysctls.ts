@@ -1,5 +1,5 @@
 // "Sysctls" panel: the settings behind what is on screen; those named by an active finding first, changes marked.
-import type { Finding } from '../../diagnose/finding.js';
+import type { Finding } from '../../model/finding.js';
 import type { History } from './history.js';
 import { pad, span, type Line } from './markup.js';
 import type { PanelSize } from './rates-view.js';

@@ -7,7 +7,7 @@ import { detectCapabilities } from '../../../src/kernel/capabilities.js';
 import { findTracefs } from '../../../src/kernel/tracefs/tracefs.js';
 import { isTickLine, type ProbeBatch } from '../../../src/kernel/probes/index.js';
 import { LatencyAccumulator, type LatencySection } from '../../../src/pipeline/latency.js';
-import { log2Of, quantileUs } from '../../../src/pipeline/latency-stats.js';
+import { log2Of, quantileUs } from '../../../src/model/latency-stats.js';
 import { startProbeTrace, type ProbeTrace } from './helpers.js';
 
 interface Traced { truth: GroundTruth; batches: ProbeBatch[]; badLines: number; section: LatencySection | undefined }

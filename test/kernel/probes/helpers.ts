@@ -8,7 +8,7 @@ import type { Capabilities } from '../../../src/kernel/capabilities.js';
 import {
   BatchDecoder, isAttachedLine, isTickLine, probeInputs$, reasonTables, whenBpftraceStopped, type ProbeBatch,
 } from '../../../src/kernel/probes/index.js';
-import type { GapInput, ProbeLineInput } from '../../../src/pipeline/inputs.js';
+import type { GapInput, ProbeLineInput } from '../../../src/model/inputs.js';
 
 export interface TestNetns { name: string; inode: number; destroy(): Promise<void> }
 

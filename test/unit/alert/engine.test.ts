@@ -6,7 +6,7 @@ import { alerts, exitCodeForAlerts, untilFirstFiring } from '../../../src/alert/
 import { compileRule } from '../../../src/alert/rule.js';
 import { builtinRules } from '../../../src/alert/rules-file.js';
 import type { AlertEvent } from '../../../src/alert/event.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { series, snap, T0, type SnapPatch } from './snapshots.js';
 
 const rule = (expr: string, name = 'r') => compileRule({ name, expr });

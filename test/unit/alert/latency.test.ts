@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createAlertEngine } from '../../../src/alert/engine.js';
 import { compileRule, metricScope } from '../../../src/alert/rule.js';
 import { parseCondition } from '../../../src/alert/parser.js';
-import { emptyBatch } from '../../../src/kernel/probes/batch.js';
+import { emptyBatch } from '../../../src/model/probe-batch.js';
 import { LatencyAccumulator } from '../../../src/pipeline/latency.js';
-import { bucketOf } from '../../../src/pipeline/latency-stats.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import { bucketOf } from '../../../src/model/latency-stats.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { snap } from './snapshots.js';
 
 const NS = 4026531840;

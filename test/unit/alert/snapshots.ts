@@ -1,5 +1,5 @@
 // Builds synthetic Snapshots for alert and export tests: only the fields a test sets differ from an idle interval.
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 
 export interface SnapPatch {
   counters?: Record<string, number>;

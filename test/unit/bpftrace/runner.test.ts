@@ -7,7 +7,7 @@ import { firstValueFrom, lastValueFrom, toArray, filter, take, type Observable }
 import { ExitCode, TcpscopeError } from '../../../src/errors.js';
 import { runBpftrace, runningBpftracePids, whenBpftraceStopped } from '../../../src/kernel/bpftrace/runner.js';
 import { BatchDecoder, probeInputs$ } from '../../../src/kernel/probes/index.js';
-import type { GapInput, ProbeLineInput } from '../../../src/pipeline/inputs.js';
+import type { GapInput, ProbeLineInput } from '../../../src/model/inputs.js';
 
 const FAKE = fileURLToPath(new URL('../../fixtures/bpftrace/fake-bpftrace.mjs', import.meta.url));
 const program = { text: 'BEGIN { }', args: ['0', '0', '1000', '20', '40', '2'] };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDiagnoser } from '../../../src/diagnose/engine.js';
 import type { Rule } from '../../../src/diagnose/rule.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { series } from './factory.js';
 
 const when = (id: string, kind: Rule['kind']): Rule => ({

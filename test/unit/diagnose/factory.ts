@@ -1,5 +1,5 @@
 // Synthetic snapshots for rule tests: kernel 6.18 default sysctls, empty events, overridable piece by piece.
-import { SNAPSHOT_SCHEMA_VERSION, type Snapshot, type SnapshotEvents } from '../../../src/pipeline/snapshot.js';
+import { SNAPSHOT_SCHEMA_VERSION, type Snapshot, type SnapshotEvents } from '../../../src/model/snapshot.js';
 import type { SnapshotListener } from '../../../src/diagnose/listeners.js';
 import { makeContext } from '../../../src/diagnose/context.js';
 import type { RuleContext } from '../../../src/diagnose/rule.js';

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../src/export/metrics.js';
-import { emptyBatch } from '../../../src/kernel/probes/batch.js';
+import { emptyBatch } from '../../../src/model/probe-batch.js';
 import { LatencyAccumulator } from '../../../src/pipeline/latency.js';
-import { bucketOf } from '../../../src/pipeline/latency-stats.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import { bucketOf } from '../../../src/model/latency-stats.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { snap } from '../alert/snapshots.js';
 
 const NS = 4026531840;

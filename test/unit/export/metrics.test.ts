@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../src/export/metrics.js';
 import { nstatMetricStem } from '../../../src/export/nstat-names.js';
 import { snap } from '../alert/snapshots.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 
 const listener = (port: number, queue: number, capacity = 128): Snapshot['census']['listeners'][number] => ({
   family: 4, addr: '127.0.0.1', port, queue, capacity, inode: port, pid: 1, comm: 'srv', atCapacity: queue > capacity,

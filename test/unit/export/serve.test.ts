@@ -9,7 +9,7 @@ import { startExporter, type Exporter } from '../../../src/export/exporter.js';
 import { serveTargets } from '../../../src/cli/commands/serve.js';
 import { main } from '../../../src/cli/main.js';
 import { ExitCode, TcpscopeError } from '../../../src/errors.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { snap } from '../alert/snapshots.js';
 
 let exporter: Exporter | undefined;

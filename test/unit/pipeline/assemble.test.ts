@@ -3,9 +3,9 @@ import { map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { SnapshotAssembler, type LineDecoder } from '../../../src/pipeline/assemble.js';
 import { toSnapshots } from '../../../src/pipeline/to-snapshots.js';
-import type { HostSample } from '../../../src/kernel/host/sample.js';
-import { emptyBatch, type ProbeBatch } from '../../../src/kernel/probes/batch.js';
-import type { RawInput } from '../../../src/pipeline/inputs.js';
+import type { HostSample } from '../../../src/model/host-sample.js';
+import { emptyBatch, type ProbeBatch } from '../../../src/model/probe-batch.js';
+import type { RawInput } from '../../../src/model/inputs.js';
 
 const NS = 4026532000;
 

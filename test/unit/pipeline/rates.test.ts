@@ -4,7 +4,7 @@ import { map, type OperatorFunction } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { slidingRates, windowRates, type WindowRates } from '../../../src/pipeline/rates.js';
 import { slidingWindow, pushWindow } from '../../../src/pipeline/window.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { snap } from '../diagnose/factory.js';
 
 const T0 = 1_700_000_000_000;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BatchDecoder, type ProbeBatch } from '../../../src/kernel/probes/index.js';
 import { LatencyAccumulator, outcomeOf } from '../../../src/pipeline/latency.js';
-import { bucketHighUs, bucketLowUs, bucketOf, cumulativeLe, log2Of, quantileUs, statsOf } from '../../../src/pipeline/latency-stats.js';
+import { bucketHighUs, bucketLowUs, bucketOf, cumulativeLe, log2Of, quantileUs, statsOf } from '../../../src/model/latency-stats.js';
 
 const lines = readFileSync(new URL('../../fixtures/bpftrace/connlat-6.18.ndjson', import.meta.url), 'utf8').split('\n');
 const NS = 4026532177;

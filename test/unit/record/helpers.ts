@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
-import type { HostSample } from '../../../src/kernel/host/sample.js';
+import type { HostSample } from '../../../src/model/host-sample.js';
 import { expect } from 'vitest';
 import { counterDeltas } from '../../../src/kernel/host/counter-deltas.js';
-import type { HostInput, RawInput } from '../../../src/pipeline/inputs.js';
-import type { LiveSession, SessionDescription } from '../../../src/pipeline/session-types.js';
+import type { HostInput, RawInput } from '../../../src/model/inputs.js';
+import type { LiveSession, SessionDescription } from '../../../src/model/session.js';
 
 export const NS = 4026532100;
 

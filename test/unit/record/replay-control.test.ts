@@ -2,9 +2,9 @@
 // exactly one snapshot, skip runs ahead, and whatever the controls did the snapshots equal an uncontrolled replay.
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { demoRecordingPath } from '../../../src/record/demo.js';
-import { replaySession } from '../../../src/record/replay.js';
+import { replaySession } from '../../../src/session/replay.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -4,9 +4,9 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { createDiagnoser } from '../../../src/diagnose/index.js';
 import { BatchDecoder } from '../../../src/kernel/probes/index.js';
 import { toSnapshots } from '../../../src/pipeline/to-snapshots.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { createRecorder } from '../../../src/record/recorder.js';
-import { replaySession } from '../../../src/record/replay.js';
+import { replaySession } from '../../../src/session/replay.js';
 import { CAPTURE_NS, capturedProbeLines, ebpfDescription, fakeSession, liveLikeInputs, tempDir } from './helpers.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;

@@ -8,6 +8,7 @@ import { overflowSequence, procfsSequence, sessionInfo } from './fixtures.js';
 /** SGR colour parameters (30-38, 40-48, 90-97, 100-107); 39/49 only reset to the default. */
 export function colourEscapes(written: string): string[] {
   const found: string[] = [];
+  // eslint-disable-next-line no-control-regex -- matching terminal escapes is the point
   for (const m of written.matchAll(/\x1b\[([0-9;]*)m/g)) {
     const params = (m[1] ?? '').split(';').map(Number);
     if (params.some((p) => (p >= 30 && p <= 38) || (p >= 40 && p <= 48) || (p >= 90 && p <= 97) || (p >= 100 && p <= 107))) found.push(m[0]);

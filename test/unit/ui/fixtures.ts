@@ -1,7 +1,7 @@
 // Synthetic snapshots and session info for the dashboard tests: a quiet host, then an accept-queue overflow.
-import type { Finding } from '../../../src/diagnose/finding.js';
-import type { SessionInfo } from '../../../src/pipeline/session-types.js';
-import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Finding } from '../../../src/model/finding.js';
+import type { SessionInfo } from '../../../src/model/session.js';
+import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../../../src/model/snapshot.js';
 
 export const T0 = Date.UTC(2026, 10, 21, 3, 0, 0);
 

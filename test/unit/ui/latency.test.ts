@@ -1,8 +1,8 @@
 // The connect-latency panel and the compact summary line, on a latency section built by the real accumulator.
 import { describe, expect, it } from 'vitest';
-import { emptyBatch } from '../../../src/kernel/probes/batch.js';
+import { emptyBatch } from '../../../src/model/probe-batch.js';
 import { LatencyAccumulator } from '../../../src/pipeline/latency.js';
-import { bucketOf } from '../../../src/pipeline/latency-stats.js';
+import { bucketOf } from '../../../src/model/latency-stats.js';
 import { connectSummary, fmtLatency, latencyLines, octaveBars } from '../../../src/ui/model/latency.js';
 import { layoutCells } from '../../../src/ui/model/layout.js';
 import { toPlain } from '../../../src/ui/model/markup.js';

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { slowConnects, slowConnectsFinding } from '../../../../src/diagnose/rules/slow-connects.js';
 import { attributeSynLoss, type KnownListener } from '../../../../src/diagnose/connect-attribution.js';
-import { emptyBatch } from '../../../../src/kernel/probes/batch.js';
+import { emptyBatch } from '../../../../src/model/probe-batch.js';
 import { LatencyAccumulator, type LatencySection } from '../../../../src/pipeline/latency.js';
-import { bucketOf } from '../../../../src/pipeline/latency-stats.js';
+import { bucketOf } from '../../../../src/model/latency-stats.js';
 import { ctxOf, listener, snap } from '../factory.js';
 
 const NS = 4026531840;

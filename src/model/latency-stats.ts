@@ -79,8 +79,6 @@ export function statsOf(buckets: Log2Histogram, sumUs: number, maxUs: number | u
   };
 }
 
-export const emptyStats = (): LatencyStats => statsOf({}, 0, 0);
-
 /**
  * Cumulative counts at each power-of-two upper bound 2^1..2^(lastLog2+1) µs, in seconds: Prometheus `le` buckets
  * (one per octave keeps the series count low; histogram_quantile interpolates inside them).

@@ -3,34 +3,37 @@
 import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { Observable, ReplaySubject, Subject, merge, share, takeUntil, tap, timer } from 'rxjs';
-import { createDiagnoser } from '../diagnose/index.js';
-import { createHostPoller, type HostPoller } from '../kernel/host/index.js';
-import type { HostSample } from '../kernel/host/sample.js';
+import { createHostPoller } from '../kernel/host/index.js';
+import type { HostSample } from '../model/host-sample.js';
 import { resolveNetns, type NetnsTarget } from '../kernel/netns/index.js';
-import { BatchDecoder, buildProgram, isAttachedLine, isTickLine, parseLine, probeInputs$, reasonTables, whenBpftraceStopped, type ReasonTables } from '../kernel/probes/index.js';
+import {
+  buildProgram, isAttachedLine, isTickLine, parseLine, probeInputs$, reasonTables, whenBpftraceStopped, type ReasonTables,
+} from '../kernel/probes/index.js';
 import { TRACEPOINTS } from '../kernel/capabilities.js';
 import { VERSION } from '../version.js';
-import type { RawInput } from './inputs.js';
-import { decideMode, type RequestedMode } from './mode.js';
-import type { LiveSession, SessionDescription, SessionInfo } from './session-types.js';
-import { toSnapshots } from './to-snapshots.js';
+import type { RawInput } from '../model/inputs.js';
+import type { LiveSession, SessionDescription, SessionInfo, SessionOptions } from '../model/session.js';
+import { toSnapshots } from '../pipeline/to-snapshots.js';
+import { decideMode } from './mode.js';
+import { pipelineOptions, type SessionServices } from './wiring.js';
 
-export interface SessionOptions {
-  /** Name, path, pid or inode; undefined = tcpscope's own netns. */
-  netns?: string | undefined;
-  port?: number | undefined;
-  intervalMs: number;
-  mode?: RequestedMode;
-  /** End the session after this long (snapshots$ completes). */
-  durationMs?: number | undefined;
-  /** Per-interval cap of per-event detail lines printed by the kernel. */
-  detailCap?: number;
+export type { SessionOptions };
+
+/** A live session's options plus any service to substitute (tests, library users). */
+export interface LiveSessionOptions extends SessionOptions {
+  services?: Partial<SessionServices> | undefined;
 }
 
-export async function startSession(opts: SessionOptions): Promise<LiveSession> {
-  const target: NetnsTarget = await resolveNetns(opts.netns);
-  const decision = await decideMode(opts.mode ?? 'auto');
-  const poller: HostPoller = createHostPoller(target);
+/** The real thing: the netns resolver, the mode decision, procfs/sock_diag polls and bpftrace. */
+const LIVE_SERVICES: Omit<SessionServices, 'createDiagnoser'> = {
+  resolveNetns, decideMode, createHostPoller, probeInputs: probeInputs$, stopTracers: whenBpftraceStopped,
+};
+
+export async function startSession(opts: LiveSessionOptions): Promise<LiveSession> {
+  const services = { ...LIVE_SERVICES, ...opts.services };
+  const target: NetnsTarget = await services.resolveNetns(opts.netns);
+  const decision = await services.decideMode(opts.mode ?? 'auto');
+  const poller = services.createHostPoller(target);
   const firstSample: HostSample = await poller.poll();
   const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8').catch(() => 'unknown')).trim();
   const netns = { inode: target.inode, name: target.name };
@@ -82,7 +85,7 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
     // bpftrace is restarting.
     sub.next({ kind: 'host', t: Date.now(), sample: firstSample });
     const probeSub = program
-      ? probeInputs$({ program, bpftrace: decision.bpftrace?.path }).subscribe({
+      ? services.probeInputs({ program, bpftrace: decision.bpftrace?.path }).subscribe({
           next: (input) => {
             sub.next(input);
             if (input.kind === 'probe' && isAttachedLine(input.line)) {
@@ -112,19 +115,6 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
     // The duration timer lives inside the pipeline, so an early stop() (--exit-on-alert) does not leave it behind.
   }).pipe(takeUntil(opts.durationMs ? merge(stop$, timer(opts.durationMs)) : stop$));
 
-  // inputs$ mirrors exactly what the assembler consumes, in order, so a recording replays to the same snapshots.
-  const inputsSubject = new Subject<RawInput>();
-
-  const snapshots$ = source$.pipe(
-    tap({ next: (i) => inputsSubject.next(i), complete: () => inputsSubject.complete(), error: (e: unknown) => inputsSubject.error(e) }),
-    toSnapshots({
-      intervalMs: opts.intervalMs, netns, mode: decision.mode, modeReason: info.modeReason,
-      decoder: decision.caps ? new BatchDecoder(tables) : undefined,
-      diagnoser: createDiagnoser(), netnsFilter: target.inode,
-    }),
-    share(),
-  );
-
   const description: SessionDescription = {
     info, tcpscopeVersion: VERSION,
     tracepoints: decision.caps
@@ -133,6 +123,16 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
     reasonTables: tables, sysctls: firstSample.sysctls,
     program: program?.text, programArgs: program?.args ?? [],
   };
+
+  // inputs$ mirrors exactly what the assembler consumes, in order, so a recording replays to the same snapshots.
+  const inputsSubject = new Subject<RawInput>();
+
+  const snapshots$ = source$.pipe(
+    tap({ next: (i) => inputsSubject.next(i), complete: () => inputsSubject.complete(), error: (e: unknown) => inputsSubject.error(e) }),
+    // The same wiring as a replay of this session's recording (the description is its header).
+    toSnapshots(pipelineOptions({ description, mode: decision.mode, services: opts.services })),
+    share(),
+  );
 
   return {
     info,
@@ -153,7 +153,7 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
         stop$.next();
         stop$.complete();
         // bpftrace first (SIGINT, then SIGKILL), then the pollers' helper processes.
-        await whenBpftraceStopped();
+        await services.stopTracers();
         await poller.close();
       })();
       return stopped;

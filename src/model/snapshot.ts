@@ -1,7 +1,7 @@
 // The Snapshot: one per interval, the only thing sinks (dashboard, recorder reports, alerts, exporter) consume.
-import type { Finding } from '../diagnose/finding.js';
-import type { Listener, NetnsRef, OwnerCount } from '../kernel/host/sample.js';
-import type { ProbeDetail } from '../kernel/probes/batch.js';
+import type { Finding } from './finding.js';
+import type { Listener, NetnsRef, OwnerCount } from './host-sample.js';
+import type { ProbeDetail } from './probe-batch.js';
 import type { LatencySection } from './latency.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;

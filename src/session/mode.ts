@@ -4,8 +4,8 @@ import { TRACEPOINTS, detectCapabilities, type Capabilities } from '../kernel/ca
 import { bpftraceInfo, type BpftraceInfo } from '../kernel/bpftrace/version.js';
 import { privileges } from '../kernel/privileges.js';
 import { ensureTracefs } from '../kernel/tracefs/tracefs.js';
+import type { RequestedMode } from '../model/session.js';
 
-export type RequestedMode = 'auto' | 'ebpf' | 'procfs';
 
 export type ModeDecision =
   | { mode: 'ebpf'; caps: Capabilities; bpftrace: BpftraceInfo }

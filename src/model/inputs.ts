@@ -1,5 +1,5 @@
 // Raw inputs with receive timestamps: what live mode feeds the pipeline and what a recording stores (inputs, not outputs).
-import type { HostSample } from '../kernel/host/sample.js';
+import type { HostSample } from './host-sample.js';
 
 /** One raw stdout line of bpftrace `-f json` (parsed again on replay, so parser fixes apply to old recordings). */
 export interface ProbeLineInput { kind: 'probe'; t: number; line: string }

@@ -2,7 +2,7 @@
 // listeners, and stops quietly when the reader leaves (EPIPE).
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BatchedOutput } from '../../../src/record/output.js';
+import { BatchedOutput } from '../../../src/cli/batched-output.js';
 
 describe('BatchedOutput', () => {
   it('delivers every line in order through many backpressure waits, with no listener left behind', async () => {
