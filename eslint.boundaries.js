@@ -4,7 +4,11 @@
 
 /** Each floor and the folders above it (which it must not import). */
 export const FLOORS = [
-  { name: 'kernel', dirs: ['kernel'], above: ['pipeline', 'diagnose', 'ui', 'record', 'alert', 'export', 'session', 'cli'] },
+  {
+    name: 'kernel',
+    dirs: ['kernel'],
+    above: ['pipeline', 'diagnose', 'ui', 'record', 'alert', 'export', 'session', 'cli'],
+  },
   { name: 'pipeline', dirs: ['pipeline'], above: ['diagnose', 'ui', 'record', 'alert', 'export', 'session', 'cli'] },
   { name: 'diagnose', dirs: ['diagnose'], above: ['ui', 'record', 'alert', 'export', 'session', 'cli'] },
   { name: 'sinks', dirs: ['ui', 'record', 'alert', 'export'], above: ['session', 'cli'] },
@@ -17,7 +21,9 @@ export const boundaries = [
   {
     // The ground floor imports nothing of the project: every specifier stays inside src/model.
     files: ['src/model/**/*.ts'],
-    rules: restrict([{ regex: '^\\.\\./', message: 'src/model is the ground floor: it imports nothing of the project.' }]),
+    rules: restrict([
+      { regex: '^\\.\\./', message: 'src/model is the ground floor: it imports nothing of the project.' },
+    ]),
   },
   ...FLOORS.map((floor) => ({
     files: floor.dirs.map((d) => `src/${d}/**/*.ts`),

@@ -10,7 +10,14 @@ export type { Snapshot, SnapshotEvents, Mode, SysctlChange } from './model/snaps
 export type { Finding, Severity, SysctlRef } from './model/finding.js';
 export type { HostSample, Listener, OwnerCount, NetnsRef } from './model/host-sample.js';
 export type { RawInput } from './model/inputs.js';
-export type { Session, SessionInfo, LiveSession, SessionDescription, ReplayControl, ReplayState } from './model/session.js';
+export type {
+  Session,
+  SessionInfo,
+  LiveSession,
+  SessionDescription,
+  ReplayControl,
+  ReplayState,
+} from './model/session.js';
 export type { SysctlReport, SysctlEntry } from './diagnose/sysctl-report.js';
 export { startSession, type SessionOptions, type LiveSessionOptions } from './session/live.js';
 export type { SessionServices, PipelineServices } from './session/wiring.js';
@@ -19,8 +26,18 @@ export { runDoctor, type DoctorReport } from './kernel/doctor.js';
 export { createDiagnoser, RULES } from './diagnose/index.js';
 export { slidingRates } from './pipeline/rates.js';
 export {
-  alerts, parseAlertFlag, loadAlerts, builtinRules, createAlertEngine, createExecAction, createWebhookAction,
-  createNdjsonAction, combineActions, type AlertEvent, type AlertRule, type AlertAction,
+  alerts,
+  parseAlertFlag,
+  loadAlerts,
+  builtinRules,
+  createAlertEngine,
+  createExecAction,
+  createWebhookAction,
+  createNdjsonAction,
+  combineActions,
+  type AlertEvent,
+  type AlertRule,
+  type AlertAction,
 } from './alert/index.js';
 export { createMetrics, startExporter } from './export/index.js';
 export { createRecorder, renderReport, type Recorder } from './record/index.js';

@@ -108,12 +108,18 @@ export function evalNum(e: NumExpr, history: readonly Snapshot[]): number {
 export function compare(op: string, l: number, r: number): boolean {
   if (Number.isNaN(l) || Number.isNaN(r)) return false;
   switch (op) {
-    case '>': return l > r;
-    case '>=': return l >= r;
-    case '<': return l < r;
-    case '<=': return l <= r;
-    case '==': return l === r;
-    default: return l !== r;
+    case '>':
+      return l > r;
+    case '>=':
+      return l >= r;
+    case '<':
+      return l < r;
+    case '<=':
+      return l <= r;
+    case '==':
+      return l === r;
+    default:
+      return l !== r;
   }
 }
 

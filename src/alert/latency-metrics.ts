@@ -5,15 +5,24 @@ import type { LatencyStats } from '../model/latency-stats.js';
 import { ExprError } from './tokenizer.js';
 import type { MetricRef } from './metrics.js';
 
-export interface IntervalHistogram { buckets: Record<string, number>; maxUs: number }
+export interface IntervalHistogram {
+  buckets: Record<string, number>;
+  maxUs: number;
+}
 
-interface Spec { names: readonly string[]; check?: (label: string, value: string, col: number) => void }
+interface Spec {
+  names: readonly string[];
+  check?: (label: string, value: string, col: number) => void;
+}
 
 const OUTCOMES = ['refused', 'timed-out', 'unreachable', 'aborted'];
 function check(label: string, value: string, col: number): void {
-  if ((label === 'dport' || label === 'port' || label === 'netns') && !/^\d+$/.test(value)) throw new ExprError(col, `${label}="${value}" is not a number`);
-  if (label === 'direction' && value !== 'in' && value !== 'out') throw new ExprError(col, `direction="${value}": use "in" (accepted) or "out" (connected)`);
-  if (label === 'outcome' && !OUTCOMES.includes(value) && !/^error-\d+$/.test(value)) throw new ExprError(col, `outcome="${value}": use ${OUTCOMES.join(', ')}`);
+  if ((label === 'dport' || label === 'port' || label === 'netns') && !/^\d+$/.test(value))
+    throw new ExprError(col, `${label}="${value}" is not a number`);
+  if (label === 'direction' && value !== 'in' && value !== 'out')
+    throw new ExprError(col, `direction="${value}": use "in" (accepted) or "out" (connected)`);
+  if (label === 'outcome' && !OUTCOMES.includes(value) && !/^error-\d+$/.test(value))
+    throw new ExprError(col, `outcome="${value}": use ${OUTCOMES.join(', ')}`);
 }
 
 export const LATENCY_METRICS: Record<string, Spec> = {
@@ -41,32 +50,52 @@ export function latencyMetric(name: string, text: string, labels: Labels): Metri
   const dport = labels.dport === undefined ? undefined : Number(labels.dport);
   const port = labels.port === undefined ? undefined : Number(labels.port);
   const inNs = (r: { netns: number }): boolean => ns === undefined || r.netns === ns;
-  const connectRows = (s: Snapshot) => (s.latency?.connect ?? []).filter((r) => inNs(r) && (dport === undefined || r.dport === dport));
+  const connectRows = (s: Snapshot) =>
+    (s.latency?.connect ?? []).filter((r) => inNs(r) && (dport === undefined || r.dport === dport));
   const durRows = (s: Snapshot) => (name === 'rtt' ? s.latency?.rtt : s.latency?.lifetime) ?? [];
   const matchDur = (r: { netns: number; port: number; direction: string }): boolean =>
-    inNs(r) && (port === undefined || r.port === port) && (labels.direction === undefined || r.direction === labels.direction);
+    inNs(r) &&
+    (port === undefined || r.port === port) &&
+    (labels.direction === undefined || r.direction === labels.direction);
   switch (name) {
     case 'connectLatency':
       return {
-        text, kind: 'histogram',
+        text,
+        kind: 'histogram',
         read: (s) => connectRows(s).reduce((t, r) => t + r.interval.count, 0),
         hist: (s) => merge(connectRows(s).map((r) => r.interval)),
       };
     case 'connectionLifetime':
     case 'rtt':
       return {
-        text, kind: 'histogram',
-        read: (s) => durRows(s).filter(matchDur).reduce((t, r) => t + r.interval.count, 0),
-        hist: (s) => merge(durRows(s).filter(matchDur).map((r) => r.interval)),
+        text,
+        kind: 'histogram',
+        read: (s) =>
+          durRows(s)
+            .filter(matchDur)
+            .reduce((t, r) => t + r.interval.count, 0),
+        hist: (s) =>
+          merge(
+            durRows(s)
+              .filter(matchDur)
+              .map((r) => r.interval),
+          ),
       };
     case 'connects':
       return { text, kind: 'counter', read: (s) => connectRows(s).reduce((t, r) => t + r.interval.count, 0) };
     default:
       return {
-        text, kind: 'counter',
-        read: (s) => (s.latency?.failed ?? [])
-          .filter((r) => inNs(r) && (dport === undefined || r.dport === dport) && (labels.outcome === undefined || r.outcome === labels.outcome))
-          .reduce((t, r) => t + r.count, 0),
+        text,
+        kind: 'counter',
+        read: (s) =>
+          (s.latency?.failed ?? [])
+            .filter(
+              (r) =>
+                inNs(r) &&
+                (dport === undefined || r.dport === dport) &&
+                (labels.outcome === undefined || r.outcome === labels.outcome),
+            )
+            .reduce((t, r) => t + r.count, 0),
       };
   }
 }

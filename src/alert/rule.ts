@@ -53,7 +53,11 @@ export function metricScope(extra?: Iterable<string>): MetricScope {
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-function durationField(v: string | number | undefined, field: string, fail: (msg: string) => never): number | undefined {
+function durationField(
+  v: string | number | undefined,
+  field: string,
+  fail: (msg: string) => never,
+): number | undefined {
   if (v === undefined) return undefined;
   const m = DURATION.exec(String(v).trim());
   if (!m) return fail(`invalid ${field} "${v}": use e.g. 10s, 1m`);
@@ -74,7 +78,8 @@ export function compileRule(spec: AlertRuleSpec, opts: CompileOptions = {}): Ale
     let clear = parsed.clear;
     if (spec.clear !== undefined) {
       if (clear !== undefined) fail('"clear" given both in the expression and as a field');
-      if (parsed.condition.kind !== 'cmp') fail('"clear" needs the condition to be one comparison, e.g. rate(X[1m]) > 5/s');
+      if (parsed.condition.kind !== 'cmp')
+        fail('"clear" needs the condition to be one comparison, e.g. rate(X[1m]) > 5/s');
       try {
         clear = parseThreshold(String(spec.clear), scope);
       } catch (err) {

@@ -16,7 +16,10 @@ export interface Token {
 
 /** An error at a column of the expression; the parser turns it into a TcpscopeError. */
 export class ExprError extends Error {
-  constructor(readonly col: number, readonly detail: string) {
+  constructor(
+    readonly col: number,
+    readonly detail: string,
+  ) {
     super(`col ${col}: ${detail}`);
     this.name = 'ExprError';
   }

@@ -12,13 +12,16 @@ import { exitOnCrash } from './crash-exit.js';
 /** The commander program with the commands `argv` needs (all of them by default). */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('tcpscope')
-    .description('What the Linux TCP stack is doing, live from eBPF tracepoints and procfs, and which sysctl explains it.')
+    .description(
+      'What the Linux TCP stack is doing, live from eBPF tracepoints and procfs, and which sysctl explains it.',
+    )
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
       // Commander's own errors become one line on stderr; help goes to stdout.
-      writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `tcpscope: ${s.slice(7).trim().split('\n')[0]}\n` : s),
+      writeErr: (s) =>
+        process.stderr.write(s.startsWith('error:') ? `tcpscope: ${s.slice(7).trim().split('\n')[0]}\n` : s),
     })
     .addHelpText(
       'after',

@@ -4,7 +4,12 @@ import type { SessionOptions } from '../session/live.js';
 import { parseDuration, parseInterval, parsePort } from './parse-options.js';
 
 export interface SessionFlags {
-  interval: string; duration?: string; netns?: string; port?: string; procfs?: boolean; ebpf?: boolean;
+  interval: string;
+  duration?: string;
+  netns?: string;
+  port?: string;
+  procfs?: boolean;
+  ebpf?: boolean;
 }
 
 export function addSessionOptions(cmd: Command, help: { duration?: string; port?: string } = {}): Command {

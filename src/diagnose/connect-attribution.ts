@@ -32,7 +32,9 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '*', '']);
  */
 export function attributeSynLoss(dport: number, listeners: readonly KnownListener[], daddr?: string): SynLossCause {
   const candidates = listeners.filter(
-    (l) => l.port === dport && (daddr === undefined || WILDCARDS.has(l.addr) || l.addr === daddr || l.addr === `::ffff:${daddr}`),
+    (l) =>
+      l.port === dport &&
+      (daddr === undefined || WILDCARDS.has(l.addr) || l.addr === daddr || l.addr === `::ffff:${daddr}`),
   );
   const over = candidates.filter((l) => l.overflows > 0).sort((a, b) => b.overflows - a.overflows);
   if (over[0]) return { kind: 'accept-queue', listener: over[0] };

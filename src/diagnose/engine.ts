@@ -16,7 +16,12 @@ export interface DiagnoserOptions {
   clearAfter?: number;
 }
 
-interface RuleState { holding: number; quiet: number; since: number | undefined; last: FindingDraft | undefined }
+interface RuleState {
+  holding: number;
+  quiet: number;
+  since: number | undefined;
+  last: FindingDraft | undefined;
+}
 
 const RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
@@ -28,7 +33,9 @@ export function createDiagnoser(opts: DiagnoserOptions = {}): Diagnoser {
   const raiseAfter = Math.max(1, opts.raiseAfter ?? 2);
   const clearAfter = Math.max(1, opts.clearAfter ?? 5);
   const history: Snapshot[] = [];
-  const states = new Map<string, RuleState>(rules.map((r) => [r.id, { holding: 0, quiet: 0, since: undefined, last: undefined }]));
+  const states = new Map<string, RuleState>(
+    rules.map((r) => [r.id, { holding: 0, quiet: 0, since: undefined, last: undefined }]),
+  );
 
   return {
     evaluate(snapshot) {

@@ -44,12 +44,26 @@ export async function collectSysctlReport(netnsSpec: string | undefined): Promis
   const sysctls = SYSCTLS.map((spec): SysctlEntry => {
     const value = get(spec.name);
     return {
-      name: spec.name, value, kernelDefault: spec.kernelDefault, unit: spec.unit, meaning: spec.meaning,
+      name: spec.name,
+      value,
+      kernelDefault: spec.kernelDefault,
+      unit: spec.unit,
+      meaning: spec.meaning,
       onThisKernel: meaningOnThisKernel(spec.name, get),
       changed: value !== undefined && spec.kernelDefault !== '' && value !== spec.kernelDefault,
     };
   });
-  const warnings = riskySettings(get).map((w) => ({ ...w, fix: w.suggest === undefined ? undefined : sysctlCommand(netns, w.name, w.suggest) }));
-  return { kernel: release(), netns, sysctls, timelines: computeTimelines(get), warnings, absent: read.absent, notes: read.notes };
+  const warnings = riskySettings(get).map((w) => ({
+    ...w,
+    fix: w.suggest === undefined ? undefined : sysctlCommand(netns, w.name, w.suggest),
+  }));
+  return {
+    kernel: release(),
+    netns,
+    sysctls,
+    timelines: computeTimelines(get),
+    warnings,
+    absent: read.absent,
+    notes: read.notes,
+  };
 }
-

@@ -5,7 +5,10 @@ export type Log2Buckets = Record<number, number>;
 
 /** SYN_SENT -> ESTABLISHED per (netns, remote port). */
 export interface ConnectLatencyRow {
-  netns: number; dport: number; count: number; sumUs: number;
+  netns: number;
+  dport: number;
+  count: number;
+  sumUs: number;
   /** Largest latency of the interval (0 when the peak map lost it between print and clear). */
   maxUs: number;
   buckets: Log2Buckets;
@@ -14,14 +17,24 @@ export interface ConnectLatencyRow {
 }
 
 /** SYN_SENT -> CLOSE per (netns, remote port, sk_err at that moment). */
-export interface FailedConnectRow { netns: number; dport: number; errno: number; count: number; sumUs: number; maxUs: number }
+export interface FailedConnectRow {
+  netns: number;
+  dport: number;
+  errno: number;
+  count: number;
+  sumUs: number;
+  maxUs: number;
+}
 
 /** ESTABLISHED -> first closing state (lifetime) or the srtt then (rtt), per (netns, direction, service port). */
 export interface DurationRow {
   netns: number;
   /** in = accepted (port = local listening port); out = connected (port = remote port). */
   direction: 'in' | 'out';
-  port: number; count: number; sumUs: number; buckets: Log2Buckets;
+  port: number;
+  count: number;
+  sumUs: number;
+  buckets: Log2Buckets;
 }
 
 export interface LatencyBatch {

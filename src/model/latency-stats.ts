@@ -45,7 +45,10 @@ export function bucketOf(us: number): number {
  * the same log2 bucket as the true value. 0 for an empty histogram.
  */
 export function quantileUs(buckets: Log2Histogram, q: number, maxUs?: number): number {
-  const entries = Object.entries(buckets).map(([b, c]) => [Number(b), c] as const).filter(([, c]) => c > 0).sort(([a], [b]) => a - b);
+  const entries = Object.entries(buckets)
+    .map(([b, c]) => [Number(b), c] as const)
+    .filter(([, c]) => c > 0)
+    .sort(([a], [b]) => a - b);
   const total = entries.reduce((s, [, c]) => s + c, 0);
   if (total === 0) return 0;
   const rank = Math.max(1, Math.ceil(q * total));
@@ -70,11 +73,20 @@ export function addBuckets(into: Log2Histogram, from: Readonly<Record<string | n
 /** Stats of a histogram; maxUs undefined = not measured (the top bucket's upper bound stands in). */
 export function statsOf(buckets: Log2Histogram, sumUs: number, maxUs: number | undefined): LatencyStats {
   const count = Object.values(buckets).reduce((s, c) => s + c, 0);
-  const top = Math.max(-1, ...Object.entries(buckets).filter(([, c]) => c > 0).map(([b]) => Number(b)));
-  const max = count === 0 ? 0 : maxUs ?? bucketHighUs(top);
+  const top = Math.max(
+    -1,
+    ...Object.entries(buckets)
+      .filter(([, c]) => c > 0)
+      .map(([b]) => Number(b)),
+  );
+  const max = count === 0 ? 0 : (maxUs ?? bucketHighUs(top));
   return {
-    count, sumUs, maxUs: max,
-    p50Us: quantileUs(buckets, 0.5, max), p90Us: quantileUs(buckets, 0.9, max), p99Us: quantileUs(buckets, 0.99, max),
+    count,
+    sumUs,
+    maxUs: max,
+    p50Us: quantileUs(buckets, 0.5, max),
+    p90Us: quantileUs(buckets, 0.9, max),
+    p99Us: quantileUs(buckets, 0.99, max),
     buckets: { ...buckets },
   };
 }

@@ -6,7 +6,8 @@ export type ConnectOutcome = 'refused' | 'timed-out' | 'unreachable' | 'aborted'
 
 /** Connects per (netns, remote port): this interval and the session so far. */
 export interface ConnectLatencyStat {
-  netns: number; dport: number;
+  netns: number;
+  dport: number;
   interval: LatencyStats;
   session: LatencyStats;
   /** This interval: connects that needed n SYN retransmits, keyed n (15 = 15 or more). */
@@ -15,12 +16,15 @@ export interface ConnectLatencyStat {
 
 /** Failed connects (SYN_SENT -> CLOSE) per (netns, remote port, outcome). */
 export interface FailedConnectStat {
-  netns: number; dport: number; outcome: ConnectOutcome;
+  netns: number;
+  dport: number;
+  outcome: ConnectOutcome;
   /** sk_err when the socket closed: 111 ECONNREFUSED, 110 ETIMEDOUT, 113/101/112 unreachable, 0 closed by the app. */
   errno: number;
   count: number;
   /** Time from the first SYN to the failure: average and largest of the interval. */
-  avgUs: number; maxUs: number;
+  avgUs: number;
+  maxUs: number;
   sessionCount: number;
 }
 
@@ -43,11 +47,17 @@ export interface LatencySection {
 
 export function outcomeOf(errno: number): ConnectOutcome {
   switch (errno) {
-    case 111: return 'refused';
-    case 110: return 'timed-out';
-    case 113: case 101: case 112: return 'unreachable';
-    case 0: return 'aborted';
-    default: return `error-${errno}`;
+    case 111:
+      return 'refused';
+    case 110:
+      return 'timed-out';
+    case 113:
+    case 101:
+    case 112:
+      return 'unreachable';
+    case 0:
+      return 'aborted';
+    default:
+      return `error-${errno}`;
   }
 }
-

@@ -9,7 +9,12 @@ export const SNAPSHOT_SCHEMA_VERSION = 1;
 export type Mode = 'ebpf' | 'procfs' | 'replay';
 
 export interface SynackListenerStat {
-  laddr: string; lport: number; count: number; acceptQueue: number; acceptCapacity: number; synQueue: number;
+  laddr: string;
+  lport: number;
+  count: number;
+  acceptQueue: number;
+  acceptCapacity: number;
+  synQueue: number;
 }
 
 export interface SnapshotEvents {
@@ -30,7 +35,12 @@ export interface SnapshotEvents {
   lost: number;
 }
 
-export interface SysctlChange { name: string; old: string | undefined; new: string | undefined; t: number }
+export interface SysctlChange {
+  name: string;
+  old: string | undefined;
+  new: string | undefined;
+  t: number;
+}
 
 export interface Snapshot {
   schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;

@@ -10,7 +10,9 @@ import { counterDeltas } from '../kernel/host/counter-deltas.js';
 import { diffSysctls } from '../kernel/sysctl/diff.js';
 
 /** Decodes raw bpftrace lines into per-interval batches (src/kernel/probes BatchDecoder). */
-export interface LineDecoder { push(line: string): ProbeBatch | undefined }
+export interface LineDecoder {
+  push(line: string): ProbeBatch | undefined;
+}
 
 export interface AssemblerOptions {
   intervalMs: number;
@@ -78,7 +80,10 @@ export class SnapshotAssembler {
       transitions,
       events,
       // Deltas known by the producer (replay) for exactly this interval save comparing ~400 counters.
-      counters: input.counterDeltas?.since === prevT ? input.counterDeltas.deltas : counterDeltas(prev.counters, sample.counters, { nonZero: true }),
+      counters:
+        input.counterDeltas?.since === prevT
+          ? input.counterDeltas.deltas
+          : counterDeltas(prev.counters, sample.counters, { nonZero: true }),
       census: {
         states: sample.census,
         listeners: sample.listeners.map((l) => ({ ...l, atCapacity: l.capacity > 0 && l.queue >= l.capacity })),

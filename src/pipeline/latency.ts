@@ -3,14 +3,25 @@
 import type { ProbeBatch } from '../model/probe-batch.js';
 import type { DurationRow } from '../model/latency-batch.js';
 import { addBuckets, statsOf, type Log2Histogram } from '../model/latency-stats.js';
-import { outcomeOf, type ConnectLatencyStat, type DurationStat, type FailedConnectStat, type LatencySection } from '../model/latency.js';
+import {
+  outcomeOf,
+  type ConnectLatencyStat,
+  type DurationStat,
+  type FailedConnectStat,
+  type LatencySection,
+} from '../model/latency.js';
 
 export { outcomeOf, type LatencySection };
 
-interface Acc { buckets: Log2Histogram; sumUs: number; maxUs: number }
+interface Acc {
+  buckets: Log2Histogram;
+  sumUs: number;
+  maxUs: number;
+}
 const acc = (): Acc => ({ buckets: {}, sumUs: 0, maxUs: 0 });
 const pad = (n: number): string => String(n).padStart(10, '0');
-const sortedValues = <T>(m: Map<string, T>): T[] => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+const sortedValues = <T>(m: Map<string, T>): T[] =>
+  [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
 
 /** Session state of the latency section; one per pipeline, fed in order, so replay equals live. */
 export class LatencyAccumulator {
@@ -50,7 +61,21 @@ export class LatencyAccumulator {
         const key = `${pad(r.netns)} ${pad(r.dport)} ${pad(r.errno)}`;
         this.failed.set(key, (this.failed.get(key) ?? 0) + r.count);
         let i = iFailed.get(key);
-        if (!i) iFailed.set(key, (i = { netns: r.netns, dport: r.dport, outcome: outcomeOf(r.errno), errno: r.errno, count: 0, avgUs: 0, maxUs: 0, sessionCount: 0, sumUs: 0 }));
+        if (!i)
+          iFailed.set(
+            key,
+            (i = {
+              netns: r.netns,
+              dport: r.dport,
+              outcome: outcomeOf(r.errno),
+              errno: r.errno,
+              count: 0,
+              avgUs: 0,
+              maxUs: 0,
+              sessionCount: 0,
+              sumUs: 0,
+            }),
+          );
         i.count += r.count;
         i.sumUs += r.sumUs;
         i.maxUs = Math.max(i.maxUs, r.maxUs);
@@ -59,28 +84,43 @@ export class LatencyAccumulator {
       this.durations(l.rtt, keep, this.rtt, iRtt);
     }
     if (!this.seen) return undefined;
-    const connect = [...this.connect.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, s]): ConnectLatencyStat => {
-      const i = iConnect.get(key);
-      return {
-        netns: s.netns, dport: s.dport,
-        interval: statsOf(i?.a.buckets ?? {}, i?.a.sumUs ?? 0, i?.a.maxUs ?? 0),
-        session: statsOf(s.s.buckets, s.s.sumUs, s.s.maxUs),
-        synRetrans: i?.synRetrans ?? {},
-      };
-    });
+    const connect = [...this.connect.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, s]): ConnectLatencyStat => {
+        const i = iConnect.get(key);
+        return {
+          netns: s.netns,
+          dport: s.dport,
+          interval: statsOf(i?.a.buckets ?? {}, i?.a.sumUs ?? 0, i?.a.maxUs ?? 0),
+          session: statsOf(s.s.buckets, s.s.sumUs, s.s.maxUs),
+          synRetrans: i?.synRetrans ?? {},
+        };
+      });
     const failed = sortedValues(iFailed).map(({ sumUs, ...f }): FailedConnectStat => ({
-      ...f, avgUs: f.count > 0 ? Math.round(sumUs / f.count) : 0,
+      ...f,
+      avgUs: f.count > 0 ? Math.round(sumUs / f.count) : 0,
       sessionCount: this.failed.get(`${pad(f.netns)} ${pad(f.dport)} ${pad(f.errno)}`) ?? f.count,
     }));
     const dur = (session: LatencyAccumulator['lifetime'], interval: Map<string, Acc>): DurationStat[] =>
-      [...session.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, s]) => {
-        const i = interval.get(key);
-        return { ...s.row, interval: statsOf(i?.buckets ?? {}, i?.sumUs ?? 0, undefined), session: statsOf(s.s.buckets, s.s.sumUs, undefined) };
-      });
+      [...session.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([key, s]) => {
+          const i = interval.get(key);
+          return {
+            ...s.row,
+            interval: statsOf(i?.buckets ?? {}, i?.sumUs ?? 0, undefined),
+            session: statsOf(s.s.buckets, s.s.sumUs, undefined),
+          };
+        });
     return { connect, failed, lifetime: dur(this.lifetime, iLife), rtt: dur(this.rtt, iRtt) };
   }
 
-  private durations(rows: readonly DurationRow[], keep: (n: number) => boolean, session: LatencyAccumulator['lifetime'], interval: Map<string, Acc>): void {
+  private durations(
+    rows: readonly DurationRow[],
+    keep: (n: number) => boolean,
+    session: LatencyAccumulator['lifetime'],
+    interval: Map<string, Acc>,
+  ): void {
     for (const r of rows) {
       if (!keep(r.netns)) continue;
       const key = `${pad(r.netns)} ${r.direction} ${pad(r.port)}`;

@@ -44,7 +44,11 @@ export function windowRates(window: readonly Snapshot[], windowMs: number): Wind
   const resetsSentByReason: Record<string, number> = {};
   const dropsByReason: Record<string, number> = {};
   let coveredMs = 0;
-  let synackRetrans = 0, synRetrans = 0, resetsSent = 0, resetsReceived = 0, drops = 0;
+  let synackRetrans = 0,
+    synRetrans = 0,
+    resetsSent = 0,
+    resetsReceived = 0,
+    drops = 0;
   for (const s of window) {
     coveredMs += s.intervalMs;
     addInto(counters, s.counters);
@@ -66,14 +70,22 @@ export function windowRates(window: readonly Snapshot[], windowMs: number): Wind
     counters: perSecond(counters, sec),
     transitions: perSecond(transitions, sec),
     events: {
-      synackRetrans: synackRetrans / sec, synRetrans: synRetrans / sec, resetsSent: resetsSent / sec,
-      resetsReceived: resetsReceived / sec, drops: drops / sec,
-      resetsSentByReason: perSecond(resetsSentByReason, sec), dropsByReason: perSecond(dropsByReason, sec),
+      synackRetrans: synackRetrans / sec,
+      synRetrans: synRetrans / sec,
+      resetsSent: resetsSent / sec,
+      resetsReceived: resetsReceived / sec,
+      drops: drops / sec,
+      resetsSentByReason: perSecond(resetsSentByReason, sec),
+      dropsByReason: perSecond(dropsByReason, sec),
     },
   };
 }
 
 /** One WindowRates per snapshot: per-second rates over the last `windowMs` of snapshot time. */
 export function slidingRates(windowMs: number): OperatorFunction<Snapshot, WindowRates> {
-  return (source) => source.pipe(slidingWindow(windowMs), map((w) => windowRates(w, windowMs)));
+  return (source) =>
+    source.pipe(
+      slidingWindow(windowMs),
+      map((w) => windowRates(w, windowMs)),
+    );
 }

@@ -7,7 +7,8 @@ export function parsePosition(text: string, flag: string): number {
   const clock = /^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(t);
   if (clock) {
     const [, h, m, s] = clock;
-    if (Number(m) >= 60 || Number(s) >= 60) throw usageError(`invalid ${flag} "${text}": minutes and seconds must be < 60`);
+    if (Number(m) >= 60 || Number(s) >= 60)
+      throw usageError(`invalid ${flag} "${text}": minutes and seconds must be < 60`);
     return Math.round(((Number(h ?? 0) * 60 + Number(m)) * 60 + Number(s)) * 1000);
   }
   const dur = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?$/.exec(t);
@@ -15,7 +16,9 @@ export function parsePosition(text: string, flag: string): number {
     return Math.round(((Number(dur[1] ?? 0) * 60 + Number(dur[2] ?? 0)) * 60 + Number(dur[3] ?? 0)) * 1000);
   }
   if (/^\d+(?:\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
-  throw usageError(`invalid ${flag} "${text}": use HH:MM:SS, MM:SS or e.g. 90s, 1m30s (from the start of the recording)`);
+  throw usageError(
+    `invalid ${flag} "${text}": use HH:MM:SS, MM:SS or e.g. 90s, 1m30s (from the start of the recording)`,
+  );
 }
 
 /** `1`, `10`, `0.5`, `max` (as fast as possible). */
@@ -23,6 +26,7 @@ export function parseSpeed(text: string): number | 'max' {
   const t = text.trim().toLowerCase();
   if (t === 'max') return 'max';
   const n = Number(t.replace(/x$/, ''));
-  if (!/^\d+(?:\.\d+)?x?$/.test(t) || !(n > 0) || n > 1_000_000) throw usageError(`invalid --speed "${text}": a factor like 1, 10, 0.5, or max`);
+  if (!/^\d+(?:\.\d+)?x?$/.test(t) || !(n > 0) || n > 1_000_000)
+    throw usageError(`invalid --speed "${text}": a factor like 1, 10, 0.5, or max`);
   return n;
 }

@@ -38,11 +38,16 @@ export interface RecordingReader {
   close(): Promise<void>;
 }
 
-export interface ReadOptions { maxLineBytes?: number }
+export interface ReadOptions {
+  maxLineBytes?: number;
+}
 
 const EXAMPLES = 5;
 
-interface Chunk { lines: string[]; rest: string | undefined }
+interface Chunk {
+  lines: string[];
+  rest: string | undefined;
+}
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 const recordingError = (path: string, message: string, cause?: unknown): TcpscopeError =>
@@ -77,7 +82,16 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
   }
   const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const splitter = new LineSplitter(maxLineBytes);
-  const stats: ReadStats = { lines: 0, inputs: 0, alerts: 0, skipped: 0, skippedExamples: [], truncated: undefined, endReason: undefined, segments: 1 };
+  const stats: ReadStats = {
+    lines: 0,
+    inputs: 0,
+    alerts: 0,
+    skipped: 0,
+    skippedExamples: [],
+    truncated: undefined,
+    endReason: undefined,
+    segments: 1,
+  };
   const close = async (): Promise<void> => {
     source.destroy();
     await fh.close().catch(() => undefined);
@@ -95,10 +109,16 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
       const code = errnoOf(err);
       if (code !== undefined && code.startsWith('Z_')) {
         // A gzip stream cut mid-block (recorder killed) or damaged: keep what decoded, report the rest as lost.
-        stats.truncated = code === 'Z_BUF_ERROR' ? 'the gzip stream ends early (recording cut)' : `gzip data corrupt (${messageOf(err)}): the rest is lost`;
+        stats.truncated =
+          code === 'Z_BUF_ERROR'
+            ? 'the gzip stream ends early (recording cut)'
+            : `gzip data corrupt (${messageOf(err)}): the rest is lost`;
         return { lines: [], rest: splitter.end() };
       }
-      throw new TcpscopeError(`cannot read recording ${path}: ${messageOf(err)}`, { exitCode: ExitCode.io, cause: err });
+      throw new TcpscopeError(`cannot read recording ${path}: ${messageOf(err)}`, {
+        exitCode: ExitCode.io,
+        cause: err,
+      });
     }
     if (res.done) {
       finished = true;
@@ -107,7 +127,8 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
     try {
       return { lines: splitter.push(res.value), rest: undefined };
     } catch (err) {
-      if (err instanceof LineTooLongError) throw recordingError(path, `${err.message}: corrupt or not a recording`, err);
+      if (err instanceof LineTooLongError)
+        throw recordingError(path, `${err.message}: corrupt or not a recording`, err);
       throw err;
     }
   };
@@ -130,7 +151,10 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
   }
   if (headerLine === undefined) {
     await close();
-    throw recordingError(path, stats.truncated ? `not a tcpscope recording (${stats.truncated})` : 'empty file: not a tcpscope recording');
+    throw recordingError(
+      path,
+      stats.truncated ? `not a tcpscope recording (${stats.truncated})` : 'empty file: not a tcpscope recording',
+    );
   }
   const checked = checkHeader(headerLine);
   if (!checked.ok) {

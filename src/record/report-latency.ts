@@ -3,7 +3,15 @@
 import type { Snapshot } from '../model/snapshot.js';
 
 export interface ReportLatency {
-  connect: { netns: number; dport: number; count: number; p50Us: number; p90Us: number; p99Us: number; maxUs: number }[];
+  connect: {
+    netns: number;
+    dport: number;
+    count: number;
+    p50Us: number;
+    p90Us: number;
+    p99Us: number;
+    maxUs: number;
+  }[];
   failed: { netns: number; dport: number; outcome: string; count: number; maxUs: number }[];
 }
 
@@ -27,7 +35,15 @@ export class LatencyReport {
     if (!this.last) return undefined;
     return {
       connect: this.last.connect
-        .map((r) => ({ netns: r.netns, dport: r.dport, count: r.session.count, p50Us: r.session.p50Us, p90Us: r.session.p90Us, p99Us: r.session.p99Us, maxUs: r.session.maxUs }))
+        .map((r) => ({
+          netns: r.netns,
+          dport: r.dport,
+          count: r.session.count,
+          p50Us: r.session.p50Us,
+          p90Us: r.session.p90Us,
+          p99Us: r.session.p99Us,
+          maxUs: r.session.maxUs,
+        }))
         .sort((a, b) => b.p99Us - a.p99Us || b.count - a.count)
         .slice(0, 20),
       failed: [...this.failed.values()].sort((a, b) => b.count - a.count).slice(0, 20),
@@ -35,13 +51,17 @@ export class LatencyReport {
   }
 }
 
-const ms = (us: number): string => (us < 1000 ? `${Math.round(us)} µs` : us < 1e6 ? `${(us / 1000).toFixed(1)} ms` : `${(us / 1e6).toFixed(2)} s`);
+const ms = (us: number): string =>
+  us < 1000 ? `${Math.round(us)} µs` : us < 1e6 ? `${(us / 1000).toFixed(1)} ms` : `${(us / 1e6).toFixed(2)} s`;
 
 export function latencyText(l: ReportLatency | undefined): string[] {
   if (!l) return [];
   const L = ['', 'CONNECT LATENCY (whole recording, measured in the kernel)'];
   if (l.connect.length === 0) L.push('  no connects');
-  for (const c of l.connect) L.push(`  :${c.dport} ${c.count} connects, p50 ${ms(c.p50Us)}, p90 ${ms(c.p90Us)}, p99 ${ms(c.p99Us)}, max ${ms(c.maxUs)}`);
+  for (const c of l.connect)
+    L.push(
+      `  :${c.dport} ${c.count} connects, p50 ${ms(c.p50Us)}, p90 ${ms(c.p90Us)}, p99 ${ms(c.p99Us)}, max ${ms(c.maxUs)}`,
+    );
   for (const f of l.failed) L.push(`  :${f.dport} failed ${f.count} (${f.outcome}), slowest after ${ms(f.maxUs)}`);
   return L;
 }
@@ -52,7 +72,8 @@ export function latencyMarkdown(l: ReportLatency | undefined): string[] {
   if (l.connect.length === 0) L.push('No connects.');
   else {
     L.push('| port | connects | p50 | p90 | p99 | max |', '|---|---|---|---|---|---|');
-    for (const c of l.connect) L.push(`| ${c.dport} | ${c.count} | ${ms(c.p50Us)} | ${ms(c.p90Us)} | ${ms(c.p99Us)} | ${ms(c.maxUs)} |`);
+    for (const c of l.connect)
+      L.push(`| ${c.dport} | ${c.count} | ${ms(c.p50Us)} | ${ms(c.p90Us)} | ${ms(c.p99Us)} | ${ms(c.maxUs)} |`);
   }
   if (l.failed.length > 0) {
     L.push('', '| port | failed connects | outcome | slowest failure |', '|---|---|---|---|');

@@ -10,8 +10,10 @@ export function writeError(path: string, err: unknown, bytes: number): TcpscopeE
   const code = errnoOf(err);
   const kept = `${bytes} bytes written so far are kept and replay`;
   const message =
-    code === 'ENOSPC' ? `disk full while writing ${path}: recording stopped (${kept})`
-      : code === 'EDQUOT' ? `disk quota exceeded while writing ${path}: recording stopped (${kept})`
+    code === 'ENOSPC'
+      ? `disk full while writing ${path}: recording stopped (${kept})`
+      : code === 'EDQUOT'
+        ? `disk quota exceeded while writing ${path}: recording stopped (${kept})`
         : `cannot write ${path}: ${messageOf(err)} (recording stopped; ${kept})`;
   return new TcpscopeError(message, { exitCode: ExitCode.io, cause: err });
 }
@@ -24,9 +26,12 @@ export function createExclusive(path: string): number {
   } catch (err) {
     const code = errnoOf(err);
     const why =
-      code === 'EEXIST' ? 'the file already exists (tcpscope never overwrites a recording: remove it or choose another name)'
-        : code === 'ENOENT' ? 'the directory does not exist'
-          : code === 'EACCES' ? 'permission denied'
+      code === 'EEXIST'
+        ? 'the file already exists (tcpscope never overwrites a recording: remove it or choose another name)'
+        : code === 'ENOENT'
+          ? 'the directory does not exist'
+          : code === 'EACCES'
+            ? 'permission denied'
             : messageOf(err);
     throw new TcpscopeError(`cannot create recording ${path}: ${why}`, { exitCode: ExitCode.io, cause: err });
   }
@@ -43,7 +48,11 @@ export class RecordingWriter {
   private failure: unknown;
   private closed = false;
 
-  private constructor(readonly path: string, private readonly fd: number, private readonly gz: Gzip | undefined) {}
+  private constructor(
+    readonly path: string,
+    private readonly fd: number,
+    private readonly gz: Gzip | undefined,
+  ) {}
 
   /** Creates the file (synchronously, so a bad path fails before anything starts); the header goes out on the first write(). */
   static create(path: string, header: RecordingHeader, gzip: boolean): RecordingWriter {

@@ -7,7 +7,14 @@ import { createHostPoller } from '../kernel/host/index.js';
 import type { HostSample } from '../model/host-sample.js';
 import { resolveNetns, type NetnsTarget } from '../kernel/netns/index.js';
 import {
-  buildProgram, isAttachedLine, isTickLine, parseLine, probeInputs$, reasonTables, whenBpftraceStopped, type ReasonTables,
+  buildProgram,
+  isAttachedLine,
+  isTickLine,
+  parseLine,
+  probeInputs$,
+  reasonTables,
+  whenBpftraceStopped,
+  type ReasonTables,
 } from '../kernel/probes/index.js';
 import { TRACEPOINTS } from '../kernel/capabilities.js';
 import { VERSION } from '../version.js';
@@ -26,7 +33,11 @@ export interface LiveSessionOptions extends SessionOptions {
 
 /** The real thing: the netns resolver, the mode decision, procfs/sock_diag polls and bpftrace. */
 const LIVE_SERVICES: Omit<SessionServices, 'createDiagnoser'> = {
-  resolveNetns, decideMode, createHostPoller, probeInputs: probeInputs$, stopTracers: whenBpftraceStopped,
+  resolveNetns,
+  decideMode,
+  createHostPoller,
+  probeInputs: probeInputs$,
+  stopTracers: whenBpftraceStopped,
 };
 
 export async function startSession(opts: LiveSessionOptions): Promise<LiveSession> {
@@ -38,13 +49,23 @@ export async function startSession(opts: LiveSessionOptions): Promise<LiveSessio
   const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8').catch(() => 'unknown')).trim();
   const netns = { inode: target.inode, name: target.name };
   const info: SessionInfo = {
-    host: hostname(), kernel, netns, mode: decision.mode,
+    host: hostname(),
+    kernel,
+    netns,
+    mode: decision.mode,
     modeReason: decision.mode === 'procfs' ? decision.reason : undefined,
-    intervalMs: opts.intervalMs, bpftraceVersion: decision.bpftrace?.version, port: opts.port,
+    intervalMs: opts.intervalMs,
+    bpftraceVersion: decision.bpftrace?.version,
+    port: opts.port,
   };
   const tables: ReasonTables = decision.caps ? reasonTables(decision.caps) : {};
   const program = decision.caps
-    ? buildProgram(decision.caps, { netnsInode: target.inode, port: opts.port ?? 0, intervalMs: opts.intervalMs, detailCap: opts.detailCap ?? 20 })
+    ? buildProgram(decision.caps, {
+        netnsInode: target.inode,
+        port: opts.port ?? 0,
+        intervalMs: opts.intervalMs,
+        detailCap: opts.detailCap ?? 20,
+      })
     : undefined;
 
   const stop$ = new Subject<void>();
@@ -116,19 +137,30 @@ export async function startSession(opts: LiveSessionOptions): Promise<LiveSessio
   }).pipe(takeUntil(opts.durationMs ? merge(stop$, timer(opts.durationMs)) : stop$));
 
   const description: SessionDescription = {
-    info, tcpscopeVersion: VERSION,
+    info,
+    tcpscopeVersion: VERSION,
     tracepoints: decision.caps
-      ? TRACEPOINTS.map((tp) => ({ id: tp.id, present: decision.caps.tracepoints[tp.id].present, fields: decision.caps.tracepoints[tp.id].fields }))
+      ? TRACEPOINTS.map((tp) => ({
+          id: tp.id,
+          present: decision.caps.tracepoints[tp.id].present,
+          fields: decision.caps.tracepoints[tp.id].fields,
+        }))
       : [],
-    reasonTables: tables, sysctls: firstSample.sysctls,
-    program: program?.text, programArgs: program?.args ?? [],
+    reasonTables: tables,
+    sysctls: firstSample.sysctls,
+    program: program?.text,
+    programArgs: program?.args ?? [],
   };
 
   // inputs$ mirrors exactly what the assembler consumes, in order, so a recording replays to the same snapshots.
   const inputsSubject = new Subject<RawInput>();
 
   const snapshots$ = source$.pipe(
-    tap({ next: (i) => inputsSubject.next(i), complete: () => inputsSubject.complete(), error: (e: unknown) => inputsSubject.error(e) }),
+    tap({
+      next: (i) => inputsSubject.next(i),
+      complete: () => inputsSubject.complete(),
+      error: (e: unknown) => inputsSubject.error(e),
+    }),
     // The same wiring as a replay of this session's recording (the description is its header).
     toSnapshots(pipelineOptions({ description, mode: decision.mode, services: opts.services })),
     share(),

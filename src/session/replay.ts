@@ -1,7 +1,14 @@
 // Replays a recording as a Session: recorded raw inputs through the live pipeline, paced by their timestamps.
 import { Observable, share } from 'rxjs';
 import type { AssemblerOptions } from '../pipeline/assemble.js';
-import type { ReplayControl, ReplayState, ReplayWindow, Session, SessionDescription, SessionInfo } from '../model/session.js';
+import type {
+  ReplayControl,
+  ReplayState,
+  ReplayWindow,
+  Session,
+  SessionDescription,
+  SessionInfo,
+} from '../model/session.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { usageError } from '../errors.js';
 import type { RecordingHeader } from '../record/format.js';
@@ -42,8 +49,10 @@ const MAX_SLEEP_MS = 1000;
 
 /** Opens the recording (validating its header) and returns a replay session; reading starts on subscription. */
 export async function replaySession(path: string, opts: ReplayOptions): Promise<ReplaySession> {
-  if (opts.speed !== 'max' && !(opts.speed > 0 && Number.isFinite(opts.speed))) throw usageError(`invalid replay speed ${String(opts.speed)}`);
-  if (opts.from !== undefined && opts.to !== undefined && opts.to <= opts.from) throw usageError('--to must be after --from');
+  if (opts.speed !== 'max' && !(opts.speed > 0 && Number.isFinite(opts.speed)))
+    throw usageError(`invalid replay speed ${String(opts.speed)}`);
+  if (opts.from !== undefined && opts.to !== undefined && opts.to <= opts.from)
+    throw usageError('--to must be after --from');
   const reader = await readRecording(path);
   const header = reader.header;
   // Position 00:00:00 is the first recorded input (the baseline host sample), known once it is read.
@@ -86,7 +95,10 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
   };
   const control: ReplayControl = {
     state: (): ReplayState => ({
-      paused, speed, elapsedMs: Number.isNaN(lastT) || Number.isNaN(origin) ? 0 : lastT - origin, seeking: lastT < seekUntil,
+      paused,
+      speed,
+      elapsedMs: Number.isNaN(lastT) || Number.isNaN(origin) ? 0 : lastT - origin,
+      seeking: lastT < seekUntil,
     }),
     pause: () => {
       paused = true;
@@ -104,7 +116,8 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
       changed();
     },
     setSpeed: (next) => {
-      if (next !== 'max' && !(next > 0 && Number.isFinite(next))) throw usageError(`invalid replay speed ${String(next)}`);
+      if (next !== 'max' && !(next > 0 && Number.isFinite(next)))
+        throw usageError(`invalid replay speed ${String(next)}`);
       speed = next;
       changed();
     },

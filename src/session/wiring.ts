@@ -55,7 +55,10 @@ export interface SessionServices extends PipelineServices {
   decideMode(requested: RequestedMode): Promise<ModeDecision>;
   createHostPoller(target: NetnsTarget): HostPoller;
   /** Raw probe lines and gaps of a running bpftrace program (restarted on crashes). */
-  probeInputs(opts: { program: { text: string; args: readonly string[] }; bpftrace?: string | undefined }): Observable<RawInput>;
+  probeInputs(opts: {
+    program: { text: string; args: readonly string[] };
+    bpftrace?: string | undefined;
+  }): Observable<RawInput>;
   /** Resolves when no tracer child process remains (stop() waits for it before closing the poller). */
   stopTracers(): Promise<void>;
 }

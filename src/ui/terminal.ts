@@ -5,7 +5,8 @@ import { ExitCode, TcpscopeError } from '../errors.js';
 export function assertTerminal(): void {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new TcpscopeError('the dashboard needs a terminal', {
-      exitCode: ExitCode.usage, hint: 'for pipes and scripts use `tcpscope watch` or `tcpscope watch --json`',
+      exitCode: ExitCode.usage,
+      hint: 'for pipes and scripts use `tcpscope watch` or `tcpscope watch --json`',
     });
   }
 }

@@ -10,14 +10,25 @@ import { runScenario, PORT, type GroundTruth, type ScenarioName, type Topology }
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { log2Of } from '../../src/model/latency-stats.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
-import { assertNothingLeft, CLI, findingsById, killLeftovers, startWatch, trackNetns, type WatchRun } from './helpers.js';
+import {
+  assertNothingLeft,
+  CLI,
+  findingsById,
+  killLeftovers,
+  startWatch,
+  trackNetns,
+  type WatchRun,
+} from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tcpscope-connlat-'));
 
 /** `tcpscope record` of the netns next to the watch (a second tracer), stopped like a user with SIGINT. */
 function startRecord(netns: string, file: string): { child: ResultPromise; attached: Promise<void> } {
   const child = execa('node', [CLI, 'record', '-o', file, '--netns', netns, '--interval', '500ms'], {
-    reject: false, buffer: false, killSignal: 'SIGINT', forceKillAfterDelay: 10_000,
+    reject: false,
+    buffer: false,
+    killSignal: 'SIGINT',
+    forceKillAfterDelay: 10_000,
   });
   let err = '';
   child.stderr?.on('data', (c: Buffer) => void (err += c.toString()));
@@ -25,7 +36,8 @@ function startRecord(netns: string, file: string): { child: ResultPromise; attac
   const attached = (async () => {
     const end = Date.now() + 60_000;
     while (!(existsSync(file) && readFileSync(file, 'utf8').includes('attached_probes'))) {
-      if (child.exitCode !== null || Date.now() > end) throw new Error(`record did not attach (exit ${String(child.exitCode)}): ${err}`);
+      if (child.exitCode !== null || Date.now() > end)
+        throw new Error(`record did not attach (exit ${String(child.exitCode)}): ${err}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   })();
@@ -33,7 +45,12 @@ function startRecord(netns: string, file: string): { child: ResultPromise; attac
   return { child, attached };
 }
 
-async function watched(name: ScenarioName, variant: Record<string, number | boolean>, side: 'client' | 'server', file?: string): Promise<{ truth: GroundTruth; snaps: Snapshot[] }> {
+async function watched(
+  name: ScenarioName,
+  variant: Record<string, number | boolean>,
+  side: 'client' | 'server',
+  file?: string,
+): Promise<{ truth: GroundTruth; snaps: Snapshot[] }> {
   let run: WatchRun | undefined;
   let rec: ReturnType<typeof startRecord> | undefined;
   try {
@@ -69,7 +86,8 @@ const connectsTo = (snaps: Snapshot[], dport: number): { n: number; buckets: Rec
     for (const r of s.latency?.connect ?? []) {
       if (r.dport !== dport) continue;
       n += r.interval.count;
-      for (const [k, c] of Object.entries(r.interval.buckets)) buckets[Number(k) >> 2] = (buckets[Number(k) >> 2] ?? 0) + c;
+      for (const [k, c] of Object.entries(r.interval.buckets))
+        buckets[Number(k) >> 2] = (buckets[Number(k) >> 2] ?? 0) + c;
     }
   }
   return { n, buckets };
@@ -77,7 +95,8 @@ const connectsTo = (snaps: Snapshot[], dport: number): { n: number; buckets: Rec
 
 const clientBuckets = (t: GroundTruth): Record<number, number> => {
   const out: Record<number, number> = {};
-  for (const u of JSON.parse(String(t.measured.clientConnectUs)) as number[]) out[log2Of(u)] = (out[log2Of(u)] ?? 0) + 1;
+  for (const u of JSON.parse(String(t.measured.clientConnectUs)) as number[])
+    out[log2Of(u)] = (out[log2Of(u)] ?? 0) + 1;
   return out;
 };
 
@@ -108,17 +127,24 @@ describe('connect latency end to end (watch --json --record, replay, report)', (
     // Replay runs the same pipeline on the recorded raw probe lines.
     const r = await execa('node', [CLI, 'replay', file, '--json', '--speed', 'max'], { reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
-    const replayed = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Snapshot);
+    const replayed = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Snapshot);
     expect(connectsTo(replayed, PORT)).toEqual(seen);
     const rep = await execa('node', [CLI, 'report', file], { reject: false });
     expect(rep.exitCode, rep.stderr).toBe(0);
-    expect(rep.stdout).toMatch(/CONNECT LATENCY[^\n]*\n {2}:8080 6 connects, p50 \S+ m?s, p90 \S+ m?s, p99 1\.0\d s, max 1\.0\d s/);
+    expect(rep.stdout).toMatch(
+      /CONNECT LATENCY[^\n]*\n {2}:8080 6 connects, p50 \S+ m?s, p90 \S+ m?s, p99 1\.0\d s, max 1\.0\d s/,
+    );
   });
 
   it('slow-accept (client and listener in one netns): the finding names the overflowing listener', async () => {
     const { truth, snaps } = await watched('slow-accept', { acceptAfterMs: 2500, late: 3, local: true }, 'server');
     const seen = connectsTo(snaps, PORT);
-    console.log(`slow-accept: watch ${JSON.stringify(seen)}, client ${JSON.stringify(clientBuckets(truth))}, overflows ${String(truth.server.counters.TcpExtListenOverflows)}`);
+    console.log(
+      `slow-accept: watch ${JSON.stringify(seen)}, client ${JSON.stringify(clientBuckets(truth))}, overflows ${String(truth.server.counters.TcpExtListenOverflows)}`,
+    );
     expect(seen.n).toBe(3 + Number(truth.measured.prefilled));
     expect(truth.server.counters.TcpExtListenOverflows).toBeGreaterThan(0);
     const f = findingsById(snaps).get('slow-connects');

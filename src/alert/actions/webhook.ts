@@ -20,7 +20,13 @@ export interface WebhookActionOptions {
   onWarning?: (message: string) => void;
 }
 
-export interface WebhookStats { delivered: number; failed: number; attempts: number; dropped: number; queued: number }
+export interface WebhookStats {
+  delivered: number;
+  failed: number;
+  attempts: number;
+  dropped: number;
+  queued: number;
+}
 export interface WebhookAction extends AlertAction {
   stats(): WebhookStats;
 }

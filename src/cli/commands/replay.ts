@@ -12,15 +12,29 @@ import { elapsedClock } from '../../record/report.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
 
-export interface ReplayFlags { speed?: string; json?: boolean; lines?: boolean; from?: string; to?: string; alert?: string[] }
+export interface ReplayFlags {
+  speed?: string;
+  json?: boolean;
+  lines?: boolean;
+  from?: string;
+  to?: string;
+  alert?: string[];
+}
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Prints what the reader found wrong after the replay: one warning line each, never a failure (exit 0). */
-export function reportReadProblems(session: ReplaySession, path: string, stderr: NodeJS.WritableStream = process.stderr): void {
+export function reportReadProblems(
+  session: ReplaySession,
+  path: string,
+  stderr: NodeJS.WritableStream = process.stderr,
+): void {
   const s = session.stats;
   const pos = elapsedClock(session.position().elapsedMs);
-  if (s.skipped > 0) stderr.write(`tcpscope: warning: ${path}: ${s.skipped} corrupt line(s) skipped (${s.skippedExamples.join('; ')}${s.skipped > s.skippedExamples.length ? '; …' : ''})\n`);
+  if (s.skipped > 0)
+    stderr.write(
+      `tcpscope: warning: ${path}: ${s.skipped} corrupt line(s) skipped (${s.skippedExamples.join('; ')}${s.skipped > s.skippedExamples.length ? '; …' : ''})\n`,
+    );
   if (s.truncated) stderr.write(`tcpscope: warning: ${path}: ${s.truncated}; replayed up to ${pos}\n`);
 }
 
@@ -69,22 +83,30 @@ export async function runReplay(path: string, flags: ReplayFlags, label = path):
 export function registerReplay(program: Command): void {
   program
     .command('replay')
-    .description('replay a recording through the current pipeline and rules: dashboard, human lines, or NDJSON snapshots')
+    .description(
+      'replay a recording through the current pipeline and rules: dashboard, human lines, or NDJSON snapshots',
+    )
     .argument('<file>', 'recording made by tcpscope record (plain or .gz)')
-    .option('-s, --speed <factor>', '1 = as recorded, 10 = ten times faster, max = as fast as possible (default: 1 in the dashboard, max otherwise)')
+    .option(
+      '-s, --speed <factor>',
+      '1 = as recorded, 10 = ten times faster, max = as fast as possible (default: 1 in the dashboard, max otherwise)',
+    )
     .option('--json', 'NDJSON snapshots on stdout (alert events, if any, as {"type":"alert"} lines)')
     .option('--lines', 'one human line per interval instead of the dashboard')
     .option('--from <position>', 'start at this offset from the beginning: HH:MM:SS, MM:SS or 90s')
     .option('--to <position>', 'stop at this offset from the beginning')
     .option('--alert <expr>', 'evaluate an alert expression on the replayed snapshots (repeatable)', collect)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   tcpscope replay incident.ndjson.gz                          # into the dashboard, at recorded speed
   tcpscope replay incident.ndjson.gz --speed 10 --from 00:01:30 --to 00:02:00
   tcpscope replay incident.ndjson.gz --json | jq '.findings[].id'
   tcpscope replay rec.ndjson --lines --alert 'overflows: TcpExtListenOverflows > 0'
 Exit codes: 0 ok (also when corrupt lines were skipped or the file was cut: a warning says so),
-2 bad flags, 7 not a recording / newer format / a line over 16 MiB, 8 cannot open the file.`)
+2 bad flags, 7 not a recording / newer format / a line over 16 MiB, 8 cannot open the file.`,
+    )
     .action(async (file: string, flags: ReplayFlags) => {
       await runReplay(file, flags);
     });

@@ -10,29 +10,49 @@ import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../ses
 import { onShutdown } from '../shutdown.js';
 
 export interface ServeFlags extends SessionFlags {
-  metrics?: string | true; textfile?: string; allowPublic?: boolean;
+  metrics?: string | true;
+  textfile?: string;
+  allowPublic?: boolean;
 }
 
 /** Validates every flag before anything starts (so `--metrics 0.0.0.0:9464` fails at once, without root). */
-export function serveTargets(flags: ServeFlags): { listen: ListenAddress | undefined; textfileDir: string | undefined } {
+export function serveTargets(flags: ServeFlags): {
+  listen: ListenAddress | undefined;
+  textfileDir: string | undefined;
+} {
   const textfileDir = flags.textfile === undefined ? undefined : resolve(flags.textfile);
-  const metricsText = flags.metrics === true || (flags.metrics === undefined && textfileDir === undefined) ? DEFAULT_METRICS_ADDRESS : flags.metrics;
-  const listen = metricsText === undefined ? undefined : parseListenAddress(metricsText, { allowPublic: flags.allowPublic === true });
+  const metricsText =
+    flags.metrics === true || (flags.metrics === undefined && textfileDir === undefined)
+      ? DEFAULT_METRICS_ADDRESS
+      : flags.metrics;
+  const listen =
+    metricsText === undefined
+      ? undefined
+      : parseListenAddress(metricsText, { allowPublic: flags.allowPublic === true });
   return { listen, textfileDir };
 }
 
 export function registerServe(program: Command): void {
   addSessionOptions(program.command('serve'))
     .description('export live metrics for Prometheus: an HTTP /metrics endpoint and/or a node_exporter textfile')
-    .option('--metrics [host:port]', `serve /metrics and /healthz here (default ${DEFAULT_METRICS_ADDRESS} unless only --textfile is given)`)
-    .option('--textfile <dir>', `write <dir>/${TEXTFILE_NAME} atomically every interval (node_exporter textfile collector)`)
+    .option(
+      '--metrics [host:port]',
+      `serve /metrics and /healthz here (default ${DEFAULT_METRICS_ADDRESS} unless only --textfile is given)`,
+    )
+    .option(
+      '--textfile <dir>',
+      `write <dir>/${TEXTFILE_NAME} atomically every interval (node_exporter textfile collector)`,
+    )
     .option('--allow-public', 'allow --metrics on a non-loopback address such as 0.0.0.0 (exposes TCP internals)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   sudo tcpscope serve                                   # http://127.0.0.1:9464/metrics
   sudo tcpscope serve --textfile /var/lib/node_exporter/textfile_collector
   sudo tcpscope serve --metrics 10.0.0.5:9464 --allow-public --netns web1
-Metric names and labels: docs/metrics.md.`)
+Metric names and labels: docs/metrics.md.`,
+    )
     .action(async (flags: ServeFlags) => {
       const { listen, textfileDir } = serveTargets(flags);
       const sessionOpts = sessionOptionsFrom(flags);
@@ -40,10 +60,12 @@ Metric names and labels: docs/metrics.md.`)
       const session = await startSession(sessionOpts);
       const off = onShutdown(() => session.stop());
       try {
-        if (session.info.mode === 'procfs') process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
+        if (session.info.mode === 'procfs')
+          process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
         const exporter = await startExporter(session.snapshots$, { metrics: createMetrics(), listen, textfileDir });
         if (exporter.url !== undefined) process.stderr.write(`tcpscope: serving ${exporter.url}/metrics\n`);
-        if (textfileDir !== undefined) process.stderr.write(`tcpscope: writing ${resolve(textfileDir, TEXTFILE_NAME)} every ${intervalMs} ms\n`);
+        if (textfileDir !== undefined)
+          process.stderr.write(`tcpscope: writing ${resolve(textfileDir, TEXTFILE_NAME)} every ${intervalMs} ms\n`);
         try {
           await exporter.done;
         } finally {

@@ -22,10 +22,15 @@ export function defaultRecordingPath(now = new Date()): string {
 }
 
 export function registerTop(program: Command): void {
-  const cmd = addSessionOptions(program.command('top', { isDefault: true }), { duration: 'quit after this long (default: until q)', port: 'only sockets with this local or remote port (also: / in the dashboard)' })
+  const cmd = addSessionOptions(program.command('top', { isDefault: true }), {
+    duration: 'quit after this long (default: until q)',
+    port: 'only sockets with this local or remote port (also: / in the dashboard)',
+  })
     .description('live dashboard (the default command): rates, queues, socket states, sysctls and findings')
     .option('--record <file>', 'record the session from the start (r toggles recording in the dashboard)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · s sysctls · ? help
 
 Examples:
@@ -34,50 +39,51 @@ Examples:
   sudo tcpscope top --port 8080        # one service
   tcpscope top --procfs                # no root: counters, socket table and sysctls
   NO_COLOR=1 sudo tcpscope             # no colours
-  sudo tcpscope --alerts builtin       # Netdata-like TCP alarms in the findings/alerts log`);
+  sudo tcpscope --alerts builtin       # Netdata-like TCP alarms in the findings/alerts log`,
+    );
   addAlertOptions(cmd).action(async (flags: TopFlags) => {
-      const sessionOpts = sessionOptionsFrom(flags);
-      const { durationMs, port } = sessionOpts;
-      const alerting = await alertSetup(flags);
-      assertTerminal();
-      const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
-        startSession({ ...sessionOpts, port: o.port, netns: o.netns });
+    const sessionOpts = sessionOptionsFrom(flags);
+    const { durationMs, port } = sessionOpts;
+    const alerting = await alertSetup(flags);
+    assertTerminal();
+    const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
+      startSession({ ...sessionOpts, port: o.port, netns: o.netns });
 
-      // The UI (blessed, blessed-contrib: a third of a second) loads while bpftrace starts; other commands never load it.
-      const ui = import('../../ui/run.js');
-      const session = await start({ port, netns: flags.netns });
-      let recorder: Recorder | undefined;
-      let firstPath = flags.record;
-      const toggleRecording = async (s: Session): Promise<string | undefined> => {
-        if (recorder) {
-          const r = recorder;
-          recorder = undefined;
-          await r.stop();
-          return undefined;
-        }
-        if (!isLive(s)) throw new Error('only live sessions can be recorded');
-        recorder = createRecorder(s, { path: firstPath ?? defaultRecordingPath(), stopSessionOnError: false });
-        firstPath = undefined;
-        return recorder.path;
-      };
-      const { runDashboard } = await ui;
-      process.exitCode = await runDashboard(session, {
-        exitOnEnd: durationMs !== undefined,
-        restart: (change) => start(change),
-        listNetns: async () =>
-          (await listNetns()).filter((n) => n.names.length > 0).map((n) => ({ name: n.names[0]!, inode: n.inode })),
-        toggleRecording,
-        startRecording: flags.record !== undefined,
-        // Alerts go to the dashboard log, to the recording (when one runs) and to --exec/--webhook.
-        onSession: (s, d) => {
-          if (alerting.rules.length === 0) return;
-          s.snapshots$.pipe(alerts(alerting.rules)).subscribe((e) => {
-            d.pushAlert(e);
-            recorder?.alert(e.time, e);
-            alerting.action?.handle(e);
-          });
-        },
-      });
-      await alerting.action?.close();
+    // The UI (blessed, blessed-contrib: a third of a second) loads while bpftrace starts; other commands never load it.
+    const ui = import('../../ui/run.js');
+    const session = await start({ port, netns: flags.netns });
+    let recorder: Recorder | undefined;
+    let firstPath = flags.record;
+    const toggleRecording = async (s: Session): Promise<string | undefined> => {
+      if (recorder) {
+        const r = recorder;
+        recorder = undefined;
+        await r.stop();
+        return undefined;
+      }
+      if (!isLive(s)) throw new Error('only live sessions can be recorded');
+      recorder = createRecorder(s, { path: firstPath ?? defaultRecordingPath(), stopSessionOnError: false });
+      firstPath = undefined;
+      return recorder.path;
+    };
+    const { runDashboard } = await ui;
+    process.exitCode = await runDashboard(session, {
+      exitOnEnd: durationMs !== undefined,
+      restart: (change) => start(change),
+      listNetns: async () =>
+        (await listNetns()).filter((n) => n.names.length > 0).map((n) => ({ name: n.names[0]!, inode: n.inode })),
+      toggleRecording,
+      startRecording: flags.record !== undefined,
+      // Alerts go to the dashboard log, to the recording (when one runs) and to --exec/--webhook.
+      onSession: (s, d) => {
+        if (alerting.rules.length === 0) return;
+        s.snapshots$.pipe(alerts(alerting.rules)).subscribe((e) => {
+          d.pushAlert(e);
+          recorder?.alert(e.time, e);
+          alerting.action?.handle(e);
+        });
+      },
     });
+    await alerting.action?.close();
+  });
 }

@@ -23,7 +23,9 @@ export const riskySettingsRule: Rule = {
       evidence,
       sysctls: warnings.map((w) => ({ name: w.name, value: ctx.sysctl(w.name), role: w.warning })),
       explanation: warnings.map((w) => `${w.name}=${w.value}: ${w.warning}.`).join(' '),
-      advice: warnings.filter((w) => w.suggest !== undefined).map((w) => sysctlCommand(s.netns, w.name, w.suggest ?? '')),
+      advice: warnings
+        .filter((w) => w.suggest !== undefined)
+        .map((w) => sysctlCommand(s.netns, w.name, w.suggest ?? '')),
     };
   },
 };

@@ -34,20 +34,30 @@ function durations(maps: IntervalMaps, hist: string, sum: string, bad: { n: numb
   const row = (ns: number, dir: number, port: number): DurationRow => {
     const key = `${pad(ns)} ${dir} ${pad(port)}`;
     let r = acc.get(key);
-    if (!r) acc.set(key, (r = { netns: ns, direction: dir === 1 ? 'out' : 'in', port, count: 0, sumUs: 0, buckets: {} }));
+    if (!r)
+      acc.set(key, (r = { netns: ns, direction: dir === 1 ? 'out' : 'in', port, count: 0, sumUs: 0, buckets: {} }));
     return r;
   };
   for (const [[ns, dir, port, b], c] of intRows(maps, hist, 4, bad)) {
-    if (b! > MAX_BUCKET || dir! > 1) { bad.n++; continue; }
+    if (b! > MAX_BUCKET || dir! > 1) {
+      bad.n++;
+      continue;
+    }
     const r = row(ns!, dir!, port!);
     r.count += c;
     r.buckets[b!] = (r.buckets[b!] ?? 0) + c;
   }
   for (const [[ns, dir, port], s] of intRows(maps, sum, 3, bad)) {
-    if (dir! > 1) { bad.n++; continue; }
+    if (dir! > 1) {
+      bad.n++;
+      continue;
+    }
     row(ns!, dir!, port!).sumUs += s;
   }
-  return [...acc.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r).filter((r) => r.count > 0);
+  return [...acc.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, r]) => r)
+    .filter((r) => r.count > 0);
 }
 
 /** The interval's latency rows, or undefined when connlat.bt printed nothing (not loaded, older recording). */
@@ -61,7 +71,10 @@ export function decodeLatency(maps: IntervalMaps, bad: { n: number }): LatencyBa
     return r;
   };
   for (const [[ns, dport, b], c] of intRows(maps, '@cl', 3, bad)) {
-    if (b! > MAX_BUCKET) { bad.n++; continue; }
+    if (b! > MAX_BUCKET) {
+      bad.n++;
+      continue;
+    }
     const r = conn(ns!, dport!);
     r.count += c;
     r.buckets[b!] = (r.buckets[b!] ?? 0) + c;
@@ -76,7 +89,10 @@ export function decodeLatency(maps: IntervalMaps, bad: { n: number }): LatencyBa
     r.synRetrans[n!] = (r.synRetrans[n!] ?? 0) + c;
   }
   // A peak without a count this interval is a max printed before its count map was (cumulative) differenced to 0.
-  const connectRows = [...connect.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r).filter((r) => r.count > 0);
+  const connectRows = [...connect.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, r]) => r)
+    .filter((r) => r.count > 0);
   for (const r of connectRows) {
     // The peak map can lose a max landing between its print and clear: never report less than the top bucket's floor.
     const floor = bucketLowUs(Math.max(...Object.keys(r.buckets).map(Number)));
@@ -96,8 +112,16 @@ export function decodeLatency(maps: IntervalMaps, bad: { n: number }): LatencyBa
     const r = fail(ns!, dport!, e!);
     r.maxUs = Math.max(r.maxUs, x);
   }
-  const failedRows = [...failed.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r).filter((r) => r.count > 0);
+  const failedRows = [...failed.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, r]) => r)
+    .filter((r) => r.count > 0);
   for (const r of failedRows) if (r.maxUs === 0) r.maxUs = Math.round(r.sumUs / r.count);
 
-  return { connect: connectRows, failed: failedRows, lifetime: durations(maps, '@lt', '@lts', bad), rtt: durations(maps, '@srt', '@srts', bad) };
+  return {
+    connect: connectRows,
+    failed: failedRows,
+    lifetime: durations(maps, '@lt', '@lts', bad),
+    rtt: durations(maps, '@srt', '@srts', bad),
+  };
 }

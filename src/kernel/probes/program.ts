@@ -39,7 +39,17 @@ export interface ProbePiece {
 const HEADER_RE = /^\/\/\s*(feature|priority|requires|maps|scratch|detail|peak):\s*(.*)$/;
 
 export function parsePiece(file: string, text: string): ProbePiece {
-  const piece: ProbePiece = { file, feature: '', priority: 0, requires: [], maps: [], scratch: [], detail: [], peak: [], text };
+  const piece: ProbePiece = {
+    file,
+    feature: '',
+    priority: 0,
+    requires: [],
+    maps: [],
+    scratch: [],
+    detail: [],
+    peak: [],
+    text,
+  };
   for (const line of text.split('\n')) {
     if (!line.startsWith('//')) continue;
     const m = HEADER_RE.exec(line);
@@ -47,13 +57,27 @@ export function parsePiece(file: string, text: string): ProbePiece {
     const value = m[2]!.trim();
     const words = value.split(/\s+/).filter(Boolean);
     switch (m[1]) {
-      case 'feature': piece.feature = value; break;
-      case 'priority': piece.priority = Number(value); break;
-      case 'requires': piece.requires.push(...words); break;
-      case 'maps': piece.maps.push(...words); break;
-      case 'scratch': piece.scratch.push(...words); break;
-      case 'detail': piece.detail.push(...words); break;
-      case 'peak': piece.peak.push(...words); break;
+      case 'feature':
+        piece.feature = value;
+        break;
+      case 'priority':
+        piece.priority = Number(value);
+        break;
+      case 'requires':
+        piece.requires.push(...words);
+        break;
+      case 'maps':
+        piece.maps.push(...words);
+        break;
+      case 'scratch':
+        piece.scratch.push(...words);
+        break;
+      case 'detail':
+        piece.detail.push(...words);
+        break;
+      case 'peak':
+        piece.peak.push(...words);
+        break;
     }
   }
   if (!piece.feature) throw new Error(`${file}: missing "// feature:" header`);
@@ -75,7 +99,9 @@ export async function loadProbePieces(dir: string = PROBES_DIR): Promise<ProbePi
 
 /** Same, synchronously: a one-time read of a few small files at session start. */
 export function loadProbePiecesSync(dir: string = PROBES_DIR): ProbePiece[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.bt')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.bt'))
+    .sort();
   return files.map((f) => parsePiece(f, readFileSync(`${dir}/${f}`, 'utf8')));
 }
 
@@ -107,7 +133,9 @@ export function assembleProgram(caps: Capabilities, pieces: readonly ProbePiece[
   const chosen: ProbePiece[] = [];
   const unavailable: AssembledProgram['unavailable'] = [];
   for (const feature of features) {
-    const variants = pieces.filter((p) => p.feature === feature).sort((a, b) => b.priority - a.priority || a.file.localeCompare(b.file));
+    const variants = pieces
+      .filter((p) => p.feature === feature)
+      .sort((a, b) => b.priority - a.priority || a.file.localeCompare(b.file));
     const ok = variants.find((v) => v.requires.every((r) => requirementMet(caps, r)));
     if (ok) chosen.push(ok);
     else {
@@ -125,7 +153,9 @@ export function assembleProgram(caps: Capabilities, pieces: readonly ProbePiece[
   const maps = uniq(chosen.flatMap((p) => p.maps));
   const peak = uniq(chosen.flatMap((p) => p.peak)).filter((m) => !maps.includes(m));
   const detail = uniq(chosen.flatMap((p) => p.detail)).filter((m) => !maps.includes(m) && !peak.includes(m));
-  const scratch = uniq(chosen.flatMap((p) => p.scratch)).filter((m) => !maps.includes(m) && !detail.includes(m) && !peak.includes(m));
+  const scratch = uniq(chosen.flatMap((p) => p.scratch)).filter(
+    (m) => !maps.includes(m) && !detail.includes(m) && !peak.includes(m),
+  );
   const printed = [...maps, ...peak, ...detail];
   const tick = [
     '// Generated: print every map, clear only the per-interval detail/scratch maps, then mark the end of the interval.',
@@ -156,7 +186,11 @@ export interface ProbeProgram extends AssembledProgram {
 }
 
 /** The program for this kernel and these filters (filters validated: a bad one throws a usage TcpscopeError). */
-export function buildProgram(caps: Capabilities, params: ProbeParams, pieces: readonly ProbePiece[] = loadProbePiecesSync()): ProbeProgram {
+export function buildProgram(
+  caps: Capabilities,
+  params: ProbeParams,
+  pieces: readonly ProbePiece[] = loadProbePiecesSync(),
+): ProbeProgram {
   const args = programArgs(caps, params);
   return { ...assembleProgram(caps, pieces), args };
 }

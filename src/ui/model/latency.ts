@@ -38,8 +38,22 @@ function statsCells(st: LatencyStats): Line {
 export function latencyLines(latest: Snapshot | undefined, size: PanelSize): Line[] {
   const l = latest?.latency;
   if (!latest) return [[span('waiting for the first snapshot…', 'dim')]];
-  if (!l) return [[span(latest.mode === 'procfs' ? 'needs eBPF mode (connlat probe)' : 'no latency data (connlat probe not loaded)', 'dim')]];
-  const lines: Line[] = [[span(pad('connect to', 11), 'dim'), span(pad('n', 6, 'right'), 'dim'), ...['p50', 'p90', 'p99', 'max'].map((h) => span(pad(h, 8, 'right'), 'dim'))]];
+  if (!l)
+    return [
+      [
+        span(
+          latest.mode === 'procfs' ? 'needs eBPF mode (connlat probe)' : 'no latency data (connlat probe not loaded)',
+          'dim',
+        ),
+      ],
+    ];
+  const lines: Line[] = [
+    [
+      span(pad('connect to', 11), 'dim'),
+      span(pad('n', 6, 'right'), 'dim'),
+      ...['p50', 'p90', 'p99', 'max'].map((h) => span(pad(h, 8, 'right'), 'dim')),
+    ],
+  ];
   const rows = [...l.connect].sort((a, b) => b.session.p99Us - a.session.p99Us || b.session.count - a.session.count);
   const withHist = size.width >= 60;
   for (const r of rows) {
@@ -56,12 +70,22 @@ export function latencyLines(latest: Snapshot | undefined, size: PanelSize): Lin
   if (rows.length === 0) lines.push([span('no connects yet', 'dim')]);
   for (const f of l.failed) {
     if (lines.length >= size.height) break;
-    lines.push([span(pad(`:${f.dport}`, 11)), span(`${f.outcome} ${f.count}`, 'crit', true), span(` (session ${f.sessionCount}) after ${fmtLatency(f.avgUs)} avg, ${fmtLatency(f.maxUs)} max`, 'dim')]);
+    lines.push([
+      span(pad(`:${f.dport}`, 11)),
+      span(`${f.outcome} ${f.count}`, 'crit', true),
+      span(` (session ${f.sessionCount}) after ${fmtLatency(f.avgUs)} avg, ${fmtLatency(f.maxUs)} max`, 'dim'),
+    ]);
   }
-  for (const [title, list] of [['lifetime', l.lifetime], ['rtt', l.rtt]] as const) {
+  for (const [title, list] of [
+    ['lifetime', l.lifetime],
+    ['rtt', l.rtt],
+  ] as const) {
     for (const d of list.slice(0, 3)) {
       if (lines.length >= size.height) break;
-      lines.push([span(pad(`${title} ${d.direction} :${d.port}`, 18), 'dim'), span(` p50 ${fmtLatency(d.session.p50Us)} p99 ${fmtLatency(d.session.p99Us)} n ${d.session.count}`)]);
+      lines.push([
+        span(pad(`${title} ${d.direction} :${d.port}`, 18), 'dim'),
+        span(` p50 ${fmtLatency(d.session.p50Us)} p99 ${fmtLatency(d.session.p99Us)} n ${d.session.count}`),
+      ]);
     }
   }
   return lines.slice(0, Math.max(1, size.height));
@@ -73,7 +97,11 @@ export function connectSummary(latest: Snapshot | undefined): Line | undefined {
   if (rows.length === 0) return undefined;
   const worst = rows.reduce((a, b) => (b.interval.p99Us > a.interval.p99Us ? b : a));
   const failed = (latest?.latency?.failed ?? []).reduce((t, f) => t + f.count, 0);
-  const line: Line = [span('connect p99 '), span(fmtLatency(worst.interval.p99Us), tone(worst.interval.p99Us), true), span(` :${worst.dport}`, 'dim')];
+  const line: Line = [
+    span('connect p99 '),
+    span(fmtLatency(worst.interval.p99Us), tone(worst.interval.p99Us), true),
+    span(` :${worst.dport}`, 'dim'),
+  ];
   if (failed > 0) line.push(span(` failed ${failed}`, 'crit', true));
   return line;
 }

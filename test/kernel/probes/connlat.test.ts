@@ -10,7 +10,12 @@ import { LatencyAccumulator, type LatencySection } from '../../../src/pipeline/l
 import { log2Of, quantileUs } from '../../../src/model/latency-stats.js';
 import { startProbeTrace, type ProbeTrace } from './helpers.js';
 
-interface Traced { truth: GroundTruth; batches: ProbeBatch[]; badLines: number; section: LatencySection | undefined }
+interface Traced {
+  truth: GroundTruth;
+  batches: ProbeBatch[];
+  badLines: number;
+  section: LatencySection | undefined;
+}
 
 async function traced(name: ScenarioName, variant: Record<string, number> = {}): Promise<Traced> {
   await requireKernelTracing();
@@ -62,7 +67,9 @@ function expectSameBuckets(section: LatencySection, us: number[], untimed = 0): 
   for (const [k, c] of Object.entries(fine)) kernel[Number(k) >> 2] = (kernel[Number(k) >> 2] ?? 0) + c;
   const client: Record<string, number> = {};
   for (const u of us) client[log2Of(u)] = (client[log2Of(u)] ?? 0) + 1;
-  console.log(`  log2 buckets: kernel ${JSON.stringify(kernel)}, client ${JSON.stringify(client)}; fine ${JSON.stringify(fine)}`);
+  console.log(
+    `  log2 buckets: kernel ${JSON.stringify(kernel)}, client ${JSON.stringify(client)}; fine ${JSON.stringify(fine)}`,
+  );
   expect(kernel).toEqual(client);
   for (const q of [0.5, 0.9, 0.99]) {
     const k = log2Of(quantileUs(fine, q, row.session.maxUs));
@@ -73,7 +80,7 @@ function expectSameBuckets(section: LatencySection, us: number[], untimed = 0): 
 }
 
 describe('connlat.bt: measured connect latency in lab scenarios', () => {
-  it('syn-loss: the first SYN of each connect is dropped -> ~1 s connects, counts and buckets equal the client\'s', async () => {
+  it("syn-loss: the first SYN of each connect is dropped -> ~1 s connects, counts and buckets equal the client's", async () => {
     const { truth, section, badLines } = await traced('syn-loss', { connections: 6 });
     const us = clientUs(truth);
     console.log(`syn-loss: client ${JSON.stringify(us)}, probe ${JSON.stringify(section?.connect)}`);
@@ -86,17 +93,19 @@ describe('connlat.bt: measured connect latency in lab scenarios', () => {
     expect(badLines).toBe(0);
   });
 
-  it('slow-accept: a full accept queue drops SYNs until it drains -> slow connects in the client\'s buckets', async () => {
+  it("slow-accept: a full accept queue drops SYNs until it drains -> slow connects in the client's buckets", async () => {
     const { truth, section } = await traced('slow-accept', { acceptAfterMs: 2500, late: 3 });
     const us = clientUs(truth);
-    console.log(`slow-accept: client ${JSON.stringify(us)}, overflows ${String(truth.server.counters.TcpExtListenOverflows)}`);
+    console.log(
+      `slow-accept: client ${JSON.stringify(us)}, overflows ${String(truth.server.counters.TcpExtListenOverflows)}`,
+    );
     expect(truth.measured.lateConnected).toBe(3);
     expect(truth.server.counters.TcpExtListenOverflows).toBeGreaterThan(0);
     expectSameBuckets(section!, us, Number(truth.measured.prefilled));
     expect(section!.connect.find((r) => r.dport === PORT)!.session.maxUs).toBeGreaterThan(1_900_000);
   });
 
-  it('rst-closed-port: refused connects = the client\'s ECONNREFUSED, fast', async () => {
+  it("rst-closed-port: refused connects = the client's ECONNREFUSED, fast", async () => {
     const { truth, section } = await traced('rst-closed-port', { count: 10 });
     const failed = section!.failed.filter((f) => f.dport === truth.measured.closedPort);
     console.log(`refused: ${JSON.stringify(failed)}`);
@@ -105,10 +114,12 @@ describe('connlat.bt: measured connect latency in lab scenarios', () => {
     expect(failed[0]!.maxUs).toBeLessThan(1_000_000);
   });
 
-  it('syn-timeout: timed-out connects = the client\'s ETIMEDOUT, time to fail = the client\'s', async () => {
+  it("syn-timeout: timed-out connects = the client's ETIMEDOUT, time to fail = the client's", async () => {
     const { truth, section } = await traced('syn-timeout', { synRetries: 1, connections: 2 });
     const failed = section!.failed.filter((f) => f.dport === PORT);
-    console.log(`timed out: ${JSON.stringify(failed)}; client ${String(truth.measured.clientFailMs)} expected ${String(truth.measured.expectedGiveUpMs)}`);
+    console.log(
+      `timed out: ${JSON.stringify(failed)}; client ${String(truth.measured.clientFailMs)} expected ${String(truth.measured.expectedGiveUpMs)}`,
+    );
     expect(truth.measured.clientETIMEDOUT).toBe(2);
     expect(failed.map((f) => [f.outcome, f.errno])).toEqual([['timed-out', 110]]);
     expect(failed.reduce((s, f) => s + f.count, 0)).toBe(2);
@@ -117,7 +128,7 @@ describe('connlat.bt: measured connect latency in lab scenarios', () => {
     expect(failed[0]!.maxUs / 1000).toBeGreaterThan(clientMax * 0.9);
   });
 
-  it('connect-healthy: fast connects, lifetimes of every closed connection, RTT within 20 % of the kernel\'s srtt (ss)', async () => {
+  it("connect-healthy: fast connects, lifetimes of every closed connection, RTT within 20 % of the kernel's srtt (ss)", async () => {
     const { truth, section } = await traced('connect-healthy', { connections: 20 });
     const us = clientUs(truth);
     const ss = JSON.parse(String(truth.measured.ssRttUs)) as number[];
@@ -132,7 +143,9 @@ describe('connlat.bt: measured connect latency in lab scenarios', () => {
     const rtt = section!.rtt.find((l) => l.direction === 'out' && l.port === PORT)!;
     const mean = rtt.session.sumUs / rtt.session.count;
     const ssMean = ss.reduce((s, x) => s + x, 0) / ss.length;
-    console.log(`healthy: rtt probe mean ${mean.toFixed(1)} us over ${rtt.session.count}, ss mean ${ssMean.toFixed(1)} us over ${ss.length}; lifetime ${JSON.stringify(life.session)}`);
+    console.log(
+      `healthy: rtt probe mean ${mean.toFixed(1)} us over ${rtt.session.count}, ss mean ${ssMean.toFixed(1)} us over ${ss.length}; lifetime ${JSON.stringify(life.session)}`,
+    );
     expect(ss).toHaveLength(20);
     expect(rtt.session.count).toBe(20);
     expect(Math.abs(mean - ssMean) / ssMean).toBeLessThan(0.2);

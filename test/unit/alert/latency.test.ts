@@ -20,10 +20,26 @@ function withLatency(intervals: Record<number, number[]>[], failed: Record<numbe
       connect: Object.entries(byPort).map(([dport, us]) => {
         const buckets: Record<number, number> = {};
         for (const u of us) buckets[bucketOf(u)] = (buckets[bucketOf(u)] ?? 0) + 1;
-        return { netns: NS, dport: Number(dport), count: us.length, sumUs: us.reduce((a, x) => a + x, 0), maxUs: Math.max(...us), buckets, synRetrans: {} };
+        return {
+          netns: NS,
+          dport: Number(dport),
+          count: us.length,
+          sumUs: us.reduce((a, x) => a + x, 0),
+          maxUs: Math.max(...us),
+          buckets,
+          synRetrans: {},
+        };
       }),
-      failed: Object.entries(failed[i] ?? {}).map(([dport, n]) => ({ netns: NS, dport: Number(dport), errno: 111, count: n, sumUs: 100 * n, maxUs: 100 })),
-      lifetime: [], rtt: [],
+      failed: Object.entries(failed[i] ?? {}).map(([dport, n]) => ({
+        netns: NS,
+        dport: Number(dport),
+        errno: 111,
+        count: n,
+        sumUs: 100 * n,
+        maxUs: 100,
+      })),
+      lifetime: [],
+      rtt: [],
     };
     const s = snap(i);
     s.latency = acc.add([b], NS);
@@ -41,7 +57,15 @@ const fast = [150, 200, 180];
 
 describe('latency alerts', () => {
   it('p99(connectLatency{dport="5432"}) > 200ms for 3s fires after 3 s of slow connects and resolves on fast ones', () => {
-    const snaps = withLatency([{ 5432: fast }, { 5432: slow }, { 5432: slow, 80: fast }, { 5432: slow }, { 5432: slow }, { 5432: fast }, {}]);
+    const snaps = withLatency([
+      { 5432: fast },
+      { 5432: slow },
+      { 5432: slow, 80: fast },
+      { 5432: slow },
+      { 5432: slow },
+      { 5432: fast },
+      {},
+    ]);
     expect(trace('p99(connectLatency{dport="5432"}) > 200ms for 3s', snaps)).toEqual(['3:firing:1030', '5:resolved:0']);
     // Another port's slow connects are not this alert's business; 80 is fast.
     expect(trace('p99(connectLatency{dport="80"}) > 200ms', snaps)).toEqual([]);
@@ -53,7 +77,9 @@ describe('latency alerts', () => {
     expect(trace('max(connectLatency) > 3s', snaps)).toEqual(['0:firing:3050', '1:resolved:NaN']);
     expect(trace('p50(connectLatency{dport="5432"}) < 1ms', snaps.slice(0, 1))).toEqual(['0:firing:0']);
     // The 2 s window still holds the slow interval: 3 of 6 connects slow, p90 slow; it resolves when they leave it.
-    expect(trace('p90(connectLatency[2s]) > 1s', withLatency([{ 5432: slow }, { 5432: fast }, { 5432: fast }]))).toEqual(['0:firing:1030', '2:resolved:0']);
+    expect(
+      trace('p90(connectLatency[2s]) > 1s', withLatency([{ 5432: slow }, { 5432: fast }, { 5432: fast }])),
+    ).toEqual(['0:firing:1030', '2:resolved:0']);
   });
 
   it('connects and connectFailures are counters (rate works)', () => {

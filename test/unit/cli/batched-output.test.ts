@@ -16,11 +16,19 @@ describe('BatchedOutput', () => {
       }
     })();
     const out = new BatchedOutput(sink, 4096);
-    const base = { drain: sink.listenerCount('drain'), close: sink.listenerCount('close'), error: sink.listenerCount('error') };
+    const base = {
+      drain: sink.listenerCount('drain'),
+      close: sink.listenerCount('close'),
+      error: sink.listenerCount('error'),
+    };
     const lines = Array.from({ length: 5000 }, (_, i) => `{"seq":${i},"pad":"${'x'.repeat(40)}"}`);
     for (const l of lines) await out.line(l);
     await out.flush();
-    expect({ drain: sink.listenerCount('drain'), close: sink.listenerCount('close'), error: sink.listenerCount('error') }).toEqual(base);
+    expect({
+      drain: sink.listenerCount('drain'),
+      close: sink.listenerCount('close'),
+      error: sink.listenerCount('error'),
+    }).toEqual(base);
     sink.end();
     await reader;
     expect(got).toBe(lines.map((l) => `${l}\n`).join(''));

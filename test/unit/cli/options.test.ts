@@ -39,7 +39,9 @@ describe('flag values', () => {
 
 describe('error output', () => {
   it('prints user errors as one line with the hint and their exit code, without a stack', () => {
-    const r = formatError(new TcpscopeError('unknown netns "x"', { exitCode: ExitCode.netns, hint: 'see tcpscope netns' }));
+    const r = formatError(
+      new TcpscopeError('unknown netns "x"', { exitCode: ExitCode.netns, hint: 'see tcpscope netns' }),
+    );
     expect(r).toEqual({ line: 'tcpscope: unknown netns "x" (see tcpscope netns)', exitCode: 6, stack: undefined });
   });
   it('marks anything else as an internal error with a stack', () => {
@@ -55,7 +57,9 @@ describe('error output', () => {
 
 describe('version', () => {
   it('equals package.json', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     expect(VERSION).toBe(pkg.version);
   });
 });

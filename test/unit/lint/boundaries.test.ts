@@ -36,6 +36,7 @@ describe('import floors (npm run lint)', () => {
       ['src/cli/commands/replay.ts', "import { replaySession } from '../../session/replay.js';"],
       ['src/model/snapshot.ts', "import type { Finding } from './finding.js';"],
     ];
-    for (const [file, line] of cases) expect(await boundaryErrors(file, `${line}\nexport const x = 1;\n`), file).toEqual([]);
+    for (const [file, line] of cases)
+      expect(await boundaryErrors(file, `${line}\nexport const x = 1;\n`), file).toEqual([]);
   });
 });

@@ -18,7 +18,9 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
 
 describe('replay controls', () => {
   it('pause holds, step emits exactly one interval, speed and skip change pace, and nothing is lost or changed', async () => {
-    const reference = await lastValueFrom((await replaySession(demoRecordingPath(), { speed: 'max' })).snapshots$.pipe(toArray()));
+    const reference = await lastValueFrom(
+      (await replaySession(demoRecordingPath(), { speed: 'max' })).snapshots$.pipe(toArray()),
+    );
     expect(reference.length).toBeGreaterThan(15); // 3 concatenated recordings, 25 s
 
     // Recorded at 1 s per interval: ×20 gives a snapshot every ~50 ms.

@@ -18,7 +18,13 @@ describe('startSession with substituted services', () => {
       intervalMs: 20,
       mode: 'procfs',
       services: {
-        resolveNetns: async () => ({ inode: 4026531833, name: 'fake', path: '/proc/self/ns/net', pid: undefined, isSelf: true }),
+        resolveNetns: async () => ({
+          inode: 4026531833,
+          name: 'fake',
+          path: '/proc/self/ns/net',
+          pid: undefined,
+          isSelf: true,
+        }),
         decideMode: async () => ({ mode: 'procfs', reason: 'injected', caps: undefined, bpftrace: undefined }),
         createHostPoller: () => ({
           poll: async () => {
@@ -42,7 +48,11 @@ describe('startSession with substituted services', () => {
         stopTracers: async () => undefined,
       },
     });
-    expect(session.info).toMatchObject({ mode: 'procfs', modeReason: 'injected', netns: { inode: 4026531833, name: 'fake' } });
+    expect(session.info).toMatchObject({
+      mode: 'procfs',
+      modeReason: 'injected',
+      netns: { inode: 4026531833, name: 'fake' },
+    });
     const snaps = await firstValueFrom(session.snapshots$.pipe(take(3), toArray()));
     await session.stop();
     expect(snaps.map((s) => s.seq)).toEqual([0, 1, 2]);

@@ -16,10 +16,20 @@ function withLatency(byPort: Record<number, number[]>, failed = 0) {
     connect: Object.entries(byPort).map(([dport, us]) => {
       const buckets: Record<number, number> = {};
       for (const u of us) buckets[bucketOf(u)] = (buckets[bucketOf(u)] ?? 0) + 1;
-      return { netns: NS, dport: Number(dport), count: us.length, sumUs: us.reduce((a, x) => a + x, 0), maxUs: Math.max(...us), buckets, synRetrans: {} };
+      return {
+        netns: NS,
+        dport: Number(dport),
+        count: us.length,
+        sumUs: us.reduce((a, x) => a + x, 0),
+        maxUs: Math.max(...us),
+        buckets,
+        synRetrans: {},
+      };
     }),
     failed: failed ? [{ netns: NS, dport: 8081, errno: 111, count: failed, sumUs: 114 * failed, maxUs: 467 }] : [],
-    lifetime: [{ netns: NS, direction: 'out' as const, port: 5432, count: 20, sumUs: 574_232, buckets: { 56: 9, 60: 11 } }],
+    lifetime: [
+      { netns: NS, direction: 'out' as const, port: 5432, count: 20, sumUs: 574_232, buckets: { 56: 9, 60: 11 } },
+    ],
     rtt: [{ netns: NS, direction: 'out' as const, port: 5432, count: 20, sumUs: 238, buckets: { 12: 20 } }],
   };
   const s = snap(0);
@@ -29,7 +39,13 @@ function withLatency(byPort: Record<number, number[]>, failed = 0) {
 
 describe('latency panel', () => {
   it('formats latencies for a glance', () => {
-    expect([182, 1500, 12_300, 1_024_005, 131_000_000].map(fmtLatency)).toEqual(['182µs', '1.5ms', '12ms', '1.02s', '131.0s']);
+    expect([182, 1500, 12_300, 1_024_005, 131_000_000].map(fmtLatency)).toEqual([
+      '182µs',
+      '1.5ms',
+      '12ms',
+      '1.02s',
+      '131.0s',
+    ]);
     expect(octaveBars({ 29: 1, 79: 6 })).toMatchObject({ from: 128, to: 1_048_576 });
   });
 
@@ -42,11 +58,17 @@ describe('latency panel', () => {
     expect(text[3]).toBe(':8081      refused 10 (session 10) after 114µs avg, 467µs max');
     expect(text.some((l) => l.startsWith('lifetime out :5432'))).toBe(true);
     expect(text.some((l) => l.startsWith('rtt out :5432'))).toBe(true);
-    expect(latencyLines(snap(0), { width: 90, height: 5 }).map(toPlain)).toEqual(['no latency data (connlat probe not loaded)']);
+    expect(latencyLines(snap(0), { width: 90, height: 5 }).map(toPlain)).toEqual([
+      'no latency data (connlat probe not loaded)',
+    ]);
   });
 
-  it('the compact layout shows the slowest port\'s p99 in one line; the full layout has the panel', () => {
-    expect(connectSummary(withLatency({ 5432: [1_005_528], 80: [150] }, 2))!.map((x) => x.text).join('')).toBe('connect p99 1.01s :5432 failed 2');
+  it("the compact layout shows the slowest port's p99 in one line; the full layout has the panel", () => {
+    expect(
+      connectSummary(withLatency({ 5432: [1_005_528], 80: [150] }, 2))!
+        .map((x) => x.text)
+        .join(''),
+    ).toBe('connect p99 1.01s :5432 failed 2');
     expect(connectSummary(snap(0))).toBeUndefined();
     expect(layoutCells('full', true).map((c) => c.id)).toContain('latency');
     expect(layoutCells('compact', true).map((c) => c.id)).not.toContain('latency');

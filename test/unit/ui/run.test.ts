@@ -7,7 +7,6 @@ import { runDashboard } from '../../../src/ui/run.js';
 import { headlessScreen, tick } from './headless.js';
 import { overflowSequence, sessionInfo } from './fixtures.js';
 
-
 /** A session whose snapshots the test pushes; stop() is recorded in a shared event log. */
 function scriptedSession(events: string[], info: SessionInfo = sessionInfo(), stopMs = 20) {
   const snaps = new Subject<Snapshot>();

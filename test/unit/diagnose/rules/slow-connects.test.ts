@@ -15,14 +15,36 @@ function section(dport: number, latenciesUs: number[], synRetrans: Record<number
   for (const u of latenciesUs) buckets[bucketOf(u)] = (buckets[bucketOf(u)] ?? 0) + 1;
   const b = emptyBatch();
   b.latency = {
-    connect: [{ netns: NS, dport, count: latenciesUs.length, sumUs: latenciesUs.reduce((s, x) => s + x, 0), maxUs: Math.max(...latenciesUs), buckets, synRetrans }],
-    failed: [], lifetime: [], rtt: [],
+    connect: [
+      {
+        netns: NS,
+        dport,
+        count: latenciesUs.length,
+        sumUs: latenciesUs.reduce((s, x) => s + x, 0),
+        maxUs: Math.max(...latenciesUs),
+        buckets,
+        synRetrans,
+      },
+    ],
+    failed: [],
+    lifetime: [],
+    rtt: [],
   };
   return new LatencyAccumulator().add([b], NS)!;
 }
 
 const other = (p: Partial<KnownListener> = {}): KnownListener => ({
-  netns: 4026532999, netnsName: 'web2', addr: '::', port: 8080, pid: 4242, comm: 'nginx', queue: 2, capacity: 1, overflows: 0, synQueueDrops: 0, ...p,
+  netns: 4026532999,
+  netnsName: 'web2',
+  addr: '::',
+  port: 8080,
+  pid: 4242,
+  comm: 'nginx',
+  queue: 2,
+  capacity: 1,
+  overflows: 0,
+  synQueueDrops: 0,
+  ...p,
 });
 
 describe('slow-connects', () => {
@@ -40,11 +62,18 @@ describe('slow-connects', () => {
     expect(f.id).toBe('slow-connects');
     expect(f.evidence).toMatchObject({ dport: 8080, connects: 6, slowConnects: 6, maxMs: 1024, connectGiveUpS: 131 });
     expect(f.evidence.p50Ms).toBeGreaterThanOrEqual(917);
-    expect(f.title).toBe('slow connects to port 8080: p99 1.02 s, max 1.02 s over 6 connects; 6 needed SYN retransmits (SYN lost on the path or by the server)');
+    expect(f.title).toBe(
+      'slow connects to port 8080: p99 1.02 s, max 1.02 s over 6 connects; 6 needed SYN retransmits (SYN lost on the path or by the server)',
+    );
     expect(f.explanation).toContain('6 after 1 lost SYN (~1 s)');
-    expect(f.explanation).toContain('tcp_syn_retries=6, tcp_syn_linear_timeouts=4: a lost SYN is retransmitted at 1,2,3,4,5,7,11,19,35,67 s and connect() fails with ETIMEDOUT at 131 s');
+    expect(f.explanation).toContain(
+      'tcp_syn_retries=6, tcp_syn_linear_timeouts=4: a lost SYN is retransmitted at 1,2,3,4,5,7,11,19,35,67 s and connect() fails with ETIMEDOUT at 131 s',
+    );
     expect(f.explanation).toContain('the network path');
-    expect(f.sysctls.map((x) => [x.name, x.value])).toEqual([['net.ipv4.tcp_syn_retries', '6'], ['net.ipv4.tcp_syn_linear_timeouts', '4']]);
+    expect(f.sysctls.map((x) => [x.name, x.value])).toEqual([
+      ['net.ipv4.tcp_syn_retries', '6'],
+      ['net.ipv4.tcp_syn_linear_timeouts', '4'],
+    ]);
   });
 
   it('classic kernel without linear timeouts: 1, 3, 7 s steps and 127 s', () => {
@@ -57,7 +86,10 @@ describe('slow-connects', () => {
 
   it('a local listener in this netns that overflowed is named as the cause', () => {
     const prev = snap({ seq: 0, counters: { TcpExtListenOverflows: 10, TcpExtListenDrops: 10 } });
-    const s = snap({ seq: 1, listeners: [listener({ addr: '::', port: 8080, queue: 2, capacity: 1, pid: 77, comm: 'churn' })] });
+    const s = snap({
+      seq: 1,
+      listeners: [listener({ addr: '::', port: 8080, queue: 2, capacity: 1, pid: 77, comm: 'churn' })],
+    });
     s.latency = section(8080, [3_049_551, 3_049_558, 3_049_589], { 3: 3 });
     const f = slowConnects.evaluate(ctxOf(prev, s))!;
     expect(f.title).toContain('(accept queue of [::]:8080 of pid 77 (churn))');
