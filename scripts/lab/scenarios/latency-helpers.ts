@@ -1,5 +1,7 @@
-// Lab scenarios with measured connect latency as their truth: the client times every connect() itself.
-import type { Json } from './agent.js';
+// Shared by the connect-latency scenarios: the C client timing every connect() itself, the first-SYN drop, ss RTTs.
+import { startChurnAgent, type Json } from '../agent.js';
+import type { NetnsInfo } from '../types.js';
+import { PORT, type Ctx } from './helpers.js';
 
 /** nft: drop the first SYN of each connection (keyed by client address and port), let its retransmit through. */
 export function firstSynDropRuleset(port: number): string {
@@ -32,4 +34,28 @@ export function recordClientTimings(measured: Record<string, number | string>, r
 /** srtt (µs) of every socket in `ss -tinH state established ...` output (` rtt:<ms>/<var ms>`, not minrtt/rcv_rtt). */
 export function parseSsRtts(out: string): number[] {
   return [...out.matchAll(/\srtt:([\d.]+)\//g)].map((m) => Math.round(Number(m[1]) * 1000));
+}
+
+/** N connects at once from the C client of the client netns, each timed by itself (churn connect). */
+export async function timedConnects(
+  ctx: Ctx,
+  n: number,
+  during?: () => Promise<void>,
+  from: NetnsInfo = ctx.topo.client,
+): Promise<Json> {
+  const c = await startChurnAgent(ctx.topo, from, [
+    'connect',
+    '--host',
+    ctx.topo.server.ip4,
+    '--port',
+    String(PORT),
+    '--count',
+    String(n),
+  ]);
+  ctx.pids.client.timedClient = c.pid;
+  if (during) await during();
+  const out = await c.output(30_000);
+  const line = out.split('\n').find((l) => l.startsWith('{"connectUs"'));
+  if (!line) throw new Error(`churn connect printed no result: ${out} ${c.stderr}`);
+  return JSON.parse(line) as Json;
 }
