@@ -10,6 +10,8 @@ export interface SessionFlags {
   port?: string;
   procfs?: boolean;
   ebpf?: boolean;
+  /** commander's --no-latency: false when given. */
+  latency?: boolean;
 }
 
 export function addSessionOptions(cmd: Command, help: { duration?: string; port?: string } = {}): Command {
@@ -19,7 +21,8 @@ export function addSessionOptions(cmd: Command, help: { duration?: string; port?
     .option('-n, --netns <netns>', 'network namespace: name, path, pid or inode (see tcpscope netns)')
     .option('-p, --port <port>', help.port ?? 'only sockets with this local or remote port (probe filter)')
     .option('--procfs', 'do not use eBPF: counters, socket table and sysctls only')
-    .option('--ebpf', 'require eBPF mode (fail instead of falling back to procfs)');
+    .option('--ebpf', 'require eBPF mode (fail instead of falling back to procfs)')
+    .option('--no-latency', 'do not load the connect-latency probe (connlat.bt: connect latency, lifetimes, RTT)');
 }
 
 /** Validated session options from the shared flags; a bad value is a usage error (exit 2) before anything starts. */
@@ -30,5 +33,6 @@ export function sessionOptionsFrom(flags: SessionFlags): SessionOptions & { inte
     port: flags.port ? parsePort(flags.port) : undefined,
     netns: flags.netns,
     mode: flags.procfs ? 'procfs' : flags.ebpf ? 'ebpf' : 'auto',
+    ...(flags.latency === false ? { latency: false } : {}),
   };
 }

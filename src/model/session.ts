@@ -18,6 +18,8 @@ export interface SessionOptions {
   durationMs?: number | undefined;
   /** Per-interval cap of per-event detail lines printed by the kernel. */
   detailCap?: number;
+  /** false: leave out the connect-latency probe (connlat.bt). */
+  latency?: boolean;
 }
 
 /** A replay: how fast, and which part of the recording. */

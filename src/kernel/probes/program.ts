@@ -192,5 +192,12 @@ export function buildProgram(
   pieces: readonly ProbePiece[] = loadProbePiecesSync(),
 ): ProbeProgram {
   const args = programArgs(caps, params);
-  return { ...assembleProgram(caps, pieces), args };
+  const exclude = new Set(params.exclude ?? []);
+  return {
+    ...assembleProgram(
+      caps,
+      pieces.filter((p) => !exclude.has(p.feature)),
+    ),
+    args,
+  };
 }

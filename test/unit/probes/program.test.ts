@@ -210,4 +210,16 @@ describe('buildProgram', () => {
     expect(prog.text).toBe(assembleProgram(caps, await loadProbePieces()).text);
     expect(() => buildProgram(caps, { netnsInode: 7, port: 1e6, intervalMs: 250 })).toThrow(/port/);
   });
+
+  it('--no-latency leaves the connlat feature (and only it) out', async () => {
+    const caps = await detectCapabilities(fixture('6.18'));
+    const all = buildProgram(caps, { netnsInode: 0, port: 0, intervalMs: 1000 });
+    const without = buildProgram(caps, { netnsInode: 0, port: 0, intervalMs: 1000, exclude: ['connlat'] });
+    expect(all.chosen.map((c) => c.feature)).toContain('connlat');
+    expect(without.chosen.map((c) => c.feature)).toEqual(
+      all.chosen.map((c) => c.feature).filter((f) => f !== 'connlat'),
+    );
+    expect(without.text).not.toContain('connlat.bt');
+    expect(without.maps).not.toContain('@cl');
+  });
 });
