@@ -74,3 +74,8 @@ export interface Snapshot {
   /** Measured connect latency, failed connects, lifetimes, RTT (eBPF with connlat.bt; absent otherwise and in older recordings). */
   latency?: LatencySection;
 }
+
+/** A counter's delta in this interval: absent means it did not change (0). */
+export function counterOf(s: Pick<Snapshot, 'counters'>, name: string): number {
+  return s.counters[name] ?? 0;
+}

@@ -1,7 +1,7 @@
 // Builds an incident report from a recording: replays it through the pipeline at max speed and folds the snapshots.
 import { LatencyReport, type ReportLatency } from './report-latency.js';
 import type { Finding, Severity, SysctlRef } from '../model/finding.js';
-import type { Snapshot, SysctlChange } from '../model/snapshot.js';
+import { counterOf, type Snapshot, type SysctlChange } from '../model/snapshot.js';
 import type { ReadStats } from './reader.js';
 
 /** A metric followed over the recording: per-interval counter deltas, or socket-count gauges. */
@@ -15,7 +15,7 @@ interface MetricDef {
 const counter =
   (name: string) =>
   (s: Snapshot): number =>
-    s.counters[name] ?? 0;
+    counterOf(s, name);
 const state =
   (name: string) =>
   (s: Snapshot): number =>
