@@ -1,5 +1,5 @@
 // Per-program in-kernel cost of tcpscope's probes under max-rate churn (kernel.bpf_stats_enabled): which probe costs.
-// Usage: npx tsx scripts/bench/bpf-cost.ts [--seconds 5] [--variant watch|watch-nolat]
+// Usage: npx tsx scripts/bench/bpf-cost.ts [--seconds 5] [--variant watch|watch-latency]
 // Prints one JSON line {rate, programs: [{name, bytes, runsPerSec, nsPerRun, pctOfCore}]} (bytes = xlated size: tells
 // apart programs on the same tracepoint, e.g. states.bt's and connlat.bt's sock:inet_sock_set_state).
 import { readFile, readdir, readlink, writeFile } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { startTracer, stopAllTracers } from './tracers.js';
 const i = process.argv.indexOf('--seconds');
 const seconds = Number(i >= 0 ? process.argv[i + 1] : 5);
 const vi = process.argv.indexOf('--variant');
-const variant = vi >= 0 && process.argv[vi + 1] === 'watch-nolat' ? 'watch-nolat' : 'watch';
+const variant = vi >= 0 && process.argv[vi + 1] === 'watch-latency' ? 'watch-latency' : 'watch';
 
 async function progStats(pid: number): Promise<Map<number, { ns: number; runs: number }>> {
   const out = new Map<number, { ns: number; runs: number }>();

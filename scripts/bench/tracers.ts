@@ -2,14 +2,14 @@
 import { execa, type ResultPromise } from 'execa';
 import { bpfProgCount, descendants } from './proc.js';
 
-export const VARIANTS = ['none', 'top', 'watch', 'watch-nolat', 'tcpstates', 'bpftrace'] as const;
+export const VARIANTS = ['none', 'top', 'watch', 'watch-latency', 'tcpstates', 'bpftrace'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 export const VARIANT_LABEL: Record<Variant, string> = {
   none: 'no tracer',
   top: 'tcpscope top (tmux 200x60)',
   watch: 'tcpscope watch --json',
-  'watch-nolat': 'tcpscope watch --json --no-latency',
+  'watch-latency': 'tcpscope watch --json --latency',
   tcpstates: 'libbpf-tools tcpstates',
   bpftrace: 'bpftrace printf per event',
 };
@@ -79,8 +79,8 @@ export async function startTracer(variant: Variant, ns: string): Promise<Running
     return tracerHandle(variant, pid, kill);
   }
   const child: ResultPromise =
-    variant === 'watch' || variant === 'watch-nolat'
-      ? execa('node', [CLI, 'watch', '--json', '--netns', ns, ...(variant === 'watch-nolat' ? ['--no-latency'] : [])], {
+    variant === 'watch' || variant === 'watch-latency'
+      ? execa('node', [CLI, 'watch', '--json', '--netns', ns, ...(variant === 'watch-latency' ? ['--latency'] : [])], {
           stdout: 'ignore',
           stderr: 'ignore',
           stdin: 'ignore',
@@ -98,7 +98,7 @@ export async function startTracer(variant: Variant, ns: string): Promise<Running
   if (pid === undefined) throw new Error(`cannot start ${variant}`);
   const kill = (): Promise<void> => stopChild(child, 'SIGINT');
   live.add(kill);
-  await waitAttached(pid, variant !== 'watch' && variant !== 'watch-nolat');
+  await waitAttached(pid, variant !== 'watch' && variant !== 'watch-latency');
   return tracerHandle(variant, pid, kill);
 }
 

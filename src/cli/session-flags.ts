@@ -10,7 +10,7 @@ export interface SessionFlags {
   port?: string;
   procfs?: boolean;
   ebpf?: boolean;
-  /** commander's --no-latency: false when given. */
+  /** --latency: load the connect-latency probe. */
   latency?: boolean;
 }
 
@@ -22,7 +22,10 @@ export function addSessionOptions(cmd: Command, help: { duration?: string; port?
     .option('-p, --port <port>', help.port ?? 'only sockets with this local or remote port (probe filter)')
     .option('--procfs', 'do not use eBPF: counters, socket table and sysctls only')
     .option('--ebpf', 'require eBPF mode (fail instead of falling back to procfs)')
-    .option('--no-latency', 'do not load the connect-latency probe (connlat.bt: connect latency, lifetimes, RTT)');
+    .option(
+      '--latency',
+      'measure connect latency, failed connects, lifetimes and RTT in the kernel (connlat.bt, ~180 ns per TCP state change)',
+    );
 }
 
 /** Validated session options from the shared flags; a bad value is a usage error (exit 2) before anything starts. */
@@ -33,6 +36,6 @@ export function sessionOptionsFrom(flags: SessionFlags): SessionOptions & { inte
     port: flags.port ? parsePort(flags.port) : undefined,
     netns: flags.netns,
     mode: flags.procfs ? 'procfs' : flags.ebpf ? 'ebpf' : 'auto',
-    ...(flags.latency === false ? { latency: false } : {}),
+    ...(flags.latency === true ? { latency: true } : {}),
   };
 }

@@ -65,7 +65,7 @@ export async function startSession(opts: LiveSessionOptions): Promise<LiveSessio
         port: opts.port ?? 0,
         intervalMs: opts.intervalMs,
         detailCap: opts.detailCap ?? 20,
-        ...(opts.latency === false ? { exclude: ['connlat'] } : {}),
+        ...(opts.latency === true ? {} : { exclude: ['connlat'] }),
       })
     : undefined;
 

@@ -1,4 +1,4 @@
-// The product on slow-connect scenarios: `tcpscope watch --json --record` in the lab netns shows the measured connect
+// The product on slow-connect scenarios: `tcpscope watch --json --latency` (and `record --latency`) in the lab netns shows the measured connect
 // latency (counts = the C client's, same log2 buckets), the slow-connects finding names the cause (SYN lost on the
 // path; the overflowing local listener), and replay/report of the recording re-decode the same numbers.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tcpscope-connlat-'));
 
 /** `tcpscope record` of the netns next to the watch (a second tracer), stopped like a user with SIGINT. */
 function startRecord(netns: string, file: string): { child: ResultPromise; attached: Promise<void> } {
-  const child = execa('node', [CLI, 'record', '-o', file, '--netns', netns, '--interval', '500ms'], {
+  const child = execa('node', [CLI, 'record', '-o', file, '--netns', netns, '--interval', '500ms', '--latency'], {
     reject: false,
     buffer: false,
     killSignal: 'SIGINT',
@@ -58,7 +58,7 @@ async function watched(
       variant,
       beforeTraffic: async (topo: Topology) => {
         trackNetns(topo.server.name, topo.client.name);
-        run = startWatch(topo[side].name, ['--interval', '500ms']);
+        run = startWatch(topo[side].name, ['--interval', '500ms', '--latency']);
         if (file) rec = startRecord(topo[side].name, file);
         await run.attached;
         await rec?.attached;

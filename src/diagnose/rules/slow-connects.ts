@@ -1,6 +1,7 @@
 // slow-connects: measured connect latency (connlat.bt) that shows SYN retransmission steps (~1 s, 2 s, 3 s...), with
 // the live tcp_syn_retries/tcp_syn_linear_timeouts schedule and who lost the SYNs (a local listener's queue or the path).
 import type { Rule, RuleContext, FindingDraft } from '../rule.js';
+import { counterOf } from '../../model/snapshot.js';
 import type { ConnectLatencyStat } from '../../model/latency.js';
 import { attributeSynLoss, describeListener, type KnownListener } from '../connect-attribution.js';
 import { fmtS, formatSeconds, synSchedule } from '../timelines.js';
@@ -16,7 +17,7 @@ const ms = (us: number): string =>
 /** Sum of a counter delta over the last `n` snapshots of the history. */
 function counterOverHistory(history: readonly RuleContext['snapshot'][], name: string, n: number): number {
   let sum = 0;
-  for (const s of history.slice(-n)) sum += s.counters[name] ?? 0;
+  for (const s of history.slice(-n)) sum += counterOf(s, name);
   return sum;
 }
 
@@ -108,16 +109,8 @@ export function slowConnectsFinding(ctx: RuleContext, listeners: readonly KnownL
     title: `slow connects to port ${worst.dport}: p99 ${ms(worst.interval.p99Us)}, max ${ms(worst.interval.maxUs)} over ${worst.interval.count} connects${slow ? `; ${slow} needed SYN retransmits` : ''}${cause.kind === 'network' ? ' (SYN lost on the path or by the server)' : ` (${cause.kind === 'accept-queue' ? 'accept queue' : 'SYN queue'} of ${describeListener(cause.listener, s.netns.inode)})`}`,
     evidence,
     sysctls: [
-      {
-        name: 'net.ipv4.tcp_syn_retries',
-        value: ctx.sysctl('net.ipv4.tcp_syn_retries'),
-        role: 'SYN retransmits before connect() fails',
-      },
-      {
-        name: 'net.ipv4.tcp_syn_linear_timeouts',
-        value: ctx.sysctl('net.ipv4.tcp_syn_linear_timeouts'),
-        role: 'first retries with a linear 1 s timeout',
-      },
+      ctx.ref('net.ipv4.tcp_syn_retries', 'SYN retransmits before connect() fails'),
+      ctx.ref('net.ipv4.tcp_syn_linear_timeouts', 'first retries with a linear 1 s timeout'),
     ],
     explanation: `Measured connect latency (SYN sent to ESTABLISHED, in the kernel) shows SYN retransmission steps${steps.length ? `: ${steps.join(', ')}` : ''}. Each lost SYN costs the RTO: ${timeline} ${why}`,
     advice,

@@ -211,7 +211,7 @@ describe('buildProgram', () => {
     expect(() => buildProgram(caps, { netnsInode: 7, port: 1e6, intervalMs: 250 })).toThrow(/port/);
   });
 
-  it('--no-latency leaves the connlat feature (and only it) out', async () => {
+  it('without --latency the session leaves the connlat feature (and only it) out', async () => {
     const caps = await detectCapabilities(fixture('6.18'));
     const all = buildProgram(caps, { netnsInode: 0, port: 0, intervalMs: 1000 });
     const without = buildProgram(caps, { netnsInode: 0, port: 0, intervalMs: 1000, exclude: ['connlat'] });
