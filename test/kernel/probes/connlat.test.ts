@@ -21,24 +21,24 @@ async function traced(name: ScenarioName, variant: Record<string, number> = {}):
   await requireKernelTracing();
   await requireLab();
   const caps = await detectCapabilities((await findTracefs())!);
-  let trace: ProbeTrace | undefined;
+  // Started before the scenario (it traces every netns): bpftrace's start-up on a loaded machine is not the
+  // scenario's time budget.
+  const trace: ProbeTrace = startProbeTrace(caps, { intervalMs: 500 });
   try {
+    await trace.started;
+    trace.batches.length = 0;
     const truth = await runScenario(name, {
       variant,
-      beforeTraffic: async () => {
-        trace = startProbeTrace(caps, { intervalMs: 500 });
-        await trace.started;
-      },
       afterTraffic: async () => {
-        await trace!.next(isTickLine);
-        await trace!.next(isTickLine);
+        await trace.next(isTickLine);
+        await trace.next(isTickLine);
       },
     });
     // The client netns only: the session view of the whole run.
-    const section = new LatencyAccumulator().add(trace!.batches, truth.client.inode);
-    return { truth, batches: trace!.batches, badLines: trace!.decoder.stats.badLines, section };
+    const section = new LatencyAccumulator().add(trace.batches, truth.client.inode);
+    return { truth, batches: trace.batches, badLines: trace.decoder.stats.badLines, section };
   } finally {
-    await trace?.stop();
+    await trace.stop();
   }
 }
 
