@@ -2,8 +2,8 @@
 // the session section built from it, and the log2 histogram arithmetic the sinks rely on.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BatchDecoder, type ProbeBatch } from '../../../src/kernel/probes/index.js';
-import { LatencyAccumulator, outcomeOf } from '../../../src/pipeline/latency.js';
+import { BatchDecoder, type ProbeBatch } from '../../../../src/kernel/probes/index.js';
+import { LatencyAccumulator, outcomeOf } from '../../../../src/pipeline/latency.js';
 import {
   bucketHighUs,
   bucketLowUs,
@@ -12,9 +12,11 @@ import {
   log2Of,
   quantileUs,
   statsOf,
-} from '../../../src/model/latency-stats.js';
+} from '../../../../src/model/latency-stats.js';
 
-const lines = readFileSync(new URL('../../fixtures/bpftrace/connlat-6.18.ndjson', import.meta.url), 'utf8').split('\n');
+const lines = readFileSync(new URL('../../../fixtures/bpftrace/connlat-6.18.ndjson', import.meta.url), 'utf8').split(
+  '\n',
+);
 const NS = 4026532177;
 
 function decode(input: readonly string[]): { batches: ProbeBatch[]; bad: number } {
