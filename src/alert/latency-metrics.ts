@@ -4,6 +4,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import type { LatencyStats } from '../model/latency-stats.js';
 import { ExprError } from './tokenizer.js';
 import type { MetricRef } from './metrics.js';
+import type { NumExpr } from './ast.js';
 
 export interface IntervalHistogram {
   buckets: Record<string, number>;
@@ -97,5 +98,21 @@ export function latencyMetric(name: string, text: string, labels: Labels): Metri
             )
             .reduce((t, r) => t + r.count, 0),
       };
+  }
+}
+
+/** Whether a number expression measures a latency (then durations like 200ms compare with it, in ms). */
+export function isLatency(e: NumExpr): boolean {
+  switch (e.kind) {
+    case 'quantile':
+      return true;
+    case 'neg':
+      return isLatency(e.arg);
+    case 'arith':
+      return isLatency(e.left) || isLatency(e.right);
+    case 'extreme':
+      return e.args.some(isLatency);
+    default:
+      return false;
   }
 }
