@@ -1,5 +1,7 @@
 // Per-program in-kernel cost of tcpscope's probes under max-rate churn (kernel.bpf_stats_enabled): which probe costs.
-// Usage: npx tsx scripts/bench/bpf-cost.ts [--seconds 5]   Prints one JSON line {rate, programs: [{name, runsPerSec, nsPerRun, pctOfCore}]}.
+// Usage: npx tsx scripts/bench/bpf-cost.ts [--seconds 5] [--variant watch|watch-latency]
+// Prints one JSON line {rate, programs: [{name, bytes, runsPerSec, nsPerRun, pctOfCore}]} (bytes = xlated size: tells
+// apart programs on the same tracepoint, e.g. states.bt's and connlat.bt's sock:inet_sock_set_state).
 import { readFile, readdir, readlink, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { runScenario } from '../lab/index.js';
@@ -7,6 +9,8 @@ import { startTracer, stopAllTracers } from './tracers.js';
 
 const i = process.argv.indexOf('--seconds');
 const seconds = Number(i >= 0 ? process.argv[i + 1] : 5);
+const vi = process.argv.indexOf('--variant');
+const variant = vi >= 0 && process.argv[vi + 1] === 'watch-latency' ? 'watch-latency' : 'watch';
 
 async function progStats(pid: number): Promise<Map<number, { ns: number; runs: number }>> {
   const out = new Map<number, { ns: number; runs: number }>();
@@ -27,6 +31,7 @@ const before = (await readFile('/proc/sys/kernel/bpf_stats_enabled', 'utf8')).tr
 await writeFile('/proc/sys/kernel/bpf_stats_enabled', '1');
 try {
   const names = new Map<number, string>();
+  const sizes = new Map<number, number>();
   let s0 = new Map<number, { ns: number; runs: number }>();
   let s1 = new Map<number, { ns: number; runs: number }>();
   let bt = 0;
@@ -36,7 +41,7 @@ try {
     rate: 'max',
     durationMs: seconds * 1000,
     beforeTraffic: async (topo) => {
-      const t = await startTracer('watch', topo.server.name);
+      const t = await startTracer(variant, topo.server.name);
       bt = (await t!.pids())[1] ?? 0;
       s0 = await progStats(bt);
       w0 = performance.now();
@@ -48,8 +53,11 @@ try {
         id: number;
         name?: string;
         type: string;
-      }[])
+        bytes_xlated?: number;
+      }[]) {
         names.set(p.id, `${p.type}:${p.name ?? '?'}`);
+        sizes.set(p.id, p.bytes_xlated ?? 0);
+      }
       await stopAllTracers();
     },
   });
@@ -62,6 +70,7 @@ try {
       return {
         id,
         name: names.get(id) ?? String(id),
+        bytes: sizes.get(id) ?? 0,
         runsPerSec: Math.round(runs / wall),
         nsPerRun: runs ? Math.round(ns / runs) : 0,
         pctOfCore: Number(((ns / 1e9 / wall) * 100).toFixed(2)),

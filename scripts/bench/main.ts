@@ -1,6 +1,7 @@
 // `npm run bench`: tcpscope's cost and robustness numbers against peers, measured in one run; writes docs/bench-results.md.
 // Usage: npm run bench [-- --quick] [--rounds N] [--seconds S] [--memory-minutes M] [--memory-rate N|max]
-//        [--only throughput,latency,memory,replay,hostpoll,ring,wholehost] [--no-write]
+//        [--only throughput,latency,memory,replay,hostpoll,ring,wholehost] [--variants none,watch,watch-latency]
+//        [--no-write]
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { execa } from 'execa';
@@ -17,6 +18,15 @@ function arg(name: string): string | undefined {
 const quick = process.argv.includes('--quick');
 const rounds = Number(arg('rounds') ?? (quick ? 2 : 5));
 const seconds = Number(arg('seconds') ?? (quick ? 4 : 8));
+/** Throughput variants to run ('none' always: it is the baseline of every ratio). */
+const variants: readonly Variant[] = (() => {
+  const want = arg('variants')?.split(',');
+  if (!want) return VARIANTS;
+  const bad = want.filter((v) => !(VARIANTS as readonly string[]).includes(v));
+  if (bad.length) throw new Error(`unknown --variants ${bad.join(',')}; known: ${VARIANTS.join(',')}`);
+  return VARIANTS.filter((v) => v === 'none' || want.includes(v));
+})();
+const ran = (v: Variant): boolean => variants.includes(v);
 const memoryMinutes = Number(arg('memory-minutes') ?? (quick ? 1 : 10));
 const memoryRateArg = arg('memory-rate') ?? 'max';
 const memoryRate: number | 'max' = memoryRateArg === 'max' ? 'max' : Number(memoryRateArg);
@@ -176,7 +186,7 @@ async function throughput(): Promise<void> {
 async function throughputRounds(runs: ChurnRun[]): Promise<void> {
   for (let r = 0; r < rounds; r++) {
     // Rotate the order each round so no variant always runs first (or right after the heaviest one).
-    const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]!);
+    const order = variants.map((_, i) => variants[(i + r) % variants.length]!);
     for (const v of order) {
       const run = await churnOnce(v, r);
       runs.push(run);
@@ -201,7 +211,17 @@ function summarize(runs: ChurnRun[]): void {
   const kept = (v: Variant): number =>
     median(of(v).map((x) => x.rate / (base.find((b) => b.round === x.round)?.rate ?? NaN)));
   const keptBy = Object.fromEntries(VARIANTS.map((v) => [v, kept(v)])) as Record<Variant, number>;
-  for (const v of ['top', 'watch', 'tcpstates', 'bpftrace'] as const) {
+  if (ran('watch') && ran('watch-latency')) {
+    // The connect-latency probe's budget: within 2 points of throughput kept without it (else it stays a flag).
+    const diff = (keptBy['watch-latency'] - keptBy.watch) * 100;
+    row(
+      'throughput kept: watch --json --latency vs without',
+      `${pct(keptBy['watch-latency'])} vs ${pct(keptBy.watch)} (${diff >= 0 ? '+' : ''}${diff.toFixed(1)} points)`,
+      'within 2 points',
+      diff >= -2,
+    );
+  }
+  for (const v of (['top', 'watch', 'tcpstates', 'bpftrace'] as const).filter(ran)) {
     const goal = v === 'top' || v === 'watch' ? '≥ 97 %' : '—';
     const met = v === 'top' || v === 'watch' ? keptBy[v] >= 0.97 : undefined;
     row(
@@ -211,14 +231,14 @@ function summarize(runs: ChurnRun[]): void {
       met,
     );
   }
-  for (const v of ['top', 'watch'] as const) {
+  for (const v of (['top', 'watch'] as const).filter(() => ran('tcpstates')).filter(ran)) {
     const ratio = keptBy[v] / keptBy.tcpstates;
     row(`kept ratio ${VARIANT_LABEL[v]} / tcpstates`, `${ratio.toFixed(2)}×`, '≥ 2.5×', ratio >= 2.5);
   }
-  for (const v of ['top', 'watch', 'tcpstates', 'bpftrace'] as const) {
+  for (const v of (['top', 'watch', 'watch-latency', 'tcpstates', 'bpftrace'] as const).filter(ran)) {
     const cpu = median(of(v).map((x) => x.tracerCpuPct ?? NaN));
     const all = median(of(v).map((x) => x.tracerAllCpuPct ?? NaN));
-    const ours = v === 'top' || v === 'watch';
+    const ours = v === 'top' || v === 'watch' || v === 'watch-latency';
     const helpers = ours ? `; with helper processes (ss, nsenter, netns holder) ${all.toFixed(1)} %` : '';
     row(
       `tracer CPU (user+sys) at peak churn: ${VARIANT_LABEL[v]}${ours ? ' (node + bpftrace)' : ''}`,
@@ -227,7 +247,7 @@ function summarize(runs: ChurnRun[]): void {
       ours ? cpu <= 3 : undefined,
     );
   }
-  for (const v of ['top', 'watch', 'tcpstates', 'bpftrace'] as const) {
+  for (const v of (['top', 'watch', 'watch-latency', 'tcpstates', 'bpftrace'] as const).filter(ran)) {
     const b = median(of(v).map((x) => x.bpfPct ?? NaN));
     const per = median(of(v).map((x) => x.bpfNsPerRun ?? NaN));
     if (!Number.isNaN(b))

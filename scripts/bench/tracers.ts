@@ -2,7 +2,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { bpfProgCount, descendants } from './proc.js';
 
-export const VARIANTS = ['none', 'top', 'watch', 'tcpstates', 'bpftrace'] as const;
+export const VARIANTS = ['none', 'top', 'watch', 'watch-latency', 'tcpstates', 'bpftrace'] as const;
 /** 'watch-host': watch without --netns (every netns), only in the wholehost section's churn comparison. */
 export type Variant = (typeof VARIANTS)[number] | 'watch-host';
 
@@ -11,6 +11,7 @@ export const VARIANT_LABEL: Record<Variant, string> = {
   top: 'tcpscope top (tmux 200x60)',
   watch: 'tcpscope watch --json',
   'watch-host': 'tcpscope watch --json, whole host (no --netns)',
+  'watch-latency': 'tcpscope watch --json --latency',
   tcpstates: 'libbpf-tools tcpstates',
   bpftrace: 'bpftrace printf per event',
 };
@@ -80,13 +81,18 @@ export async function startTracer(variant: Variant, ns: string): Promise<Running
     return tracerHandle(variant, pid, kill);
   }
   const child: ResultPromise =
-    variant === 'watch' || variant === 'watch-host'
-      ? execa('node', [CLI, 'watch', '--json', ...(variant === 'watch' ? ['--netns', ns] : [])], {
-          stdout: 'ignore',
-          stderr: 'ignore',
-          stdin: 'ignore',
-          reject: false,
-        })
+    variant === 'watch' || variant === 'watch-host' || variant === 'watch-latency'
+      ? execa(
+          'node',
+          [
+            CLI,
+            'watch',
+            '--json',
+            ...(variant === 'watch-host' ? [] : ['--netns', ns]),
+            ...(variant === 'watch-latency' ? ['--latency'] : []),
+          ],
+          { stdout: 'ignore', stderr: 'ignore', stdin: 'ignore', reject: false },
+        )
       : variant === 'tcpstates'
         ? execa('tcpstates', [], { stdout: 'ignore', stderr: 'ignore', stdin: 'ignore', reject: false })
         : execa('bpftrace', ['-e', NAIVE_PROGRAM], {
@@ -99,7 +105,7 @@ export async function startTracer(variant: Variant, ns: string): Promise<Running
   if (pid === undefined) throw new Error(`cannot start ${variant}`);
   const kill = (): Promise<void> => stopChild(child, 'SIGINT');
   live.add(kill);
-  await waitAttached(pid, variant !== 'watch' && variant !== 'watch-host');
+  await waitAttached(pid, variant !== 'watch' && variant !== 'watch-host' && variant !== 'watch-latency');
   return tracerHandle(variant, pid, kill);
 }
 

@@ -8,7 +8,12 @@
 //       the next one. --rate N caps new connections at N per second; max runs as fast as the machine allows.
 //       Prints one JSON line: {"completed":n,"failed":n,"elapsedMs":n,"ratePerSec":x,"errors":{...}}
 //   churn listen --port P --backlog N
-//       listen(N) and never accept (accept-queue overflow). Prints "ready", then sleeps until killed.
+//       listen(N) and never accept (accept-queue overflow). Prints "ready", then sleeps until killed; on SIGUSR1
+//       starts accepting (and holding) connections: a queue that drains late.
+//   churn connect --host ADDR --port P --count N [--timeout-ms MS]
+//       N non-blocking connects at once, each timed with CLOCK_MONOTONIC from connect() to the poll() wake-up that
+//       reports it done (the lab's own connect latency truth); sockets stay open until exit. Prints one JSON line:
+//       {"connectUs":[...],"failMs":[...],"errors":{"ECONNREFUSED":n},"pending":n}
 //
 // No SO_LINGER anywhere. IPv4 or IPv6 (dual-stack listener on ::).
 #define _GNU_SOURCE
@@ -21,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -54,13 +60,20 @@ static int make_listener(int port, int backlog) {
   return fd;
 }
 
+static volatile sig_atomic_t start_accepting = 0;
+static void on_usr1(int sig) { (void)sig; start_accepting = 1; }
+
 static int run_listen(int argc, char **argv) {
   int port = atoi(arg(argc, argv, "--port", "8080"));
   int backlog = atoi(arg(argc, argv, "--backlog", "2"));
-  make_listener(port, backlog);
+  signal(SIGUSR1, on_usr1);
+  int lfd = make_listener(port, backlog);
   printf("ready\n");
   fflush(stdout);
-  for (;;) pause();
+  while (!start_accepting) pause();
+  int flags = fcntl(lfd, F_GETFL);
+  fcntl(lfd, F_SETFL, flags & ~O_NONBLOCK);
+  for (;;) if (accept4(lfd, NULL, NULL, SOCK_CLOEXEC) < 0 && errno != EINTR && errno != ECONNABORTED) pause();
   return 0;
 }
 
@@ -170,12 +183,65 @@ static int run_client(int argc, char **argv) {
   return 0;
 }
 
+static int run_connect(int argc, char **argv) {
+  const char *host = arg(argc, argv, "--host", "198.18.0.1");
+  int port = atoi(arg(argc, argv, "--port", "8080"));
+  int n = atoi(arg(argc, argv, "--count", "1"));
+  int timeout = atoi(arg(argc, argv, "--timeout-ms", "20000"));
+  if (n < 1 || n > 1000) { fprintf(stderr, "--count 1..1000\n"); return 2; }
+  struct sockaddr_in a4;
+  memset(&a4, 0, sizeof a4);
+  a4.sin_family = AF_INET;
+  a4.sin_port = htons((unsigned short)port);
+  if (inet_pton(AF_INET, host, &a4.sin_addr) != 1) { fprintf(stderr, "bad --host\n"); return 2; }
+  struct pollfd *p = calloc((size_t)n, sizeof *p);
+  double *t0 = calloc((size_t)n, sizeof *t0);
+  long *us = calloc((size_t)n, sizeof *us);
+  long *fail = calloc((size_t)n, sizeof *fail);
+  int *errs = calloc((size_t)n, sizeof *errs);
+  int nok = 0, nfail = 0, left = n;
+  for (int i = 0; i < n; i++) {
+    p[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    p[i].events = POLLOUT;
+    t0[i] = now_ms();
+    if (connect(p[i].fd, (struct sockaddr *)&a4, sizeof a4) == 0) { us[nok++] = 0; p[i].fd = -p[i].fd - 1; left--; }
+    else if (errno != EINPROGRESS) { errs[nfail] = errno; fail[nfail++] = 0; p[i].fd = -p[i].fd - 1; left--; }
+  }
+  double end = now_ms() + timeout;
+  while (left > 0 && now_ms() < end) {
+    int r = poll(p, (nfds_t)n, 50);
+    if (r < 0 && errno != EINTR) break;
+    double t = now_ms();
+    for (int i = 0; i < n && r > 0; i++) {
+      if (p[i].fd < 0 || !p[i].revents) continue;
+      int err = 0;
+      socklen_t len = sizeof err;
+      getsockopt(p[i].fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      if (err == 0) us[nok++] = (long)((t - t0[i]) * 1000);
+      else { errs[nfail] = err; fail[nfail++] = (long)(t - t0[i]); }
+      p[i].fd = -p[i].fd - 1;
+      left--;
+    }
+  }
+  printf("{\"connectUs\":[");
+  for (int i = 0; i < nok; i++) printf("%s%ld", i ? "," : "", us[i]);
+  printf("],\"failMs\":[");
+  for (int i = 0; i < nfail; i++) printf("%s%ld", i ? "," : "", fail[i]);
+  printf("],\"errors\":{");
+  int refused = 0, timedout = 0, other = 0;
+  for (int i = 0; i < nfail; i++) { if (errs[i] == ECONNREFUSED) refused++; else if (errs[i] == ETIMEDOUT) timedout++; else other++; }
+  printf("\"ECONNREFUSED\":%d,\"ETIMEDOUT\":%d,\"other\":%d},\"pending\":%d}\n", refused, timedout, other, left);
+  fflush(stdout);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   if (argc < 2) { fprintf(stderr, "usage: churn server|client|listen ...\n"); return 2; }
   if (strcmp(argv[1], "server") == 0) return run_server(argc, argv);
   if (strcmp(argv[1], "client") == 0) return run_client(argc, argv);
   if (strcmp(argv[1], "listen") == 0) return run_listen(argc, argv);
+  if (strcmp(argv[1], "connect") == 0) return run_connect(argc, argv);
   fprintf(stderr, "unknown mode %s\n", argv[1]);
   return 2;
 }

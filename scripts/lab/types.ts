@@ -45,7 +45,10 @@ export type ScenarioName =
   | 'port-exhaustion'
   | 'backlog-burst'
   | 'lossy-handshake'
-  | 'healthy';
+  | 'healthy'
+  | 'syn-loss'
+  | 'slow-accept'
+  | 'connect-healthy';
 
 export const SCENARIOS: readonly ScenarioName[] = [
   'accept-overflow',
@@ -61,6 +64,9 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'backlog-burst',
   'lossy-handshake',
   'healthy',
+  'syn-loss',
+  'slow-accept',
+  'connect-healthy',
 ];
 
 export interface ScenarioOptions {

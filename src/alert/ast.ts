@@ -14,6 +14,8 @@ export type NumExpr =
   | { kind: 'num'; value: number; text: string }
   | { kind: 'metric'; sel: Selector }
   | { kind: 'window'; fn: 'rate' | 'delta' | 'avg' | 'max' | 'min'; sel: Selector }
+  /** A percentile or the max of a latency histogram metric over its window, in ms. */
+  | { kind: 'quantile'; fn: 'p50' | 'p90' | 'p99' | 'max'; sel: Selector }
   | { kind: 'extreme'; fn: 'max' | 'min'; args: NumExpr[] }
   | { kind: 'neg'; arg: NumExpr }
   | { kind: 'arith'; op: '+' | '-' | '*' | '/'; left: NumExpr; right: NumExpr };

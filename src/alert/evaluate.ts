@@ -1,6 +1,7 @@
 // Evaluates a parsed expression against the recent snapshots of one netns (newest last); pure and deterministic.
 import type { Snapshot } from '../model/snapshot.js';
 import type { BoolExpr, NumExpr, Selector } from './ast.js';
+import { quantileUs } from '../model/latency-stats.js';
 
 /** The snapshots a selector covers: round(window / interval) of them (at least 1), ending `offset` before the newest. */
 export function windowOf(history: readonly Snapshot[], sel: Selector): Snapshot[] {
@@ -19,6 +20,7 @@ export function lookback(e: NumExpr | BoolExpr, intervalMs: number): number {
   switch (e.kind) {
     case 'metric':
     case 'window':
+    case 'quantile':
       return Math.round(e.sel.offsetMs / interval) + Math.max(1, Math.round((e.sel.windowMs ?? interval) / interval));
     case 'extreme':
       return Math.max(1, ...e.args.map((a) => lookback(a, intervalMs)));
@@ -54,6 +56,25 @@ function aggregate(fn: 'rate' | 'delta' | 'avg' | 'max' | 'min', sel: Selector, 
   }
 }
 
+/** p50/p90/p99/max in ms of a histogram metric merged over the window; NaN when no sample fell in it. */
+function latencyMs(fn: 'p50' | 'p90' | 'p99' | 'max', sel: Selector, snaps: Snapshot[]): number {
+  const buckets: Record<string, number> = {};
+  let maxUs = 0;
+  let n = 0;
+  for (const s of snaps) {
+    const h = sel.metric.hist?.(s);
+    if (!h) continue;
+    for (const [b, c] of Object.entries(h.buckets)) {
+      buckets[b] = (buckets[b] ?? 0) + c;
+      n += c;
+    }
+    maxUs = Math.max(maxUs, h.maxUs);
+  }
+  if (n === 0) return NaN;
+  if (fn === 'max') return maxUs / 1000;
+  return quantileUs(buckets, fn === 'p50' ? 0.5 : fn === 'p90' ? 0.9 : 0.99, maxUs) / 1000;
+}
+
 export function evalNum(e: NumExpr, history: readonly Snapshot[]): number {
   switch (e.kind) {
     case 'num':
@@ -63,6 +84,8 @@ export function evalNum(e: NumExpr, history: readonly Snapshot[]): number {
       return aggregate(e.sel.metric.kind === 'counter' ? 'delta' : 'avg', e.sel, windowOf(history, e.sel));
     case 'window':
       return aggregate(e.fn, e.sel, windowOf(history, e.sel));
+    case 'quantile':
+      return latencyMs(e.fn, e.sel, windowOf(history, e.sel));
     case 'extreme': {
       // NaN (an empty window at start) is skipped, so max(5/s, rate(X[1m] offset 10s)) is 5/s until history exists.
       const vals = e.args.map((a) => evalNum(a, history)).filter((v) => !Number.isNaN(v));

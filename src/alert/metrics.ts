@@ -3,9 +3,13 @@ import { counterOf, type Snapshot } from '../model/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
 import { ExprError } from './tokenizer.js';
 import { didYouMean } from './suggest.js';
+import { latencyMetric, LATENCY_METRICS, type IntervalHistogram } from './latency-metrics.js';
 
-/** counter: a per-interval count (summable over a window, rate() applies); gauge: a level at the interval's end. */
-export type MetricKind = 'counter' | 'gauge';
+/**
+ * counter: a per-interval count (summable over a window, rate() applies); gauge: a level at the interval's end;
+ * histogram: a latency distribution (read with p50/p90/p99/max; `read` gives its count).
+ */
+export type MetricKind = 'counter' | 'gauge' | 'histogram';
 
 export interface MetricRef {
   /** Canonical text, e.g. `events.resetsSent{reason="NO_SOCKET"}`. */
@@ -15,6 +19,8 @@ export interface MetricRef {
   labels: Readonly<Record<string, string>>;
   kind: MetricKind;
   read(s: Snapshot): number;
+  /** Histogram metrics: this interval's merged histogram of the matching rows. */
+  hist?(s: Snapshot): IntervalHistogram;
 }
 
 export interface MetricScope {
@@ -170,6 +176,12 @@ function resolveOne(
   const key = dot === -1 ? '' : name.slice(dot + 1);
   const text = `${name}${labelText(labels)}`;
 
+  const latency = LATENCY_METRICS[name];
+  if (latency !== undefined) {
+    checkLabels(name, labels, labelCols, latency);
+    for (const [k, v] of Object.entries(labels)) latency.check?.(k, v, labelCols[k] ?? col);
+    return latencyMetric(name, text, labels);
+  }
   if (dot === -1 && family !== 'transitions') {
     if (!scope.counterNames.has(name)) {
       const hint = didYouMean(name, scope.counterNames);

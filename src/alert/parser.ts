@@ -1,20 +1,25 @@
 // Recursive-descent parser for alert expressions (grammar in docs/alerts.md); every error names its column.
 import type { AlertSeverity, BoolExpr, CmpOp, NumExpr, ParsedCondition } from './ast.js';
 import type { MetricScope } from './metrics.js';
-import { SelectorParser, WINDOW_FNS } from './selector-parser.js';
+import { QUANTILE_FNS, SelectorParser, WINDOW_FNS } from './selector-parser.js';
+import { isLatency } from './latency-metrics.js';
 import { didYouMean } from './suggest.js';
 import { ExprError, tokenize, type Token } from './tokenizer.js';
 
 type Typed = { t: 'num'; e: NumExpr; col: number } | { t: 'bool'; e: BoolExpr; col: number };
 
 const CMP_OPS: readonly string[] = ['>', '>=', '<', '<=', '==', '!='];
-const FUNCTIONS: readonly string[] = [...WINDOW_FNS, 'finding'];
+const FUNCTIONS: readonly string[] = [...WINDOW_FNS, ...QUANTILE_FNS, 'finding'];
+
 const KEYWORDS: readonly string[] = ['and', 'or', 'not', 'for', 'clear', 'after', 'cooldown', 'severity', 'offset'];
 const CLAUSES: readonly string[] = ['for', 'clear', 'cooldown', 'severity'];
 const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'critical'];
 const RATE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 
 class Parser extends SelectorParser {
+  /** Inside the right-hand side of a comparison with a latency: `200ms` is the number 200 (ms). */
+  private durationsAsMs = false;
+
   parseRule(): ParsedCondition {
     if (this.tok.kind === 'eof')
       throw new ExprError(1, 'empty expression: write a condition, e.g. rate(TcpExtListenOverflows) > 0');
@@ -64,7 +69,9 @@ class Parser extends SelectorParser {
             '"clear <threshold>" needs the condition to be one comparison, e.g. rate(X[1m]) > 5/s clear 1/s',
           );
         }
+        this.durationsAsMs = isLatency(condition.left);
         const c = this.sum();
+        this.durationsAsMs = false;
         if (c.t !== 'num') throw new ExprError(c.col, `expected a number after "clear"`);
         once('clear', 'clear', c.e);
       }
@@ -128,7 +135,10 @@ class Parser extends SelectorParser {
     if (this.tok.kind === 'op' && CMP_OPS.includes(this.tok.text)) {
       const op = this.next();
       const l = this.asNum(left, op.text);
+      const outer = this.durationsAsMs;
+      this.durationsAsMs = isLatency(l);
       const right = this.sum();
+      this.durationsAsMs = outer;
       const r = this.asNum(right, op.text);
       if (this.tok.kind === 'op' && CMP_OPS.includes(this.tok.text)) {
         throw new ExprError(this.tok.col, `comparisons do not chain: join them with "and"`);
@@ -179,6 +189,10 @@ class Parser extends SelectorParser {
       }
       return { t: 'num', e: { kind: 'num', value: t.value, text: t.text }, col: t.col };
     }
+    if (t.kind === 'duration' && this.durationsAsMs) {
+      this.next();
+      return { t: 'num', e: { kind: 'num', value: t.value, text: t.text }, col: t.col };
+    }
     if (t.kind === 'percent') {
       this.next();
       return { t: 'num', e: { kind: 'num', value: t.value, text: t.text }, col: t.col };
@@ -208,6 +222,21 @@ class Parser extends SelectorParser {
     throw new ExprError(t.col, `unexpected ${this.describe(t)}${what}`);
   }
 
+  /** p50/p90/p99(histogram metric[window]), in ms. */
+  private quantile(name: Token): Typed {
+    const fn = name.text as (typeof QUANTILE_FNS)[number];
+    const argStart = this.tok;
+    const first = this.sum();
+    this.expectOp(')', `to close ${fn}(`);
+    if (first.t !== 'num' || first.e.kind !== 'metric' || first.e.sel.metric.kind !== 'histogram') {
+      throw new ExprError(
+        argStart.col,
+        `${fn}() takes a latency histogram: connectLatency, connectionLifetime or rtt, e.g. ${fn}(connectLatency{dport="5432"}[1m])`,
+      );
+    }
+    return { t: 'num', e: { kind: 'quantile', fn, sel: first.e.sel }, col: name.col };
+  }
+
   private call(): Typed {
     const name = this.next();
     if (!FUNCTIONS.includes(name.text)) {
@@ -222,6 +251,7 @@ class Parser extends SelectorParser {
       this.expectOp(')', 'to close finding(');
       return { t: 'bool', e: { kind: 'finding', id }, col: name.col };
     }
+    if ((QUANTILE_FNS as readonly string[]).includes(name.text)) return this.quantile(name);
     const fn = name.text as (typeof WINDOW_FNS)[number];
     const argStart = this.tok;
     const first = this.sum();
@@ -242,6 +272,14 @@ class Parser extends SelectorParser {
       );
     }
     const sel = first.e.sel;
+    if (fn === 'max' && sel.metric.kind === 'histogram')
+      return { t: 'num', e: { kind: 'quantile', fn: 'max', sel }, col: name.col };
+    if (sel.metric.kind === 'histogram') {
+      throw new ExprError(
+        sel.col,
+        `${sel.metric.text} is a latency histogram: use p50(), p90(), p99() or max(), e.g. p99(${sel.metric.text}) > 200ms`,
+      );
+    }
     if ((fn === 'rate' || fn === 'delta') && sel.metric.kind !== 'counter') {
       throw new ExprError(
         sel.col,

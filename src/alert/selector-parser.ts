@@ -5,6 +5,7 @@ import { TokenCursor } from './token-cursor.js';
 import { ExprError, type Token } from './tokenizer.js';
 
 export const WINDOW_FNS = ['rate', 'delta', 'avg', 'max', 'min'] as const;
+export const QUANTILE_FNS = ['p50', 'p90', 'p99'] as const;
 
 export class SelectorParser extends TokenCursor {
   constructor(
@@ -59,12 +60,18 @@ export class SelectorParser extends TokenCursor {
       this.next();
     }
     const metric = resolveMetric(name.text, labels, name.col, labelCols, this.scope);
+    if (metric.kind === 'histogram' && !this.insideWindowFn()) {
+      throw new ExprError(
+        name.col,
+        `${metric.text} is a latency histogram: use p50(), p90(), p99() or max(), e.g. p99(${metric.text}) > 200ms`,
+      );
+    }
     let windowMs: number | undefined;
     if (this.isOp('[')) {
       const open = this.next();
       windowMs = this.duration('[');
       this.expectOp(']', 'to close the window');
-      if (metric.kind === 'gauge' && !this.insideWindowFn()) {
+      if (metric.kind !== 'counter' && !this.insideWindowFn()) {
         throw new ExprError(
           open.col,
           `${metric.text} is a gauge: a window needs avg(), max() or min(), e.g. avg(${metric.text}[1m])`,
@@ -92,7 +99,7 @@ export class SelectorParser extends TokenCursor {
             t.text === '(' &&
             fn !== undefined &&
             fn.kind === 'ident' &&
-            (WINDOW_FNS as readonly string[]).includes(fn.text)
+            ([...WINDOW_FNS, ...QUANTILE_FNS] as readonly string[]).includes(fn.text)
           );
         }
         depth--;

@@ -10,6 +10,8 @@ export interface SessionFlags {
   port?: string;
   procfs?: boolean;
   ebpf?: boolean;
+  /** --latency: load the connect-latency probe. */
+  latency?: boolean;
 }
 
 export function addSessionOptions(cmd: Command, help: { duration?: string; port?: string } = {}): Command {
@@ -22,7 +24,11 @@ export function addSessionOptions(cmd: Command, help: { duration?: string; port?
     )
     .option('-p, --port <port>', help.port ?? 'only sockets with this local or remote port (probe filter)')
     .option('--procfs', 'do not use eBPF: counters, socket table and sysctls only')
-    .option('--ebpf', 'require eBPF mode (fail instead of falling back to procfs)');
+    .option('--ebpf', 'require eBPF mode (fail instead of falling back to procfs)')
+    .option(
+      '--latency',
+      'measure connect latency, failed connects, lifetimes and RTT in the kernel (connlat.bt, ~180 ns per TCP state change)',
+    );
 }
 
 /** Validated session options from the shared flags; a bad value is a usage error (exit 2) before anything starts. */
@@ -33,5 +39,6 @@ export function sessionOptionsFrom(flags: SessionFlags): SessionOptions & { inte
     port: flags.port ? parsePort(flags.port) : undefined,
     netns: flags.netns,
     mode: flags.procfs ? 'procfs' : flags.ebpf ? 'ebpf' : 'auto',
+    ...(flags.latency === true ? { latency: true } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { Counter, Gauge, Registry, type LabelValues } from 'prom-client';
 import type { Snapshot } from '../model/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
 import { ALERT_COUNTERS, nstatMetricName, nstatMetricStem } from './nstat-names.js';
+import { createLatencyMetrics } from './latency-metrics.js';
 
 /** Listener series per netns; the rest are summed into listener="other". */
 export const MAX_LISTENER_SERIES = 50;
@@ -121,6 +122,7 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
       'severity',
     ]),
   };
+  const latency = createLatencyMetrics(registry);
   const nstat = new Map<string, Counter<NsLabel>>();
   const seenListeners = new Map<string, Set<string>>();
   const seenFindings = new Map<string, Map<string, string>>();
@@ -287,6 +289,7 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
       }
       updateFindings(s, ns);
       updateNstat(s, ns);
+      latency.update(s, ns.netns);
     },
   };
 }

@@ -1,4 +1,5 @@
 // One interval of in-kernel aggregates from the probes: the typed contract between src/kernel and src/pipeline.
+import type { LatencyBatch } from './latency-batch.js';
 
 /** Every row carries the netns inode, so one run can tell namespaces apart. */
 export interface TransitionCount {
@@ -74,6 +75,8 @@ export interface ProbeBatch {
   suppressed: number;
   /** bpftrace lost_events since the previous batch. */
   lost: number;
+  /** Connect latency, failed connects, lifetimes, RTT (connlat.bt); absent when that probe did not run. */
+  latency?: LatencyBatch;
 }
 
 export function emptyBatch(kernelNs = 0): ProbeBatch {

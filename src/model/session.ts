@@ -18,6 +18,8 @@ export interface SessionOptions {
   durationMs?: number | undefined;
   /** Per-interval cap of per-event detail lines printed by the kernel. */
   detailCap?: number;
+  /** true: load the connect-latency probe (connlat.bt; off by default: it costs ~180 ns per TCP state change). */
+  latency?: boolean;
 }
 
 /** A replay: how fast, and which part of the recording. */

@@ -2,6 +2,7 @@
 import type { Finding } from './finding.js';
 import type { Listener, NetnsRef, OwnerCount } from './host-sample.js';
 import type { ProbeDetail } from './probe-batch.js';
+import type { LatencySection } from './latency.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
@@ -70,6 +71,8 @@ export interface Snapshot {
   gaps: { reason: string; durationMs: number | undefined }[];
   /** Problems reading sources this interval. */
   notes: string[];
+  /** Measured connect latency, failed connects, lifetimes, RTT (eBPF with connlat.bt; absent otherwise and in older recordings). */
+  latency?: LatencySection;
 }
 
 /** A counter's delta in this interval: absent means it did not change (0). */

@@ -4,6 +4,7 @@ import type { HostSample, NetnsRef } from '../model/host-sample.js';
 import type { ProbeBatch } from '../model/probe-batch.js';
 import type { HostInput, RawInput } from '../model/inputs.js';
 import { mergeBatches } from './merge-batches.js';
+import { LatencyAccumulator } from './latency.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Mode, type Snapshot } from '../model/snapshot.js';
 import { counterDeltas } from '../kernel/host/counter-deltas.js';
 import { diffSysctls } from '../kernel/sysctl/diff.js';
@@ -30,6 +31,7 @@ export class SnapshotAssembler {
   private prev: HostSample | undefined;
   private prevT = Number.NaN;
   private seq = 0;
+  private readonly latency = new LatencyAccumulator();
   /** Inputs consumed, for throughput measurement. */
   inputs = 0;
 
@@ -70,6 +72,7 @@ export class SnapshotAssembler {
       return undefined;
     }
     const { transitions, events } = mergeBatches(this.pending, this.opts.netnsFilter);
+    const latency = this.latency.add(this.pending, this.opts.netnsFilter);
     this.pending = [];
     const gaps = this.gaps;
     this.gaps = [];
@@ -100,6 +103,7 @@ export class SnapshotAssembler {
       gaps,
       notes: sample.notes,
     };
+    if (latency) snapshot.latency = latency;
     if (this.opts.diagnoser) snapshot.findings = this.opts.diagnoser.evaluate(snapshot);
     return snapshot;
   }

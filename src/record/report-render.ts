@@ -1,4 +1,5 @@
 // Renders an IncidentReport for people who were not there: plain text for a terminal, Markdown for an incident ticket.
+import { latencyMarkdown, latencyText } from './report-latency.js';
 import { elapsedClock, type IncidentReport } from './report.js';
 
 export type ReportFormat = 'text' | 'markdown' | 'json';
@@ -83,6 +84,7 @@ export function renderText(r: IncidentReport): string {
       ),
     );
   }
+  L.push(...latencyText(r.latency));
   L.push('');
   L.push('SYSCTLS');
   if (r.sysctls.changes.length === 0) L.push('  none changed during the recording');
@@ -165,7 +167,8 @@ export function renderMarkdown(r: IncidentReport): string {
         `| \`${l.addr}:${l.port}\` | ${l.comm ? `${mdCell(l.comm)} (${l.pid ?? '?'})` : '—'} | ${l.capacity} | ${l.maxQueue} | ${l.intervalsAtCapacity} | ${l.synackRetrans} |`,
       );
   }
-  L.push('', '## Sysctls', '');
+  L.push('', ...latencyMarkdown(r.latency));
+  L.push('## Sysctls', '');
   if (r.sysctls.changes.length === 0) L.push('None changed during the recording.');
   else {
     L.push('| time | sysctl | before | after |', '|---|---|---|---|');

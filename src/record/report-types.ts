@@ -1,6 +1,7 @@
 // What an incident report contains (metrics followed, episodes, findings, timeline) and how it writes offsets.
 import type { SysctlRef, Severity } from '../model/finding.js';
 import { counterOf, type Snapshot, type SysctlChange } from '../model/snapshot.js';
+import type { ReportLatency } from './report-latency.js';
 
 /** A metric followed over the recording: per-interval counter deltas, or socket-count gauges. */
 export interface MetricDef {
@@ -130,6 +131,8 @@ export interface IncidentReport {
   findings: ReportFinding[];
   timeline: TimelineEvent[];
   listeners: ReportListener[];
+  /** Connect latency and failed connects (recordings made with --latency only). */
+  latency?: ReportLatency;
   sysctls: { inForce: Record<string, string>; changes: SysctlChange[] };
 }
 

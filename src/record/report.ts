@@ -3,6 +3,7 @@ import { ownerLabel } from '../kernel/runtimes/label.js';
 import type { Finding, Severity } from '../model/finding.js';
 import type { Snapshot, SysctlChange } from '../model/snapshot.js';
 import type { ReadStats } from './reader.js';
+import { LatencyReport } from './report-latency.js';
 import {
   REPORT_METRICS,
   elapsedClock,
@@ -44,11 +45,13 @@ export class ReportBuilder {
   private readonly timeline: TimelineEvent[] = [];
   private readonly listeners = new Map<string, ReportListener>();
   private readonly changes: SysctlChange[] = [];
+  private readonly latency = new LatencyReport();
 
   add(s: Snapshot): void {
     this.first ??= s;
     this.last = s;
     this.count++;
+    this.latency.add(s);
     for (const m of REPORT_METRICS) this.metric(m, s);
     this.findingsOf(s);
     for (const l of s.census.listeners) {
@@ -201,7 +204,9 @@ export class ReportBuilder {
           a.port - b.port,
       )
       .slice(0, 10);
+    const latency = this.latency.build();
     return {
+      ...(latency ? { latency } : {}),
       recording: {
         path: meta.path,
         host: info.host,

@@ -79,6 +79,7 @@ export async function startSession(opts: LiveSessionOptions): Promise<LiveSessio
         port: opts.port ?? 0,
         intervalMs: opts.intervalMs,
         detailCap: opts.detailCap ?? 20,
+        ...(opts.latency === true ? {} : { exclude: ['connlat'] }),
       })
     : undefined;
 

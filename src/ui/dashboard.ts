@@ -11,6 +11,7 @@ import { fitLine, linesToTagged, toTagged, type Line } from './model/markup.js';
 import { matrixLines } from './model/matrix.js';
 import { parsePortInput } from './model/port-input.js';
 import { queueLines } from './model/queues.js';
+import { latencyLines } from './model/latency.js';
 import { ratesLines, type PanelSize } from './model/rates-view.js';
 import { statesLines } from './model/states.js';
 import { sysctlLines } from './model/sysctls.js';
@@ -61,6 +62,8 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
         return matrixLines(history.latest, size);
       case 'queues':
         return queueLines(history, size);
+      case 'latency':
+        return latencyLines(history.latest, size);
       case 'states':
         return statesLines(history, size);
       case 'sysctls':
@@ -86,6 +89,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       const mark = id === focus ? '▶ ' : '';
       box.setLabel(` ${mark}${PANEL_TITLES[id]} `);
       const size = inner(box);
+      if (!panels.order.includes('latency')) size.compact = true; // the Rates panel then adds the p99 connect line
       box.setContent(
         linesToTagged(
           panelLines(id, size).map((l) => fitLine(l, size.width)),
@@ -208,6 +212,8 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
         return dialogs.text(PANEL_TITLES.sysctls, sysctlLines(history, zoomSize()));
       case 'matrix':
         return dialogs.text(PANEL_TITLES.matrix, matrixLines(history.latest, { width: zoomSize().width, height: 40 }));
+      case 'latency':
+        return dialogs.text(PANEL_TITLES.latency, latencyLines(history.latest, zoomSize()));
     }
   };
 

@@ -15,7 +15,8 @@ export type DashboardAction =
   | 'save-ring'
   | 'help'
   | 'sysctls'
-  | 'matrix';
+  | 'matrix'
+  | 'latency';
 
 /** blessed `key.full` -> action, when no popup is open and the key is not a replay key. */
 export const KEYMAP: Readonly<Record<string, DashboardAction>> = {
@@ -35,6 +36,7 @@ export const KEYMAP: Readonly<Record<string, DashboardAction>> = {
   '?': 'help',
   s: 'sysctls',
   t: 'matrix',
+  l: 'latency',
 };
 
 export type ReplayAction = 'toggle' | 'step' | 'faster' | 'slower' | 'skip';

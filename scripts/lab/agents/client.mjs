@@ -2,7 +2,7 @@
 // NDJSON commands on stdin, one JSON reply per command on stdout (same id):
 //   {"id":1,"op":"connect","host":"198.18.0.1","port":8080,"count":10,"concurrency":10,"after":"hold|destroy",
 //    "settleMs":5000}
-//     → {"id":1,"connected":n,"failed":n,"pending":n,"errors":{"ECONNREFUSED":n},"failMs":[...],"elapsedMs":n,
+//     → {"id":1,"connected":n,"failed":n,"pending":n,"errors":{"ECONNREFUSED":n},"failMs":[...],"connectUs":[...],"elapsedMs":n,
 //        "closedAtMs":n}
 //     after=hold keeps the socket open (reading, so an RST shows as ECONNRESET), after=destroy close()s it at once.
 //     The reply comes when every attempt has settled (connected or failed), or after settleMs (pending counted).
@@ -22,7 +22,8 @@ const reply = (o) => process.stdout.write(JSON.stringify(o) + '\n');
 
 function connectBatch(m) {
   const t0 = performance.now();
-  const res = { id: m.id, connected: 0, failed: 0, pending: 0, errors: {}, failMs: [] };
+  // connectUs: the client's own clock around each successful connect() (net.connect to 'connect'), microseconds.
+  const res = { id: m.id, connected: 0, failed: 0, pending: 0, errors: {}, failMs: [], connectUs: [] };
   const count = m.count ?? 1;
   const concurrency = Math.max(1, m.concurrency ?? count);
   let started = 0;
@@ -54,6 +55,7 @@ function connectBatch(m) {
       pending.delete(s);
       state = 'connected';
       res.connected++;
+      res.connectUs.push(Math.round((performance.now() - ts) * 1000));
       if (m.after === 'destroy') {
         s.destroy();
       } else {

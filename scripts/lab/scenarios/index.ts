@@ -14,6 +14,9 @@ import { portExhaustion } from './port-exhaustion.js';
 import { backlogBurst } from './backlog-burst.js';
 import { lossyHandshake } from './lossy-handshake.js';
 import { healthy } from './healthy.js';
+import { synLoss } from './syn-loss.js';
+import { slowAccept } from './slow-accept.js';
+import { connectHealthy } from './connect-healthy.js';
 
 export const DEFS: Record<ScenarioName, ScenarioDef> = {
   'accept-overflow': acceptOverflow,
@@ -30,4 +33,7 @@ export const DEFS: Record<ScenarioName, ScenarioDef> = {
   'backlog-burst': backlogBurst,
   'lossy-handshake': lossyHandshake,
   healthy,
+  'syn-loss': synLoss,
+  'slow-accept': slowAccept,
+  'connect-healthy': connectHealthy,
 };

@@ -10,6 +10,7 @@ import { synFlood } from './syn-flood.js';
 import { synQueueOverflow } from './syn-queue-overflow.js';
 import { sysctlDrift } from './sysctl-drift.js';
 import { synRetransmits } from './syn-retransmits.js';
+import { slowConnects } from './slow-connects.js';
 import { synackRetransmits } from './synack-retransmits.js';
 import { timeWaitPressure } from './time-wait-pressure.js';
 
@@ -19,6 +20,7 @@ export const RULES: Rule[] = [
   synFlood,
   synackRetransmits,
   synRetransmits,
+  slowConnects,
   resetsAfterHandshake,
   timeWaitPressure,
   closeWaitLeak,

@@ -111,6 +111,11 @@ export function numToPromQL(e: NumExpr): Q {
       return windowValue(e.fn, e.sel);
     case 'extreme':
       return extreme(e.fn, e.args.map(numToPromQL));
+    case 'quantile':
+      // Refused rather than approximated: tcpscope's own buckets are finer than the exported le buckets.
+      throw new Untranslatable(
+        `${e.fn}(${e.sel.metric.text}) is not translated yet: alert on histogram_quantile() over the exported _bucket series`,
+      );
     case 'neg': {
       const a = numToPromQL(e.arg);
       return a.kind === 'scalar' ? scalar(-a.value) : { kind: 'vector', text: `-(${a.text})` };

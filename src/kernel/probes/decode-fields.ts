@@ -3,6 +3,7 @@ import { parseLine, type MapScalar } from '../bpftrace/parse.js';
 import { stateName } from '../tcp-states.js';
 import type { ProbeDetail } from '../../model/probe-batch.js';
 import { DETAIL_MARKER, TICK_MARKER } from './program.js';
+import { LATENCY_PEAKS } from './latency-decode.js';
 
 /** Reason number -> name tables of the traced kernel (plain objects: they are stored in recordings as JSON). */
 export interface ReasonTables {
@@ -22,7 +23,7 @@ export const TICK_PREFIX = `${TICK_MARKER} `;
 export const DETAIL_PREFIX = `${DETAIL_MARKER} `;
 
 /** Queue gauges: last values, never counts. */
-export const GAUGES = new Set(['@sab', '@sam', '@saq']);
+export const GAUGES = new Set<string>(['@sab', '@sam', '@saq', ...LATENCY_PEAKS]);
 
 /** Drop "reasons" that are not drops. */
 export const NOT_DROPS = new Set(['NOT_DROPPED_YET', 'CONSUMED']);

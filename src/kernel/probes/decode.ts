@@ -12,6 +12,7 @@ import {
   type TransitionCount,
 } from '../../model/probe-batch.js';
 import { CUMULATIVE_FLAG, TICK_MARKER } from './program.js';
+import { decodeLatency } from './latency-decode.js';
 import {
   TICK_PREFIX,
   DETAIL_PREFIX,
@@ -269,6 +270,11 @@ export class BatchDecoder {
         ...this.rows('@drn', 1, [0]).map(([[ns], c]): ReasonCount => ({ netns: n(ns!), reason: 'UNKNOWN', count: c })),
       ].filter((r) => !NOT_DROPS.has(r.reason)),
     );
+
+    const bad = { n: 0 };
+    const latency = decodeLatency(this.pending.maps, bad);
+    this.stats.badLines += bad.n;
+    if (latency) b.latency = latency;
 
     b.details = this.pending.details;
     b.suppressed = this.pending.scalars.get('@suppressed') ?? 0;

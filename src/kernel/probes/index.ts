@@ -1,5 +1,6 @@
 // Public API of the kernel probes: program building, the live source, and the line decoder.
 export * from '../../model/probe-batch.js';
+export * from '../../model/latency-batch.js';
 export { BatchDecoder, isAttachedLine, isTickLine, type DecoderStats, type ReasonTables } from './decode.js';
 export {
   PROBES_DIR,

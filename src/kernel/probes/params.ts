@@ -11,6 +11,8 @@ export interface ProbeParams {
   intervalMs: number;
   /** Detail lines (rare events) per interval before they are only counted in @suppressed. */
   detailCap?: number;
+  /** Features (probes/*.bt `feature:`) to leave out, e.g. ['connlat']. */
+  exclude?: readonly string[];
 }
 
 export const DEFAULT_DETAIL_CAP = 20;

@@ -31,13 +31,25 @@ export interface ProbePiece {
   scratch: string[];
   /** Maps printed after the feature maps and cleared (the @suppressed detail counter). */
   detail: string[];
+  /** Per-interval maxima: printed, then cleared (a max landing between the async print and clear is lost). */
+  peak: string[];
   text: string;
 }
 
-const HEADER_RE = /^\/\/\s*(feature|priority|requires|maps|scratch|detail):\s*(.*)$/;
+const HEADER_RE = /^\/\/\s*(feature|priority|requires|maps|scratch|detail|peak):\s*(.*)$/;
 
 export function parsePiece(file: string, text: string): ProbePiece {
-  const piece: ProbePiece = { file, feature: '', priority: 0, requires: [], maps: [], scratch: [], detail: [], text };
+  const piece: ProbePiece = {
+    file,
+    feature: '',
+    priority: 0,
+    requires: [],
+    maps: [],
+    scratch: [],
+    detail: [],
+    peak: [],
+    text,
+  };
   for (const line of text.split('\n')) {
     if (!line.startsWith('//')) continue;
     const m = HEADER_RE.exec(line);
@@ -63,11 +75,14 @@ export function parsePiece(file: string, text: string): ProbePiece {
       case 'detail':
         piece.detail.push(...words);
         break;
+      case 'peak':
+        piece.peak.push(...words);
+        break;
     }
   }
   if (!piece.feature) throw new Error(`${file}: missing "// feature:" header`);
   if (!Number.isFinite(piece.priority)) throw new Error(`${file}: bad "// priority:" header`);
-  for (const m of [...piece.maps, ...piece.scratch, ...piece.detail]) {
+  for (const m of [...piece.maps, ...piece.scratch, ...piece.detail, ...piece.peak]) {
     if (!/^@[A-Za-z_][A-Za-z0-9_]*$/.test(m)) throw new Error(`${file}: bad map name ${m}`);
   }
   for (const r of piece.requires) {
@@ -136,9 +151,12 @@ export function assembleProgram(caps: Capabilities, pieces: readonly ProbePiece[
   }
   const uniq = (xs: string[]): string[] => [...new Set(xs)];
   const maps = uniq(chosen.flatMap((p) => p.maps));
-  const detail = uniq(chosen.flatMap((p) => p.detail)).filter((m) => !maps.includes(m));
-  const scratch = uniq(chosen.flatMap((p) => p.scratch)).filter((m) => !maps.includes(m) && !detail.includes(m));
-  const printed = [...maps, ...detail];
+  const peak = uniq(chosen.flatMap((p) => p.peak)).filter((m) => !maps.includes(m));
+  const detail = uniq(chosen.flatMap((p) => p.detail)).filter((m) => !maps.includes(m) && !peak.includes(m));
+  const scratch = uniq(chosen.flatMap((p) => p.scratch)).filter(
+    (m) => !maps.includes(m) && !detail.includes(m) && !peak.includes(m),
+  );
+  const printed = [...maps, ...peak, ...detail];
   const tick = [
     '// Generated: print every map, clear only the per-interval detail/scratch maps, then mark the end of the interval.',
     '// Count and gauge maps are never cleared: print() and clear() are async (bpftrace userspace runs them later), so',
@@ -147,7 +165,7 @@ export function assembleProgram(caps: Capabilities, pieces: readonly ProbePiece[
     'interval:ms:$3',
     '{',
     ...printed.map((m) => `  print(${m});`),
-    ...[...detail, ...scratch].map((m) => `  clear(${m});`),
+    ...[...peak, ...detail, ...scratch].map((m) => `  clear(${m});`),
     `  printf("${TICK_MARKER} %llu ${CUMULATIVE_FLAG}\\n", nsecs);`,
     '}',
     '',
@@ -174,5 +192,12 @@ export function buildProgram(
   pieces: readonly ProbePiece[] = loadProbePiecesSync(),
 ): ProbeProgram {
   const args = programArgs(caps, params);
-  return { ...assembleProgram(caps, pieces), args };
+  const exclude = new Set(params.exclude ?? []);
+  return {
+    ...assembleProgram(
+      caps,
+      pieces.filter((p) => !exclude.has(p.feature)),
+    ),
+    args,
+  };
 }

@@ -13,6 +13,7 @@ const KEYS: readonly [string, string][] = [
   ['R', 'flight recorder (--on-alert): save the ring now as an incident'],
   ['s', 'all sysctls with meanings'],
   ['t', 'state-transition matrix'],
+  ['l', 'connect latency per port (percentiles, histogram), failed connects, lifetimes, RTT'],
   ['?', 'this help; esc closes popups'],
 ];
 

@@ -1,6 +1,6 @@
 // Which panels go where: a full grid from 120×40, a compact 2×2 one below (80×24 is the smallest supported).
 
-export type PanelId = 'rates' | 'chart' | 'matrix' | 'queues' | 'states' | 'sysctls' | 'findings';
+export type PanelId = 'rates' | 'chart' | 'matrix' | 'queues' | 'latency' | 'states' | 'sysctls' | 'findings';
 export type LayoutKind = 'full' | 'compact';
 
 /** Grid cell in a 12×12 grid: row, col, rowSpan, colSpan. */
@@ -17,6 +17,7 @@ export const PANEL_TITLES: Record<PanelId, string> = {
   chart: 'Rates, last minutes',
   matrix: 'Transitions /s (old→new)',
   queues: 'Queues & drops',
+  latency: 'Connect latency',
   states: 'Sockets',
   sysctls: 'Sysctls',
   findings: 'Findings & alerts',
@@ -48,8 +49,9 @@ export function layoutCells(kind: LayoutKind, color: boolean): Cell[] {
       ];
   return [
     ...top,
-    { id: 'queues', row: 4, col: 0, rowSpan: 4, colSpan: 7 },
-    { id: 'states', row: 4, col: 7, rowSpan: 4, colSpan: 5 },
+    { id: 'queues', row: 4, col: 0, rowSpan: 4, colSpan: 4 },
+    { id: 'latency', row: 4, col: 4, rowSpan: 4, colSpan: 5 },
+    { id: 'states', row: 4, col: 9, rowSpan: 4, colSpan: 3 },
     { id: 'findings', row: 8, col: 0, rowSpan: 4, colSpan: 7 },
     { id: 'sysctls', row: 8, col: 7, rowSpan: 4, colSpan: 5 },
   ];

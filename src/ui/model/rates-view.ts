@@ -3,10 +3,12 @@ import type { History } from './history.js';
 import { fmtNum, sparkline } from './format.js';
 import { pad, span, type Line, type Tone } from './markup.js';
 import { hasEbpf, RATE_DEFS, rateLabel, type RateKey } from './rates.js';
+import { connectSummary } from './latency.js';
 
 export interface PanelSize {
   width: number;
   height: number;
+  compact?: boolean;
 }
 
 const ALARMING: ReadonlySet<RateKey> = new Set(['resetsSent', 'resetsReceived', 'synackRetrans', 'synRetrans']);
@@ -42,6 +44,9 @@ export function ratesLines(h: History, size: PanelSize): Line[] {
     ]);
   }
   if (!ebpf && lines.length < size.height) lines.push([span('procfs mode: counter deltas, no per-event data', 'dim')]);
+  // The compact layout has no latency panel: the slowest port's p99 connect time this interval.
+  const connect = size.compact ? connectSummary(latest) : undefined;
+  if (connect && lines.length < size.height) lines.push(connect);
   if (ebpf && size.height - lines.length >= 3) {
     const ev = latest.events;
     const n = Math.min(4, Math.floor((size.height - lines.length - 2) / 2));

@@ -98,7 +98,7 @@ describe('errors point at the column and suggest', () => {
     ['listeners.maxFill{port="99999"} > 0.9', 'col 19: port="99999" is not a port (1-65535)'],
     [
       'rat(TcpExtListenOverflows) > 1',
-      'col 1: unknown function "rat" — did you mean rate? (functions: rate, delta, avg, max, min, finding)',
+      'col 1: unknown function "rat" — did you mean rate? (functions: rate, delta, avg, max, min, p50, p90, p99, finding)',
     ],
     [
       'rate(census.CLOSE_WAIT) > 1',

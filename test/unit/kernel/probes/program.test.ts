@@ -55,6 +55,7 @@ describe('assembleProgram on format fixtures', async () => {
         states: 'states.bt',
         synack: 'synack.bt',
         'reset-received': 'reset-received.bt',
+        connlat: 'connlat.bt',
       });
       expect(prog.unavailable).toEqual([]);
       const used = fieldsUsed(prog.text);
@@ -69,7 +70,8 @@ describe('assembleProgram on format fixtures', async () => {
       expect(prog.text.match(/^interval:ms:\$3$/gm)).toHaveLength(1);
       for (const m of prog.maps) {
         expect(prog.text).toContain(`print(${m});`);
-        if (m === '@suppressed') expect(prog.text).toContain(`clear(${m});`);
+        // ...and the per-interval peaks of connlat.bt (a max cannot be differenced).
+        if (m === '@suppressed' || m === '@clx' || m === '@cfx') expect(prog.text).toContain(`clear(${m});`);
         else expect(prog.text).not.toContain(`clear(${m});`);
       }
       expect(prog.maps.at(-1)).toBe('@suppressed');
@@ -209,5 +211,17 @@ describe('buildProgram', () => {
     expect(prog.args).toEqual(['7', '443', '250', '20', '40', '2', '104']);
     expect(prog.text).toBe(assembleProgram(caps, await loadProbePieces()).text);
     expect(() => buildProgram(caps, { netnsInode: 7, port: 1e6, intervalMs: 250 })).toThrow(/port/);
+  });
+
+  it('without --latency the session leaves the connlat feature (and only it) out', async () => {
+    const caps = await detectCapabilities(fixture('6.18'));
+    const all = buildProgram(caps, { netnsInode: 0, port: 0, intervalMs: 1000 });
+    const without = buildProgram(caps, { netnsInode: 0, port: 0, intervalMs: 1000, exclude: ['connlat'] });
+    expect(all.chosen.map((c) => c.feature)).toContain('connlat');
+    expect(without.chosen.map((c) => c.feature)).toEqual(
+      all.chosen.map((c) => c.feature).filter((f) => f !== 'connlat'),
+    );
+    expect(without.text).not.toContain('connlat.bt');
+    expect(without.maps).not.toContain('@cl');
   });
 });

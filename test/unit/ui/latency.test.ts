@@ -1,0 +1,76 @@
+// The connect-latency panel and the compact summary line, on a latency section built by the real accumulator.
+import { describe, expect, it } from 'vitest';
+import { emptyBatch } from '../../../src/model/probe-batch.js';
+import { LatencyAccumulator } from '../../../src/pipeline/latency.js';
+import { bucketOf } from '../../../src/model/latency-stats.js';
+import { connectSummary, fmtLatency, latencyLines, octaveBars } from '../../../src/ui/model/latency.js';
+import { layoutCells } from '../../../src/ui/model/layout.js';
+import { toPlain } from '../../../src/ui/model/markup.js';
+import { snap } from '../alert/snapshots.js';
+
+const NS = 4026531840;
+
+function withLatency(byPort: Record<number, number[]>, failed = 0) {
+  const b = emptyBatch();
+  b.latency = {
+    connect: Object.entries(byPort).map(([dport, us]) => {
+      const buckets: Record<number, number> = {};
+      for (const u of us) buckets[bucketOf(u)] = (buckets[bucketOf(u)] ?? 0) + 1;
+      return {
+        netns: NS,
+        dport: Number(dport),
+        count: us.length,
+        sumUs: us.reduce((a, x) => a + x, 0),
+        maxUs: Math.max(...us),
+        buckets,
+        synRetrans: {},
+      };
+    }),
+    failed: failed ? [{ netns: NS, dport: 8081, errno: 111, count: failed, sumUs: 114 * failed, maxUs: 467 }] : [],
+    lifetime: [
+      { netns: NS, direction: 'out' as const, port: 5432, count: 20, sumUs: 574_232, buckets: { 56: 9, 60: 11 } },
+    ],
+    rtt: [{ netns: NS, direction: 'out' as const, port: 5432, count: 20, sumUs: 238, buckets: { 12: 20 } }],
+  };
+  const s = snap(0);
+  s.latency = new LatencyAccumulator().add([b], NS);
+  return s;
+}
+
+describe('latency panel', () => {
+  it('formats latencies for a glance', () => {
+    expect([182, 1500, 12_300, 1_024_005, 131_000_000].map(fmtLatency)).toEqual([
+      '182µs',
+      '1.5ms',
+      '12ms',
+      '1.02s',
+      '131.0s',
+    ]);
+    expect(octaveBars({ 29: 1, 79: 6 })).toMatchObject({ from: 128, to: 1_048_576 });
+  });
+
+  it('lists ports slowest first with percentiles, a histogram per port, failures, lifetime and RTT', () => {
+    const s = withLatency({ 5432: [1_005_528, 1_005_536, 1_024_005], 80: [150, 200] }, 10);
+    const text = latencyLines(s, { width: 90, height: 12 }).map(toPlain);
+    expect(text[0]).toMatch(/^connect to\s+n\s+p50\s+p90\s+p99\s+max$/);
+    expect(text[1]).toMatch(/^:5432\s+3\s+\S+\s+1\.0\ds\s+1\.02s\s+1\.02s █ 524ms–1\.05s$/);
+    expect(text[2]).toMatch(/^:80\s+2\s/);
+    expect(text[3]).toBe(':8081      refused 10 (session 10) after 114µs avg, 467µs max');
+    expect(text.some((l) => l.startsWith('lifetime out :5432'))).toBe(true);
+    expect(text.some((l) => l.startsWith('rtt out :5432'))).toBe(true);
+    expect(latencyLines(snap(0), { width: 90, height: 5 }).map(toPlain)).toEqual([
+      'no latency data (connlat probe not loaded)',
+    ]);
+  });
+
+  it("the compact layout shows the slowest port's p99 in one line; the full layout has the panel", () => {
+    expect(
+      connectSummary(withLatency({ 5432: [1_005_528], 80: [150] }, 2))!
+        .map((x) => x.text)
+        .join(''),
+    ).toBe('connect p99 1.01s :5432 failed 2');
+    expect(connectSummary(snap(0))).toBeUndefined();
+    expect(layoutCells('full', true).map((c) => c.id)).toContain('latency');
+    expect(layoutCells('compact', true).map((c) => c.id)).not.toContain('latency');
+  });
+});
