@@ -125,10 +125,10 @@ export class EntryEncoder {
           ? `{"k":"p","t":${entry.t},"j":${entry.line}}\n`
           : `{"k":"p","t":${entry.t},"l":${JSON.stringify(entry.line)}}\n`;
       case 'host': {
-        const { sysctls, counters, netns: fullNetns, ...others } = entry.sample;
+        const { sysctls, counters, ...others } = entry.sample;
         // The owner repeats every interval and rarely changes: written ("o") only when it does, like the sysctls.
-        const { owner, ...netns } = fullNetns;
-        const rest = { ...others, netns };
+        const { owner, ...netns } = others.netns;
+        const rest = { ...others, netns }; // netns keeps its place in the line
         const o = JSON.stringify(owner ?? null);
         const ownerChanged = o !== this.lastOwner;
         this.lastOwner = o;
