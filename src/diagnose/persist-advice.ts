@@ -33,8 +33,7 @@ export function sysctlNowCommand(netns: NetnsRef | undefined, name: string, valu
   const cmd = `sysctl -w ${assign(name, value)}`;
   if (netns?.name) return `ip netns exec ${netns.name} ${cmd}`;
   // A container's netns (or, in whole-host mode, any other unnamed netns) is entered through a process inside it.
-  if (netns?.pid !== undefined && netns.isHost !== true && (netns.owner || netns.isHost === false))
-    return `nsenter -t ${netns.pid} -n ${cmd}`;
+  if (netns?.pid !== undefined && netns.isHost !== true) return `nsenter -t ${netns.pid} -n ${cmd}`;
   return cmd;
 }
 

@@ -68,7 +68,7 @@ describe('tcpscope record on a full disk', () => {
       const lines = String(r.stderr)
         .trim()
         .split('\n')
-        .filter((l) => !l.startsWith('tcpscope: recording '));
+        .filter((l) => !l.startsWith('tcpscope: recording ') && !l.startsWith('tcpscope: eBPF probes attached'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(
         /^tcpscope: disk full while writing .*rec\.ndjson: recording stopped \(\d+ bytes written so far are kept and replay\)$/,
