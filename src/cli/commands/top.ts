@@ -8,6 +8,7 @@ import { assertTerminal } from '../../ui/terminal.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { alerts } from '../../alert/index.js';
 import { addAlertOptions, alertSetup, type AlertFlags } from '../alert-flags.js';
+import type { AlertNotice } from '../../ui/model/findings.js';
 
 export interface TopFlags extends AlertFlags, SessionFlags {
   record?: string;
@@ -38,7 +39,14 @@ Examples:
   addAlertOptions(cmd).action(async (flags: TopFlags) => {
       const sessionOpts = sessionOptionsFrom(flags);
       const { durationMs, port } = sessionOpts;
-      const alerting = await alertSetup(flags);
+      // --exec output belongs in the alerts log: a command writing to the terminal would tear the dashboard.
+      let dash: { pushAlert(a: AlertNotice): void } | undefined;
+      const alerting = await alertSetup(flags, {
+        execOutput: (line) => {
+          if (dash) dash.pushAlert({ time: Date.now(), severity: 'info', name: 'exec', message: `--exec: ${line}` });
+          else process.stderr.write(`tcpscope: --exec: ${line}\n`);
+        },
+      });
       assertTerminal();
       const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
         startSession({ ...sessionOpts, port: o.port, netns: o.netns });
@@ -70,6 +78,7 @@ Examples:
         startRecording: flags.record !== undefined,
         // Alerts go to the dashboard log, to the recording (when one runs) and to --exec/--webhook.
         onSession: (s, d) => {
+          dash = d;
           if (alerting.rules.length === 0) return;
           s.snapshots$.pipe(alerts(alerting.rules)).subscribe((e) => {
             d.pushAlert(e);
@@ -78,6 +87,7 @@ Examples:
           });
         },
       });
+      dash = undefined; // the screen is restored: late output goes to stderr
       await alerting.action?.close();
     });
 }

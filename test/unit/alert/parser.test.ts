@@ -90,7 +90,7 @@ describe('errors point at the column and suggest', () => {
     ['finding(x) clear 1', 'col 12: "clear <threshold>" needs the condition to be one comparison, e.g. rate(X[1m]) > 5/s clear 1/s'],
     ['TcpExtListenOverflows > 1 for 1s for 2s', 'col 34: "for" given twice'],
     ['TcpExtListenOverflows > 1 severity urgent', 'col 36: expected info, warning or critical after "severity"'],
-    ['TcpExtListenOverflows > 3x', 'col 25: bad number "3x": durations are written 500ms, 10s, 1m, 1h'],
+    ['TcpExtListenOverflows > 3x', 'col 25: bad number "3x": durations are written e.g. 500ms, 30s, 5m, 1m30s, 2h, 1d'],
     ['', 'col 1: empty expression: write a condition, e.g. rate(TcpExtListenOverflows) > 0'],
   ])('%s', (text, message) => {
     expect(errorOf(text)).toBe(message);
