@@ -24,7 +24,7 @@ Examples:
   sudo tcpscope watch --netns web1 --port 8080         # one container, one port
   tcpscope watch --procfs --interval 5s                # no root: counters and socket table only
   sudo tcpscope watch --alerts builtin --webhook http://127.0.0.1:9000/hook
-  sudo tcpscope watch --duration 60s --alert 'rate(TcpExtListenOverflows) > 1/s for 2s' --exit-on-alert
+  sudo tcpscope watch --netns web1 --duration 60s --alert 'rate(TcpExtListenOverflows) > 1/s for 2s' --exit-on-alert  # exit 1 on overflows
   sudo tcpscope watch --alert 'census.CLOSE_WAIT > 500' --exec /usr/local/bin/page-oncall --team net`);
   addAlertOptions(cmd).action(async (flags: WatchFlags) => {
       const sessionOpts = sessionOptionsFrom(flags);
