@@ -3,6 +3,12 @@ import type { AlertSeverity, BoolExpr, CmpOp, NumExpr, ParsedCondition, Selector
 import { resolveMetric, type MetricScope } from './metrics.js';
 import { didYouMean } from './suggest.js';
 import { ExprError, tokenize, type Token } from './tokenizer.js';
+import { RULES } from '../diagnose/rules/index.js';
+
+/** Finding ids `finding(ID)` may name: the diagnosis rules. */
+const FINDING_IDS: readonly string[] = RULES.map((r) => r.id);
+/** Nesting allowed in one expression (parentheses, not, unary minus): deep enough for any real rule. */
+export const MAX_DEPTH = 64;
 
 type Typed = { t: 'num'; e: NumExpr; col: number } | { t: 'bool'; e: BoolExpr; col: number };
 
@@ -16,6 +22,16 @@ const RATE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 
 class Parser {
   private i = 0;
+  private depth = 0;
+  /** Guards recursion: a pathological expression is a usage error at its column, not a stack overflow. */
+  private nest<T>(col: number, f: () => T): T {
+    if (++this.depth > MAX_DEPTH) throw new ExprError(col, `expression nested too deeply (more than ${MAX_DEPTH} levels)`);
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
   constructor(private readonly toks: Token[], private readonly src: string, private readonly scope: MetricScope) {}
 
   private get tok(): Token {
@@ -146,7 +162,7 @@ class Parser {
   private notExpr(): Typed {
     if (this.isWord('not')) {
       const op = this.next();
-      const arg = this.notExpr();
+      const arg = this.nest(op.col, () => this.notExpr());
       return { t: 'bool', e: { kind: 'not', arg: this.boolOperand(arg, op) }, col: op.col };
     }
     return this.comparison();
@@ -181,7 +197,9 @@ class Parser {
     while (this.isOp('*') || this.isOp('/')) {
       const op = this.next();
       const l = this.asNum(left, op.text);
+      const rightTok = this.tok;
       const r = this.asNum(this.unary(), op.text);
+      if (op.text === '/' && constantValue(r) === 0) throw new ExprError(rightTok.col, 'division by zero: the divisor is always 0');
       left = { t: 'num', e: { kind: 'arith', op: op.text as '*' | '/', left: l, right: r }, col: left.col };
     }
     return left;
@@ -189,7 +207,7 @@ class Parser {
   private unary(): Typed {
     if (this.isOp('-')) {
       const op = this.next();
-      return { t: 'num', e: { kind: 'neg', arg: this.asNum(this.unary(), '-') }, col: op.col };
+      return { t: 'num', e: { kind: 'neg', arg: this.asNum(this.nest(op.col, () => this.unary()), '-') }, col: op.col };
     }
     return this.primary();
   }
@@ -213,7 +231,7 @@ class Parser {
     }
     if (this.isOp('(')) {
       this.next();
-      const inner = this.orExpr();
+      const inner = this.nest(t.col, () => this.orExpr());
       this.expectOp(')', 'to close "("');
       return inner;
     }
@@ -276,6 +294,9 @@ class Parser {
       end = part.end;
     }
     if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id)) throw new ExprError(t.col, `finding id "${id}" must be kebab-case, e.g. accept-queue-overflow`);
+    if (!FINDING_IDS.includes(id)) {
+      throw new ExprError(t.col, `unknown finding "${id}"${didYouMean(id, FINDING_IDS) || ` (findings: ${FINDING_IDS.join(', ')})`}`);
+    }
     return id;
   }
 
@@ -336,6 +357,26 @@ class Parser {
       }
     }
     return false;
+  }
+}
+
+/** The value of an expression made of number literals only (`0`, `1-1`, `-0`), else undefined. */
+function constantValue(e: NumExpr): number | undefined {
+  switch (e.kind) {
+    case 'num':
+      return e.value;
+    case 'neg': {
+      const v = constantValue(e.arg);
+      return v === undefined ? undefined : -v;
+    }
+    case 'arith': {
+      const l = constantValue(e.left);
+      const r = constantValue(e.right);
+      if (l === undefined || r === undefined) return undefined;
+      return e.op === '+' ? l + r : e.op === '-' ? l - r : e.op === '*' ? l * r : l / r;
+    }
+    default:
+      return undefined;
   }
 }
 

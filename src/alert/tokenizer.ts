@@ -81,7 +81,8 @@ export function tokenize(src: string): Token[] {
       continue;
     }
     const op = OPERATORS.find((o) => src.startsWith(o, i));
-    if (op === undefined) throw new ExprError(col, `unexpected character "${ch}"`);
+    // A whole code point in the message (an emoji is two UTF-16 units: never print half of it).
+    if (op === undefined) throw new ExprError(col, `unexpected character "${String.fromCodePoint(src.codePointAt(i)!)}"`);
     i += op.length;
     out.push({ kind: 'op', text: op, value: NaN, col, end: i + 1 });
   }
