@@ -9,6 +9,7 @@ import { VERSION } from '../version.js';
 import { armFaultInjection } from './fault-injection.js';
 import { exitOnCrash } from './crash-exit.js';
 import { splitExecArgv } from './exec-argv.js';
+import { assertNoRepeatedOptions } from './repeated-options.js';
 
 /** The commander program with the commands `argv` needs (all of them by default). */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
@@ -50,6 +51,13 @@ export async function main(argv: string[]): Promise<number> {
     return reportError(err);
   }
   const program = await buildProgram(args);
+  try {
+    const named = program.commands.find((c) => c.name() === args[2]);
+    const cmd = named ?? program.commands.find((c) => c.name() === 'top');
+    if (cmd) assertNoRepeatedOptions(cmd, args.slice(named ? 3 : 2));
+  } catch (err) {
+    return reportError(err);
+  }
   try {
     await program.parseAsync(args);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;

@@ -17,11 +17,16 @@ export function parsePosition(text: string, flag: string): number {
   throw usageError(`invalid ${flag} "${text}": use HH:MM:SS, MM:SS or a duration (${DURATION_HELP}) from the start of the recording`);
 }
 
+/** The slowest replay speed. */
+export const MIN_SPEED = 0.01;
+
 /** `1`, `10`, `0.5`, `max` (as fast as possible). */
 export function parseSpeed(text: string): number | 'max' {
   const t = text.trim().toLowerCase();
   if (t === 'max') return 'max';
   const n = Number(t.replace(/x$/, ''));
   if (!/^\d+(?:\.\d+)?x?$/.test(t) || !(n > 0) || n > 1_000_000) throw usageError(`invalid --speed "${text}": a factor like 1, 10, 0.5, or max`);
+  // A factor so small that a one-second interval takes hours is a typo, not a replay (issue 13 item 14).
+  if (n < MIN_SPEED) throw usageError(`invalid --speed "${text}": the slowest is ${MIN_SPEED} (one interval of 1 s per ${1 / MIN_SPEED} s)`);
   return n;
 }

@@ -1,5 +1,7 @@
 // `tcpscope record -o FILE`: records a session's raw inputs for a later replay or report on another machine.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createFailure } from '../../record/writer.js';
 import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, usageError } from '../../errors.js';
 import { startSession } from '../../pipeline/session.js';
@@ -16,6 +18,9 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 function kib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
+
+/** Smallest --max-size accepted. */
+export const MIN_MAX_SIZE = 64 * 1024;
 
 export function registerRecord(program: Command): void {
   addSessionOptions(program.command('record'))
@@ -37,7 +42,11 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
       if (!path) throw usageError('--output FILE is required');
       const sessionOpts = sessionOptionsFrom(flags);
       const { intervalMs, durationMs } = sessionOpts;
-      const maxSize = flags.maxSize ? parseSize(flags.maxSize, '--max-size') : undefined;
+      const maxSize = flags.maxSize !== undefined ? parseSize(flags.maxSize, '--max-size') : undefined;
+      // Below this a file holds the header and hardly one interval: it would record nothing and exit 0 (item 14).
+      if (maxSize !== undefined && maxSize < MIN_MAX_SIZE) {
+        throw usageError(`invalid --max-size "${flags.maxSize}": the smallest is 64K (a header and first host sample take several KiB)`);
+      }
       let rotate: number | undefined;
       if (flags.rotate !== undefined) {
         if (!/^\d+$/.test(flags.rotate) || Number(flags.rotate) < 1 || Number(flags.rotate) > 1000) throw usageError(`invalid --rotate "${flags.rotate}": a number of old files 1-1000`);
@@ -45,7 +54,10 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
         rotate = Number(flags.rotate);
       }
       if (existsSync(path)) {
-        throw new TcpscopeError(`cannot create recording ${path}: the file already exists (tcpscope never overwrites a recording: remove it or choose another name)`, { exitCode: ExitCode.io });
+        throw new TcpscopeError(`cannot create recording ${path}: ${createFailure(path, Object.assign(new Error('exists'), { code: 'EEXIST' }))}`, { exitCode: ExitCode.io });
+      }
+      if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) {
+        throw new TcpscopeError(`cannot create recording ${path}: ${createFailure(path, Object.assign(new Error('missing'), { code: 'ENOENT' }))}`, { exitCode: ExitCode.io });
       }
       const gzip = flags.gzip === true || /\.gz$/i.test(path);
       const session = await startSession(sessionOpts);

@@ -13,6 +13,7 @@ import { clock } from '../../record/report.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
 import { usageError } from '../../errors.js';
+import { assertTerminal } from '../../ui/terminal.js';
 import type { AlertNotice } from '../../ui/model/findings.js';
 
 export interface ReplayFlags extends AlertFlags { speed?: string; json?: boolean; lines?: boolean; from?: string; to?: string }
@@ -45,6 +46,7 @@ export async function runReplay(path: string, flags: ReplayFlags, label = path):
     to: flags.to !== undefined ? parsePosition(flags.to, '--to') : undefined,
   });
   if (!headless) {
+    assertTerminal(label === path ? `use \`tcpscope replay ${path} --lines\` or \`--json\`` : 'use `tcpscope demo --lines` or `tcpscope replay "$(tcpscope demo --path)" --json`');
     const { runDashboard } = await import('../../ui/run.js'); // loaded only for the dashboard
     let fired = false;
     const code = await runDashboard(session, {
@@ -89,6 +91,8 @@ export async function runReplay(path: string, flags: ReplayFlags, label = path):
         // --exit-on-alert: the replay ends at the first firing, as a live watch does.
         if (alerting.exitOnAlert && fired) break outer;
       }
+      // Paced: each interval is written when it is due (and a reader that left, `| head`, is seen at once).
+      if (speed !== 'max') await out.flush();
       if (out.closed) break;
     }
     await out.flush();

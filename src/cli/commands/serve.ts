@@ -1,6 +1,8 @@
 // `tcpscope serve`: Prometheus export over HTTP (/metrics, /healthz, loopback by default) and/or a textfile.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../../errors.js';
 import { startSession } from '../../pipeline/session.js';
 import { createMetrics } from '../../export/metrics.js';
 import { DEFAULT_METRICS_ADDRESS, parseListenAddress, type ListenAddress } from '../../export/listen-address.js';
@@ -21,6 +23,20 @@ export function serveTargets(flags: ServeFlags): { listen: ListenAddress | undef
   return { listen, textfileDir };
 }
 
+/** --textfile names a directory that must exist: checked at start, with the real cause (issue 13 item 12). */
+async function assertDirectory(dir: string): Promise<void> {
+  let st;
+  try {
+    st = await stat(dir);
+  } catch (err) {
+    const code = errnoOf(err);
+    throw new TcpscopeError(`invalid --textfile ${dir}: ${code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'a parent is not a directory' : messageOf(err)}`, {
+      exitCode: code === 'ENOENT' || code === 'ENOTDIR' ? ExitCode.usage : ExitCode.io, cause: err,
+    });
+  }
+  if (!st.isDirectory()) throw new TcpscopeError(`invalid --textfile ${dir}: not a directory (give the node_exporter textfile directory; tcpscope writes ${TEXTFILE_NAME} in it)`, { exitCode: ExitCode.usage });
+}
+
 export function registerServe(program: Command): void {
   addSessionOptions(program.command('serve'))
     .description('export live metrics for Prometheus: an HTTP /metrics endpoint and/or a node_exporter textfile')
@@ -35,6 +51,7 @@ Examples:
 Metric names and labels: docs/metrics.md.`)
     .action(async (flags: ServeFlags) => {
       const { listen, textfileDir } = serveTargets(flags);
+      if (textfileDir !== undefined) await assertDirectory(textfileDir);
       const sessionOpts = sessionOptionsFrom(flags);
       const { intervalMs, durationMs } = sessionOpts;
       const session = await startSession(sessionOpts);
