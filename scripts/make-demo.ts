@@ -14,7 +14,11 @@ import type { ScenarioName, ScenarioOptions } from './lab/types.js';
 const MAIN = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Part { scenario: ScenarioName; variant?: ScenarioOptions['variant']; settleMs: number }
+interface Part {
+  scenario: ScenarioName;
+  variant?: ScenarioOptions['variant'];
+  settleMs: number;
+}
 
 /** Each scenario with a few quiet intervals after the traffic, so the findings rise and the counters settle. */
 const PARTS: Part[] = [
@@ -39,7 +43,9 @@ async function recordPart(dir: string, part: Part, i: number): Promise<string> {
     await runScenario(part.scenario, {
       variant: part.variant,
       beforeTraffic: async (topo) => {
-        rec = execa('node', [MAIN, 'record', '-o', path, '--netns', topo.server.name, '--interval', '1s'], { reject: false });
+        rec = execa('node', [MAIN, 'record', '-o', path, '--netns', topo.server.name, '--interval', '1s'], {
+          reject: false,
+        });
         await untilTicking(path);
         await sleep(1500); // a quiet interval or two before the incident
       },

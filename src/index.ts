@@ -3,32 +3,52 @@
 // consumer without its own @types/node type-checks.
 /// <reference types="node" preserve="true" />
 import { Observable, from, switchMap } from 'rxjs';
-import { startSession, type SessionOptions } from './pipeline/session.js';
-import type { Snapshot } from './pipeline/snapshot.js';
-import type { Session } from './pipeline/session-types.js';
-import { replaySession, type ReplayOptions } from './record/replay.js';
+import { startSession, type LiveSessionOptions } from './session/live.js';
+import type { Snapshot } from './model/snapshot.js';
+import type { Session } from './model/session.js';
+import { replaySession, type ReplayOptions } from './session/replay.js';
 import { collectSysctlReport, type SysctlReport } from './diagnose/sysctl-report.js';
 
-export type { Snapshot, SnapshotEvents, Mode, SysctlChange } from './pipeline/snapshot.js';
-export type { Finding, Severity, SysctlRef } from './diagnose/finding.js';
-export type { HostSample, Listener, OwnerCount, NetnsRef } from './kernel/host/sample.js';
-export type { RawInput } from './pipeline/inputs.js';
-export type { Session, SessionInfo, LiveSession, SessionDescription, ReplayControl, ReplayState } from './pipeline/session-types.js';
+export type { Snapshot, SnapshotEvents, Mode, SysctlChange } from './model/snapshot.js';
+export type { Finding, Severity, SysctlRef } from './model/finding.js';
+export type { HostSample, Listener, OwnerCount, NetnsRef } from './model/host-sample.js';
+export type { RawInput } from './model/inputs.js';
+export type {
+  Session,
+  SessionInfo,
+  LiveSession,
+  SessionDescription,
+  ReplayControl,
+  ReplayState,
+} from './model/session.js';
 export type { SysctlReport, SysctlEntry } from './diagnose/sysctl-report.js';
-export { startSession, type SessionOptions } from './pipeline/session.js';
+export { startSession, type SessionOptions, type LiveSessionOptions } from './session/live.js';
+export type { SessionServices, PipelineServices } from './session/wiring.js';
 export { TcpscopeError, ExitCode } from './errors.js';
 export { runDoctor, type DoctorReport } from './kernel/doctor.js';
 export { createDiagnoser, RULES } from './diagnose/index.js';
 export { slidingRates } from './pipeline/rates.js';
 export {
-  alerts, parseAlertFlag, loadAlerts, builtinRules, createAlertEngine, createExecAction, createWebhookAction,
-  createNdjsonAction, combineActions, type AlertEvent, type AlertRule, type AlertAction,
+  alerts,
+  parseAlertFlag,
+  loadAlerts,
+  builtinRules,
+  createAlertEngine,
+  createExecAction,
+  createWebhookAction,
+  createNdjsonAction,
+  combineActions,
+  type AlertEvent,
+  type AlertRule,
+  type AlertAction,
 } from './alert/index.js';
 export { createMetrics, startExporter } from './export/index.js';
-export { createRecorder, replaySession, buildReport, renderReport, type Recorder, type ReplayOptions, type ReplaySession } from './record/index.js';
+export { createRecorder, renderReport, type Recorder } from './record/index.js';
+export { replaySession, type ReplayOptions, type ReplaySession } from './session/replay.js';
+export { buildReport } from './session/report.js';
 export { listNetns, resolveNetns } from './kernel/netns/index.js';
 
-export interface WatchOptions extends Partial<SessionOptions> {}
+export type WatchOptions = Partial<LiveSessionOptions>;
 
 /** Runs a session for as long as the Observable is subscribed; unsubscribing stops it (bpftrace first). */
 function sessionSnapshots(start: () => Promise<Session>): Observable<Snapshot> {

@@ -15,7 +15,10 @@ async function progStats(pid: number): Promise<Map<number, { ns: number; runs: n
     const info = await readFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8').catch(() => '');
     const id = Number(/^prog_id:\s*(\d+)/m.exec(info)?.[1] ?? NaN);
     if (Number.isNaN(id)) continue;
-    out.set(id, { ns: Number(/^run_time_ns:\s*(\d+)/m.exec(info)?.[1] ?? 0), runs: Number(/^run_cnt:\s*(\d+)/m.exec(info)?.[1] ?? 0) });
+    out.set(id, {
+      ns: Number(/^run_time_ns:\s*(\d+)/m.exec(info)?.[1] ?? 0),
+      runs: Number(/^run_cnt:\s*(\d+)/m.exec(info)?.[1] ?? 0),
+    });
   }
   return out;
 }
@@ -30,7 +33,8 @@ try {
   let w0 = 0;
   let w1 = 0;
   const truth = await runScenario('churn', {
-    rate: 'max', durationMs: seconds * 1000,
+    rate: 'max',
+    durationMs: seconds * 1000,
     beforeTraffic: async (topo) => {
       const t = await startTracer('watch', topo.server.name);
       bt = (await t!.pids())[1] ?? 0;
@@ -40,17 +44,30 @@ try {
     afterTraffic: async () => {
       s1 = await progStats(bt);
       w1 = performance.now();
-      for (const p of JSON.parse((await execa('bpftool', ['prog', 'list', '-j'])).stdout) as { id: number; name?: string; type: string }[]) names.set(p.id, `${p.type}:${p.name ?? '?'}`);
+      for (const p of JSON.parse((await execa('bpftool', ['prog', 'list', '-j'])).stdout) as {
+        id: number;
+        name?: string;
+        type: string;
+      }[])
+        names.set(p.id, `${p.type}:${p.name ?? '?'}`);
       await stopAllTracers();
     },
   });
   const wall = (w1 - w0) / 1000;
-  const programs = [...s1].map(([id, v]) => {
-    const a = s0.get(id) ?? { ns: 0, runs: 0 };
-    const runs = v.runs - a.runs;
-    const ns = v.ns - a.ns;
-    return { id, name: names.get(id) ?? String(id), runsPerSec: Math.round(runs / wall), nsPerRun: runs ? Math.round(ns / runs) : 0, pctOfCore: Number(((ns / 1e9 / wall) * 100).toFixed(2)) };
-  }).sort((x, y) => y.pctOfCore - x.pctOfCore);
+  const programs = [...s1]
+    .map(([id, v]) => {
+      const a = s0.get(id) ?? { ns: 0, runs: 0 };
+      const runs = v.runs - a.runs;
+      const ns = v.ns - a.ns;
+      return {
+        id,
+        name: names.get(id) ?? String(id),
+        runsPerSec: Math.round(runs / wall),
+        nsPerRun: runs ? Math.round(ns / runs) : 0,
+        pctOfCore: Number(((ns / 1e9 / wall) * 100).toFixed(2)),
+      };
+    })
+    .sort((x, y) => y.pctOfCore - x.pctOfCore);
   process.stdout.write(`${JSON.stringify({ rate: truth.measured.ratePerSec, seconds, programs })}\n`);
 } finally {
   await stopAllTracers();

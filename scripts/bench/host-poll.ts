@@ -43,7 +43,7 @@ try {
     await poller.close();
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)] ?? NaN;
-    if (process.env.BENCH_DEBUG) process.stderr.write(`${times.map((x) => x.toFixed(0)).join(" ")}\n`);
+    if (process.env.BENCH_DEBUG) process.stderr.write(`${times.map((x) => x.toFixed(0)).join(' ')}\n`);
     process.stdout.write(`${JSON.stringify({ sockets: total, pollMsMedian: Math.round(median * 10) / 10, method })}\n`);
   } finally {
     await holder.stop();

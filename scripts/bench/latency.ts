@@ -24,7 +24,13 @@ export async function topFirstDataMs(ns: string): Promise<number> {
   }
 }
 
-interface SnapshotLite { time: number; seq: number; intervalMs: number; mode: string; transitions: Record<string, number> }
+interface SnapshotLite {
+  time: number;
+  seq: number;
+  intervalMs: number;
+  mode: string;
+  transitions: Record<string, number>;
+}
 
 /** Listens and connects once inside the netns (constant code), printing T = Date.now() taken just before connect(). */
 const CONNECT_ONCE = `
@@ -42,11 +48,19 @@ srv.listen(0, '127.0.0.1', () => {
  * - per connection made at a known time T (after the probes attached): (time of the first snapshot whose
  *   transitions include it - T) / interval.
  */
-export async function watchLatencies(ns: string, connections: number): Promise<{ firstLineMs: number; eventToSnapshot: number[] }> {
+export async function watchLatencies(
+  ns: string,
+  connections: number,
+): Promise<{ firstLineMs: number; eventToSnapshot: number[] }> {
   const snapshots: SnapshotLite[] = [];
   let firstLineMs = NaN;
   const t0 = performance.now();
-  const child = execa('node', [CLI, 'watch', '--json', '--netns', ns], { reject: false, stdin: 'ignore', stderr: 'ignore', buffer: false });
+  const child = execa('node', [CLI, 'watch', '--json', '--netns', ns], {
+    reject: false,
+    stdin: 'ignore',
+    stderr: 'ignore',
+    buffer: false,
+  });
   let rest = '';
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
@@ -75,7 +89,9 @@ export async function watchLatencies(ns: string, connections: number): Promise<{
       const T = Number(r.stdout.trim());
       let hit: SnapshotLite | undefined;
       for (let i = 0; i < 100 && !hit; i++) {
-        hit = snapshots.slice(seen > 0 ? seen - 1 : 0).find((s) => s.time >= T && Object.keys(s.transitions).length > 0);
+        hit = snapshots
+          .slice(seen > 0 ? seen - 1 : 0)
+          .find((s) => s.time >= T && Object.keys(s.transitions).length > 0);
         if (!hit) await sleep(50);
       }
       if (!hit) throw new Error(`no snapshot showed the connection made at ${T}`);

@@ -27,7 +27,12 @@ const log = (s: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 };
 
-interface Row { metric: string; measured: string; goal: string; met: boolean | undefined }
+interface Row {
+  metric: string;
+  measured: string;
+  goal: string;
+  met: boolean | undefined;
+}
 const rows: Row[] = [];
 const row = (metric: string, measured: string, goal = '—', met?: boolean): void => {
   rows.push({ metric, measured, goal, met });
@@ -60,7 +65,10 @@ async function quietNetns(): Promise<string> {
 
 // ---- throughput: interleaved A/B rounds of max-rate churn ----
 interface ChurnRun {
-  variant: Variant; round: number; rate: number; hostBusyPct: number;
+  variant: Variant;
+  round: number;
+  rate: number;
+  hostBusyPct: number;
   /** node + bpftrace (tcpscope), the tracer process (others), % of one core. */
   tracerCpuPct: number | undefined;
   /** Same plus every helper: live descendants and the children the main process reaped (ss, nsenter...). */
@@ -90,10 +98,12 @@ async function churnOnce(variant: Variant, round: number): Promise<ChurnRun> {
   let h1 = { busy: 0, total: 1 };
   const sumCpu = async (): Promise<number> => (await Promise.all(pids.map(cpuSeconds))).reduce((a, b) => a + b, 0);
   const sumAll = async (): Promise<number> =>
-    (await Promise.all(allPids.map(cpuSeconds))).reduce((a, b) => a + b, 0) + (tracer ? await reapedChildrenCpuSeconds(tracer.mainPid) : 0);
+    (await Promise.all(allPids.map(cpuSeconds))).reduce((a, b) => a + b, 0) +
+    (tracer ? await reapedChildrenCpuSeconds(tracer.mainPid) : 0);
   try {
     const truth = await runScenario('churn', {
-      rate: 'max', durationMs: seconds * 1000,
+      rate: 'max',
+      durationMs: seconds * 1000,
       beforeTraffic: async (topo) => {
         tracer = await startTracer(variant, topo.server.name);
         pids = tracer ? await tracer.pids() : [];
@@ -118,11 +128,14 @@ async function churnOnce(variant: Variant, round: number): Promise<ChurnRun> {
     const rate = Number(truth.measured.ratePerSec);
     const wall = (w1 - w0) / 1000;
     return {
-      variant, round, rate,
+      variant,
+      round,
+      rate,
       tracerCpuPct: variant === 'none' ? undefined : ((cpu1 - cpu0) / wall) * 100,
       tracerAllCpuPct: variant === 'none' ? undefined : ((all1 - all0) / wall) * 100,
       bpfPct: variant === 'none' || !bpfStats ? undefined : ((b1.ns - b0.ns) / 1e9 / wall) * 100,
-      bpfNsPerRun: variant === 'none' || !bpfStats || b1.runs === b0.runs ? undefined : (b1.ns - b0.ns) / (b1.runs - b0.runs),
+      bpfNsPerRun:
+        variant === 'none' || !bpfStats || b1.runs === b0.runs ? undefined : (b1.ns - b0.ns) / (b1.runs - b0.runs),
       hostBusyPct: ((h1.busy - h0.busy) / (h1.total - h0.total)) * 100,
     };
   } finally {
@@ -135,12 +148,16 @@ let bpfStatsBefore: string | undefined;
 async function enableBpfStats(): Promise<void> {
   bpfStatsBefore = (await readFile('/proc/sys/kernel/bpf_stats_enabled', 'utf8').catch(() => '')).trim();
   if (bpfStatsBefore === '') return;
-  await writeFile('/proc/sys/kernel/bpf_stats_enabled', '1').then(() => {
-    bpfStats = true;
-  }, () => undefined);
+  await writeFile('/proc/sys/kernel/bpf_stats_enabled', '1').then(
+    () => {
+      bpfStats = true;
+    },
+    () => undefined,
+  );
 }
 async function restoreBpfStats(): Promise<void> {
-  if (bpfStats && bpfStatsBefore !== undefined) await writeFile('/proc/sys/kernel/bpf_stats_enabled', bpfStatsBefore).catch(() => undefined);
+  if (bpfStats && bpfStatsBefore !== undefined)
+    await writeFile('/proc/sys/kernel/bpf_stats_enabled', bpfStatsBefore).catch(() => undefined);
   bpfStats = false;
 }
 
@@ -163,7 +180,9 @@ async function throughputRounds(runs: ChurnRun[]): Promise<void> {
     for (const v of order) {
       const run = await churnOnce(v, r);
       runs.push(run);
-      log(`round ${r + 1}/${rounds} ${v}: ${Math.round(run.rate)} conn/s, host busy ${run.hostBusyPct.toFixed(0)} %${run.tracerCpuPct === undefined ? '' : `, tracer CPU ${run.tracerCpuPct.toFixed(1)} % of a core, BPF ${run.bpfPct?.toFixed(1) ?? '?'} % (${run.bpfNsPerRun?.toFixed(0) ?? '?'} ns/run)`}`);
+      log(
+        `round ${r + 1}/${rounds} ${v}: ${Math.round(run.rate)} conn/s, host busy ${run.hostBusyPct.toFixed(0)} %${run.tracerCpuPct === undefined ? '' : `, tracer CPU ${run.tracerCpuPct.toFixed(1)} % of a core, BPF ${run.bpfPct?.toFixed(1) ?? '?'} % (${run.bpfNsPerRun?.toFixed(0) ?? '?'} ns/run)`}`,
+      );
     }
   }
 }
@@ -173,14 +192,24 @@ function summarize(runs: ChurnRun[]): void {
   const base = of('none');
   const baseRate = median(base.map((x) => x.rate));
   row('churn, no tracer (C generator, max rate, median)', `${Math.round(baseRate)} conn/s`);
-  row('host CPU busy during no-tracer churn (both cores)', `${median(base.map((x) => x.hostBusyPct)).toFixed(0)} % of ${cpus().length} cores`, 'saturated (≈ 100 %)');
+  row(
+    'host CPU busy during no-tracer churn (both cores)',
+    `${median(base.map((x) => x.hostBusyPct)).toFixed(0)} % of ${cpus().length} cores`,
+    'saturated (≈ 100 %)',
+  );
   // Kept = variant rate / no-tracer rate of the same round (pairs cancel the machine's drift), median over rounds.
-  const kept = (v: Variant): number => median(of(v).map((x) => x.rate / (base.find((b) => b.round === x.round)?.rate ?? NaN)));
+  const kept = (v: Variant): number =>
+    median(of(v).map((x) => x.rate / (base.find((b) => b.round === x.round)?.rate ?? NaN)));
   const keptBy = Object.fromEntries(VARIANTS.map((v) => [v, kept(v)])) as Record<Variant, number>;
   for (const v of ['top', 'watch', 'tcpstates', 'bpftrace'] as const) {
     const goal = v === 'top' || v === 'watch' ? '≥ 97 %' : '—';
     const met = v === 'top' || v === 'watch' ? keptBy[v] >= 0.97 : undefined;
-    row(`throughput kept: ${VARIANT_LABEL[v]}`, `${pct(keptBy[v])} (${Math.round(median(of(v).map((x) => x.rate)))} conn/s)`, goal, met);
+    row(
+      `throughput kept: ${VARIANT_LABEL[v]}`,
+      `${pct(keptBy[v])} (${Math.round(median(of(v).map((x) => x.rate)))} conn/s)`,
+      goal,
+      met,
+    );
   }
   for (const v of ['top', 'watch'] as const) {
     const ratio = keptBy[v] / keptBy.tcpstates;
@@ -191,18 +220,30 @@ function summarize(runs: ChurnRun[]): void {
     const all = median(of(v).map((x) => x.tracerAllCpuPct ?? NaN));
     const ours = v === 'top' || v === 'watch';
     const helpers = ours ? `; with helper processes (ss, nsenter, netns holder) ${all.toFixed(1)} %` : '';
-    row(`tracer CPU (user+sys) at peak churn: ${VARIANT_LABEL[v]}${ours ? ' (node + bpftrace)' : ''}`, `${cpu.toFixed(1)} % of one core${helpers}`, ours ? '≤ 3 %' : '—', ours ? cpu <= 3 : undefined);
+    row(
+      `tracer CPU (user+sys) at peak churn: ${VARIANT_LABEL[v]}${ours ? ' (node + bpftrace)' : ''}`,
+      `${cpu.toFixed(1)} % of one core${helpers}`,
+      ours ? '≤ 3 %' : '—',
+      ours ? cpu <= 3 : undefined,
+    );
   }
   for (const v of ['top', 'watch', 'tcpstates', 'bpftrace'] as const) {
     const b = median(of(v).map((x) => x.bpfPct ?? NaN));
     const per = median(of(v).map((x) => x.bpfNsPerRun ?? NaN));
-    if (!Number.isNaN(b)) row(`in-kernel BPF program time (bpf_stats): ${VARIANT_LABEL[v]}`, `${b.toFixed(1)} % of one core, ${per.toFixed(0)} ns per program run`);
+    if (!Number.isNaN(b))
+      row(
+        `in-kernel BPF program time (bpf_stats): ${VARIANT_LABEL[v]}`,
+        `${b.toFixed(1)} % of one core, ${per.toFixed(0)} ns per program run`,
+      );
   }
   // Noise-robust view: everything the tracer costs the host, user space + kernel BPF, independent of the churn rate.
   const total = (v: Variant): number => median(of(v).map((x) => (x.tracerAllCpuPct ?? NaN) + (x.bpfPct ?? NaN)));
   if (!Number.isNaN(total('tcpstates'))) {
     for (const v of ['top', 'watch', 'tcpstates', 'bpftrace'] as const) {
-      row(`total tracer cost (user+sys incl. helpers + in-kernel BPF): ${VARIANT_LABEL[v]}`, `${total(v).toFixed(1)} % of one core`);
+      row(
+        `total tracer cost (user+sys incl. helpers + in-kernel BPF): ${VARIANT_LABEL[v]}`,
+        `${total(v).toFixed(1)} % of one core`,
+      );
     }
   }
 }
@@ -215,7 +256,12 @@ async function latency(): Promise<void> {
   const w = await watchLatencies(ns, quick ? 4 : 8);
   row('start to first line: watch --json', `${(w.firstLineMs / 1000).toFixed(2)} s`, '≤ 3 s', w.firstLineMs <= 3000);
   const worst = Math.max(...w.eventToSnapshot);
-  row(`kernel event to its snapshot (${w.eventToSnapshot.length} connections, median / max)`, `${median(w.eventToSnapshot).toFixed(2)} / ${worst.toFixed(2)} intervals`, '≤ 1.5 intervals', worst <= 1.5);
+  row(
+    `kernel event to its snapshot (${w.eventToSnapshot.length} connections, median / max)`,
+    `${median(w.eventToSnapshot).toFixed(2)} / ${worst.toFixed(2)} intervals`,
+    '≤ 1.5 intervals',
+    worst <= 1.5,
+  );
   await execa('ip', ['netns', 'del', ns], { reject: false });
   netnsToDelete.delete(ns);
 }
@@ -229,7 +275,8 @@ async function memory(): Promise<void> {
   let stop = false;
   try {
     await runScenario('churn', {
-      rate: memoryRate, durationMs: memoryMinutes * 60_000,
+      rate: memoryRate,
+      durationMs: memoryMinutes * 60_000,
       beforeTraffic: async (topo) => {
         const t = await startTracer('top', topo.server.name);
         if (!t) throw new Error('top did not start');
@@ -267,16 +314,32 @@ async function memory(): Promise<void> {
   const steady = samples.filter((s) => s.x >= warm);
   const sl = slope(steady);
   const rate = memoryRate === 'max' ? 'max-rate' : `${memoryRate}/s`;
-  row(`RSS of tcpscope top (node), ${memoryMinutes} min of ${rate} churn, ${samples.length} samples: max`, `${max.toFixed(1)} MB`, '≤ 150 MB', max <= 150);
-  row(`RSS trend (least squares after ${warm === 1 ? 'minute 1' : `${Math.round(warm * 60)} s`} of warm-up)`, `${sl >= 0 ? '+' : ''}${sl.toFixed(2)} MB/min (first ${samples[0]?.y.toFixed(1)} MB, last ${samples.at(-1)?.y.toFixed(1)} MB)`, '≤ +1 MB/min (flat)', sl <= 1);
+  row(
+    `RSS of tcpscope top (node), ${memoryMinutes} min of ${rate} churn, ${samples.length} samples: max`,
+    `${max.toFixed(1)} MB`,
+    '≤ 150 MB',
+    max <= 150,
+  );
+  row(
+    `RSS trend (least squares after ${warm === 1 ? 'minute 1' : `${Math.round(warm * 60)} s`} of warm-up)`,
+    `${sl >= 0 ? '+' : ''}${sl.toFixed(2)} MB/min (first ${samples[0]?.y.toFixed(1)} MB, last ${samples.at(-1)?.y.toFixed(1)} MB)`,
+    '≤ +1 MB/min (flat)',
+    sl <= 1,
+  );
   if (tracerRss.length > 0) row('RSS of its bpftrace child: max', `${Math.max(...tracerRss).toFixed(1)} MB`);
 }
 
 // ---- child benches (their own scripts, one JSON line each) ----
 async function jsonLineOf(script: string, args: string[]): Promise<Record<string, unknown>> {
   const r = await execa('npx', ['tsx', script, ...args], { reject: false, timeout: 600_000 });
-  const line = r.stdout.split('\n').reverse().find((l) => l.trim().startsWith('{'));
-  if (r.exitCode !== 0 || !line) throw new Error(`${script} ${args.join(' ')} failed (exit ${String(r.exitCode)}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const line = r.stdout
+    .split('\n')
+    .reverse()
+    .find((l) => l.trim().startsWith('{'));
+  if (r.exitCode !== 0 || !line)
+    throw new Error(
+      `${script} ${args.join(' ')} failed (exit ${String(r.exitCode)}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
   return JSON.parse(line) as Record<string, unknown>;
 }
 
@@ -284,9 +347,19 @@ async function replay(): Promise<void> {
   try {
     const r = await jsonLineOf('scripts/bench/replay.ts', []);
     const eps = Number(r.eventsPerSec);
-    row(`replay --speed max --json throughput (${Number(r.events).toLocaleString('en')} events)`, `${Math.round(eps / 1000)} k events/s`, '≥ 300 k events/s', eps >= 300_000);
+    row(
+      `replay --speed max --json throughput (${Number(r.events).toLocaleString('en')} events)`,
+      `${Math.round(eps / 1000)} k events/s`,
+      '≥ 300 k events/s',
+      eps >= 300_000,
+    );
   } catch (err) {
-    row('replay --speed max --json throughput', `failed: ${(err as Error).message.slice(0, 120)}`, '≥ 300 k events/s', false);
+    row(
+      'replay --speed max --json throughput',
+      `failed: ${(err as Error).message.slice(0, 120)}`,
+      '≥ 300 k events/s',
+      false,
+    );
   }
 }
 
@@ -295,7 +368,12 @@ async function hostPoll(): Promise<void> {
     try {
       const r = await jsonLineOf('scripts/bench/host-poll.ts', ['--sockets', String(n)]);
       const ms = Number(r.pollMsMedian);
-      row(`host-state poll at ${Number(r.sockets).toLocaleString('en')} sockets (median)`, `${ms.toFixed(1)} ms`, '≤ 50 ms', ms <= 50);
+      row(
+        `host-state poll at ${Number(r.sockets).toLocaleString('en')} sockets (median)`,
+        `${ms.toFixed(1)} ms`,
+        '≤ 50 ms',
+        ms <= 50,
+      );
     } catch (err) {
       row(`host-state poll at ${n} sockets`, `failed: ${(err as Error).message.slice(0, 120)}`, '≤ 50 ms', false);
     }
@@ -307,7 +385,10 @@ function table(facts: string[]): string {
   const lines = [
     '| metric | measured | goal | met/unmet |',
     '|---|---|---|---|',
-    ...rows.map((r) => `| ${esc(r.metric)} | ${esc(r.measured)} | ${esc(r.goal)} | ${r.met === undefined ? '—' : r.met ? 'met' : '**unmet**'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${esc(r.metric)} | ${esc(r.measured)} | ${esc(r.goal)} | ${r.met === undefined ? '—' : r.met ? 'met' : '**unmet**'} |`,
+    ),
   ];
   return [...facts.map((f) => `- ${f}`), '', ...lines, ''].join('\n');
 }
@@ -318,7 +399,9 @@ async function main(): Promise<void> {
   const kernel = release();
   const cores = cpus().length;
   const bpftrace = (await execa('bpftrace', ['--version'], { reject: false })).stdout.trim();
-  log(`kernel ${kernel}, ${cores} cores, load ${loadStart}; rounds ${rounds} × ${VARIANTS.length} variants × ${seconds} s, memory ${memoryMinutes} min`);
+  log(
+    `kernel ${kernel}, ${cores} cores, load ${loadStart}; rounds ${rounds} × ${VARIANTS.length} variants × ${seconds} s, memory ${memoryMinutes} min`,
+  );
   try {
     if (only.has('throughput')) await throughput();
     if (only.has('latency')) await latency();
@@ -338,7 +421,10 @@ async function main(): Promise<void> {
   const md = table(facts);
   process.stdout.write(`${md}\n`);
   if (write) {
-    await writeFile('docs/bench-results.md', `# tcpscope benchmark results\n\nProduced by \`npm run bench\` (scripts/bench/main.ts); how each number is measured: docs/bench.md.\n\n${md}`);
+    await writeFile(
+      'docs/bench-results.md',
+      `# tcpscope benchmark results\n\nProduced by \`npm run bench\` (scripts/bench/main.ts); how each number is measured: docs/bench.md.\n\n${md}`,
+    );
     log('wrote docs/bench-results.md');
   }
 }

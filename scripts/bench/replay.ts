@@ -11,9 +11,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import { execa } from 'execa';
-import type { HostSample } from '../../src/kernel/host/sample.js';
-import type { RawInput } from '../../src/pipeline/inputs.js';
-import type { LiveSession, SessionDescription } from '../../src/pipeline/session-types.js';
+import type { HostSample } from '../../src/model/host-sample.js';
+import type { RawInput } from '../../src/model/inputs.js';
+import type { LiveSession, SessionDescription } from '../../src/model/session.js';
 import { createRecorder } from '../../src/record/recorder.js';
 
 const FIXTURES = new URL('../../test/fixtures/', import.meta.url);
@@ -35,9 +35,25 @@ async function fixtures(): Promise<{ lines: string[]; sample: HostSample }> {
 
 function description(): SessionDescription {
   return {
-    info: { host: 'bench', kernel: '6.18', netns: { inode: NS, name: 'bench' }, mode: 'ebpf', modeReason: undefined, intervalMs: 1000, bpftraceVersion: '0.17.0', port: undefined },
-    tcpscopeVersion: 'bench', tracepoints: [], sysctls: {}, program: 'bench', programArgs: [],
-    reasonTables: { resetReasons: { 1: 'NO_SOCKET', 14: 'TCP_STATE' }, dropReasons: { 3: 'NO_SOCKET', 12: 'TCP_CSUM', 104: 'OTHER' } },
+    info: {
+      host: 'bench',
+      kernel: '6.18',
+      netns: { inode: NS, name: 'bench' },
+      mode: 'ebpf',
+      modeReason: undefined,
+      intervalMs: 1000,
+      bpftraceVersion: '0.17.0',
+      port: undefined,
+    },
+    tcpscopeVersion: 'bench',
+    tracepoints: [],
+    sysctls: {},
+    program: 'bench',
+    programArgs: [],
+    reasonTables: {
+      resetReasons: { 1: 'NO_SOCKET', 14: 'TCP_STATE' },
+      dropReasons: { 3: 'NO_SOCKET', 12: 'TCP_CSUM', 104: 'OTHER' },
+    },
   };
 }
 
@@ -48,13 +64,22 @@ async function writeRecording(path: string, events: number, gzip: boolean, busy:
   const reset = captured.find((l) => l.includes('@@d reset-sent'))!;
   // busy: every interval carries the detail lines at their cap, distinct client ports like a real incident
   const lines = busy
-    ? captured.flatMap((l) => (l.includes('@@tick')
-      ? [...Array.from({ length: 20 }, (_, k) => synack.replace(' 32768 ', ` ${33000 + k} `)), ...Array.from({ length: 20 }, (_, k) => reset.replace(' 37172 ', ` ${40000 + k} `)), l]
-      : [l]))
+    ? captured.flatMap((l) =>
+        l.includes('@@tick')
+          ? [
+              ...Array.from({ length: 20 }, (_, k) => synack.replace(' 32768 ', ` ${33000 + k} `)),
+              ...Array.from({ length: 20 }, (_, k) => reset.replace(' 37172 ', ` ${40000 + k} `)),
+              l,
+            ]
+          : [l],
+      )
     : captured;
   const input$ = new Subject<RawInput>();
   const session: LiveSession = {
-    info: description().info, inputs$: input$, snapshots$: new Subject(), describe: description,
+    info: description().info,
+    inputs$: input$,
+    snapshots$: new Subject(),
+    describe: description,
     stop: async () => input$.complete(),
   };
   const rec = createRecorder(session, { path, gzip });
@@ -64,7 +89,18 @@ async function writeRecording(path: string, events: number, gzip: boolean, busy:
   const host = (): void => {
     // Counters move like a busy host: a few of them change every interval.
     const counters = { ...sample.counters };
-    for (const k of ['TcpActiveOpens', 'TcpPassiveOpens', 'TcpInSegs', 'TcpOutSegs', 'TcpRetransSegs', 'TcpOutRsts', 'TcpExtListenOverflows', 'TcpExtListenDrops', 'IpInReceives', 'IpOutRequests']) {
+    for (const k of [
+      'TcpActiveOpens',
+      'TcpPassiveOpens',
+      'TcpInSegs',
+      'TcpOutSegs',
+      'TcpRetransSegs',
+      'TcpOutRsts',
+      'TcpExtListenOverflows',
+      'TcpExtListenDrops',
+      'IpInReceives',
+      'IpOutRequests',
+    ]) {
       counters[k] = (counters[k] ?? 0) + i * 7;
     }
     input$.next({ kind: 'host', t, sample: { ...sample, counters, census: { ...sample.census, TIME_WAIT: i % 500 } } });
@@ -92,11 +128,22 @@ async function writeRecording(path: string, events: number, gzip: boolean, busy:
   return summary.inputs;
 }
 
-const replayArgs = (path: string, json: boolean): string[] => ['dist/cli/main.js', 'replay', '--speed', 'max', json ? '--json' : '--lines', path];
+const replayArgs = (path: string, json: boolean): string[] => [
+  'dist/cli/main.js',
+  'replay',
+  '--speed',
+  'max',
+  json ? '--json' : '--lines',
+  path,
+];
 
 /** The untimed check: the snapshot lines and bytes the binary writes, the first line parsed. */
 async function checkOutput(path: string, json: boolean): Promise<{ lines: number; bytes: number }> {
-  const child = execa('node', replayArgs(path, json), { buffer: { stdout: false, stderr: true }, reject: false, stdin: 'ignore' });
+  const child = execa('node', replayArgs(path, json), {
+    buffer: { stdout: false, stderr: true },
+    reject: false,
+    stdin: 'ignore',
+  });
   let bytes = 0;
   let lines = 0;
   let first = '';
@@ -106,7 +153,8 @@ async function checkOutput(path: string, json: boolean): Promise<{ lines: number
     for (let i = c.indexOf(10); i >= 0; i = c.indexOf(10, i + 1)) lines++;
   });
   const r = await child;
-  if (r.exitCode !== 0) throw new Error(`replay exited ${String(r.exitCode)}: ${String(r.stderr).trim().split('\n').at(-1) ?? ''}`);
+  if (r.exitCode !== 0)
+    throw new Error(`replay exited ${String(r.exitCode)}: ${String(r.stderr).trim().split('\n').at(-1) ?? ''}`);
   if (json) JSON.parse(first.slice(0, first.indexOf('\n')));
   return { lines, bytes };
 }
@@ -114,9 +162,14 @@ async function checkOutput(path: string, json: boolean): Promise<{ lines: number
 /** One timed run of the real binary, stdout to /dev/null: wall seconds. */
 async function timedRun(path: string, json: boolean): Promise<number> {
   const started = process.hrtime.bigint();
-  const r = await execa('node', replayArgs(path, json), { stdout: { file: '/dev/null' }, stdin: 'ignore', reject: false });
+  const r = await execa('node', replayArgs(path, json), {
+    stdout: { file: '/dev/null' },
+    stdin: 'ignore',
+    reject: false,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (r.exitCode !== 0) throw new Error(`replay exited ${String(r.exitCode)}: ${String(r.stderr).trim().split('\n').at(-1) ?? ''}`);
+  if (r.exitCode !== 0)
+    throw new Error(`replay exited ${String(r.exitCode)}: ${String(r.stderr).trim().split('\n').at(-1) ?? ''}`);
   return seconds;
 }
 
@@ -139,12 +192,25 @@ async function main(): Promise<void> {
     times.sort((a, b) => a - b);
     const seconds = times[Math.floor((times.length - 1) / 2)]!;
     const snapshots = out.lines;
-    process.stdout.write(`${JSON.stringify({
-      events: written, seconds: Number(seconds.toFixed(3)), eventsPerSec: Math.round(written / seconds),
-      bestSeconds: Number(times[0]!.toFixed(3)), rounds, loadavg1: Number(loadavg()[0]!.toFixed(2)), snapshots,
-      fileBytes: bytes, profile, eventsPerInterval: Number((written / Math.max(1, snapshots)).toFixed(1)), gzip, json,
-      outputBytes: out.bytes, goal: 300_000, ok: written / seconds >= 300_000,
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        events: written,
+        seconds: Number(seconds.toFixed(3)),
+        eventsPerSec: Math.round(written / seconds),
+        bestSeconds: Number(times[0]!.toFixed(3)),
+        rounds,
+        loadavg1: Number(loadavg()[0]!.toFixed(2)),
+        snapshots,
+        fileBytes: bytes,
+        profile,
+        eventsPerInterval: Number((written / Math.max(1, snapshots)).toFixed(1)),
+        gzip,
+        json,
+        outputBytes: out.bytes,
+        goal: 300_000,
+        ok: written / seconds >= 300_000,
+      })}\n`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -25,7 +25,10 @@ const listen = () => new Promise((res) => { const s = net.createServer((c) => ke
 process.stdin.on('data', () => {}).on('end', () => process.exit(0));
 `;
 
-export interface SocketHolder { pid: number; stop(): Promise<void> }
+export interface SocketHolder {
+  pid: number;
+  stop(): Promise<void>;
+}
 
 /** fds per process are capped at 20000 here (no CAP_SYS_RESOURCE in this container): spread over processes. */
 const PER_PROCESS = 18_000;
@@ -34,25 +37,44 @@ const PER_PROCESS = 18_000;
 export async function holdSockets(nsPath: string, sockets: number): Promise<SocketHolder> {
   const parts: SocketHolder[] = [];
   try {
-    for (let left = sockets; left > 0; left -= PER_PROCESS) parts.push(await holdPart(nsPath, Math.min(left, PER_PROCESS)));
+    for (let left = sockets; left > 0; left -= PER_PROCESS)
+      parts.push(await holdPart(nsPath, Math.min(left, PER_PROCESS)));
   } catch (err) {
     await Promise.all(parts.map((h) => h.stop()));
     throw err;
   }
   const first = parts[0];
   if (!first) throw new Error('holdSockets: nothing to hold');
-  return { pid: first.pid, stop: async () => { await Promise.all(parts.map((h) => h.stop())); } };
+  return {
+    pid: first.pid,
+    stop: async () => {
+      await Promise.all(parts.map((h) => h.stop()));
+    },
+  };
 }
 
 async function holdPart(nsPath: string, sockets: number): Promise<SocketHolder> {
   const child: ResultPromise = execa(
     'nsenter',
-    [`--net=${nsPath}`, '--', 'prlimit', `--nofile=${sockets + 1000}:${sockets + 1000}`, '--', process.execPath, '-e', HOLDER_JS, String(sockets)],
+    [
+      `--net=${nsPath}`,
+      '--',
+      'prlimit',
+      `--nofile=${sockets + 1000}:${sockets + 1000}`,
+      '--',
+      process.execPath,
+      '-e',
+      HOLDER_JS,
+      String(sockets),
+    ],
     { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false },
   );
   await new Promise<void>((resolve, reject) => {
     let out = '';
-    child.stdout?.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('ready')) resolve(); });
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready')) resolve();
+    });
     void child.then((r) => reject(new Error(`socket holder exited: ${String(r.stderr)}`)));
   });
   const pid = child.pid;

@@ -79,10 +79,20 @@ export async function startTracer(variant: Variant, ns: string): Promise<Running
   }
   const child: ResultPromise =
     variant === 'watch'
-      ? execa('node', [CLI, 'watch', '--json', '--netns', ns], { stdout: 'ignore', stderr: 'ignore', stdin: 'ignore', reject: false })
+      ? execa('node', [CLI, 'watch', '--json', '--netns', ns], {
+          stdout: 'ignore',
+          stderr: 'ignore',
+          stdin: 'ignore',
+          reject: false,
+        })
       : variant === 'tcpstates'
         ? execa('tcpstates', [], { stdout: 'ignore', stderr: 'ignore', stdin: 'ignore', reject: false })
-        : execa('bpftrace', ['-e', NAIVE_PROGRAM], { stdout: 'ignore', stderr: 'ignore', stdin: 'ignore', reject: false });
+        : execa('bpftrace', ['-e', NAIVE_PROGRAM], {
+            stdout: 'ignore',
+            stderr: 'ignore',
+            stdin: 'ignore',
+            reject: false,
+          });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`cannot start ${variant}`);
   const kill = (): Promise<void> => stopChild(child, 'SIGINT');
@@ -94,7 +104,8 @@ export async function startTracer(variant: Variant, ns: string): Promise<Running
 /** The handle of a running tracer: its pids (bpftrace children, every descendant) and how to stop it. */
 function tracerHandle(variant: Variant, pid: number, kill: () => Promise<void>): RunningTracer {
   return {
-    variant, mainPid: pid,
+    variant,
+    mainPid: pid,
     pids: async () => [pid, ...(await descendants(pid)).filter((d) => d.comm === 'bpftrace').map((d) => d.pid)],
     allPids: async () => [pid, ...(await descendants(pid)).map((d) => d.pid)],
     stop: async () => {

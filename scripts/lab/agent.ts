@@ -25,7 +25,10 @@ export class Agent {
   private stderrText = '';
   private exited: number | null | undefined;
 
-  constructor(child: ChildProcess, readonly label: string) {
+  constructor(
+    child: ChildProcess,
+    readonly label: string,
+  ) {
     this.child = child;
     if (child.pid === undefined) throw new Error(`${label}: failed to start`);
     this.pid = child.pid;
@@ -85,16 +88,22 @@ export class Agent {
     const seen = this.lines.find(pred);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((res, rej) => {
-      const t = setTimeout(() => rej(new Error(`${this.label}: no expected output within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`)), timeoutMs);
+      const t = setTimeout(
+        () =>
+          rej(new Error(`${this.label}: no expected output within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`)),
+        timeoutMs,
+      );
       this.lineWaiters.push({
         pred,
         resolve: (l) => {
           clearTimeout(t);
-          if (l === '' && this.exited !== undefined) rej(new Error(`${this.label} exited (${String(this.exited)}): ${this.stderrText.trim()}`));
+          if (l === '' && this.exited !== undefined)
+            rej(new Error(`${this.label} exited (${String(this.exited)}): ${this.stderrText.trim()}`));
           else res(l);
         },
       });
-      if (this.exited !== undefined) rej(new Error(`${this.label} exited (${String(this.exited)}): ${this.stderrText.trim()}`));
+      if (this.exited !== undefined)
+        rej(new Error(`${this.label} exited (${String(this.exited)}): ${this.stderrText.trim()}`));
     });
   }
 
@@ -108,7 +117,11 @@ export class Agent {
     return new Promise((res, rej) => {
       const t = setTimeout(() => {
         this.waiters.delete(id);
-        rej(new Error(`${this.label}: no reply to ${JSON.stringify(msg)} within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`));
+        rej(
+          new Error(
+            `${this.label}: no reply to ${JSON.stringify(msg)} within ${timeoutMs} ms; stderr: ${this.stderrText.trim()}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.set(id, (m) => {
         clearTimeout(t);
@@ -141,7 +154,12 @@ export class Agent {
   }
 }
 
-export function startNodeAgent(topo: Topology, ns: NetnsInfo, script: 'server.mjs' | 'client.mjs', args: string[] = []): Agent {
+export function startNodeAgent(
+  topo: Topology,
+  ns: NetnsInfo,
+  script: 'server.mjs' | 'client.mjs',
+  args: string[] = [],
+): Agent {
   const child = topo.spawn(ns, process.execPath, [join(AGENTS_DIR, script), ...args]);
   return new Agent(child, `${script}@${ns.name}`);
 }

@@ -29,7 +29,12 @@ function human(t: GroundTruth): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     lines.push(`  ${side} ${n.name} (netns inode ${n.inode})`);
-    if (Object.keys(n.sysctls).length) lines.push(`    sysctls  ${Object.entries(n.sysctls).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    if (Object.keys(n.sysctls).length)
+      lines.push(
+        `    sysctls  ${Object.entries(n.sysctls)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+      );
     lines.push(`    census   ${census || '(no sockets)'}`);
     const ctr = Object.entries(n.counters)
       .filter(([k]) => k.startsWith('TcpExt') || k.startsWith('Tcp'))
@@ -37,7 +42,11 @@ function human(t: GroundTruth): string {
       .join(' ');
     lines.push(`    counters ${ctr}`);
   }
-  lines.push(`  measured ${Object.entries(t.measured).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  lines.push(
+    `  measured ${Object.entries(t.measured)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
   return lines.join('\n');
 }
 

@@ -17,8 +17,14 @@ export function parseProcPairs(text: string): Record<string, number> {
       i -= 1;
       continue;
     }
-    const names = head.slice(hp + 1).trim().split(/\s+/);
-    const values = vals.slice(vp + 1).trim().split(/\s+/);
+    const names = head
+      .slice(hp + 1)
+      .trim()
+      .split(/\s+/);
+    const values = vals
+      .slice(vp + 1)
+      .trim()
+      .split(/\s+/);
     names.forEach((n, k) => {
       const v = Number(values[k]);
       if (n !== '' && Number.isFinite(v)) out[`${prefix}${n}`] = v;
@@ -164,11 +170,16 @@ export function parseDuration(s: string): number {
  * linearTimeouts = 0 (or a pre-6.5 kernel) gives the classic 1,3,7,15,31,63 s schedule (give-up 127 s for 6).
  * Measured on 6.18 by the syn-timeout scenario.
  */
-export function expectedSynSchedule(synRetries: number, linearTimeouts: number): { retransmits: number; giveUpMs: number } {
+export function expectedSynSchedule(
+  synRetries: number,
+  linearTimeouts: number,
+): { retransmits: number; giveUpMs: number } {
   const max = synRetries + linearTimeouts;
   const thresh = 6; // ilog2(TCP_RTO_MAX / TCP_TIMEOUT_INIT) = ilog2(120)
   const budget =
-    synRetries <= thresh ? ((2 << synRetries) - 1) * 1000 : ((2 << thresh) - 1) * 1000 + (synRetries - thresh) * 120_000;
+    synRetries <= thresh
+      ? ((2 << synRetries) - 1) * 1000
+      : ((2 << thresh) - 1) * 1000 + (synRetries - thresh) * 120_000;
   let t = 0;
   let rto = 1000;
   let k = 0;

@@ -95,13 +95,24 @@ async function connect(
 ): Promise<Json> {
   const settleMs = o.settleMs ?? 10_000;
   return clientOf(ctx).request(
-    { op: 'connect', host: o.host, port: o.port ?? PORT, count: o.count, after: o.after, concurrency: o.concurrency ?? o.count, settleMs },
+    {
+      op: 'connect',
+      host: o.host,
+      port: o.port ?? PORT,
+      count: o.count,
+      after: o.after,
+      concurrency: o.concurrency ?? o.count,
+      settleMs,
+    },
     settleMs + 10_000,
   );
 }
 
 /** Connects split between IPv4 and IPv6 (first half v4), both batches at once. */
-async function connectBoth(ctx: Ctx, o: { port?: number; count: number; after: 'hold' | 'destroy'; concurrency?: number; settleMs?: number }): Promise<{ v4: Json; v6: Json }> {
+async function connectBoth(
+  ctx: Ctx,
+  o: { port?: number; count: number; after: 'hold' | 'destroy'; concurrency?: number; settleMs?: number },
+): Promise<{ v4: Json; v6: Json }> {
   const n4 = Math.ceil(o.count / 2);
   const [v4, v6] = await Promise.all([
     connect(ctx, { ...o, host: ctx.topo.server.ip4, count: n4 }),
@@ -136,12 +147,24 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
       const retries = num(variant, 'synackRetries', 2);
       await topo.setSysctl(topo.server, 'net.ipv4.tcp_synack_retries', retries);
       if (flag(variant, 'abortOnOverflow')) await topo.setSysctl(topo.server, 'net.ipv4.tcp_abort_on_overflow', 1);
-      const l = await startChurnAgent(topo, topo.server, ['listen', '--port', String(PORT), '--backlog', String(backlog)]);
+      const l = await startChurnAgent(topo, topo.server, [
+        'listen',
+        '--port',
+        String(PORT),
+        '--backlog',
+        String(backlog),
+      ]);
       await l.ready();
       ctx.server = l;
       ctx.pids.server.listener = l.pid;
       await startClient(ctx);
-      ctx.asserted.server.push('TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpExtTCPSynRetrans', 'TcpOutRsts', 'TcpPassiveOpens');
+      ctx.asserted.server.push(
+        'TcpExtListenOverflows',
+        'TcpExtListenDrops',
+        'TcpExtTCPSynRetrans',
+        'TcpOutRsts',
+        'TcpPassiveOpens',
+      );
       ctx.asserted.client.push('TcpEstabResets', 'TcpExtTCPSynRetrans', 'TcpActiveOpens');
     },
     async traffic(ctx) {
@@ -155,7 +178,10 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
       if (count(a, 'connected') !== backlog) throw new Error(`prefill: ${JSON.stringify(a)}`);
       // Phase B: backlog+1 handshakes whose final ACK is dropped (client netns output) → requests wait in the SYN
       // queue. The veth delivers synchronously, so without this a "burst" would just be sequential handshakes.
-      await topo.nft(topo.client, `table inet tslab_ack {\n chain out {\n  type filter hook output priority 0; policy accept;\n  ip daddr ${topo.server.ip4} tcp dport ${PORT} ${PURE_ACK} counter drop\n }\n}\n`);
+      await topo.nft(
+        topo.client,
+        `table inet tslab_ack {\n chain out {\n  type filter hook output priority 0; policy accept;\n  ip daddr ${topo.server.ip4} tcp dport ${PORT} ${PURE_ACK} counter drop\n }\n}\n`,
+      );
       const b = await connect(ctx, { host: topo.server.ip4, count: backlog + 1, after: 'hold' });
       measured.finalAcksDropped = await nftCounter(topo, topo.client, 'tslab_ack');
       await topo.nft(topo.client, 'delete table inet tslab_ack\n');
@@ -171,7 +197,12 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
       const c = await connect(ctx, { host: topo.server.ip4, count: late, after: 'hold', settleMs: 300 });
       measured.lateConnectsPending = count(c, 'pending');
       const tC = performance.now();
-      await waitUntil('SYN_RECV requests gone', async () => (await topo.census(topo.server)).SYN_RECV === 0, 20_000, 200);
+      await waitUntil(
+        'SYN_RECV requests gone',
+        async () => (await topo.census(topo.server)).SYN_RECV === 0,
+        20_000,
+        200,
+      );
       const minEnd = Math.max(tC + 2000, ctx.t0 + (ctx.opts.durationMs ?? 0));
       if (performance.now() < minEnd) await sleep(minEnd - performance.now());
       // Stop the late SYNs before reading counters so server ListenOverflows and client SYN retransmits stay paired.
@@ -195,7 +226,10 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
       await topo.setSysctl(topo.server, 'net.ipv4.tcp_synack_retries', num(variant, 'synackRetries', 2));
       await startServer(ctx, ['--backlog', '128', '--mode', 'hold']);
       // The client's final ACK is dropped on its way into the server netns.
-      await topo.nft(topo.server, `table inet tslab {\n chain in {\n  type filter hook input priority 0; policy accept;\n  tcp dport ${PORT} ${PURE_ACK} counter drop\n }\n}\n`);
+      await topo.nft(
+        topo.server,
+        `table inet tslab {\n chain in {\n  type filter hook input priority 0; policy accept;\n  tcp dport ${PORT} ${PURE_ACK} counter drop\n }\n}\n`,
+      );
       await startClient(ctx);
       ctx.asserted.server.push('TcpExtTCPSynRetrans', 'TcpRetransSegs', 'TcpPassiveOpens', 'TcpExtListenOverflows');
       ctx.asserted.client.push('TcpActiveOpens', 'TcpExtTCPSynRetrans');
@@ -209,7 +243,12 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
       measured.requests = count(r.v4, 'connected') + count(r.v6, 'connected');
       measured.synRecvPeak = (await topo.census(topo.server)).SYN_RECV ?? 0;
       const lifetime = (2 ** (retries + 1) - 1) * 1000;
-      await waitUntil('requests to expire', async () => (await topo.census(topo.server)).SYN_RECV === 0, lifetime + 5000, 100);
+      await waitUntil(
+        'requests to expire',
+        async () => (await topo.census(topo.server)).SYN_RECV === 0,
+        lifetime + 5000,
+        100,
+      );
       measured.requestLifetimeMs = Math.round(performance.now() - t);
       measured.expectedRequestLifetimeMs = lifetime;
       measured.synackRetries = retries;
@@ -226,12 +265,16 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
     async setup(ctx) {
       const { topo, variant, measured } = ctx;
       await topo.setSysctl(topo.client, 'net.ipv4.tcp_syn_retries', num(variant, 'synRetries', 2));
-      if (variant.linearTimeouts !== undefined) await topo.setSysctl(topo.client, 'net.ipv4.tcp_syn_linear_timeouts', num(variant, 'linearTimeouts', 4));
+      if (variant.linearTimeouts !== undefined)
+        await topo.setSysctl(topo.client, 'net.ipv4.tcp_syn_linear_timeouts', num(variant, 'linearTimeouts', 4));
       const lin = await topo.readSysctl(topo.client, 'net.ipv4.tcp_syn_linear_timeouts');
       measured.tcpSynLinearTimeouts = lin ?? 'absent';
       await startServer(ctx, ['--mode', 'hold']);
       // SYN-ACKs never reach the client socket.
-      await topo.nft(topo.client, `table inet tslab {\n chain in {\n  type filter hook input priority 0; policy accept;\n  tcp sport ${PORT} tcp flags & (syn|ack) == syn|ack counter drop\n }\n}\n`);
+      await topo.nft(
+        topo.client,
+        `table inet tslab {\n chain in {\n  type filter hook input priority 0; policy accept;\n  tcp sport ${PORT} tcp flags & (syn|ack) == syn|ack counter drop\n }\n}\n`,
+      );
       await startClient(ctx);
       ctx.asserted.client.push('TcpExtTCPSynRetrans', 'TcpAttemptFails', 'TcpActiveOpens', 'TcpExtTCPAbortOnTimeout');
       ctx.asserted.server.push('TcpPassiveOpens');
@@ -239,11 +282,17 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
     async traffic(ctx) {
       const { variant, measured } = ctx;
       const retries = num(variant, 'synRetries', 2);
-      const lin = typeof measured.tcpSynLinearTimeouts === 'string' && measured.tcpSynLinearTimeouts !== 'absent' ? Number(measured.tcpSynLinearTimeouts) : 0;
+      const lin =
+        typeof measured.tcpSynLinearTimeouts === 'string' && measured.tcpSynLinearTimeouts !== 'absent'
+          ? Number(measured.tcpSynLinearTimeouts)
+          : 0;
       const exp = expectedSynSchedule(retries, lin);
       const n = num(variant, 'connections', 2);
       const r = await connectBoth(ctx, { count: n, after: 'hold', settleMs: exp.giveUpMs + 8000 });
-      const fails = [...((r.v4.failMs as number[] | undefined) ?? []), ...((r.v6.failMs as number[] | undefined) ?? [])];
+      const fails = [
+        ...((r.v4.failMs as number[] | undefined) ?? []),
+        ...((r.v6.failMs as number[] | undefined) ?? []),
+      ];
       const errs: Record<string, number> = {};
       for (const x of [r.v4, r.v6]) for (const [k, v] of Object.entries(errCounts(x))) errs[k] = (errs[k] ?? 0) + v;
       measured.connections = n;
@@ -266,13 +315,23 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
       const cookies = num(variant, 'syncookies', 1);
       const backlog = num(variant, 'backlog', 64);
       await topo.setSysctl(topo.server, 'net.ipv4.tcp_syncookies', cookies);
-      if (variant.maxSynBacklog !== undefined) await topo.setSysctl(topo.server, 'net.ipv4.tcp_max_syn_backlog', num(variant, 'maxSynBacklog', 128));
-      const l = await startChurnAgent(topo, topo.server, ['listen', '--port', String(PORT), '--backlog', String(backlog)]);
+      if (variant.maxSynBacklog !== undefined)
+        await topo.setSysctl(topo.server, 'net.ipv4.tcp_max_syn_backlog', num(variant, 'maxSynBacklog', 128));
+      const l = await startChurnAgent(topo, topo.server, [
+        'listen',
+        '--port',
+        String(PORT),
+        '--backlog',
+        String(backlog),
+      ]);
       await l.ready();
       ctx.server = l;
       ctx.pids.server.listener = l.pid;
       // The flood's SYN-ACKs are dropped in the client netns, so its kernel never answers them with RSTs.
-      await topo.nft(topo.client, `table inet tslab {\n chain in {\n  type filter hook input priority 0; policy accept;\n  tcp sport ${PORT} tcp flags & (syn|ack) == syn|ack counter drop\n }\n}\n`);
+      await topo.nft(
+        topo.client,
+        `table inet tslab {\n chain in {\n  type filter hook input priority 0; policy accept;\n  tcp sport ${PORT} tcp flags & (syn|ack) == syn|ack counter drop\n }\n}\n`,
+      );
       ctx.asserted.server.push(
         'TcpExtTCPReqQFullDrop',
         'TcpExtTCPReqQFullDoCookies',
@@ -288,10 +347,18 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
       const backlog = num(variant, 'backlog', 64);
       const cookies = num(variant, 'syncookies', 1);
       const msb = Number(await topo.readSysctl(topo.server, 'net.ipv4.tcp_max_syn_backlog'));
-      const r = await topo.exec(topo.client, 'hping3', ['-q', '-S', '-p', String(PORT), '-c', String(n), '-i', 'u200', topo.server.ip4], { timeoutMs: 20_000 });
+      const r = await topo.exec(
+        topo.client,
+        'hping3',
+        ['-q', '-S', '-p', String(PORT), '-c', String(n), '-i', 'u200', topo.server.ip4],
+        { timeoutMs: 20_000 },
+      );
       const tx = /(\d+) packets transmitted/.exec(r.stdout + r.stderr);
       measured.synsSent = tx?.[1] !== undefined ? Number(tx[1]) : -1;
-      if (measured.synsSent !== n) throw new Error(`hping3 sent ${String(measured.synsSent)} of ${n} SYNs (exit ${r.exitCode}): ${r.stderr.trim()}`);
+      if (measured.synsSent !== n)
+        throw new Error(
+          `hping3 sent ${String(measured.synsSent)} of ${n} SYNs (exit ${r.exitCode}): ${r.stderr.trim()}`,
+        );
       measured.synAcksDroppedAtClient = await nftCounter(topo, topo.client, 'tslab');
       // What the kernel will keep as requests (see docs/lab.md): SYN queue full past backlog; with syncookies=0,
       // unproven peers are dropped once tcp_max_syn_backlog - qlen < tcp_max_syn_backlog/4.
@@ -300,7 +367,8 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
       measured.syncookies = cookies;
       measured.backlog = backlog;
       measured.tcpMaxSynBacklog = msb;
-      measured.expectedSynRecv = cookies === 2 ? 0 : cookies === 0 ? Math.min(queueLimit, msbLimit, n) : Math.min(queueLimit, n);
+      measured.expectedSynRecv =
+        cookies === 2 ? 0 : cookies === 0 ? Math.min(queueLimit, msbLimit, n) : Math.min(queueLimit, n);
     },
   },
 
@@ -329,7 +397,8 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
     timeoutMs: () => 30_000,
     async setup(ctx) {
       const { topo, variant } = ctx;
-      if (variant.maxTwBuckets !== undefined) await topo.setSysctl(topo.client, 'net.ipv4.tcp_max_tw_buckets', num(variant, 'maxTwBuckets', 0));
+      if (variant.maxTwBuckets !== undefined)
+        await topo.setSysctl(topo.client, 'net.ipv4.tcp_max_tw_buckets', num(variant, 'maxTwBuckets', 0));
       await startServer(ctx, ['--mode', 'close']);
       await startClient(ctx);
       ctx.asserted.client.push('TcpExtTCPTimeWaitOverflow', 'TcpActiveOpens');
@@ -346,7 +415,12 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
         async () => {
           const [c, s] = await Promise.all([topo.census(topo.client), topo.census(topo.server)]);
           const busy = (x: Record<string, number>): number =>
-            (x.ESTABLISHED ?? 0) + (x.FIN_WAIT1 ?? 0) + (x.FIN_WAIT2 ?? 0) + (x.CLOSE_WAIT ?? 0) + (x.LAST_ACK ?? 0) + (x.CLOSING ?? 0);
+            (x.ESTABLISHED ?? 0) +
+            (x.FIN_WAIT1 ?? 0) +
+            (x.FIN_WAIT2 ?? 0) +
+            (x.CLOSE_WAIT ?? 0) +
+            (x.LAST_ACK ?? 0) +
+            (x.CLOSING ?? 0);
           return busy(c) === 0 && busy(s) === 0;
         },
         10_000,
@@ -456,14 +530,25 @@ const DEFS: Record<ScenarioName, ScenarioDef> = {
       const rate = opts.rate ?? 'max';
       const conc = num(ctx.variant, 'concurrency', 64);
       const c = await startChurnAgent(topo, topo.client, [
-        'client', '--host', topo.server.ip4, '--port', String(PORT), '--duration-ms', String(dur), '--rate', String(rate), '--concurrency', String(conc),
+        'client',
+        '--host',
+        topo.server.ip4,
+        '--port',
+        String(PORT),
+        '--duration-ms',
+        String(dur),
+        '--rate',
+        String(rate),
+        '--concurrency',
+        String(conc),
       ]);
       ctx.pids.client.churnClient = c.pid;
       const out = await c.output(dur + 15_000);
       const line = out.split('\n').find((l) => l.startsWith('{"completed"'));
       if (!line) throw new Error(`churn client printed no result: ${out} ${c.stderr}`);
       const res = JSON.parse(line) as Json;
-      for (const k of ['completed', 'failed', 'started', 'inflightAtEnd', 'elapsedMs', 'ratePerSec']) measured[k] = count(res, k);
+      for (const k of ['completed', 'failed', 'started', 'inflightAtEnd', 'elapsedMs', 'ratePerSec'])
+        measured[k] = count(res, k);
       measured.requestedRate = String(rate);
       measured.concurrency = conc;
       measured.clientErrors = JSON.stringify(res.errors ?? {});
@@ -489,13 +574,18 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   });
 }
 
-async function snapshot(topo: LabTopology): Promise<{ server: Record<string, number>; client: Record<string, number> }> {
+async function snapshot(
+  topo: LabTopology,
+): Promise<{ server: Record<string, number>; client: Record<string, number> }> {
   const [server, client] = await Promise.all([topo.counters(topo.server), topo.counters(topo.client)]);
   return { server, client };
 }
 
 /** Runs one scenario end to end; the topology is always destroyed unless keepTopology (then the caller destroys it). */
-export async function runScenario(name: ScenarioName, opts: ScenarioOptions = {}): Promise<GroundTruth & { topology?: Topology }> {
+export async function runScenario(
+  name: ScenarioName,
+  opts: ScenarioOptions = {},
+): Promise<GroundTruth & { topology?: Topology }> {
   const def = DEFS[name];
   if (!def) throw new Error(`unknown scenario ${String(name)}; known: ${Object.keys(DEFS).join(', ')}`);
   checkPrerequisites(def.needs ?? {});
@@ -527,7 +617,11 @@ export async function runScenario(name: ScenarioName, opts: ScenarioOptions = {}
         topo.census(topo.client),
       ]);
       if (opts.afterTraffic) await opts.afterTraffic(topo);
-      const ns = (side: 'server' | 'client', sockstat: Record<string, number>, census: Record<string, number>): NsTruth => {
+      const ns = (
+        side: 'server' | 'client',
+        sockstat: Record<string, number>,
+        census: Record<string, number>,
+      ): NsTruth => {
         const info = topo[side];
         return {
           name: info.name,

@@ -2,7 +2,17 @@
 // Names carry a per-run id so concurrent runs never collide: netns tslab-<id>-s / tslab-<id>-c, veth tsl<id>s / tsl<id>c.
 import { spawn as spawnChild, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { parseProcPairs, parseSnmp6, parseSockstat, parseSsCensus } from './procfs.js';
@@ -20,12 +30,17 @@ export const ADDR = {
 
 async function run(cmd: string, args: string[], input?: string, timeoutMs = 15_000): Promise<ExecResult> {
   const r = await execa(cmd, args, { reject: false, timeout: timeoutMs, ...(input !== undefined ? { input } : {}) });
-  return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? (r.timedOut ? 124 : 1) };
+  return {
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? ''),
+    exitCode: r.exitCode ?? (r.timedOut ? 124 : 1),
+  };
 }
 
 async function must(cmd: string, args: string[], input?: string): Promise<string> {
   const r = await run(cmd, args, input);
-  if (r.exitCode !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`);
+  if (r.exitCode !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`);
   return r.stdout;
 }
 
@@ -57,9 +72,11 @@ function onPath(cmd: string): boolean {
 /** Checks the prerequisites; throws one clear error listing everything missing. */
 export function checkPrerequisites(needs: { hping3?: boolean; cc?: boolean } = {}): void {
   const missing: string[] = [];
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) missing.push('root (run as root: namespaces, veth, nft)');
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    missing.push('root (run as root: namespaces, veth, nft)');
   const has = (cmd: string): boolean => onPath(cmd);
-  for (const c of ['ip', 'nft', 'ss']) if (!has(c)) missing.push(`${c} (apt-get install ${c === 'nft' ? 'nftables' : 'iproute2'})`);
+  for (const c of ['ip', 'nft', 'ss'])
+    if (!has(c)) missing.push(`${c} (apt-get install ${c === 'nft' ? 'nftables' : 'iproute2'})`);
   if (needs.hping3 && !has('hping3')) missing.push('hping3 (apt-get install hping3)');
   if (needs.cc && !has('cc')) missing.push('cc (apt-get install gcc)');
   if (missing.length) throw new Error(`tcpscope lab prerequisites missing: ${missing.join(', ')}`);
@@ -94,11 +111,27 @@ class LabTopology implements Topology {
 
   async build(): Promise<void> {
     mkdirSync(OWNER_DIR, { recursive: true });
-    writeFileSync(`${OWNER_DIR}/${this.id}.json`, JSON.stringify({ pid: process.pid, start: procStartTime(process.pid) }));
+    writeFileSync(
+      `${OWNER_DIR}/${this.id}.json`,
+      JSON.stringify({ pid: process.pid, start: procStartTime(process.pid) }),
+    );
     await must('ip', ['netns', 'add', this.server.name]);
     await must('ip', ['netns', 'add', this.client.name]);
     // Both veth ends are created directly inside their netns: nothing ever appears in the host's namespace.
-    await must('ip', ['link', 'add', this.vethServer, 'netns', this.server.name, 'type', 'veth', 'peer', 'name', this.vethClient, 'netns', this.client.name]);
+    await must('ip', [
+      'link',
+      'add',
+      this.vethServer,
+      'netns',
+      this.server.name,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      this.vethClient,
+      'netns',
+      this.client.name,
+    ]);
     for (const [ns, dev] of [
       [this.server, this.vethServer],
       [this.client, this.vethClient],
@@ -164,7 +197,9 @@ class LabTopology implements Topology {
     if (hostBefore !== undefined && hostAfter !== hostBefore) {
       // Not a per-netns sysctl: put the host's value back and refuse.
       writeFileSync(hostPath, hostBefore);
-      throw new Error(`${name} is not per network namespace: setting it in ${ns.name} changed the host; restored and refused`);
+      throw new Error(
+        `${name} is not per network namespace: setting it in ${ns.name} changed the host; restored and refused`,
+      );
     }
     const readBack = (await must('ip', ['netns', 'exec', ns.name, 'sysctl', '-n', name])).trim().replace(/\s+/g, ' ');
     const rec = this.sysctlsSet.get(ns.name) ?? {};
@@ -239,7 +274,10 @@ async function removeNetns(name: string): Promise<boolean> {
   // Kill everything still running inside (agents, hping3...), then delete: the veth goes with the netns.
   for (let round = 0; round < 20; round++) {
     const r = await run('ip', ['netns', 'pids', name]);
-    const pids = r.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number);
+    const pids = r.stdout
+      .split(/\s+/)
+      .filter((p) => /^\d+$/.test(p))
+      .map(Number);
     if (pids.length === 0) break;
     for (const pid of pids) {
       try {

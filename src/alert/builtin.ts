@@ -10,37 +10,47 @@ import type { AlertRuleSpec } from './rule.js';
  */
 export const BUILTIN_RULES: readonly AlertRuleSpec[] = [
   {
-    name: '1m_tcp_accept_queue_overflows', severity: 'warning',
+    name: '1m_tcp_accept_queue_overflows',
+    severity: 'warning',
     expr: 'rate(TcpExtListenOverflows[1m]) > 1/s clear after 5m',
   },
   {
-    name: '1m_tcp_accept_queue_overflows_critical', severity: 'critical',
+    name: '1m_tcp_accept_queue_overflows_critical',
+    severity: 'critical',
     expr: 'rate(TcpExtListenOverflows[1m]) > 5/s clear 1/s clear after 5m',
   },
   {
-    name: '1m_tcp_syn_queue_drops', severity: 'warning',
+    name: '1m_tcp_syn_queue_drops',
+    severity: 'warning',
     expr: 'rate(TcpExtTCPReqQFullDrop[1m]) > 1/s for 10s clear after 5m',
   },
   {
-    name: '1m_tcp_syn_queue_drops_critical', severity: 'critical',
+    name: '1m_tcp_syn_queue_drops_critical',
+    severity: 'critical',
     expr: 'rate(TcpExtTCPReqQFullDrop[1m]) > 5/s clear 0/s for 10s clear after 5m',
   },
   {
-    name: '1m_tcp_syn_queue_cookies', severity: 'warning',
+    name: '1m_tcp_syn_queue_cookies',
+    severity: 'warning',
     expr: 'rate(TcpExtTCPReqQFullDoCookies[1m]) > 1/s for 10s clear after 5m',
   },
   {
-    name: '1m_tcp_syn_queue_cookies_critical', severity: 'critical',
+    name: '1m_tcp_syn_queue_cookies_critical',
+    severity: 'critical',
     expr: 'rate(TcpExtTCPReqQFullDoCookies[1m]) > 5/s clear 0/s for 10s clear after 5m',
   },
   {
-    name: '10s_ip_tcp_resets_sent', severity: 'warning',
-    expr: 'rate(TcpOutRsts[10s]) > max(5/s, rate(TcpOutRsts[1m] offset 10s)) * 20'
-      + ' clear max(5/s, rate(TcpOutRsts[1m] offset 10s)) for 20s clear after 60m',
+    name: '10s_ip_tcp_resets_sent',
+    severity: 'warning',
+    expr:
+      'rate(TcpOutRsts[10s]) > max(5/s, rate(TcpOutRsts[1m] offset 10s)) * 20' +
+      ' clear max(5/s, rate(TcpOutRsts[1m] offset 10s)) for 20s clear after 60m',
   },
   {
-    name: '10s_ip_tcp_resets_received', severity: 'warning',
-    expr: 'rate(TcpAttemptFails[10s]) > max(5/s, rate(TcpAttemptFails[1m] offset 10s)) * 10'
-      + ' clear max(5/s, rate(TcpAttemptFails[1m] offset 10s)) for 20s clear after 60m',
+    name: '10s_ip_tcp_resets_received',
+    severity: 'warning',
+    expr:
+      'rate(TcpAttemptFails[10s]) > max(5/s, rate(TcpAttemptFails[1m] offset 10s)) * 10' +
+      ' clear max(5/s, rate(TcpAttemptFails[1m] offset 10s)) for 20s clear after 60m',
   },
 ];

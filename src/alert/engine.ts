@@ -1,5 +1,5 @@
 // The alert state machine: inactive → pending (for) → firing → resolved, with cooldown and hysteresis, per netns.
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import type { AlertRule } from './rule.js';
 import type { AlertEvent } from './event.js';
 import { fmtNumber, netnsLabel } from './event.js';
@@ -27,7 +27,11 @@ const MAX_HISTORY = 4096;
 export function createAlertEngine(rules: readonly AlertRule[]): AlertEngine {
   const perNetns = new Map<number, { history: Snapshot[]; states: RuleState[] }>();
 
-  function holds(rule: AlertRule, history: readonly Snapshot[], firing: boolean): { ok: boolean; value: number; threshold?: number } {
+  function holds(
+    rule: AlertRule,
+    history: readonly Snapshot[],
+    firing: boolean,
+  ): { ok: boolean; value: number; threshold?: number } {
     const c = rule.condition;
     if (c.kind === 'cmp') {
       const value = evalNum(c.left, history);
@@ -38,13 +42,28 @@ export function createAlertEngine(rules: readonly AlertRule[]): AlertEngine {
     return { ok, value: ok ? 1 : 0 };
   }
 
-  function event(rule: AlertRule, s: Snapshot, state: 'firing' | 'resolved', r: { value: number; threshold?: number }): AlertEvent {
+  function event(
+    rule: AlertRule,
+    s: Snapshot,
+    state: 'firing' | 'resolved',
+    r: { value: number; threshold?: number },
+  ): AlertEvent {
     const c = rule.condition;
-    const cmp = c.kind === 'cmp' && r.threshold !== undefined ? ` (${fmtNumber(r.value)} ${c.op} ${fmtNumber(r.threshold)} is ${state === 'firing'})` : '';
+    const cmp =
+      c.kind === 'cmp' && r.threshold !== undefined
+        ? ` (${fmtNumber(r.value)} ${c.op} ${fmtNumber(r.threshold)} is ${state === 'firing'})`
+        : '';
     const message = `${rule.name} ${state} in ${netnsLabel(s.netns)}: ${rule.expr}${cmp}`;
     const e: AlertEvent = {
-      type: 'alert', name: rule.name, expr: rule.expr, state, value: r.value, time: s.time,
-      netns: s.netns, severity: rule.severity, message,
+      type: 'alert',
+      name: rule.name,
+      expr: rule.expr,
+      state,
+      value: r.value,
+      time: s.time,
+      netns: s.netns,
+      severity: rule.severity,
+      message,
     };
     if (r.threshold !== undefined) e.threshold = r.threshold;
     return e;
@@ -54,13 +73,27 @@ export function createAlertEngine(rules: readonly AlertRule[]): AlertEngine {
     evaluate(s: Snapshot): AlertEvent[] {
       let ns = perNetns.get(s.netns.inode);
       if (ns === undefined) {
-        ns = { history: [], states: rules.map(() => ({ firing: false, trueSince: undefined, falseSince: undefined, lastFiredAt: undefined })) };
+        ns = {
+          history: [],
+          states: rules.map(() => ({
+            firing: false,
+            trueSince: undefined,
+            falseSince: undefined,
+            lastFiredAt: undefined,
+          })),
+        };
         perNetns.set(s.netns.inode, ns);
       }
       ns.history.push(s);
-      const keep = Math.min(MAX_HISTORY, Math.max(1, ...rules.map((r) => Math.max(
-        lookback(r.condition, s.intervalMs), r.clear === undefined ? 1 : lookback(r.clear, s.intervalMs),
-      ))));
+      const keep = Math.min(
+        MAX_HISTORY,
+        Math.max(
+          1,
+          ...rules.map((r) =>
+            Math.max(lookback(r.condition, s.intervalMs), r.clear === undefined ? 1 : lookback(r.clear, s.intervalMs)),
+          ),
+        ),
+      );
       if (ns.history.length > keep) ns.history.splice(0, ns.history.length - keep);
 
       const out: AlertEvent[] = [];
@@ -77,7 +110,8 @@ export function createAlertEngine(rules: readonly AlertRule[]): AlertEngine {
           }
           st.trueSince ??= start;
           const held = reached(s.time - st.trueSince, rule.forMs, s.intervalMs);
-          const cooled = st.lastFiredAt === undefined || reached(s.time - st.lastFiredAt, rule.cooldownMs, s.intervalMs);
+          const cooled =
+            st.lastFiredAt === undefined || reached(s.time - st.lastFiredAt, rule.cooldownMs, s.intervalMs);
           if (held && cooled) {
             st.firing = true;
             st.falseSince = undefined;

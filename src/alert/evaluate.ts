@@ -1,5 +1,5 @@
 // Evaluates a parsed expression against the recent snapshots of one netns (newest last); pure and deterministic.
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import type { BoolExpr, NumExpr, Selector } from './ast.js';
 
 /** The snapshots a selector covers: round(window / interval) of them (at least 1), ending `offset` before the newest. */
@@ -85,12 +85,18 @@ export function evalNum(e: NumExpr, history: readonly Snapshot[]): number {
 export function compare(op: string, l: number, r: number): boolean {
   if (Number.isNaN(l) || Number.isNaN(r)) return false;
   switch (op) {
-    case '>': return l > r;
-    case '>=': return l >= r;
-    case '<': return l < r;
-    case '<=': return l <= r;
-    case '==': return l === r;
-    default: return l !== r;
+    case '>':
+      return l > r;
+    case '>=':
+      return l >= r;
+    case '<':
+      return l < r;
+    case '<=':
+      return l <= r;
+    case '==':
+      return l === r;
+    default:
+      return l !== r;
   }
 }
 

@@ -1,5 +1,5 @@
 // The AlertEvent: what every alert action receives and what `--alert` prints as one NDJSON line.
-import type { NetnsRef } from '../kernel/host/sample.js';
+import type { NetnsRef } from '../model/host-sample.js';
 import type { AlertSeverity } from './ast.js';
 
 export interface AlertEvent {

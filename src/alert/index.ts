@@ -12,5 +12,10 @@ export type { AlertAction } from './actions/action.js';
 export { combineActions } from './actions/action.js';
 export { createNdjsonAction } from './actions/ndjson.js';
 export { createExecAction, type ExecAction, type ExecActionOptions, type ExecStats } from './actions/exec.js';
-export { createWebhookAction, parseWebhookUrl, type WebhookAction, type WebhookActionOptions } from './actions/webhook.js';
+export {
+  createWebhookAction,
+  parseWebhookUrl,
+  type WebhookAction,
+  type WebhookActionOptions,
+} from './actions/webhook.js';
 export { alertEnv } from './actions/env.js';

@@ -1,5 +1,5 @@
 // What a metric name in an alert expression reads from one Snapshot, and whether it is a counter or a gauge.
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
 import { ExprError } from './tokenizer.js';
 import { DROP_REASONS, RESET_REASONS } from './reason-names.js';
@@ -21,7 +21,10 @@ export interface MetricScope {
 }
 
 type Labels = Record<string, string>;
-interface LabelSpec { names: readonly string[]; check?: (label: string, value: string, col: number) => void }
+interface LabelSpec {
+  names: readonly string[];
+  check?: (label: string, value: string, col: number) => void;
+}
 
 const EVENT_METRICS: Record<string, LabelSpec> = {
   synackRetrans: { names: ['port'] },
@@ -44,14 +47,16 @@ function checkState(label: string, value: string, col: number): void {
 }
 function checkPort(label: string, value: string, col: number): void {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new ExprError(col, `${label}="${value}" is not a port (1-65535)`);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535)
+    throw new ExprError(col, `${label}="${value}" is not a port (1-65535)`);
 }
 
 function checkLabels(metric: string, labels: Labels, labelCols: Record<string, number>, spec: LabelSpec): void {
   for (const [k, v] of Object.entries(labels)) {
     const col = labelCols[k] ?? 1;
     if (!spec.names.includes(k)) {
-      const allowed = spec.names.length === 0 ? `${metric} takes no labels` : `${metric} takes ${spec.names.join(', ')}`;
+      const allowed =
+        spec.names.length === 0 ? `${metric} takes no labels` : `${metric} takes ${spec.names.join(', ')}`;
       throw new ExprError(col, `unknown label "${k}"${didYouMean(k, spec.names)} (${allowed})`);
     }
     if (k === 'state' || k === 'from' || k === 'to') checkState(k, v, col);
@@ -65,7 +70,10 @@ function checkReason(metric: string, value: string, col: number): void {
   const names = metric === 'events.drops' ? DROP_REASONS : RESET_REASONS;
   if (!names.includes(value)) {
     const kind = metric === 'events.drops' ? 'skb drop reason' : 'reset reason';
-    throw new ExprError(col, `unknown ${kind} "${value}"${didYouMean(value.toUpperCase(), names) || ` (kernel enum names such as ${names.slice(0, 2).join(", ")})`}`);
+    throw new ExprError(
+      col,
+      `unknown ${kind} "${value}"${didYouMean(value.toUpperCase(), names) || ` (kernel enum names such as ${names.slice(0, 2).join(', ')})`}`,
+    );
   }
 }
 
@@ -86,19 +94,23 @@ function eventMetric(key: string, labels: Labels): (s: Snapshot) => number {
     case 'synackRetrans':
       return port === undefined
         ? (s) => s.events.synackRetrans
-        : (s) => s.events.synackRetransByListener.filter((l) => l.lport === Number(port)).reduce((t, l) => t + l.count, 0);
+        : (s) =>
+            s.events.synackRetransByListener.filter((l) => l.lport === Number(port)).reduce((t, l) => t + l.count, 0);
     case 'synRetrans':
       return (s) => s.events.synRetrans;
     case 'retrans':
-      return state === undefined ? (s) => sum(s.events.retransByState, () => true) : (s) => s.events.retransByState[state] ?? 0;
+      return state === undefined
+        ? (s) => sum(s.events.retransByState, () => true)
+        : (s) => s.events.retransByState[state] ?? 0;
     case 'resetsSent':
       return reason === undefined ? (s) => s.events.resetsSent : (s) => s.events.resetsSentByReason[reason] ?? 0;
     case 'resetsReceived':
       if (state === undefined && port === undefined) return (s) => s.events.resetsReceived;
-      return (s) => sum(s.events.resetsReceivedByStatePort, (k) => {
-        const i = k.lastIndexOf(':');
-        return (state === undefined || k.slice(0, i) === state) && (port === undefined || k.slice(i + 1) === port);
-      });
+      return (s) =>
+        sum(s.events.resetsReceivedByStatePort, (k) => {
+          const i = k.lastIndexOf(':');
+          return (state === undefined || k.slice(0, i) === state) && (port === undefined || k.slice(i + 1) === port);
+        });
     case 'drops':
       return reason === undefined ? (s) => s.events.drops : (s) => s.events.dropsByReason[reason] ?? 0;
     case 'lost':
@@ -112,7 +124,9 @@ function listenerMetric(key: (typeof LISTENER_METRICS)[number], labels: Labels):
   const port = labels.port === undefined ? undefined : Number(labels.port);
   const addr = labels.addr;
   return (s) => {
-    const ls = s.census.listeners.filter((l) => (port === undefined || l.port === port) && (addr === undefined || l.addr === addr));
+    const ls = s.census.listeners.filter(
+      (l) => (port === undefined || l.port === port) && (addr === undefined || l.addr === addr),
+    );
     switch (key) {
       case 'maxFill':
         return ls.reduce((m, l) => Math.max(m, l.capacity > 0 ? l.queue / l.capacity : 0), 0);
@@ -132,7 +146,11 @@ function listenerMetric(key: (typeof LISTENER_METRICS)[number], labels: Labels):
 
 /** Resolves `name{labels}` (col = column of the name) to a reader, or throws an ExprError with a suggestion. */
 export function resolveMetric(
-  name: string, labels: Labels, col: number, labelCols: Record<string, number>, scope: MetricScope,
+  name: string,
+  labels: Labels,
+  col: number,
+  labelCols: Record<string, number>,
+  scope: MetricScope,
 ): MetricRef {
   const dot = name.indexOf('.');
   const family = dot === -1 ? name : name.slice(0, dot);
@@ -150,29 +168,44 @@ export function resolveMetric(
   }
   switch (family) {
     case 'transitions': {
-      if (key !== '') throw new ExprError(col, `unknown metric "${name}": transitions takes labels, e.g. transitions{to="CLOSE_WAIT"}`);
+      if (key !== '')
+        throw new ExprError(
+          col,
+          `unknown metric "${name}": transitions takes labels, e.g. transitions{to="CLOSE_WAIT"}`,
+        );
       checkLabels('transitions', labels, labelCols, { names: ['from', 'to'] });
       const { from, to } = labels;
       return {
-        text, kind: 'counter',
-        read: (s) => sum(s.transitions, (k) => {
-          const [f, t] = k.split('->');
-          return (from === undefined || f === from) && (to === undefined || t === to);
-        }),
+        text,
+        kind: 'counter',
+        read: (s) =>
+          sum(s.transitions, (k) => {
+            const [f, t] = k.split('->');
+            return (from === undefined || f === from) && (to === undefined || t === to);
+          }),
       };
     }
     case 'events': {
       const spec = EVENT_METRICS[key];
-      if (spec === undefined) throw new ExprError(col, `unknown metric "${name}"${didYouMean(key, Object.keys(EVENT_METRICS)).replace('mean ', 'mean events.')}`);
+      if (spec === undefined)
+        throw new ExprError(
+          col,
+          `unknown metric "${name}"${didYouMean(key, Object.keys(EVENT_METRICS)).replace('mean ', 'mean events.')}`,
+        );
       checkLabels(name, labels, labelCols, spec);
       return { text, kind: 'counter', read: eventMetric(key, labels) };
     }
     case 'census': {
       const states = [...STATE_NAMES, 'total'];
-      if (!states.includes(key)) throw new ExprError(col, `unknown TCP state "${key}" in ${name}${didYouMean(key, states).replace('mean ', 'mean census.')}`);
+      if (!states.includes(key))
+        throw new ExprError(
+          col,
+          `unknown TCP state "${key}" in ${name}${didYouMean(key, states).replace('mean ', 'mean census.')}`,
+        );
       checkLabels(name, labels, labelCols, { names: [] });
       return {
-        text, kind: 'gauge',
+        text,
+        kind: 'gauge',
         read: key === 'total' ? (s) => sum(s.census.states, () => true) : (s) => s.census.states[key] ?? 0,
       };
     }
@@ -184,7 +217,8 @@ export function resolveMetric(
       if (key === '') throw new ExprError(col, `"sysctl" needs a name, e.g. sysctl.net.core.somaxconn`);
       checkLabels(name, labels, labelCols, { names: [] });
       return {
-        text, kind: 'gauge',
+        text,
+        kind: 'gauge',
         read: (s) => {
           const v = s.sysctls[key];
           return v === undefined || v.trim() === '' ? NaN : Number(v);
@@ -192,7 +226,11 @@ export function resolveMetric(
       };
     case 'listeners': {
       const k = LISTENER_METRICS.find((m) => m === key);
-      if (k === undefined) throw new ExprError(col, `unknown metric "${name}"${didYouMean(key, LISTENER_METRICS).replace('mean ', 'mean listeners.')}`);
+      if (k === undefined)
+        throw new ExprError(
+          col,
+          `unknown metric "${name}"${didYouMean(key, LISTENER_METRICS).replace('mean ', 'mean listeners.')}`,
+        );
       checkLabels(name, labels, labelCols, { names: ['port', 'addr'] });
       return { text, kind: 'gauge', read: listenerMetric(k, labels) };
     }

@@ -1,6 +1,13 @@
 // RxJS face of the alert engine: snapshots in, alert state changes out (one engine per subscription).
-import { defer, mergeMap, takeWhile, type MonoTypeOperatorFunction, type Observable, type OperatorFunction } from 'rxjs';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import {
+  defer,
+  mergeMap,
+  takeWhile,
+  type MonoTypeOperatorFunction,
+  type Observable,
+  type OperatorFunction,
+} from 'rxjs';
+import type { Snapshot } from '../model/snapshot.js';
 import { ExitCode } from '../errors.js';
 import { createAlertEngine } from './engine.js';
 import type { AlertEvent } from './event.js';

@@ -25,14 +25,19 @@ class Parser {
   private depth = 0;
   /** Guards recursion: a pathological expression is a usage error at its column, not a stack overflow. */
   private nest<T>(col: number, f: () => T): T {
-    if (++this.depth > MAX_DEPTH) throw new ExprError(col, `expression nested too deeply (more than ${MAX_DEPTH} levels)`);
+    if (++this.depth > MAX_DEPTH)
+      throw new ExprError(col, `expression nested too deeply (more than ${MAX_DEPTH} levels)`);
     try {
       return f();
     } finally {
       this.depth--;
     }
   }
-  constructor(private readonly toks: Token[], private readonly src: string, private readonly scope: MetricScope) {}
+  constructor(
+    private readonly toks: Token[],
+    private readonly src: string,
+    private readonly scope: MetricScope,
+  ) {}
 
   private get tok(): Token {
     return this.toks[this.i]!;
@@ -58,10 +63,13 @@ class Parser {
     return t;
   }
   private describe(t: Token): string {
-    return t.kind === 'eof' ? 'end of expression' : `"${t.kind === 'string' ? this.src.slice(t.col - 1, t.end - 1) : t.text}"`;
+    return t.kind === 'eof'
+      ? 'end of expression'
+      : `"${t.kind === 'string' ? this.src.slice(t.col - 1, t.end - 1) : t.text}"`;
   }
   private expectOp(text: string, what: string): Token {
-    if (!this.isOp(text)) throw new ExprError(this.tok.col, `expected "${text}" ${what}, got ${this.describe(this.tok)}`);
+    if (!this.isOp(text))
+      throw new ExprError(this.tok.col, `expected "${text}" ${what}, got ${this.describe(this.tok)}`);
     return this.next();
   }
   private duration(after: string): number {
@@ -76,17 +84,26 @@ class Parser {
   }
 
   parseRule(): ParsedCondition {
-    if (this.tok.kind === 'eof') throw new ExprError(1, 'empty expression: write a condition, e.g. rate(TcpExtListenOverflows) > 0');
+    if (this.tok.kind === 'eof')
+      throw new ExprError(1, 'empty expression: write a condition, e.g. rate(TcpExtListenOverflows) > 0');
     const cond = this.orExpr();
     const condition = this.asBool(cond);
     const out: ParsedCondition = {
-      condition, clear: undefined, forMs: undefined, clearAfterMs: undefined, cooldownMs: undefined, severity: undefined,
+      condition,
+      clear: undefined,
+      forMs: undefined,
+      clearAfterMs: undefined,
+      cooldownMs: undefined,
+      severity: undefined,
     };
     while (!this.atEnd()) {
       const t = this.tok;
       if (!(t.kind === 'ident' && CLAUSES.includes(t.text))) {
         const hint = t.kind === 'ident' ? didYouMean(t.text, [...CLAUSES, 'and', 'or']) : '';
-        throw new ExprError(t.col, `unexpected ${this.describe(t)} after the condition${hint || ' (expected and, or, for, clear, cooldown, severity)'}`);
+        throw new ExprError(
+          t.col,
+          `unexpected ${this.describe(t)} after the condition${hint || ' (expected and, or, for, clear, cooldown, severity)'}`,
+        );
       }
       this.next();
       const once = <K extends keyof ParsedCondition>(key: K, label: string, v: ParsedCondition[K]): void => {
@@ -98,7 +115,11 @@ class Parser {
       else if (t.text === 'severity') {
         const s = this.tok;
         const sev = SEVERITIES.find((x) => this.isWord(x, s));
-        if (sev === undefined) throw new ExprError(s.col, `expected info, warning or critical after "severity"${s.kind === 'ident' ? didYouMean(s.text, SEVERITIES) : ''}`);
+        if (sev === undefined)
+          throw new ExprError(
+            s.col,
+            `expected info, warning or critical after "severity"${s.kind === 'ident' ? didYouMean(s.text, SEVERITIES) : ''}`,
+          );
         this.next();
         once('severity', 'severity', sev);
       } else if (this.isWord('after')) {
@@ -106,7 +127,10 @@ class Parser {
         once('clearAfterMs', 'clear after', this.duration('clear after'));
       } else {
         if (condition.kind !== 'cmp') {
-          throw new ExprError(t.col, '"clear <threshold>" needs the condition to be one comparison, e.g. rate(X[1m]) > 5/s clear 1/s');
+          throw new ExprError(
+            t.col,
+            '"clear <threshold>" needs the condition to be one comparison, e.g. rate(X[1m]) > 5/s clear 1/s',
+          );
         }
         const c = this.sum();
         if (c.t !== 'num') throw new ExprError(c.col, `expected a number after "clear"`);
@@ -199,7 +223,8 @@ class Parser {
       const l = this.asNum(left, op.text);
       const rightTok = this.tok;
       const r = this.asNum(this.unary(), op.text);
-      if (op.text === '/' && constantValue(r) === 0) throw new ExprError(rightTok.col, 'division by zero: the divisor is always 0');
+      if (op.text === '/' && constantValue(r) === 0)
+        throw new ExprError(rightTok.col, 'division by zero: the divisor is always 0');
       left = { t: 'num', e: { kind: 'arith', op: op.text as '*' | '/', left: l, right: r }, col: left.col };
     }
     return left;
@@ -207,7 +232,17 @@ class Parser {
   private unary(): Typed {
     if (this.isOp('-')) {
       const op = this.next();
-      return { t: 'num', e: { kind: 'neg', arg: this.asNum(this.nest(op.col, () => this.unary()), '-') }, col: op.col };
+      return {
+        t: 'num',
+        e: {
+          kind: 'neg',
+          arg: this.asNum(
+            this.nest(op.col, () => this.unary()),
+            '-',
+          ),
+        },
+        col: op.col,
+      };
     }
     return this.primary();
   }
@@ -241,16 +276,26 @@ class Parser {
     }
     const after = this.prev();
     const what = after !== undefined && (after.kind === 'op' || after.kind === 'ident') ? ` after "${after.text}"` : '';
-    const expected = after !== undefined && ['and', 'or', 'not'].includes(after.text) && after.kind === 'ident' ? 'a condition' : 'a number';
-    const got = t.kind === 'duration' ? `, got the duration "${t.text}" (a rate is written ${t.text.replace(/[a-z]+$/, '')}/s)` : '';
-    if (t.kind === 'eof' || t.kind === 'op' || t.kind === 'duration') throw new ExprError(t.col, `expected ${expected}${what}${got}`);
+    const expected =
+      after !== undefined && ['and', 'or', 'not'].includes(after.text) && after.kind === 'ident'
+        ? 'a condition'
+        : 'a number';
+    const got =
+      t.kind === 'duration'
+        ? `, got the duration "${t.text}" (a rate is written ${t.text.replace(/[a-z]+$/, '')}/s)`
+        : '';
+    if (t.kind === 'eof' || t.kind === 'op' || t.kind === 'duration')
+      throw new ExprError(t.col, `expected ${expected}${what}${got}`);
     throw new ExprError(t.col, `unexpected ${this.describe(t)}${what}`);
   }
 
   private call(): Typed {
     const name = this.next();
     if (!FUNCTIONS.includes(name.text)) {
-      throw new ExprError(name.col, `unknown function "${name.text}"${didYouMean(name.text, FUNCTIONS)} (functions: ${FUNCTIONS.join(', ')})`);
+      throw new ExprError(
+        name.col,
+        `unknown function "${name.text}"${didYouMean(name.text, FUNCTIONS)} (functions: ${FUNCTIONS.join(', ')})`,
+      );
     }
     this.next(); // (
     if (name.text === 'finding') {
@@ -272,11 +317,17 @@ class Parser {
     }
     this.expectOp(')', `to close ${fn}(`);
     if (first.t !== 'num' || first.e.kind !== 'metric') {
-      throw new ExprError(argStart.col, `${fn}() takes a metric, e.g. ${fn}(TcpExtListenOverflows[1m])${fn === 'max' || fn === 'min' ? `, or two or more values: ${fn}(5/s, ...)` : ''}`);
+      throw new ExprError(
+        argStart.col,
+        `${fn}() takes a metric, e.g. ${fn}(TcpExtListenOverflows[1m])${fn === 'max' || fn === 'min' ? `, or two or more values: ${fn}(5/s, ...)` : ''}`,
+      );
     }
     const sel = first.e.sel;
     if ((fn === 'rate' || fn === 'delta') && sel.metric.kind !== 'counter') {
-      throw new ExprError(sel.col, `${fn}() needs a counter; ${sel.metric.text} is a gauge (use avg(), max() or min())`);
+      throw new ExprError(
+        sel.col,
+        `${fn}() needs a counter; ${sel.metric.text} is a gauge (use avg(), max() or min())`,
+      );
     }
     return { t: 'num', e: { kind: 'window', fn, sel }, col: name.col };
   }
@@ -284,7 +335,8 @@ class Parser {
   /** Finding ids are kebab-case: adjacent `word-word` tokens with no spaces. */
   private findingId(): string {
     const t = this.tok;
-    if (t.kind !== 'ident') throw new ExprError(t.col, `expected a finding id like accept-queue-overflow after "finding("`);
+    if (t.kind !== 'ident')
+      throw new ExprError(t.col, `expected a finding id like accept-queue-overflow after "finding("`);
     let id = this.next().text;
     let end = t.end;
     while (this.isOp('-') && this.tok.col === end && this.peek().kind === 'ident' && this.peek().col === this.tok.end) {
@@ -293,9 +345,13 @@ class Parser {
       id += `-${part.text}`;
       end = part.end;
     }
-    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id)) throw new ExprError(t.col, `finding id "${id}" must be kebab-case, e.g. accept-queue-overflow`);
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id))
+      throw new ExprError(t.col, `finding id "${id}" must be kebab-case, e.g. accept-queue-overflow`);
     if (!FINDING_IDS.includes(id)) {
-      throw new ExprError(t.col, `unknown finding "${id}"${didYouMean(id, FINDING_IDS) || ` (findings: ${FINDING_IDS.join(', ')})`}`);
+      throw new ExprError(
+        t.col,
+        `unknown finding "${id}"${didYouMean(id, FINDING_IDS) || ` (findings: ${FINDING_IDS.join(', ')})`}`,
+      );
     }
     return id;
   }
@@ -320,7 +376,8 @@ class Parser {
         labels[k.text] = v.text;
         labelCols[k.text] = k.col;
         if (this.isOp(',')) this.next();
-        else if (!this.isOp('}')) throw new ExprError(this.tok.col, `expected "," or "}" in labels, got ${this.describe(this.tok)}`);
+        else if (!this.isOp('}'))
+          throw new ExprError(this.tok.col, `expected "," or "}" in labels, got ${this.describe(this.tok)}`);
       }
       this.next();
     }
@@ -331,7 +388,10 @@ class Parser {
       windowMs = this.duration('[');
       this.expectOp(']', 'to close the window');
       if (metric.kind === 'gauge' && !this.insideWindowFn()) {
-        throw new ExprError(open.col, `${metric.text} is a gauge: a window needs avg(), max() or min(), e.g. avg(${metric.text}[1m])`);
+        throw new ExprError(
+          open.col,
+          `${metric.text} is a gauge: a window needs avg(), max() or min(), e.g. avg(${metric.text}[1m])`,
+        );
       }
     }
     let offsetMs = 0;
@@ -351,7 +411,12 @@ class Parser {
       else if (t.kind === 'op' && (t.text === '(' || t.text === '[' || t.text === '{')) {
         if (depth === 0) {
           const fn = this.toks[j - 1];
-          return t.text === '(' && fn !== undefined && fn.kind === 'ident' && (WINDOW_FNS as readonly string[]).includes(fn.text);
+          return (
+            t.text === '(' &&
+            fn !== undefined &&
+            fn.kind === 'ident' &&
+            (WINDOW_FNS as readonly string[]).includes(fn.text)
+          );
         }
         depth--;
       }

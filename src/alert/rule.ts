@@ -51,7 +51,11 @@ export function metricScope(extra?: Iterable<string>): MetricScope {
   return { counterNames: names };
 }
 
-function durationField(v: string | number | undefined, field: string, fail: (msg: string) => never): number | undefined {
+function durationField(
+  v: string | number | undefined,
+  field: string,
+  fail: (msg: string) => never,
+): number | undefined {
   if (v === undefined) return undefined;
   const ms = durationMs(String(v).trim());
   if (ms === undefined) return fail(`invalid ${field} "${v}": use ${DURATION_HELP}`);
@@ -71,7 +75,8 @@ export function compileRule(spec: AlertRuleSpec, opts: CompileOptions = {}): Ale
     let clear = parsed.clear;
     if (spec.clear !== undefined) {
       if (clear !== undefined) fail('"clear" given both in the expression and as a field');
-      if (parsed.condition.kind !== 'cmp') fail('"clear" needs the condition to be one comparison, e.g. rate(X[1m]) > 5/s');
+      if (parsed.condition.kind !== 'cmp')
+        fail('"clear" needs the condition to be one comparison, e.g. rate(X[1m]) > 5/s');
       try {
         clear = parseThreshold(String(spec.clear), scope);
       } catch (err) {

@@ -16,11 +16,17 @@ const FIELDS = ['name', 'expr', 'severity', 'cooldown', 'for', 'clear', 'clearAf
 const SEVERITIES: readonly string[] = ['info', 'warning', 'critical'];
 
 export function builtinRules(opts: Pick<CompileOptions, 'extraMetrics'> = {}): AlertRule[] {
-  return BUILTIN_RULES.map((spec) => compileRule(spec, { ...opts, where: (col) => `built-in alert "${spec.name}": col ${col}` }));
+  return BUILTIN_RULES.map((spec) =>
+    compileRule(spec, { ...opts, where: (col) => `built-in alert "${spec.name}": col ${col}` }),
+  );
 }
 
 /** Parses the text of a rules file: a list of rules, or `{alerts: [...]}`. `file` is used in messages only. */
-export function parseAlertsText(text: string, file: string, opts: Pick<CompileOptions, 'extraMetrics'> = {}): AlertRule[] {
+export function parseAlertsText(
+  text: string,
+  file: string,
+  opts: Pick<CompileOptions, 'extraMetrics'> = {},
+): AlertRule[] {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   const at = (offset: number | undefined): string => {
@@ -32,7 +38,8 @@ export function parseAlertsText(text: string, file: string, opts: Pick<CompileOp
     throw new TcpscopeError(`${where}: ${msg}`, { exitCode: ExitCode.usage, cause });
   };
   const firstErr = doc.errors[0];
-  if (firstErr !== undefined) fail(at(firstErr.pos[0]), `not valid YAML/JSON: ${firstErr.message.split('\n')[0]}`, firstErr);
+  if (firstErr !== undefined)
+    fail(at(firstErr.pos[0]), `not valid YAML/JSON: ${firstErr.message.split('\n')[0]}`, firstErr);
 
   let list: unknown = doc.contents;
   if (isMap(list)) {
@@ -40,7 +47,11 @@ export function parseAlertsText(text: string, file: string, opts: Pick<CompileOp
     if (inner === undefined) fail(at(list.range?.[0]), 'expected a list of rules, or a map with an "alerts:" list');
     list = inner;
   }
-  if (!isSeq(list)) fail(at((list as Node | null)?.range?.[0]), 'expected a list of rules ({name, expr, severity?, for?, cooldown?, clear?})');
+  if (!isSeq(list))
+    fail(
+      at((list as Node | null)?.range?.[0]),
+      'expected a list of rules ({name, expr, severity?, for?, cooldown?, clear?})',
+    );
   const seq = list as import('yaml').YAMLSeq;
   const names = new Set<string>();
   return seq.items.map((item, idx) => {
@@ -52,7 +63,11 @@ export function parseAlertsText(text: string, file: string, opts: Pick<CompileOp
       const keyNode = pair.key as Node;
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       const field = FIELDS.find((f) => f === key);
-      if (field === undefined) fail(at(keyNode?.range?.[0]), `unknown field "${key}"${didYouMean(key, FIELDS)} (fields: ${FIELDS.join(', ')})`);
+      if (field === undefined)
+        fail(
+          at(keyNode?.range?.[0]),
+          `unknown field "${key}"${didYouMean(key, FIELDS)} (fields: ${FIELDS.join(', ')})`,
+        );
       const v = pair.value;
       if (!isScalar(v) || (typeof v.value !== 'string' && typeof v.value !== 'number')) {
         return fail(at((v as Node | null)?.range?.[0] ?? keyNode?.range?.[0]), `"${key}" must be a string or a number`);
@@ -61,9 +76,13 @@ export function parseAlertsText(text: string, file: string, opts: Pick<CompileOp
       if (field === 'expr') exprNode = v;
     }
     const itemAt = at(item.range?.[0]);
-    if (spec.expr === undefined || String(spec.expr).trim() === '') return fail(itemAt, `rule ${idx + 1}: missing "expr"`);
+    if (spec.expr === undefined || String(spec.expr).trim() === '')
+      return fail(itemAt, `rule ${idx + 1}: missing "expr"`);
     if (spec.severity !== undefined && !SEVERITIES.includes(String(spec.severity))) {
-      fail(itemAt, `rule ${idx + 1}: severity "${spec.severity}" must be info, warning or critical${didYouMean(String(spec.severity), SEVERITIES)}`);
+      fail(
+        itemAt,
+        `rule ${idx + 1}: severity "${spec.severity}" must be info, warning or critical${didYouMean(String(spec.severity), SEVERITIES)}`,
+      );
     }
     const name = spec.name === undefined ? undefined : String(spec.name);
     if (name !== undefined) {
@@ -81,7 +100,8 @@ export function parseAlertsText(text: string, file: string, opts: Pick<CompileOp
     const exprStart = exprNode?.range?.[0];
     const src = exprStart === undefined ? '' : text.slice(exprStart, exprNode?.range?.[1]);
     const quoted = isScalar(exprNode) && (exprNode.type === 'QUOTE_DOUBLE' || exprNode.type === 'QUOTE_SINGLE');
-    const exact = exprStart !== undefined && !src.includes('\n') && (quoted || (isScalar(exprNode) && exprNode.type === 'PLAIN'));
+    const exact =
+      exprStart !== undefined && !src.includes('\n') && (quoted || (isScalar(exprNode) && exprNode.type === 'PLAIN'));
     return compileRule(ruleSpec, {
       ...opts,
       where: (col) => {
@@ -92,7 +112,10 @@ export function parseAlertsText(text: string, file: string, opts: Pick<CompileOp
   });
 }
 
-export async function loadAlertsFile(path: string, opts: Pick<CompileOptions, 'extraMetrics'> = {}): Promise<AlertRule[]> {
+export async function loadAlertsFile(
+  path: string,
+  opts: Pick<CompileOptions, 'extraMetrics'> = {},
+): Promise<AlertRule[]> {
   let text: string;
   // What the path is, before reading it: a directory, a device (/dev/zero) or a huge file is a wrong flag value (2).
   let st: Stats | undefined;
@@ -101,10 +124,17 @@ export async function loadAlertsFile(path: string, opts: Pick<CompileOptions, 'e
   } catch {
     st = undefined; // readFile below names the cause
   }
-  if (st?.isDirectory()) throw new TcpscopeError(`cannot read alerts file ${path}: it is a directory, not a rules file`, { exitCode: ExitCode.usage });
-  if (st && !st.isFile()) throw new TcpscopeError(`cannot read alerts file ${path}: not a regular file`, { exitCode: ExitCode.usage });
+  if (st?.isDirectory())
+    throw new TcpscopeError(`cannot read alerts file ${path}: it is a directory, not a rules file`, {
+      exitCode: ExitCode.usage,
+    });
+  if (st && !st.isFile())
+    throw new TcpscopeError(`cannot read alerts file ${path}: not a regular file`, { exitCode: ExitCode.usage });
   if (st && st.size > MAX_RULES_FILE_BYTES) {
-    throw new TcpscopeError(`cannot read alerts file ${path}: ${st.size} bytes, more than a rules file can be (${MAX_RULES_FILE_BYTES / 1024 / 1024} MiB)`, { exitCode: ExitCode.usage });
+    throw new TcpscopeError(
+      `cannot read alerts file ${path}: ${st.size} bytes, more than a rules file can be (${MAX_RULES_FILE_BYTES / 1024 / 1024} MiB)`,
+      { exitCode: ExitCode.usage },
+    );
   }
   try {
     text = await readFile(path, 'utf8');
@@ -112,7 +142,8 @@ export async function loadAlertsFile(path: string, opts: Pick<CompileOptions, 'e
     const code = errnoOf(err);
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : messageOf(err);
     throw new TcpscopeError(`cannot read alerts file ${path}: ${why}`, {
-      exitCode: code === 'ENOENT' ? ExitCode.usage : ExitCode.io, cause: err,
+      exitCode: code === 'ENOENT' ? ExitCode.usage : ExitCode.io,
+      cause: err,
     });
   }
   return parseAlertsText(text, path, opts);

@@ -17,7 +17,10 @@ export interface Token {
 
 /** An error at a column of the expression; the parser turns it into a TcpscopeError. */
 export class ExprError extends Error {
-  constructor(readonly col: number, readonly detail: string) {
+  constructor(
+    readonly col: number,
+    readonly detail: string,
+  ) {
     super(`col ${col}: ${detail}`);
     this.name = 'ExprError';
   }
@@ -48,7 +51,8 @@ export function tokenize(src: string): Token[] {
       const dur = durationPrefix(src, col - 1);
       if (dur.length > m[0].length && !/[A-Za-z0-9_]/.test(src[col - 1 + dur.length] ?? '')) {
         const ms = durationMs(dur, { bareSeconds: false });
-        if (ms === undefined) throw new ExprError(col, `bad duration "${dur}": write units from the largest down, ${DURATION_HELP}`);
+        if (ms === undefined)
+          throw new ExprError(col, `bad duration "${dur}": write units from the largest down, ${DURATION_HELP}`);
         i = col - 1 + dur.length;
         out.push({ kind: 'duration', text: dur, value: ms, col, end: i + 1 });
         continue;
@@ -82,7 +86,8 @@ export function tokenize(src: string): Token[] {
     }
     const op = OPERATORS.find((o) => src.startsWith(o, i));
     // A whole code point in the message (an emoji is two UTF-16 units: never print half of it).
-    if (op === undefined) throw new ExprError(col, `unexpected character "${String.fromCodePoint(src.codePointAt(i)!)}"`);
+    if (op === undefined)
+      throw new ExprError(col, `unexpected character "${String.fromCodePoint(src.codePointAt(i)!)}"`);
     i += op.length;
     out.push({ kind: 'op', text: op, value: NaN, col, end: i + 1 });
   }

@@ -24,15 +24,29 @@ export interface AlertFlags {
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
 
 export function addAlertOptions(cmd: Command): Command {
-  return cmd
-    .option('--alert <expr>', 'alert rule, e.g. "rate(TcpExtListenOverflows) > 10/s for 5s" (repeatable)', collect)
-    .option('--alerts <builtin|file>', 'load alert rules: "builtin" (Netdata-like TCP alarms) or a YAML/JSON file (repeatable)', collect)
-    // Shown in help only: main cuts `--exec CMD ARGS…` out of argv (so the command's own dashes stay its own).
-    .addOption(new Option('--exec <command> [args...]', 'run this command (no shell) on each alert change: event JSON on stdin, TCPSCOPE_ALERT_* in env. Every word after --exec, up to a lone -- or the end, is the command\'s: put tcpscope options before it'))
-    .addOption(new Option(`${EXEC_JSON_FLAG} <json>`).hideHelp())
-    .option('--exec-timeout <duration>', 'kill an --exec command after this long', '10s')
-    .option('--webhook <url>', 'POST each alert change as JSON to this URL (with retry; pending deliveries get 2s after the run ends)')
-    .option('--exit-on-alert', 'exit 1 as soon as an alert fires; 0 if the run ends quietly');
+  return (
+    cmd
+      .option('--alert <expr>', 'alert rule, e.g. "rate(TcpExtListenOverflows) > 10/s for 5s" (repeatable)', collect)
+      .option(
+        '--alerts <builtin|file>',
+        'load alert rules: "builtin" (Netdata-like TCP alarms) or a YAML/JSON file (repeatable)',
+        collect,
+      )
+      // Shown in help only: main cuts `--exec CMD ARGS…` out of argv (so the command's own dashes stay its own).
+      .addOption(
+        new Option(
+          '--exec <command> [args...]',
+          "run this command (no shell) on each alert change: event JSON on stdin, TCPSCOPE_ALERT_* in env. Every word after --exec, up to a lone -- or the end, is the command's: put tcpscope options before it",
+        ),
+      )
+      .addOption(new Option(`${EXEC_JSON_FLAG} <json>`).hideHelp())
+      .option('--exec-timeout <duration>', 'kill an --exec command after this long', '10s')
+      .option(
+        '--webhook <url>',
+        'POST each alert change as JSON to this URL (with retry; pending deliveries get 2s after the run ends)',
+      )
+      .option('--exit-on-alert', 'exit 1 as soon as an alert fires; 0 if the run ends quietly')
+  );
 }
 
 export interface AlertSetup {
@@ -58,7 +72,8 @@ export function execWords(flags: AlertFlags): string[] | undefined {
 function assertUniqueNames(rules: readonly AlertRule[]): void {
   const seen = new Set<string>();
   for (const r of rules) {
-    if (seen.has(r.name)) throw usageError(`two alert rules are named "${r.name}": give each its own name ("NAME: EXPR")`);
+    if (seen.has(r.name))
+      throw usageError(`two alert rules are named "${r.name}": give each its own name ("NAME: EXPR")`);
     seen.add(r.name);
   }
 }
@@ -84,7 +99,11 @@ export async function alertSetup(flags: AlertFlags, opts: AlertSetupOptions = {}
   if (rules.length === 0 && (actions.length > (opts.ndjsonOut ? 1 : 0) || flags.exitOnAlert)) {
     throw usageError('--exec, --webhook and --exit-on-alert need at least one --alert or --alerts');
   }
-  return { rules, action: actions.length > 0 ? combineActions(actions) : undefined, exitOnAlert: flags.exitOnAlert === true };
+  return {
+    rules,
+    action: actions.length > 0 ? combineActions(actions) : undefined,
+    exitOnAlert: flags.exitOnAlert === true,
+  };
 }
 
 /** One human line per alert change. */

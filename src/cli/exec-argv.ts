@@ -6,7 +6,10 @@ import { usageError } from '../errors.js';
 /** Marker commander sees instead of the command's words: their JSON array (no user can type `--exec` and reach it). */
 export const EXEC_JSON_FLAG = '--exec-json';
 
-export interface SplitExec { argv: string[]; exec: string[] | undefined }
+export interface SplitExec {
+  argv: string[];
+  exec: string[] | undefined;
+}
 
 /**
  * `argv` (process.argv form) with `--exec CMD ARGS… [--]` replaced by `--exec-json '["CMD","ARGS",…]'`. Scanning
@@ -25,10 +28,13 @@ export function splitExecArgv(argv: readonly string[]): SplitExec {
     let j = i + 1;
     while (j < argv.length && argv[j] !== '--') words.push(argv[j++]!);
     if (words.length === 0 || words[0]!.trim() === '') {
-      throw usageError('--exec needs a command: --exec CMD [ARGS…] (every word after --exec, up to a lone -- or the end, is the command\'s)');
+      throw usageError(
+        "--exec needs a command: --exec CMD [ARGS…] (every word after --exec, up to a lone -- or the end, is the command's)",
+      );
     }
     const rest = argv.slice(j + 1);
-    if (rest.some((w) => w === '--exec' || w.startsWith('--exec='))) throw usageError('--exec given twice: one command per run');
+    if (rest.some((w) => w === '--exec' || w.startsWith('--exec=')))
+      throw usageError('--exec given twice: one command per run');
     return { argv: [...out, EXEC_JSON_FLAG, JSON.stringify(words), ...rest], exec: words };
   }
   return { argv: out, exec: undefined };

@@ -14,13 +14,16 @@ import { assertNoRepeatedOptions } from './repeated-options.js';
 /** The commander program with the commands `argv` needs (all of them by default). */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('tcpscope')
-    .description('What the Linux TCP stack is doing, live from eBPF tracepoints and procfs, and which sysctl explains it.')
+    .description(
+      'What the Linux TCP stack is doing, live from eBPF tracepoints and procfs, and which sysctl explains it.',
+    )
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
       // Commander's own errors become one line on stderr; help goes to stdout.
-      writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `tcpscope: ${s.slice(7).trim().split('\n')[0]}\n` : s),
+      writeErr: (s) =>
+        process.stderr.write(s.startsWith('error:') ? `tcpscope: ${s.slice(7).trim().split('\n')[0]}\n` : s),
     })
     .addHelpText(
       'after',
@@ -46,7 +49,10 @@ export async function main(argv: string[]): Promise<number> {
     assertKnownCommand(argv);
     // Only the commands with alert actions take --exec; elsewhere commander names the unknown option.
     const first = argv[2];
-    args = first === undefined || first.startsWith('-') || ['watch', 'top', 'replay'].includes(first) ? splitExecArgv(argv).argv : argv;
+    args =
+      first === undefined || first.startsWith('-') || ['watch', 'top', 'replay'].includes(first)
+        ? splitExecArgv(argv).argv
+        : argv;
   } catch (err) {
     return reportError(err);
   }

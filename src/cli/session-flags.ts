@@ -1,6 +1,6 @@
 // The flags every live command shares (interval, duration, netns, port, procfs/ebpf), declared and validated once.
 import type { Command } from 'commander';
-import type { SessionOptions } from '../pipeline/session.js';
+import type { SessionOptions } from '../session/live.js';
 import { assertPlainValue, parseDuration, parseInterval, parsePort } from './parse-options.js';
 
 const plain = (text: string, flag: string): string => {
@@ -9,7 +9,12 @@ const plain = (text: string, flag: string): string => {
 };
 
 export interface SessionFlags {
-  interval: string; duration?: string; netns?: string; port?: string; procfs?: boolean; ebpf?: boolean;
+  interval: string;
+  duration?: string;
+  netns?: string;
+  port?: string;
+  procfs?: boolean;
+  ebpf?: boolean;
 }
 
 export function addSessionOptions(cmd: Command, help: { duration?: string; port?: string } = {}): Command {

@@ -14,7 +14,7 @@ export function shutdownNow(code: number): void {
   stopping = true;
   const force = setTimeout(() => process.exit(code), 3000);
   force.unref();
-  Promise.allSettled([...stops].map((s) => s())).finally(() => process.exit(code));
+  void Promise.allSettled([...stops].map((s) => s())).finally(() => process.exit(code));
 }
 
 /** Registers `stop` for termination signals; returns a function that removes it. */

@@ -1,5 +1,5 @@
 // One human line per snapshot for `tcpscope watch`: the numbers an on-call person scans first.
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 const n = (v: number | undefined): number => v ?? 0;
 

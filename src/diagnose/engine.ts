@@ -1,7 +1,7 @@
 // Runs every rule on each snapshot with hysteresis (raise after N, clear after M quiet intervals): deterministic, so a
 // replay of the same snapshots yields exactly the live findings (time comes only from snapshot.time).
-import type { Finding, Severity } from './finding.js';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Diagnoser, Finding, Severity } from '../model/finding.js';
+import type { Snapshot } from '../model/snapshot.js';
 import type { FindingDraft, Rule } from './rule.js';
 import { makeContext } from './context.js';
 import { RULES } from './rules/index.js';
@@ -16,13 +16,16 @@ export interface DiagnoserOptions {
   clearAfter?: number;
 }
 
-export interface Diagnoser {
-  evaluate(snapshot: Snapshot): Finding[];
+interface RuleState {
+  holding: number;
+  quiet: number;
+  since: number | undefined;
+  last: FindingDraft | undefined;
 }
 
-interface RuleState { holding: number; quiet: number; since: number | undefined; last: FindingDraft | undefined }
-
 const RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+
+export type { Diagnoser };
 
 export function createDiagnoser(opts: DiagnoserOptions = {}): Diagnoser {
   const rules = opts.rules ?? RULES;
@@ -30,7 +33,9 @@ export function createDiagnoser(opts: DiagnoserOptions = {}): Diagnoser {
   const raiseAfter = Math.max(1, opts.raiseAfter ?? 2);
   const clearAfter = Math.max(1, opts.clearAfter ?? 5);
   const history: Snapshot[] = [];
-  const states = new Map<string, RuleState>(rules.map((r) => [r.id, { holding: 0, quiet: 0, since: undefined, last: undefined }]));
+  const states = new Map<string, RuleState>(
+    rules.map((r) => [r.id, { holding: 0, quiet: 0, since: undefined, last: undefined }]),
+  );
 
   return {
     evaluate(snapshot) {

@@ -1,5 +1,5 @@
 // Public surface of the diagnosis layer: the engine, the rules, the computed timelines.
-export type { Finding, Severity, SysctlRef } from './finding.js';
+export type { Finding, Severity, SysctlRef } from '../model/finding.js';
 export type { Rule, RuleContext, FindingDraft } from './rule.js';
 export { createDiagnoser, type Diagnoser, type DiagnoserOptions } from './engine.js';
 export { RULES } from './rules/index.js';

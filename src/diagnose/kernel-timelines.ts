@@ -1,7 +1,14 @@
 // Every computed timeline of the TCP sysctls in force, as one JSON-able object (`tcpscope sysctl --json` → timelines).
 import {
-  effectiveOrphanRetries, finWait2HoldMs, keepaliveDetectionMs, portCapacity, synackSchedule, synSchedule,
-  RTO_MAX_MS, TIME_WAIT_MS, type PortCapacity,
+  effectiveOrphanRetries,
+  finWait2HoldMs,
+  keepaliveDetectionMs,
+  portCapacity,
+  synackSchedule,
+  synSchedule,
+  RTO_MAX_MS,
+  TIME_WAIT_MS,
+  type PortCapacity,
 } from './timelines.js';
 import { sysctlNumber } from './values.js';
 

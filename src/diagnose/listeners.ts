@@ -1,5 +1,5 @@
 // Naming a listener the way an operator recognises it (addr:port, pid, comm) and picking the one a finding is about.
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 export type SnapshotListener = Snapshot['census']['listeners'][number];
 
@@ -29,10 +29,14 @@ export function fullestListener(listeners: readonly SnapshotListener[]): Snapsho
 
 /** Find the census listener matching an eBPF per-listener row (wildcard binds match any address). */
 export function matchListener(
-  listeners: readonly SnapshotListener[], laddr: string, lport: number,
+  listeners: readonly SnapshotListener[],
+  laddr: string,
+  lport: number,
 ): SnapshotListener | undefined {
-  return listeners.find((l) => l.port === lport && l.addr === laddr)
-    ?? listeners.find((l) => l.port === lport && (l.addr === '0.0.0.0' || l.addr === '::'));
+  return (
+    listeners.find((l) => l.port === lport && l.addr === laddr) ??
+    listeners.find((l) => l.port === lport && (l.addr === '0.0.0.0' || l.addr === '::'))
+  );
 }
 
 export function nextPow2(n: number): number {

@@ -1,6 +1,6 @@
 // The contract of one diagnosis rule: a pure function of the current snapshot and a bounded history.
-import type { Finding } from './finding.js';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Finding } from '../model/finding.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 /** A finding as a rule produces it; the engine adds `since`. */
 export type FindingDraft = Omit<Finding, 'since'>;

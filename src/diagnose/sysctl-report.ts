@@ -8,7 +8,7 @@ import { computeTimelines, type Timelines } from './kernel-timelines.js';
 import { meaningOnThisKernel } from './sysctl-meaning.js';
 import { riskySettings, type RiskyWarning } from './risky.js';
 import { sysctlCommand } from './values.js';
-import type { NetnsRef } from '../kernel/host/sample.js';
+import type { NetnsRef } from '../model/host-sample.js';
 
 export interface SysctlEntry {
   name: string;
@@ -42,9 +42,13 @@ export async function collectSysctlReport(netnsSpec: string | undefined): Promis
   // Another netns's sysctls are visible only from inside it (setns needs CAP_SYS_ADMIN): say so instead of printing
   // every value as absent (issue 13 item 5), with the same exit code as watch --netns.
   if (!target.isSelf && !(await privileges()).canEnterNetns) {
-    throw new TcpscopeError(`reading the sysctls of netns ${netnsSpec ?? target.path} needs root: they are visible only from inside it`, {
-      exitCode: ExitCode.permission, hint: `sudo tcpscope sysctl --netns ${netnsSpec ?? target.path}`,
-    });
+    throw new TcpscopeError(
+      `reading the sysctls of netns ${netnsSpec ?? target.path} needs root: they are visible only from inside it`,
+      {
+        exitCode: ExitCode.permission,
+        hint: `sudo tcpscope sysctl --netns ${netnsSpec ?? target.path}`,
+      },
+    );
   }
   const names = [...SYSCTLS.map((s) => s.name), ...EXTRA.filter((e) => !SYSCTLS.some((s) => s.name === e))];
   const read = await readSysctls(target, names);
@@ -53,12 +57,26 @@ export async function collectSysctlReport(netnsSpec: string | undefined): Promis
   const sysctls = SYSCTLS.map((spec): SysctlEntry => {
     const value = get(spec.name);
     return {
-      name: spec.name, value, kernelDefault: spec.kernelDefault, unit: spec.unit, meaning: spec.meaning,
+      name: spec.name,
+      value,
+      kernelDefault: spec.kernelDefault,
+      unit: spec.unit,
+      meaning: spec.meaning,
       onThisKernel: meaningOnThisKernel(spec.name, get),
       changed: value !== undefined && spec.kernelDefault !== '' && value !== spec.kernelDefault,
     };
   });
-  const warnings = riskySettings(get).map((w) => ({ ...w, fix: w.suggest === undefined ? undefined : sysctlCommand(netns, w.name, w.suggest) }));
-  return { kernel: release(), netns, sysctls, timelines: computeTimelines(get), warnings, absent: read.absent, notes: read.notes };
+  const warnings = riskySettings(get).map((w) => ({
+    ...w,
+    fix: w.suggest === undefined ? undefined : sysctlCommand(netns, w.name, w.suggest),
+  }));
+  return {
+    kernel: release(),
+    netns,
+    sysctls,
+    timelines: computeTimelines(get),
+    warnings,
+    absent: read.absent,
+    notes: read.notes,
+  };
 }
-

@@ -1,5 +1,5 @@
 // Reading sysctl strings as numbers, and writing the exact command that changes one in the snapshot's netns.
-import type { NetnsRef } from '../kernel/host/sample.js';
+import type { NetnsRef } from '../model/host-sample.js';
 
 const parsed = new Map<string, number | undefined>();
 
@@ -23,9 +23,4 @@ export function sysctlCommand(netns: NetnsRef | undefined, name: string, value: 
   const arg = /\s/.test(v) ? `${name}="${v}"` : `${name}=${v}`;
   const cmd = `sysctl -w ${arg}`;
   return netns?.name ? `ip netns exec ${netns.name} ${cmd}` : cmd;
-}
-
-/** The hint that makes a runtime change survive a reboot. */
-export function persistHint(name: string, value: string | number): string {
-  return `persist it: echo '${name} = ${value}' > /etc/sysctl.d/90-tcpscope.conf && sysctl --system`;
 }

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Observable, Subscription } from 'rxjs';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { ListenAddress } from './listen-address.js';
@@ -24,12 +24,18 @@ export interface Exporter {
 }
 
 /** Healthy = a snapshot arrived within 3 intervals (30 s grace before the first one). */
-function healthy(last: { at: number; intervalMs: number } | undefined, startedAt: number): { ok: boolean; detail: string } {
+function healthy(
+  last: { at: number; intervalMs: number } | undefined,
+  startedAt: number,
+): { ok: boolean; detail: string } {
   const now = Date.now();
-  if (last === undefined) return now - startedAt < 30_000 ? { ok: true, detail: 'starting' } : { ok: false, detail: 'no snapshot yet' };
+  if (last === undefined)
+    return now - startedAt < 30_000 ? { ok: true, detail: 'starting' } : { ok: false, detail: 'no snapshot yet' };
   const age = now - last.at;
   const limit = Math.max(3 * last.intervalMs, 5_000);
-  return age <= limit ? { ok: true, detail: 'ok' } : { ok: false, detail: `last snapshot ${Math.round(age / 1000)} s ago` };
+  return age <= limit
+    ? { ok: true, detail: 'ok' }
+    : { ok: false, detail: `last snapshot ${Math.round(age / 1000)} s ago` };
 }
 
 async function listen(server: Server, addr: ListenAddress): Promise<void> {
@@ -43,10 +49,26 @@ async function listen(server: Server, addr: ListenAddress): Promise<void> {
   }).catch((err: unknown) => {
     const code = errnoOf(err);
     const where = `${addr.host.includes(':') ? `[${addr.host}]` : addr.host}:${addr.port}`;
-    if (code === 'EADDRINUSE') throw new TcpscopeError(`cannot serve metrics on ${where}: address in use`, { exitCode: ExitCode.usage, hint: 'pick another port with --metrics', cause: err });
-    if (code === 'EACCES') throw new TcpscopeError(`cannot serve metrics on ${where}: permission denied`, { exitCode: ExitCode.permission, cause: err });
-    if (code === 'EADDRNOTAVAIL') throw new TcpscopeError(`cannot serve metrics on ${where}: no such local address`, { exitCode: ExitCode.usage, cause: err });
-    throw new TcpscopeError(`cannot serve metrics on ${where}: ${messageOf(err)}`, { exitCode: ExitCode.io, cause: err });
+    if (code === 'EADDRINUSE')
+      throw new TcpscopeError(`cannot serve metrics on ${where}: address in use`, {
+        exitCode: ExitCode.usage,
+        hint: 'pick another port with --metrics',
+        cause: err,
+      });
+    if (code === 'EACCES')
+      throw new TcpscopeError(`cannot serve metrics on ${where}: permission denied`, {
+        exitCode: ExitCode.permission,
+        cause: err,
+      });
+    if (code === 'EADDRNOTAVAIL')
+      throw new TcpscopeError(`cannot serve metrics on ${where}: no such local address`, {
+        exitCode: ExitCode.usage,
+        cause: err,
+      });
+    throw new TcpscopeError(`cannot serve metrics on ${where}: ${messageOf(err)}`, {
+      exitCode: ExitCode.io,
+      cause: err,
+    });
   });
 }
 
@@ -70,7 +92,8 @@ export async function startExporter(snapshots$: Observable<Snapshot>, opts: Expo
       }
       if (path === '/metrics') {
         metrics.text().then(
-          (body) => res.writeHead(200, { 'content-type': metrics.contentType }).end(req.method === 'HEAD' ? undefined : body),
+          (body) =>
+            res.writeHead(200, { 'content-type': metrics.contentType }).end(req.method === 'HEAD' ? undefined : body),
           (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${messageOf(err)}\n`),
         );
       } else if (path === '/healthz') {

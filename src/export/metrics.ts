@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client registry) updated from each Snapshot, with bounded label cardinality.
 import { Counter, Gauge, Registry, type LabelValues } from 'prom-client';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
 import { nstatMetricStem } from './nstat-names.js';
 
@@ -43,23 +43,54 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     snapshots: counter('tcpscope_snapshots_total', 'Snapshots (intervals) processed.', ['netns']),
     time: gauge('tcpscope_last_snapshot_timestamp_seconds', 'End of the last interval (unix seconds).', ['netns']),
     mode: gauge('tcpscope_mode', '1 for the data source in use: ebpf, procfs or replay.', ['netns', 'mode']),
-    transitions: counter('tcpscope_transitions_total', 'TCP state transitions (sock:inet_sock_set_state), eBPF mode.', ['netns', 'from', 'to']),
-    resetsSent: counter('tcpscope_resets_sent_total', 'RSTs sent, by kernel reset reason (tcp:tcp_send_reset).', ['netns', 'reason']),
-    resetsReceived: counter('tcpscope_resets_received_total', 'RSTs received, by socket state (tcp:tcp_receive_reset).', ['netns', 'state']),
-    synackRetrans: counter('tcpscope_synack_retransmits_total', 'SYN-ACK retransmits (tcp:tcp_retransmit_synack).', ['netns']),
-    synRetrans: counter('tcpscope_syn_retransmits_total', 'Client SYN retransmits (tcp_retransmit_skb in SYN_SENT).', ['netns']),
+    transitions: counter('tcpscope_transitions_total', 'TCP state transitions (sock:inet_sock_set_state), eBPF mode.', [
+      'netns',
+      'from',
+      'to',
+    ]),
+    resetsSent: counter('tcpscope_resets_sent_total', 'RSTs sent, by kernel reset reason (tcp:tcp_send_reset).', [
+      'netns',
+      'reason',
+    ]),
+    resetsReceived: counter(
+      'tcpscope_resets_received_total',
+      'RSTs received, by socket state (tcp:tcp_receive_reset).',
+      ['netns', 'state'],
+    ),
+    synackRetrans: counter('tcpscope_synack_retransmits_total', 'SYN-ACK retransmits (tcp:tcp_retransmit_synack).', [
+      'netns',
+    ]),
+    synRetrans: counter('tcpscope_syn_retransmits_total', 'Client SYN retransmits (tcp_retransmit_skb in SYN_SENT).', [
+      'netns',
+    ]),
     retrans: counter('tcpscope_retransmits_total', 'Retransmitted segments by socket state.', ['netns', 'state']),
     drops: counter('tcpscope_drops_total', 'TCP skb drops by kernel drop reason (skb:kfree_skb).', ['netns', 'reason']),
     lost: counter('tcpscope_events_lost_total', 'Events bpftrace reported lost.', ['netns']),
-    suppressed: counter('tcpscope_events_suppressed_total', 'Detail events over the in-kernel cap (still counted in aggregates).', ['netns']),
+    suppressed: counter(
+      'tcpscope_events_suppressed_total',
+      'Detail events over the in-kernel cap (still counted in aggregates).',
+      ['netns'],
+    ),
     gaps: counter('tcpscope_gaps_total', 'Tracer restarts (gaps in eBPF data).', ['netns']),
     sockets: gauge('tcpscope_sockets', 'Sockets per TCP state (IPv4 + IPv6).', ['netns', 'state']),
     sockstat: gauge('tcpscope_sockstat', '/proc/net/sockstat{,6} values, e.g. name="TCP.tw".', ['netns', 'name']),
     listeners: gauge('tcpscope_listeners', 'Listening sockets.', ['netns']),
-    lQueue: gauge('tcpscope_listener_queue', `Accept queue length per listener (top ${maxListeners} by queue, the rest in listener="other").`, ['netns', 'listener']),
-    lCapacity: gauge('tcpscope_listener_queue_capacity', 'Accept queue capacity = min(backlog, somaxconn at listen()).', ['netns', 'listener']),
+    lQueue: gauge(
+      'tcpscope_listener_queue',
+      `Accept queue length per listener (top ${maxListeners} by queue, the rest in listener="other").`,
+      ['netns', 'listener'],
+    ),
+    lCapacity: gauge(
+      'tcpscope_listener_queue_capacity',
+      'Accept queue capacity = min(backlog, somaxconn at listen()).',
+      ['netns', 'listener'],
+    ),
     sysctl: gauge('tcpscope_sysctl', 'Numeric sysctl values in force in the netns.', ['netns', 'name']),
-    finding: gauge('tcpscope_finding_active', '1 while a diagnosis finding is active (by finding id).', ['netns', 'id', 'severity']),
+    finding: gauge('tcpscope_finding_active', '1 while a diagnosis finding is active (by finding id).', [
+      'netns',
+      'id',
+      'severity',
+    ]),
   };
   const nstat = new Map<string, Counter<'netns'>>();
   const seenListeners = new Map<string, Set<string>>();
@@ -84,8 +115,14 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     const rest = ls.slice(maxListeners);
     if (rest.length > 0) {
       now.add('other');
-      m.lQueue.set({ netns: ns, listener: 'other' }, rest.reduce((t, l) => t + l.queue, 0));
-      m.lCapacity.set({ netns: ns, listener: 'other' }, rest.reduce((t, l) => t + l.capacity, 0));
+      m.lQueue.set(
+        { netns: ns, listener: 'other' },
+        rest.reduce((t, l) => t + l.queue, 0),
+      );
+      m.lCapacity.set(
+        { netns: ns, listener: 'other' },
+        rest.reduce((t, l) => t + l.capacity, 0),
+      );
     }
     for (const old of seenListeners.get(ns) ?? []) {
       if (!now.has(old)) {
@@ -102,7 +139,8 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     const active = new Set<string>();
     for (const f of s.findings) {
       const prevSeverity = seen.get(f.id);
-      if (prevSeverity !== undefined && prevSeverity !== f.severity) m.finding.remove({ netns: ns, id: f.id, severity: prevSeverity });
+      if (prevSeverity !== undefined && prevSeverity !== f.severity)
+        m.finding.remove({ netns: ns, id: f.id, severity: prevSeverity });
       seen.set(f.id, f.severity);
       active.add(f.id);
       m.finding.set({ netns: ns, id: f.id, severity: f.severity }, 1);
@@ -118,7 +156,11 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
       if (c === undefined) {
         const stem = nstatMetricStem(name);
         if (stem === undefined) continue;
-        c = counter(`tcpscope_netstat_${stem}_total`, `${name} (/proc/net nstat counter): sum of deltas since tcpscope started.`, ['netns']);
+        c = counter(
+          `tcpscope_netstat_${stem}_total`,
+          `${name} (/proc/net nstat counter): sum of deltas since tcpscope started.`,
+          ['netns'],
+        );
         nstat.set(name, c);
       }
       c.inc({ netns: ns }, delta);

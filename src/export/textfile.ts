@@ -32,7 +32,17 @@ export async function writeTextfile(dir: string, text: string, name = TEXTFILE_N
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
     const code = errnoOf(err);
-    const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : code === 'ENOSPC' ? 'disk full' : messageOf(err);
-    throw new TcpscopeError(`cannot write ${final}: ${why}`, { exitCode: code === 'ENOENT' ? ExitCode.usage : ExitCode.io, cause: err });
+    const why =
+      code === 'ENOENT'
+        ? 'no such directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'ENOSPC'
+            ? 'disk full'
+            : messageOf(err);
+    throw new TcpscopeError(`cannot write ${final}: ${why}`, {
+      exitCode: code === 'ENOENT' ? ExitCode.usage : ExitCode.io,
+      cause: err,
+    });
   }
 }

@@ -31,10 +31,6 @@ export interface Capabilities {
   resetReasons: Map<number, string> | undefined;
 }
 
-export function hasField(caps: Capabilities, tp: TracepointId, field: string): boolean {
-  return caps.tracepoints[tp].fields.includes(field);
-}
-
 /** Reads the format file of each tracepoint under `<tracefsPath>/events`. Works on fixture trees too. */
 export async function detectCapabilities(tracefsPath: string): Promise<Capabilities> {
   const entries = await Promise.all(

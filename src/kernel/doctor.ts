@@ -9,7 +9,12 @@ import { privileges } from './privileges.js';
 import { ensureTracefs, findTracefs, isTracefsMounted } from './tracefs/tracefs.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
-export interface Check { name: string; status: CheckStatus; detail: string; fix: string | undefined }
+export interface Check {
+  name: string;
+  status: CheckStatus;
+  detail: string;
+  fix: string | undefined;
+}
 
 export interface DoctorReport {
   mode: 'ebpf' | 'procfs' | 'none';
@@ -48,7 +53,9 @@ export async function runDoctor(opts: { mount: boolean } = { mount: true }): Pro
     checks.push(ok('procfs counters', '/proc/net/netstat and /proc/net/snmp readable'));
   } catch (err) {
     procfsOk = false;
-    checks.push(fail('procfs counters', `cannot read /proc/net/netstat: ${String(err)}`, 'mount /proc (procfs) and run on Linux'));
+    checks.push(
+      fail('procfs counters', `cannot read /proc/net/netstat: ${String(err)}`, 'mount /proc (procfs) and run on Linux'),
+    );
   }
 
   const priv = await privileges();
@@ -56,7 +63,11 @@ export async function runDoctor(opts: { mount: boolean } = { mount: true }): Pro
   checks.push(
     privOk
       ? ok('privileges', priv.description)
-      : fail('privileges', `${priv.description}: eBPF tracing needs root`, 'run with sudo, or grant CAP_BPF,CAP_PERFMON,CAP_SYS_ADMIN'),
+      : fail(
+          'privileges',
+          `${priv.description}: eBPF tracing needs root`,
+          'run with sudo, or grant CAP_BPF,CAP_PERFMON,CAP_SYS_ADMIN',
+        ),
   );
 
   const bt = await bpftraceInfo();
@@ -65,11 +76,23 @@ export async function runDoctor(opts: { mount: boolean } = { mount: true }): Pro
       ? bt.major === 0 && bt.minor < 12
         ? warn('bpftrace', `${bt.path} ${bt.version} is older than 0.12: untested`, 'apt-get install bpftrace (0.17+)')
         : ok('bpftrace', `${bt.path} v${bt.version}`)
-      : fail('bpftrace', 'not found in PATH', 'apt-get install -y bpftrace   (or set TCPSCOPE_BPFTRACE=/path/to/bpftrace)'),
+      : fail(
+          'bpftrace',
+          'not found in PATH',
+          'apt-get install -y bpftrace   (or set TCPSCOPE_BPFTRACE=/path/to/bpftrace)',
+        ),
   );
 
   const btf = await hasBtf();
-  checks.push(btf ? ok('BTF', '/sys/kernel/btf/vmlinux present') : warn('BTF', 'no /sys/kernel/btf/vmlinux: listener queue depths unavailable', 'use a kernel built with CONFIG_DEBUG_INFO_BTF=y'));
+  checks.push(
+    btf
+      ? ok('BTF', '/sys/kernel/btf/vmlinux present')
+      : warn(
+          'BTF',
+          'no /sys/kernel/btf/vmlinux: listener queue depths unavailable',
+          'use a kernel built with CONFIG_DEBUG_INFO_BTF=y',
+        ),
+  );
 
   let tracefs: string | undefined = await findTracefs();
   if (tracefs) {
@@ -79,13 +102,31 @@ export async function runDoctor(opts: { mount: boolean } = { mount: true }): Pro
       tracefs = (await ensureTracefs({ mount: true })).path;
       checks.push(ok('tracefs', `was not mounted: mounted it at ${tracefs}`));
     } catch (err) {
-      checks.push(fail('tracefs', `not mounted, and mounting failed: ${String(err)}`, 'mount -t tracefs tracefs /sys/kernel/tracing'));
+      checks.push(
+        fail(
+          'tracefs',
+          `not mounted, and mounting failed: ${String(err)}`,
+          'mount -t tracefs tracefs /sys/kernel/tracing',
+        ),
+      );
     }
   } else if (await isTracefsMounted()) {
     // Mounted, but mode 0700: a non-root reader cannot see events/ (issue 13 item 10).
-    checks.push(fail('tracefs', `mounted at /sys/kernel/tracing but not readable as ${priv.description}: reading tracepoints needs root`, 'run tcpscope doctor with sudo'));
+    checks.push(
+      fail(
+        'tracefs',
+        `mounted at /sys/kernel/tracing but not readable as ${priv.description}: reading tracepoints needs root`,
+        'run tcpscope doctor with sudo',
+      ),
+    );
   } else {
-    checks.push(fail('tracefs', 'not mounted (bpftrace would say "tracepoint not found")', 'as root: mount -t tracefs tracefs /sys/kernel/tracing'));
+    checks.push(
+      fail(
+        'tracefs',
+        'not mounted (bpftrace would say "tracepoint not found")',
+        'as root: mount -t tracefs tracefs /sys/kernel/tracing',
+      ),
+    );
   }
 
   let caps: Capabilities | undefined;
@@ -96,21 +137,34 @@ export async function runDoctor(opts: { mount: boolean } = { mount: true }): Pro
     for (const tp of TRACEPOINTS) {
       const info = caps.tracepoints[tp.id];
       if (info.present) checks.push(ok(`tracepoint ${tp.id}`, `fields: ${info.fields.join(', ')}`));
-      else if (tp.optional) checks.push(warn(`tracepoint ${tp.id}`, `${info.error ?? 'missing'}: ${tp.purpose} unavailable`));
+      else if (tp.optional)
+        checks.push(warn(`tracepoint ${tp.id}`, `${info.error ?? 'missing'}: ${tp.purpose} unavailable`));
       else {
         tracepointsOk = false;
-        checks.push(fail(`tracepoint ${tp.id}`, `${info.error ?? 'missing'}: ${tp.purpose} unavailable`, 'needs Linux >= 4.16 with CONFIG_TRACEPOINTS'));
+        checks.push(
+          fail(
+            `tracepoint ${tp.id}`,
+            `${info.error ?? 'missing'}: ${tp.purpose} unavailable`,
+            'needs Linux >= 4.16 with CONFIG_TRACEPOINTS',
+          ),
+        );
       }
     }
     checks.push(
       caps.dropReasons
-        ? ok('drop reasons', `${caps.dropReasons.size} skb_drop_reason names from kfree_skb print fmt${[...caps.dropReasons.values()].includes('TCP_LISTEN_OVERFLOW') ? ' (TCP_LISTEN_OVERFLOW included)' : ''}`)
+        ? ok(
+            'drop reasons',
+            `${caps.dropReasons.size} skb_drop_reason names from kfree_skb print fmt${[...caps.dropReasons.values()].includes('TCP_LISTEN_OVERFLOW') ? ' (TCP_LISTEN_OVERFLOW included)' : ''}`,
+          )
         : warn('drop reasons', 'kfree_skb has no reason field (kernel < 5.17): drops counted without reasons'),
     );
     checks.push(
       caps.resetReasons
         ? ok('reset reasons', `${caps.resetReasons.size} sk_rst_reason names from tcp_send_reset print fmt`)
-        : warn('reset reasons', 'tcp_send_reset has no reason field (kernel < 6.10): resets sent counted without reasons'),
+        : warn(
+            'reset reasons',
+            'tcp_send_reset has no reason field (kernel < 6.10): resets sent counted without reasons',
+          ),
     );
   }
 
@@ -118,7 +172,11 @@ export async function runDoctor(opts: { mount: boolean } = { mount: true }): Pro
   if (bt && privOk && tracefs && tracepointsOk) {
     const r = await canLoad(bt.path);
     loadOk = r.ok;
-    checks.push(r.ok ? ok('bpftrace load', 'a test program loaded and ran') : fail('bpftrace load', r.error, 'check dmesg; kernel lockdown or seccomp may forbid bpf()'));
+    checks.push(
+      r.ok
+        ? ok('bpftrace load', 'a test program loaded and ran')
+        : fail('bpftrace load', r.error, 'check dmesg; kernel lockdown or seccomp may forbid bpf()'),
+    );
   }
 
   const ebpf = procfsOk && privOk && !!bt && !!tracefs && tracepointsOk && loadOk;
@@ -131,7 +189,11 @@ export async function runDoctor(opts: { mount: boolean } = { mount: true }): Pro
     bpftrace: bt?.version,
     tracefs,
     tracepoints: caps
-      ? TRACEPOINTS.map((tp) => ({ id: tp.id, present: caps.tracepoints[tp.id].present, fields: caps.tracepoints[tp.id].fields }))
+      ? TRACEPOINTS.map((tp) => ({
+          id: tp.id,
+          present: caps.tracepoints[tp.id].present,
+          fields: caps.tracepoints[tp.id].fields,
+        }))
       : [],
   };
 }

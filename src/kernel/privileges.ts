@@ -6,7 +6,10 @@ const CAP_PERFMON = 38n;
 const CAP_BPF = 39n;
 
 export interface Privileges {
-  uid: number; capEff: bigint; canTrace: boolean; description: string;
+  uid: number;
+  capEff: bigint;
+  canTrace: boolean;
+  description: string;
   /** setns() into another network namespace (nsenter) needs CAP_SYS_ADMIN. */
   canEnterNetns: boolean;
 }
@@ -24,6 +27,7 @@ export async function privileges(statusPath = '/proc/self/status'): Promise<Priv
   const has = (bit: bigint): boolean => (capEff & (1n << bit)) !== 0n;
   const bpfPerf = has(CAP_BPF) && has(CAP_PERFMON);
   const canTrace = (uid === 0 && has(CAP_SYS_ADMIN)) || bpfPerf || has(CAP_SYS_ADMIN);
-  const description = uid === 0 ? 'root' : bpfPerf ? `uid ${uid} with CAP_BPF+CAP_PERFMON` : `uid ${uid} without CAP_BPF/CAP_PERFMON`;
+  const description =
+    uid === 0 ? 'root' : bpfPerf ? `uid ${uid} with CAP_BPF+CAP_PERFMON` : `uid ${uid} without CAP_BPF/CAP_PERFMON`;
   return { uid, capEff, canTrace, description, canEnterNetns: has(CAP_SYS_ADMIN) };
 }

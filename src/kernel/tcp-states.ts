@@ -1,8 +1,19 @@
 // TCP state numbers are kernel ABI (include/net/tcp_states.h): stable across versions, unlike drop/reset reasons.
 
 export const TCP_STATES = [
-  'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT',
-  'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV', 'BOUND_INACTIVE',
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+  'NEW_SYN_RECV',
+  'BOUND_INACTIVE',
 ] as const;
 export type TcpState = (typeof TCP_STATES)[number];
 
@@ -14,9 +25,4 @@ export function stateName(n: number): TcpState | `UNKNOWN_${number}` {
 export function stateNumber(name: string): number | undefined {
   const i = (TCP_STATES as readonly string[]).indexOf(name.replace(/^TCP_/, ''));
   return i === -1 ? undefined : i + 1;
-}
-
-/** /proc/net/tcp `st` column (hex) uses the same numbers. */
-export function stateFromHex(hex: string): TcpState | `UNKNOWN_${number}` {
-  return stateName(parseInt(hex, 16));
 }

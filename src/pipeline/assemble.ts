@@ -1,17 +1,17 @@
 // Turns the raw input sequence into Snapshots synchronously and deterministically, so a replay equals the live run.
-import type { Finding } from '../diagnose/finding.js';
-import type { HostSample, NetnsRef } from '../kernel/host/sample.js';
-import type { ProbeBatch } from '../kernel/probes/batch.js';
-import type { HostInput, RawInput } from './inputs.js';
+import type { Diagnoser } from '../model/finding.js';
+import type { HostSample, NetnsRef } from '../model/host-sample.js';
+import type { ProbeBatch } from '../model/probe-batch.js';
+import type { HostInput, RawInput } from '../model/inputs.js';
 import { mergeBatches } from './merge-batches.js';
-import { SNAPSHOT_SCHEMA_VERSION, type Mode, type Snapshot } from './snapshot.js';
+import { SNAPSHOT_SCHEMA_VERSION, type Mode, type Snapshot } from '../model/snapshot.js';
 import { counterDeltas } from '../kernel/host/counter-deltas.js';
 import { diffSysctls } from '../kernel/sysctl/diff.js';
 
 /** Decodes raw bpftrace lines into per-interval batches (src/kernel/probes BatchDecoder). */
-export interface LineDecoder { push(line: string): ProbeBatch | undefined }
-/** Stateful rule engine (src/diagnose createDiagnoser). */
-export interface Diagnoser { evaluate(snapshot: Snapshot): Finding[] }
+export interface LineDecoder {
+  push(line: string): ProbeBatch | undefined;
+}
 
 export interface AssemblerOptions {
   intervalMs: number;
@@ -77,7 +77,10 @@ export class SnapshotAssembler {
       transitions,
       events,
       // Deltas known by the producer (replay) for exactly this interval save comparing ~400 counters.
-      counters: input.counterDeltas?.since === prevT ? input.counterDeltas.deltas : counterDeltas(prev.counters, sample.counters, { nonZero: true }),
+      counters:
+        input.counterDeltas?.since === prevT
+          ? input.counterDeltas.deltas
+          : counterDeltas(prev.counters, sample.counters, { nonZero: true }),
       census: {
         states: sample.census,
         listeners: sample.listeners.map((l) => ({ ...l, atCapacity: l.capacity > 0 && l.queue >= l.capacity })),

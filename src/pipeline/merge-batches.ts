@@ -1,12 +1,22 @@
 // Folds the probe batches of one interval into Snapshot.transitions/events, keeping only the target netns.
-import type { ProbeBatch } from '../kernel/probes/batch.js';
-import type { SnapshotEvents, SynackListenerStat } from './snapshot.js';
+import type { ProbeBatch } from '../model/probe-batch.js';
+import type { SnapshotEvents, SynackListenerStat } from '../model/snapshot.js';
 
 export function emptyEvents(): SnapshotEvents {
   return {
-    synackRetrans: 0, synackRetransByListener: [], synRetrans: 0, retransByState: {},
-    resetsSent: 0, resetsSentByReason: {}, resetsReceived: 0, resetsReceivedByStatePort: {},
-    drops: 0, dropsByReason: {}, details: [], suppressed: 0, lost: 0,
+    synackRetrans: 0,
+    synackRetransByListener: [],
+    synRetrans: 0,
+    retransByState: {},
+    resetsSent: 0,
+    resetsSentByReason: {},
+    resetsReceived: 0,
+    resetsReceivedByStatePort: {},
+    drops: 0,
+    dropsByReason: {},
+    details: [],
+    suppressed: 0,
+    lost: 0,
   };
 }
 
@@ -31,8 +41,12 @@ export function mergeBatches(
       const key = `${s.laddr}:${s.lport}`;
       const prev = listeners.get(key);
       listeners.set(key, {
-        laddr: s.laddr, lport: s.lport, count: (prev?.count ?? 0) + s.count,
-        acceptQueue: s.acceptQueue, acceptCapacity: s.acceptCapacity, synQueue: s.synQueue,
+        laddr: s.laddr,
+        lport: s.lport,
+        count: (prev?.count ?? 0) + s.count,
+        acceptQueue: s.acceptQueue,
+        acceptCapacity: s.acceptCapacity,
+        synQueue: s.synQueue,
       });
     }
     for (const s of b.synRetrans) if (keep(s.netns)) ev.synRetrans += s.count;

@@ -1,10 +1,7 @@
 // Per-second rates of counters, transitions and events over sliding windows (10 s, 1 min) of the snapshot stream.
 import { map, type OperatorFunction } from 'rxjs';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { slidingWindow } from './window.js';
-
-export const SHORT_WINDOW_MS = 10_000;
-export const LONG_WINDOW_MS = 60_000;
 
 export interface EventRates {
   synackRetrans: number;
@@ -47,7 +44,11 @@ export function windowRates(window: readonly Snapshot[], windowMs: number): Wind
   const resetsSentByReason: Record<string, number> = {};
   const dropsByReason: Record<string, number> = {};
   let coveredMs = 0;
-  let synackRetrans = 0, synRetrans = 0, resetsSent = 0, resetsReceived = 0, drops = 0;
+  let synackRetrans = 0,
+    synRetrans = 0,
+    resetsSent = 0,
+    resetsReceived = 0,
+    drops = 0;
   for (const s of window) {
     coveredMs += s.intervalMs;
     addInto(counters, s.counters);
@@ -69,14 +70,22 @@ export function windowRates(window: readonly Snapshot[], windowMs: number): Wind
     counters: perSecond(counters, sec),
     transitions: perSecond(transitions, sec),
     events: {
-      synackRetrans: synackRetrans / sec, synRetrans: synRetrans / sec, resetsSent: resetsSent / sec,
-      resetsReceived: resetsReceived / sec, drops: drops / sec,
-      resetsSentByReason: perSecond(resetsSentByReason, sec), dropsByReason: perSecond(dropsByReason, sec),
+      synackRetrans: synackRetrans / sec,
+      synRetrans: synRetrans / sec,
+      resetsSent: resetsSent / sec,
+      resetsReceived: resetsReceived / sec,
+      drops: drops / sec,
+      resetsSentByReason: perSecond(resetsSentByReason, sec),
+      dropsByReason: perSecond(dropsByReason, sec),
     },
   };
 }
 
 /** One WindowRates per snapshot: per-second rates over the last `windowMs` of snapshot time. */
 export function slidingRates(windowMs: number): OperatorFunction<Snapshot, WindowRates> {
-  return (source) => source.pipe(slidingWindow(windowMs), map((w) => windowRates(w, windowMs)));
+  return (source) =>
+    source.pipe(
+      slidingWindow(windowMs),
+      map((w) => windowRates(w, windowMs)),
+    );
 }

@@ -1,8 +1,8 @@
 // The RxJS face of the assembler: RawInput stream in, one Snapshot per interval out (live, replay and tests alike).
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { RawInput } from './inputs.js';
+import type { RawInput } from '../model/inputs.js';
 import { SnapshotAssembler, type AssemblerOptions } from './assemble.js';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 export function toSnapshots(opts: AssemblerOptions): OperatorFunction<RawInput, Snapshot> {
   return (source) =>

@@ -1,6 +1,6 @@
 // Sliding windows over the snapshot stream, by snapshot time (never wall clock), so replay equals live.
 import { scan, type OperatorFunction } from 'rxjs';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from '../model/snapshot.js';
 
 /** The snapshots of the window (newest.time - windowMs, newest.time], oldest first. Pure. */
 export function pushWindow(window: readonly Snapshot[], next: Snapshot, windowMs: number): Snapshot[] {

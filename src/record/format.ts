@@ -1,8 +1,8 @@
 // The recording file format (NDJSON, optionally gzip): header + raw inputs, so a replay re-runs the same pipeline.
-import type { HostSample } from '../kernel/host/sample.js';
-import type { HostInput, ProbeLineInput, RawInput } from '../pipeline/inputs.js';
+import type { HostSample } from '../model/host-sample.js';
+import type { HostInput, ProbeLineInput, RawInput } from '../model/inputs.js';
 import { counterDelta } from '../kernel/host/counter-deltas.js';
-import type { SessionDescription } from '../pipeline/session-types.js';
+import type { SessionDescription } from '../model/session.js';
 
 export const RECORDING_FORMAT = 'tcpscope-recording';
 /** Bumped only for changes an older reader cannot skip; documented in docs/recording.md. */
@@ -23,26 +23,62 @@ export interface RecordingHeader {
 }
 
 /** Something that happened to a recording besides inputs: an alert fired, or the end marker. */
-export interface AlertEntry { kind: 'alert'; t: number; alert: unknown }
-export interface EndEntry { kind: 'end'; t: number; reason: string }
+export interface AlertEntry {
+  kind: 'alert';
+  t: number;
+  alert: unknown;
+}
+export interface EndEntry {
+  kind: 'end';
+  t: number;
+  reason: string;
+}
 /** Another recording's header in the middle of a file: concatenated recordings (`cat a b > ab`) replay in order. */
-export interface SegmentEntry { kind: 'segment'; t: number; header: RecordingHeader }
+export interface SegmentEntry {
+  kind: 'segment';
+  t: number;
+  header: RecordingHeader;
+}
 export type RecordingEntry = RawInput | AlertEntry | EndEntry | SegmentEntry;
 
 // Compact line shapes (documented in docs/recording.md).
 /** `j`: the raw line itself when it is one-line JSON (bpftrace -f json output), else `l`: the line as a string. */
-interface ProbeLine { k: 'p'; t: number; l?: string; j?: unknown }
+interface ProbeLine {
+  k: 'p';
+  t: number;
+  l?: string;
+  j?: unknown;
+}
 /**
  * `c`: the counters that changed since the previous host line of the file (all of them on the first), `cx`: counters
  * that disappeared; `y` (sysctls) only when they differ from the previous host line. Most of a sample is unchanged.
  */
 interface HostLine {
-  k: 'h'; t: number; s: Omit<HostSample, 'sysctls' | 'counters'>;
-  c: Record<string, number>; cx?: string[]; y?: Record<string, string>;
+  k: 'h';
+  t: number;
+  s: Omit<HostSample, 'sysctls' | 'counters'>;
+  c: Record<string, number>;
+  cx?: string[];
+  y?: Record<string, string>;
 }
-interface GapLine { k: 'g'; t: number; r: string; d: number | null }
-interface AlertLine { k: 'a'; t: number; a: unknown }
-interface EndLine { k: 'e'; t: number; r: string }
+interface GapLine {
+  k: 'g';
+  t: number;
+  r: string;
+  d: number | null;
+}
+interface AlertLine {
+  k: 'a';
+  t: number;
+  a: unknown;
+}
+interface EndLine {
+  k: 'e';
+  t: number;
+  r: string;
+}
+/** Every line of a recording after the header (the on-disk format, see docs/recording.md). */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- documents the format; probe lines are written by hand
 type Line = ProbeLine | HostLine | GapLine | AlertLine | EndLine;
 
 export function encodeHeader(header: RecordingHeader): string {
@@ -116,7 +152,10 @@ class CounterState {
   private values: number[] = [];
   private readonly index = new Map<string, number>();
 
-  apply(changed: Record<string, unknown>, removed: unknown[]): { deltas: Record<string, number>; table: () => Record<string, number> } {
+  apply(
+    changed: Record<string, unknown>,
+    removed: unknown[],
+  ): { deltas: Record<string, number>; table: () => Record<string, number> } {
     const deltas: Record<string, number> = {};
     for (const name in changed) {
       const n = changed[name];
@@ -176,8 +215,15 @@ export class EntryDecoder {
     if (!text.startsWith(PROBE_PREFIX) || !text.endsWith('}')) return undefined;
     let t = 0;
     let i = PROBE_PREFIX.length;
-    for (let c = text.charCodeAt(i) - 0x30; c >= 0 && c <= 9 && i < PROBE_PREFIX.length + 16; c = text.charCodeAt(++i) - 0x30) t = t * 10 + c;
-    return i > PROBE_PREFIX.length && text.startsWith(',"j":{', i) ? { kind: 'probe', t, line: text.slice(i + 5, -1) } : undefined;
+    for (
+      let c = text.charCodeAt(i) - 0x30;
+      c >= 0 && c <= 9 && i < PROBE_PREFIX.length + 16;
+      c = text.charCodeAt(++i) - 0x30
+    )
+      t = t * 10 + c;
+    return i > PROBE_PREFIX.length && text.startsWith(',"j":{', i)
+      ? { kind: 'probe', t, line: text.slice(i + 5, -1) }
+      : undefined;
   }
 
   decode(text: string, strict = false): DecodeResult {
@@ -238,16 +284,22 @@ export class EntryDecoder {
         // built on first read: the pipeline only needs the deltas.
         const sample = Object.defineProperty(
           { ...(v.s as unknown as Omit<HostSample, 'sysctls' | 'counters'>), sysctls: this.lastSysctls },
-          'counters', { get: table, enumerable: true, configurable: true },
+          'counters',
+          { get: table, enumerable: true, configurable: true },
         ) as HostSample;
         const since = this.lastHostT;
         this.lastHostT = t;
-        const entry: HostInput = Number.isNaN(since) ? { kind: 'host', t, sample } : { kind: 'host', t, sample, counterDeltas: { since, deltas } };
+        const entry: HostInput = Number.isNaN(since)
+          ? { kind: 'host', t, sample }
+          : { kind: 'host', t, sample, counterDeltas: { since, deltas } };
         return { ok: true, entry };
       }
       case 'g':
         if (typeof v.r !== 'string') return { ok: false, reason: 'gap line without reason "r"' };
-        return { ok: true, entry: { kind: 'gap', t, reason: v.r, durationMs: typeof v.d === 'number' ? v.d : undefined } };
+        return {
+          ok: true,
+          entry: { kind: 'gap', t, reason: v.r, durationMs: typeof v.d === 'number' ? v.d : undefined },
+        };
       case 'a':
         return { ok: true, entry: { kind: 'alert', t, alert: v.a } };
       case 'e':
@@ -275,10 +327,20 @@ export function checkHeader(text: string): HeaderCheck {
     return { ok: false, reason: 'corrupt recording header (bad version)' };
   }
   if (v.version > RECORDING_VERSION) {
-    return { ok: false, reason: `recording format version ${v.version} is newer than this tcpscope reads (${RECORDING_VERSION})`, future: v.version };
+    return {
+      ok: false,
+      reason: `recording format version ${v.version} is newer than this tcpscope reads (${RECORDING_VERSION})`,
+      future: v.version,
+    };
   }
   const d = v.description;
-  if (typeof v.startedAt !== 'number' || !isRecord(d) || !isRecord(d.info) || typeof d.info.intervalMs !== 'number' || !isRecord(d.info.netns)) {
+  if (
+    typeof v.startedAt !== 'number' ||
+    !isRecord(d) ||
+    !isRecord(d.info) ||
+    typeof d.info.intervalMs !== 'number' ||
+    !isRecord(d.info.netns)
+  ) {
     return { ok: false, reason: 'corrupt recording header (missing startedAt or session description)' };
   }
   return { ok: true, header: v as unknown as RecordingHeader };

@@ -19,7 +19,12 @@ export interface GzipRecovery {
 
 const SLICE = 512;
 
-interface Pass { out: Buffer[]; good: number; failure: Error | undefined; producedAtFailure: number }
+interface Pass {
+  out: Buffer[];
+  good: number;
+  failure: Error | undefined;
+  producedAtFailure: number;
+}
 
 /** One decode of the file: SLICE-byte writes before `fineFrom`, single bytes after it; stops at the first error. */
 async function pass(fh: FileHandle, size: number, skip: number, fineFrom: number): Promise<Pass> {
@@ -69,7 +74,8 @@ export async function recoverGzip(path: string, skip: number): Promise<GzipRecov
     const fine = coarse.failure ? await pass(fh, size, skip, coarse.good) : coarse;
     const reason = fine.failure ? messageOf(fine.failure) : 'unexpected end of file';
     // Junk appended after a complete stream: zlib read it as the header of a next member and refused it.
-    const afterEnd = fine.failure !== undefined && /header check|unknown compression/i.test(reason) && fine.producedAtFailure > 0;
+    const afterEnd =
+      fine.failure !== undefined && /header check|unknown compression/i.test(reason) && fine.producedAtFailure > 0;
     return { tail: Buffer.concat(fine.out), goodInputBytes: fine.good, fileBytes: size, reason, afterEnd };
   } finally {
     await fh.close();

@@ -1,8 +1,13 @@
 // Splits a byte stream into lines with a hard length limit, so a hostile or corrupt file cannot make us buffer forever.
 
 export class LineTooLongError extends Error {
-  constructor(readonly lineNumber: number, readonly limit: number) {
-    super(`line ${lineNumber} is longer than ${limit >= 1024 * 1024 ? `${Math.round(limit / 1024 / 1024)} MiB` : `${limit} bytes`}`);
+  constructor(
+    readonly lineNumber: number,
+    readonly limit: number,
+  ) {
+    super(
+      `line ${lineNumber} is longer than ${limit >= 1024 * 1024 ? `${Math.round(limit / 1024 / 1024)} MiB` : `${limit} bytes`}`,
+    );
     this.name = 'LineTooLongError';
   }
 }

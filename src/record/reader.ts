@@ -5,7 +5,7 @@ import { recoverGzip } from './gzip-recover.js';
 import type { Readable } from 'node:stream';
 import { Observable } from 'rxjs';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
-import type { RawInput } from '../pipeline/inputs.js';
+import type { RawInput } from '../model/inputs.js';
 import { EntryDecoder, MAX_LINE_BYTES, checkHeader, type RecordingEntry, type RecordingHeader } from './format.js';
 import { LineSplitter, LineTooLongError } from './lines.js';
 
@@ -39,11 +39,16 @@ export interface RecordingReader {
   close(): Promise<void>;
 }
 
-export interface ReadOptions { maxLineBytes?: number }
+export interface ReadOptions {
+  maxLineBytes?: number;
+}
 
 const EXAMPLES = 5;
 
-interface Chunk { lines: string[]; rest: string | undefined }
+interface Chunk {
+  lines: string[];
+  rest: string | undefined;
+}
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 const recordingError = (path: string, message: string, cause?: unknown): TcpscopeError =>
@@ -78,7 +83,16 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
   }
   const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const splitter = new LineSplitter(maxLineBytes);
-  const stats: ReadStats = { lines: 0, inputs: 0, alerts: 0, skipped: 0, skippedExamples: [], truncated: undefined, endReason: undefined, segments: 1 };
+  const stats: ReadStats = {
+    lines: 0,
+    inputs: 0,
+    alerts: 0,
+    skipped: 0,
+    skippedExamples: [],
+    truncated: undefined,
+    endReason: undefined,
+    segments: 1,
+  };
   const close = async (): Promise<void> => {
     source.destroy();
     await fh.close().catch(() => undefined);
@@ -113,7 +127,10 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
           throw e;
         }
       }
-      throw new TcpscopeError(`cannot read recording ${path}: ${messageOf(err)}`, { exitCode: ExitCode.io, cause: err });
+      throw new TcpscopeError(`cannot read recording ${path}: ${messageOf(err)}`, {
+        exitCode: ExitCode.io,
+        cause: err,
+      });
     }
     if (res.done) {
       finished = true;
@@ -123,7 +140,8 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
     try {
       return { lines: splitter.push(res.value), rest: undefined };
     } catch (err) {
-      if (err instanceof LineTooLongError) throw recordingError(path, `${err.message}: corrupt or not a recording`, err);
+      if (err instanceof LineTooLongError)
+        throw recordingError(path, `${err.message}: corrupt or not a recording`, err);
       throw err;
     }
   };
@@ -146,7 +164,10 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
   }
   if (headerLine === undefined) {
     await close();
-    throw recordingError(path, stats.truncated ? `not a tcpscope recording (${stats.truncated})` : 'empty file: not a tcpscope recording');
+    throw recordingError(
+      path,
+      stats.truncated ? `not a tcpscope recording (${stats.truncated})` : 'empty file: not a tcpscope recording',
+    );
   }
   const checked = checkHeader(headerLine);
   if (!checked.ok) {

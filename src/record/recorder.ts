@@ -2,8 +2,8 @@
 import { rename, unlink } from 'node:fs/promises';
 import type { Subscription } from 'rxjs';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
-import type { HostInput, RawInput } from '../pipeline/inputs.js';
-import type { LiveSession } from '../pipeline/session-types.js';
+import type { HostInput, RawInput } from '../model/inputs.js';
+import type { LiveSession } from '../model/session.js';
 import { VERSION } from '../version.js';
 import { RECORDING_FORMAT, RECORDING_VERSION, type RecordingEntry, type RecordingHeader } from './format.js';
 import { RecordingWriter } from './writer.js';
@@ -56,8 +56,13 @@ export function createRecorder(session: LiveSession, opts: RecorderOptions): Rec
   const description = session.describe();
   const startedAt = Date.now();
   const header = (part: number): RecordingHeader => ({
-    type: 'header', format: RECORDING_FORMAT, version: RECORDING_VERSION, tcpscopeVersion: VERSION,
-    startedAt, description, ...(part > 0 ? { part } : {}),
+    type: 'header',
+    format: RECORDING_FORMAT,
+    version: RECORDING_VERSION,
+    tcpscopeVersion: VERSION,
+    startedAt,
+    description,
+    ...(part > 0 ? { part } : {}),
   });
   const gzip = opts.gzip ?? false;
   let writer = RecordingWriter.create(opts.path, header(0), gzip);
@@ -80,8 +85,17 @@ export function createRecorder(session: LiveSession, opts: RecorderOptions): Rec
   });
 
   const summary = (endReason: RecordingEndReason, error: TcpscopeError | undefined): RecordingSummary => ({
-    path: opts.path, files: [...files], bytes: bytesOfClosedParts + writer.bytes, inputs, intervals, alerts,
-    startedAt, endedAt: Date.now(), endReason, error, sessionError,
+    path: opts.path,
+    files: [...files],
+    bytes: bytesOfClosedParts + writer.bytes,
+    inputs,
+    intervals,
+    alerts,
+    startedAt,
+    endedAt: Date.now(),
+    endReason,
+    error,
+    sessionError,
   });
 
   const rotateFiles = async (): Promise<void> => {
@@ -100,7 +114,10 @@ export function createRecorder(session: LiveSession, opts: RecorderOptions): Rec
         });
       }
     } catch (err) {
-      throw new TcpscopeError(`cannot rotate recording ${opts.path}: ${messageOf(err)}`, { exitCode: ExitCode.io, cause: err });
+      throw new TcpscopeError(`cannot rotate recording ${opts.path}: ${messageOf(err)}`, {
+        exitCode: ExitCode.io,
+        cause: err,
+      });
     }
     part++;
     writer = RecordingWriter.create(opts.path, header(part), gzip);
@@ -117,7 +134,10 @@ export function createRecorder(session: LiveSession, opts: RecorderOptions): Rec
         await op();
       } catch (err) {
         halted = true;
-        const e = err instanceof TcpscopeError ? err : new TcpscopeError(`cannot write ${opts.path}: ${messageOf(err)}`, { exitCode: ExitCode.io, cause: err });
+        const e =
+          err instanceof TcpscopeError
+            ? err
+            : new TcpscopeError(`cannot write ${opts.path}: ${messageOf(err)}`, { exitCode: ExitCode.io, cause: err });
         void finish('write-error', e);
       }
     });
@@ -129,7 +149,9 @@ export function createRecorder(session: LiveSession, opts: RecorderOptions): Rec
     buffer = [];
     enqueue(async () => {
       await writer.write(entries);
-      for (const e of entries) if (e.kind === 'alert') alerts++; else inputs++;
+      for (const e of entries)
+        if (e.kind === 'alert') alerts++;
+        else inputs++;
       if (opts.maxSize !== undefined && writer.bytes >= opts.maxSize) {
         if ((opts.rotate ?? 0) > 0) await rotateFiles();
         else {
@@ -174,7 +196,9 @@ export function createRecorder(session: LiveSession, opts: RecorderOptions): Rec
         const rest = reason === 'max-size' ? [] : buffer;
         try {
           await writer.write([...rest, { kind: 'end', t: Date.now(), reason }]);
-          for (const e of rest) if (e.kind === 'alert') alerts++; else inputs++;
+          for (const e of rest)
+            if (e.kind === 'alert') alerts++;
+            else inputs++;
         } catch (e) {
           err = e instanceof TcpscopeError ? e : new TcpscopeError(messageOf(e), { exitCode: ExitCode.io, cause: e });
         }

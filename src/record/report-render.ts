@@ -1,9 +1,13 @@
 // Renders an IncidentReport for people who were not there: plain text for a terminal, Markdown for an incident ticket.
-import { clock, type IncidentReport } from './report.js';
+import { elapsedClock, type IncidentReport } from './report.js';
 
 export type ReportFormat = 'text' | 'markdown' | 'json';
 
-const iso = (t: number): string => new Date(t).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+const iso = (t: number): string =>
+  new Date(t)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 
 function duration(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -12,9 +16,12 @@ function duration(ms: number): string {
   return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
 }
 
-const at = (r: IncidentReport, t: number): string => `${clock(t - r.recording.startedAt)}`;
+const at = (r: IncidentReport, t: number): string => `${elapsedClock(t - r.recording.startedAt)}`;
 const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const evidence = (e: Record<string, number | string>): string => Object.entries(e).map(([k, v]) => `${k}=${v}`).join(', ');
+const evidence = (e: Record<string, number | string>): string =>
+  Object.entries(e)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
 
 function quality(r: IncidentReport): string[] {
   const out: string[] = [];
@@ -22,7 +29,8 @@ function quality(r: IncidentReport): string[] {
   if (rec.truncated) out.push(`the recording was cut: ${rec.truncated}`);
   else if (rec.endReason === undefined) out.push('the recording has no end marker (recorder killed?)');
   if (rec.skippedLines > 0) out.push(`${rec.skippedLines} corrupt line(s) skipped (${rec.skippedExamples.join('; ')})`);
-  if (rec.mode === 'procfs') out.push(`recorded in procfs mode (counters only, no eBPF events): ${rec.modeReason ?? ''}`.trim());
+  if (rec.mode === 'procfs')
+    out.push(`recorded in procfs mode (counters only, no eBPF events): ${rec.modeReason ?? ''}`.trim());
   return out;
 }
 
@@ -34,7 +42,10 @@ function subject(r: IncidentReport): string {
 
 function provenance(r: IncidentReport): string {
   const rec = r.recording;
-  const mode = rec.mode === 'ebpf' ? `eBPF mode${rec.bpftraceVersion ? `, bpftrace ${rec.bpftraceVersion}` : ''}` : `${rec.mode} mode`;
+  const mode =
+    rec.mode === 'ebpf'
+      ? `eBPF mode${rec.bpftraceVersion ? `, bpftrace ${rec.bpftraceVersion}` : ''}`
+      : `${rec.mode} mode`;
   return `Recorded ${iso(rec.startedAt)} for ${duration(rec.endedAt - rec.startedAt)} (${rec.snapshots} snapshot${rec.snapshots === 1 ? '' : 's'}, one per ${rec.intervalMs} ms interval) by tcpscope ${rec.tcpscopeVersion} on Linux ${rec.kernel} (${mode}).`;
 }
 
@@ -65,26 +76,37 @@ export function renderText(r: IncidentReport): string {
   L.push('TOP LISTENERS');
   if (r.listeners.length === 0) L.push('  none seen');
   for (const l of r.listeners) {
-    L.push(`  ${l.addr}:${l.port} ${l.comm ? `${l.comm}[${l.pid ?? '?'}]` : ''} capacity ${l.capacity}, max queue ${l.maxQueue}, at capacity ${l.intervalsAtCapacity} interval(s), SYN-ACK retransmits ${l.synackRetrans}`.replace(/ {2,}/g, ' '));
+    L.push(
+      `  ${l.addr}:${l.port} ${l.comm ? `${l.comm}[${l.pid ?? '?'}]` : ''} capacity ${l.capacity}, max queue ${l.maxQueue}, at capacity ${l.intervalsAtCapacity} interval(s), SYN-ACK retransmits ${l.synackRetrans}`.replace(
+        / {2,}/g,
+        ' ',
+      ),
+    );
   }
   L.push('');
   L.push('SYSCTLS');
   if (r.sysctls.changes.length === 0) L.push('  none changed during the recording');
-  for (const c of r.sysctls.changes) L.push(`  changed at ${at(r, c.t)}: ${c.name} ${c.old ?? '(absent)'} -> ${c.new ?? '(absent)'}`);
+  for (const c of r.sysctls.changes)
+    L.push(`  changed at ${at(r, c.t)}: ${c.name} ${c.old ?? '(absent)'} -> ${c.new ?? '(absent)'}`);
   L.push(`  in force at the end (${Object.keys(r.sysctls.inForce).length}):`);
-  for (const [k, v] of Object.entries(r.sysctls.inForce).sort(([a], [b]) => (a < b ? -1 : 1))) L.push(`    ${k} = ${v}`);
+  for (const [k, v] of Object.entries(r.sysctls.inForce).sort(([a], [b]) => (a < b ? -1 : 1)))
+    L.push(`    ${k} = ${v}`);
   return `${L.join('\n')}\n`;
 }
 
 export function renderMarkdown(r: IncidentReport): string {
   const L: string[] = [];
   L.push(`# TCP incident report: ${subject(r)}`, '');
-  L.push(`${provenance(r)} Times are offsets from the start (${iso(r.recording.startedAt)}). Source: \`${r.recording.path}\`.`, '');
+  L.push(
+    `${provenance(r)} Times are offsets from the start (${iso(r.recording.startedAt)}). Source: \`${r.recording.path}\`.`,
+    '',
+  );
   const q = quality(r);
   if (q.length) L.push(...q.map((x) => `> **Note:** ${x}`), '');
   L.push('## Summary', '');
   if (r.findings.length === 0) L.push('- No finding was raised.');
-  for (const f of r.findings) L.push(`- **${f.severity}**: ${f.title} (\`${f.id}\`), ${at(r, f.firstSeen)}–${at(r, f.lastSeen)}`);
+  for (const f of r.findings)
+    L.push(`- **${f.severity}**: ${f.title} (\`${f.id}\`), ${at(r, f.firstSeen)}–${at(r, f.lastSeen)}`);
   const counts = Object.values(r.totals).filter((t) => t.value > 0);
   if (counts.length) L.push(`- Totals: ${counts.map((t) => `${t.label} **${t.value}**`).join('; ')}`);
   L.push('');
@@ -92,8 +114,16 @@ export function renderMarkdown(r: IncidentReport): string {
     L.push('## Findings', '');
     r.findings.forEach((f, i) => {
       L.push(`### ${i + 1}. ${f.title}`, '');
-      L.push(`\`${f.id}\`, **${f.severity}**, seen ${at(r, f.firstSeen)}–${at(r, f.lastSeen)} (${f.intervals} interval(s)).`, '');
-      L.push(`**Evidence:** ${Object.entries(f.evidence).map(([k, v]) => `${k} = \`${v}\``).join(', ')}`, '');
+      L.push(
+        `\`${f.id}\`, **${f.severity}**, seen ${at(r, f.firstSeen)}–${at(r, f.lastSeen)} (${f.intervals} interval(s)).`,
+        '',
+      );
+      L.push(
+        `**Evidence:** ${Object.entries(f.evidence)
+          .map(([k, v]) => `${k} = \`${v}\``)
+          .join(', ')}`,
+        '',
+      );
       L.push(`**Why:** ${f.explanation}`, '');
       if (f.sysctls.length) {
         L.push('| sysctl | value | role |', '|---|---|---|');
@@ -117,24 +147,39 @@ export function renderMarkdown(r: IncidentReport): string {
   if (r.episodes.length) {
     L.push('## Peaks', '', '| metric | from | to | total | peak | peak at |', '|---|---|---|---|---|---|');
     for (const e of r.episodes) {
-      L.push(`| ${e.label} | ${at(r, e.start)} | ${at(r, e.end)} | ${e.kind === 'count' ? e.total : '—'} | ${e.peak}${e.kind === 'count' ? '/interval' : ''} | ${at(r, e.peakAt)} |`);
+      L.push(
+        `| ${e.label} | ${at(r, e.start)} | ${at(r, e.end)} | ${e.kind === 'count' ? e.total : '—'} | ${e.peak}${e.kind === 'count' ? '/interval' : ''} | ${at(r, e.peakAt)} |`,
+      );
     }
     L.push('');
   }
   L.push('## Top listeners', '');
   if (r.listeners.length === 0) L.push('None seen.');
   else {
-    L.push('| listener | process | capacity | max queue | intervals at capacity | SYN-ACK retransmits |', '|---|---|---|---|---|---|');
-    for (const l of r.listeners) L.push(`| \`${l.addr}:${l.port}\` | ${l.comm ? `${mdCell(l.comm)} (${l.pid ?? '?'})` : '—'} | ${l.capacity} | ${l.maxQueue} | ${l.intervalsAtCapacity} | ${l.synackRetrans} |`);
+    L.push(
+      '| listener | process | capacity | max queue | intervals at capacity | SYN-ACK retransmits |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const l of r.listeners)
+      L.push(
+        `| \`${l.addr}:${l.port}\` | ${l.comm ? `${mdCell(l.comm)} (${l.pid ?? '?'})` : '—'} | ${l.capacity} | ${l.maxQueue} | ${l.intervalsAtCapacity} | ${l.synackRetrans} |`,
+      );
   }
   L.push('', '## Sysctls', '');
   if (r.sysctls.changes.length === 0) L.push('None changed during the recording.');
   else {
     L.push('| time | sysctl | before | after |', '|---|---|---|---|');
-    for (const c of r.sysctls.changes) L.push(`| ${at(r, c.t)} | \`${c.name}\` | \`${c.old ?? 'absent'}\` | \`${c.new ?? 'absent'}\` |`);
+    for (const c of r.sysctls.changes)
+      L.push(`| ${at(r, c.t)} | \`${c.name}\` | \`${c.old ?? 'absent'}\` | \`${c.new ?? 'absent'}\` |`);
   }
   const inForce = Object.entries(r.sysctls.inForce).sort(([a], [b]) => (a < b ? -1 : 1));
-  L.push('', `<details><summary>${inForce.length} sysctls in force at the end</summary>`, '', '| sysctl | value |', '|---|---|');
+  L.push(
+    '',
+    `<details><summary>${inForce.length} sysctls in force at the end</summary>`,
+    '',
+    '| sysctl | value |',
+    '|---|---|',
+  );
   for (const [k, v] of inForce) L.push(`| \`${k}\` | \`${mdCell(v)}\` |`);
   L.push('', '</details>', '');
   return L.join('\n');

@@ -1,29 +1,63 @@
 // Builds an incident report from a recording: replays it through the pipeline at max speed and folds the snapshots.
-import { lastValueFrom, tap } from 'rxjs';
-import type { Finding, Severity, SysctlRef } from '../diagnose/finding.js';
-import type { Snapshot, SysctlChange } from '../pipeline/snapshot.js';
+import type { Finding, Severity, SysctlRef } from '../model/finding.js';
+import type { Snapshot, SysctlChange } from '../model/snapshot.js';
 import type { ReadStats } from './reader.js';
-import { replaySession, type ReplayOptions } from './replay.js';
 
 /** A metric followed over the recording: per-interval counter deltas, or socket-count gauges. */
-interface MetricDef { id: string; label: string; kind: 'count' | 'gauge'; value: (s: Snapshot) => number }
+interface MetricDef {
+  id: string;
+  label: string;
+  kind: 'count' | 'gauge';
+  value: (s: Snapshot) => number;
+}
 
-const counter = (name: string) => (s: Snapshot): number => s.counters[name] ?? 0;
-const state = (name: string) => (s: Snapshot): number => s.census.states[name] ?? 0;
+const counter =
+  (name: string) =>
+  (s: Snapshot): number =>
+    s.counters[name] ?? 0;
+const state =
+  (name: string) =>
+  (s: Snapshot): number =>
+    s.census.states[name] ?? 0;
 
 export const REPORT_METRICS: readonly MetricDef[] = [
-  { id: 'listenOverflows', label: 'accept queue overflows (ListenOverflows)', kind: 'count', value: counter('TcpExtListenOverflows') },
-  { id: 'listenDrops', label: 'SYNs dropped by listeners (ListenDrops)', kind: 'count', value: counter('TcpExtListenDrops') },
+  {
+    id: 'listenOverflows',
+    label: 'accept queue overflows (ListenOverflows)',
+    kind: 'count',
+    value: counter('TcpExtListenOverflows'),
+  },
+  {
+    id: 'listenDrops',
+    label: 'SYNs dropped by listeners (ListenDrops)',
+    kind: 'count',
+    value: counter('TcpExtListenDrops'),
+  },
   { id: 'synackRetrans', label: 'SYN-ACK retransmits', kind: 'count', value: (s) => s.events.synackRetrans },
-  { id: 'synRetrans', label: 'SYN/SYN-ACK retransmits (TCPSynRetrans)', kind: 'count', value: counter('TcpExtTCPSynRetrans') },
+  {
+    id: 'synRetrans',
+    label: 'SYN/SYN-ACK retransmits (TCPSynRetrans)',
+    kind: 'count',
+    value: counter('TcpExtTCPSynRetrans'),
+  },
   { id: 'retransSegs', label: 'retransmitted segments (RetransSegs)', kind: 'count', value: counter('TcpRetransSegs') },
   { id: 'resetsSent', label: 'resets sent (OutRsts)', kind: 'count', value: counter('TcpOutRsts') },
   { id: 'resetsReceived', label: 'resets received', kind: 'count', value: (s) => s.events.resetsReceived },
-  { id: 'syncookies', label: 'SYN cookies sent (SyncookiesSent)', kind: 'count', value: counter('TcpExtSyncookiesSent') },
+  {
+    id: 'syncookies',
+    label: 'SYN cookies sent (SyncookiesSent)',
+    kind: 'count',
+    value: counter('TcpExtSyncookiesSent'),
+  },
   { id: 'drops', label: 'TCP packet drops', kind: 'count', value: (s) => s.events.drops },
   { id: 'timeWait', label: 'sockets in TIME_WAIT', kind: 'gauge', value: state('TIME_WAIT') },
   { id: 'closeWait', label: 'sockets in CLOSE_WAIT', kind: 'gauge', value: state('CLOSE_WAIT') },
-  { id: 'synRecv', label: 'half-open connections (SYN_RECV)', kind: 'gauge', value: (s) => state('SYN_RECV')(s) + state('NEW_SYN_RECV')(s) },
+  {
+    id: 'synRecv',
+    label: 'half-open connections (SYN_RECV)',
+    kind: 'gauge',
+    value: (s) => state('SYN_RECV')(s) + state('NEW_SYN_RECV')(s),
+  },
 ];
 
 /** A run of intervals where a metric was active (counts: non-zero; gauges: above a quarter of their peak). */
@@ -64,14 +98,31 @@ export interface ReportListener {
   synackRetrans: number;
 }
 
-export interface TimelineEvent { t: number; text: string }
+export interface TimelineEvent {
+  t: number;
+  text: string;
+}
 
 export interface IncidentReport {
   recording: {
-    path: string; host: string; kernel: string; netns: string; mode: string; modeReason: string | undefined;
-    bpftraceVersion: string | undefined; tcpscopeVersion: string; port: number | undefined; intervalMs: number;
-    startedAt: number; endedAt: number; snapshots: number;
-    skippedLines: number; skippedExamples: string[]; truncated: string | undefined; endReason: string | undefined; alerts: number;
+    path: string;
+    host: string;
+    kernel: string;
+    netns: string;
+    mode: string;
+    modeReason: string | undefined;
+    bpftraceVersion: string | undefined;
+    tcpscopeVersion: string;
+    port: number | undefined;
+    intervalMs: number;
+    startedAt: number;
+    endedAt: number;
+    snapshots: number;
+    skippedLines: number;
+    skippedExamples: string[];
+    truncated: string | undefined;
+    endReason: string | undefined;
+    alerts: number;
     /** Concatenated recordings in the file (1 normally). */
     segments: number;
   };
@@ -87,7 +138,9 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info:
 /** Quiet intervals that still belong to the same episode. */
 const EPISODE_GAP = 2;
 
-interface OpenEpisode extends Episode { quiet: number }
+interface OpenEpisode extends Episode {
+  quiet: number;
+}
 
 /** Folds snapshots into a report, one at a time (memory bounded by the number of findings/listeners/episodes). */
 export class ReportBuilder {
@@ -111,7 +164,16 @@ export class ReportBuilder {
     this.findingsOf(s);
     for (const l of s.census.listeners) {
       const key = `${l.addr}:${l.port}`;
-      const r = this.listeners.get(key) ?? { addr: l.addr, port: l.port, comm: l.comm, pid: l.pid, capacity: l.capacity, maxQueue: 0, intervalsAtCapacity: 0, synackRetrans: 0 };
+      const r = this.listeners.get(key) ?? {
+        addr: l.addr,
+        port: l.port,
+        comm: l.comm,
+        pid: l.pid,
+        capacity: l.capacity,
+        maxQueue: 0,
+        intervalsAtCapacity: 0,
+        synackRetrans: 0,
+      };
       r.maxQueue = Math.max(r.maxQueue, l.queue);
       r.capacity = l.capacity;
       r.comm = l.comm ?? r.comm;
@@ -121,7 +183,16 @@ export class ReportBuilder {
     }
     for (const sa of s.events.synackRetransByListener) {
       const key = `${sa.laddr}:${sa.lport}`;
-      const r = this.listeners.get(key) ?? { addr: sa.laddr, port: sa.lport, comm: undefined, pid: undefined, capacity: sa.acceptCapacity, maxQueue: sa.acceptQueue, intervalsAtCapacity: 0, synackRetrans: 0 };
+      const r = this.listeners.get(key) ?? {
+        addr: sa.laddr,
+        port: sa.lport,
+        comm: undefined,
+        pid: undefined,
+        capacity: sa.acceptCapacity,
+        maxQueue: sa.acceptQueue,
+        intervalsAtCapacity: 0,
+        synackRetrans: 0,
+      };
       r.synackRetrans += sa.count;
       this.listeners.set(key, r);
     }
@@ -130,7 +201,10 @@ export class ReportBuilder {
       this.timeline.push({ t: c.t, text: `sysctl ${c.name} changed: ${c.old ?? '(absent)'} → ${c.new ?? '(absent)'}` });
     }
     for (const g of s.gaps) {
-      this.timeline.push({ t: s.time, text: `tracing gap: ${g.reason}${g.durationMs !== undefined ? ` (${g.durationMs} ms)` : ''}` });
+      this.timeline.push({
+        t: s.time,
+        text: `tracing gap: ${g.reason}${g.durationMs !== undefined ? ` (${g.durationMs} ms)` : ''}`,
+      });
     }
   }
 
@@ -142,7 +216,17 @@ export class ReportBuilder {
     const active = m.kind === 'count' ? v > 0 : v > 0 && (ep === undefined ? v >= 10 : v >= ep.peak / 4);
     if (active) {
       if (!ep) {
-        this.open.set(m.id, { metric: m.id, label: m.label, kind: m.kind, start: s.time, end: s.time, total: v, peak: v, peakAt: s.time, quiet: 0 });
+        this.open.set(m.id, {
+          metric: m.id,
+          label: m.label,
+          kind: m.kind,
+          start: s.time,
+          end: s.time,
+          total: v,
+          peak: v,
+          peakAt: s.time,
+          quiet: 0,
+        });
         return;
       }
       ep.end = s.time;
@@ -175,40 +259,86 @@ export class ReportBuilder {
         r.intervals++;
         // The report shows the finding at its worst: the latest occurrence at its highest severity.
         if (SEVERITY_RANK[f.severity] <= SEVERITY_RANK[r.severity]) {
-          Object.assign(r, { severity: f.severity, title: f.title, evidence: f.evidence, sysctls: f.sysctls, explanation: f.explanation, advice: f.advice });
+          Object.assign(r, {
+            severity: f.severity,
+            title: f.title,
+            evidence: f.evidence,
+            sysctls: f.sysctls,
+            explanation: f.explanation,
+            advice: f.advice,
+          });
         }
       }
-      if (!this.raised.has(f.id)) this.timeline.push({ t: s.time, text: `finding raised: ${f.title} [${f.id}, ${f.severity}]` });
+      if (!this.raised.has(f.id))
+        this.timeline.push({ t: s.time, text: `finding raised: ${f.title} [${f.id}, ${f.severity}]` });
     }
     for (const id of this.raised) if (!now.has(id)) this.timeline.push({ t: s.time, text: `finding cleared: ${id}` });
     this.raised.clear();
     for (const id of now) this.raised.add(id);
   }
 
-  build(meta: { path: string; stats: ReadStats; recording: { startedAt: number; tcpscopeVersion: string; info: import('../pipeline/session-types.js').SessionInfo; sysctls: Record<string, string> } }): IncidentReport {
+  build(meta: {
+    path: string;
+    stats: ReadStats;
+    recording: {
+      startedAt: number;
+      tcpscopeVersion: string;
+      info: import('../model/session.js').SessionInfo;
+      sysctls: Record<string, string>;
+    };
+  }): IncidentReport {
     for (const [id, ep] of [...this.open]) this.closeEpisode(id, ep);
     const info = meta.recording.info;
     const timeline = [
       ...this.timeline,
-      ...biggestPerMetric(this.episodes).map((e) => ({ t: e.peakAt, text: `peak: ${e.label} ${e.peak}${e.kind === 'count' ? ` in one interval (${e.total} from ${clock(e.start - meta.recording.startedAt)} to ${clock(e.end - meta.recording.startedAt)})` : ''}` })),
+      ...biggestPerMetric(this.episodes).map((e) => ({
+        t: e.peakAt,
+        text: `peak: ${e.label} ${e.peak}${e.kind === 'count' ? ` in one interval (${e.total} from ${elapsedClock(e.start - meta.recording.startedAt)} to ${elapsedClock(e.end - meta.recording.startedAt)})` : ''}`,
+      })),
     ].sort((a, b) => a.t - b.t);
     const totals: IncidentReport['totals'] = {};
-    for (const m of REPORT_METRICS) totals[m.id] = { label: m.kind === 'gauge' ? `max ${m.label}` : m.label, kind: m.kind, value: this.totals.get(m.id) ?? 0 };
+    for (const m of REPORT_METRICS)
+      totals[m.id] = {
+        label: m.kind === 'gauge' ? `max ${m.label}` : m.label,
+        kind: m.kind,
+        value: this.totals.get(m.id) ?? 0,
+      };
     const listeners = [...this.listeners.values()]
-      .sort((a, b) => b.intervalsAtCapacity - a.intervalsAtCapacity || b.synackRetrans - a.synackRetrans || b.maxQueue - a.maxQueue || a.port - b.port)
+      .sort(
+        (a, b) =>
+          b.intervalsAtCapacity - a.intervalsAtCapacity ||
+          b.synackRetrans - a.synackRetrans ||
+          b.maxQueue - a.maxQueue ||
+          a.port - b.port,
+      )
       .slice(0, 10);
     return {
       recording: {
-        path: meta.path, host: info.host, kernel: info.kernel,
-        netns: info.netns.name ?? `inode ${info.netns.inode}`, mode: info.mode, modeReason: info.modeReason,
-        bpftraceVersion: info.bpftraceVersion, tcpscopeVersion: meta.recording.tcpscopeVersion, port: info.port,
-        intervalMs: info.intervalMs, startedAt: meta.recording.startedAt, endedAt: this.last?.time ?? meta.recording.startedAt,
-        snapshots: this.count, skippedLines: meta.stats.skipped, skippedExamples: meta.stats.skippedExamples,
-        truncated: meta.stats.truncated, endReason: meta.stats.endReason, alerts: meta.stats.alerts, segments: meta.stats.segments,
+        path: meta.path,
+        host: info.host,
+        kernel: info.kernel,
+        netns: info.netns.name ?? `inode ${info.netns.inode}`,
+        mode: info.mode,
+        modeReason: info.modeReason,
+        bpftraceVersion: info.bpftraceVersion,
+        tcpscopeVersion: meta.recording.tcpscopeVersion,
+        port: info.port,
+        intervalMs: info.intervalMs,
+        startedAt: meta.recording.startedAt,
+        endedAt: this.last?.time ?? meta.recording.startedAt,
+        snapshots: this.count,
+        skippedLines: meta.stats.skipped,
+        skippedExamples: meta.stats.skippedExamples,
+        truncated: meta.stats.truncated,
+        endReason: meta.stats.endReason,
+        alerts: meta.stats.alerts,
+        segments: meta.stats.segments,
       },
       totals,
       episodes: [...this.episodes].sort((a, b) => a.start - b.start),
-      findings: [...this.findings.values()].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.firstSeen - b.firstSeen),
+      findings: [...this.findings.values()].sort(
+        (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.firstSeen - b.firstSeen,
+      ),
       timeline,
       listeners,
       sysctls: { inForce: this.last?.sysctls ?? meta.recording.sysctls, changes: this.changes },
@@ -228,25 +358,22 @@ function biggestPerMetric(episodes: readonly Episode[]): Episode[] {
 
 function toReportFinding(f: Finding, t: number): ReportFinding {
   return {
-    id: f.id, severity: f.severity, title: f.title, firstSeen: f.since ?? t, lastSeen: t, intervals: 1,
-    evidence: f.evidence, sysctls: f.sysctls, explanation: f.explanation, advice: f.advice,
+    id: f.id,
+    severity: f.severity,
+    title: f.title,
+    firstSeen: f.since ?? t,
+    lastSeen: t,
+    intervals: 1,
+    evidence: f.evidence,
+    sysctls: f.sysctls,
+    explanation: f.explanation,
+    advice: f.advice,
   };
 }
 
 /** `HH:MM:SS` offset from the start of the recording. */
-export function clock(ms: number): string {
+export function elapsedClock(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${p(Math.floor(s / 3600))}:${p(Math.floor((s % 3600) / 60))}:${p(s % 60)}`;
-}
-
-/** Replays the recording at max speed (optionally a --from/--to window) and builds its report. */
-export async function buildReport(path: string, opts: Pick<ReplayOptions, 'from' | 'to'> = {}): Promise<IncidentReport> {
-  const session = await replaySession(path, { speed: 'max', from: opts.from, to: opts.to });
-  const builder = new ReportBuilder();
-  await lastValueFrom(session.snapshots$.pipe(tap((s) => builder.add(s))), { defaultValue: undefined });
-  return builder.build({
-    path, stats: session.stats,
-    recording: { startedAt: session.position().startedAt, tcpscopeVersion: session.header.tcpscopeVersion, info: session.header.description.info, sysctls: session.header.description.sysctls },
-  });
 }

@@ -11,8 +11,10 @@ export function writeError(path: string, err: unknown, bytes: number): TcpscopeE
   const code = errnoOf(err);
   const kept = `${bytes} bytes written so far are kept and replay`;
   const message =
-    code === 'ENOSPC' ? `disk full while writing ${path}: recording stopped (${kept})`
-      : code === 'EDQUOT' ? `disk quota exceeded while writing ${path}: recording stopped (${kept})`
+    code === 'ENOSPC'
+      ? `disk full while writing ${path}: recording stopped (${kept})`
+      : code === 'EDQUOT'
+        ? `disk quota exceeded while writing ${path}: recording stopped (${kept})`
         : `cannot write ${path}: ${messageOf(err)} (recording stopped; ${kept})`;
   return new TcpscopeError(message, { exitCode: ExitCode.io, cause: err });
 }
@@ -29,7 +31,8 @@ export function createFailure(path: string, err: unknown): string {
     }
   };
   if (code === 'EEXIST') {
-    return statOf(path)?.isDirectory() ? 'it is a directory (give a file name inside it)'
+    return statOf(path)?.isDirectory()
+      ? 'it is a directory (give a file name inside it)'
       : 'the file already exists (tcpscope never overwrites a recording: remove it or choose another name)';
   }
   if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -50,7 +53,10 @@ export function createExclusive(path: string): number {
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   } catch (err) {
-    throw new TcpscopeError(`cannot create recording ${path}: ${createFailure(path, err)}`, { exitCode: ExitCode.io, cause: err });
+    throw new TcpscopeError(`cannot create recording ${path}: ${createFailure(path, err)}`, {
+      exitCode: ExitCode.io,
+      cause: err,
+    });
   }
   // The umask can only remove bits, but make the mode explicit anyway (e.g. for a pre-set default ACL).
   fchmodSync(fd, 0o600);
@@ -65,7 +71,11 @@ export class RecordingWriter {
   private failure: unknown;
   private closed = false;
 
-  private constructor(readonly path: string, private readonly fd: number, private readonly gz: Gzip | undefined) {}
+  private constructor(
+    readonly path: string,
+    private readonly fd: number,
+    private readonly gz: Gzip | undefined,
+  ) {}
 
   /** Creates the file (synchronously, so a bad path fails before anything starts); the header goes out on the first write(). */
   static create(path: string, header: RecordingHeader, gzip: boolean): RecordingWriter {

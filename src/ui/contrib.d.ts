@@ -16,7 +16,14 @@ declare module 'blessed-contrib/lib/layout/grid.js' {
 
   class Grid {
     constructor(options: GridOptions);
-    set<O extends object, T>(row: number, col: number, rowSpan: number, colSpan: number, factory: (options: O) => T, options: O): T;
+    set<O extends object, T>(
+      row: number,
+      col: number,
+      rowSpan: number,
+      colSpan: number,
+      factory: (options: O) => T,
+      options: O,
+    ): T;
   }
   export = Grid;
 }

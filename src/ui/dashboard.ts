@@ -1,7 +1,7 @@
 // The dashboard: feeds snapshots into the view models and draws them, at most ~4 frames/s, never blocking the data.
 import type { Widgets } from 'blessed';
-import type { ReplayControl, SessionInfo } from '../pipeline/session-types.js';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { ReplayControl, SessionInfo } from '../model/session.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { chartSeries } from './model/chart.js';
 import { FindingLog, entryDetail, findingLines, type AlertNotice } from './model/findings.js';
 import { headerLines, type HeaderState } from './model/header.js';
@@ -19,7 +19,10 @@ import { buildPanels, type PanelSet } from './widgets/panels.js';
 import { listPopup, promptPopup, textPopup, type Popup } from './widgets/popups.js';
 import { theme, type Theme } from './widgets/style.js';
 
-export interface NetnsChoice { name: string; inode?: number }
+export interface NetnsChoice {
+  name: string;
+  inode?: number;
+}
 
 /** What the dashboard asks of its owner (runDashboard / the command). */
 export interface DashboardHandlers {
@@ -101,22 +104,29 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
   };
 
   const inner = (box: Widgets.BoxElement): PanelSize => ({
-    width: Math.max(0, numeric(box.width) - 2), height: Math.max(0, numeric(box.height) - 2),
+    width: Math.max(0, numeric(box.width) - 2),
+    height: Math.max(0, numeric(box.height) - 2),
   });
 
   const panelLines = (id: PanelId, size: PanelSize): Line[] => {
     switch (id) {
-      case 'rates': return ratesLines(history, size);
-      case 'matrix': return matrixLines(history.latest, size);
-      case 'queues': return queueLines(history, size);
-      case 'states': return statesLines(history, size);
-      case 'sysctls': return sysctlLines(history, size);
+      case 'rates':
+        return ratesLines(history, size);
+      case 'matrix':
+        return matrixLines(history.latest, size);
+      case 'queues':
+        return queueLines(history, size);
+      case 'states':
+        return statesLines(history, size);
+      case 'sysctls':
+        return sysctlLines(history, size);
       case 'findings': {
         const entries = log.list();
         selected = Math.max(0, Math.min(selected, entries.length - 1));
         return findingLines(entries, selected, size);
       }
-      case 'chart': return [];
+      case 'chart':
+        return [];
     }
   };
 
@@ -127,12 +137,21 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
     lastFrame = Date.now();
     frames += 1;
     ui.replay = handlers.replay?.state();
-    panels.header.setContent(headerLines(info, history, ui, numeric(screen.width)).map((l) => toTagged(l, t.color)).join('\n'));
+    panels.header.setContent(
+      headerLines(info, history, ui, numeric(screen.width))
+        .map((l) => toTagged(l, t.color))
+        .join('\n'),
+    );
     for (const [id, box] of panels.boxes) {
       const mark = id === focus ? '▶ ' : '';
       box.setLabel(` ${mark}${PANEL_TITLES[id]} `);
       const size = inner(box);
-      box.setContent(linesToTagged(panelLines(id, size).map((l) => fitLine(l, size.width)), t.color));
+      box.setContent(
+        linesToTagged(
+          panelLines(id, size).map((l) => fitLine(l, size.width)),
+          t.color,
+        ),
+      );
     }
     if (panels.chart) {
       const series = chartSeries(history, Math.max(2, Math.min(120, numeric(panels.chart.width) - 12)));
@@ -242,20 +261,28 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
   const replayKey = (r: ReplayControl, full: string): boolean => {
     const speed = r.state().speed;
     switch (full) {
-      case 'p': case 'space':
+      case 'p':
+      case 'space':
         if (r.state().paused) r.resume();
         else r.pause();
         break;
-      case '.': case 'right': r.step(); break;
-      case '+': case '=':
+      case '.':
+      case 'right':
+        r.step();
+        break;
+      case '+':
+      case '=':
         if (speed !== 'max') r.setSpeed(Math.min(MAX_SPEED, speed * 2));
         break;
       case '-':
         if (speed !== 'max') r.setSpeed(Math.max(MIN_SPEED, speed / 2));
         else r.setSpeed(MAX_SPEED);
         break;
-      case ']': r.skip(60_000); break;
-      default: return false;
+      case ']':
+        r.skip(60_000);
+        break;
+      default:
+        return false;
     }
     schedule();
     return true;
@@ -273,29 +300,50 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
     // '\r' arrives as 'enter' then 'return': act on 'enter' only (the 'return' would also clear a fresh message).
     if (key.full === 'return') return;
     if (popup) {
-      if (popup.kind !== 'prompt' && (key.full === 'escape' || key.full === 'q' || (popup.kind === 'text' && key.full === 'enter'))) closePopup();
+      if (
+        popup.kind !== 'prompt' &&
+        (key.full === 'escape' || key.full === 'q' || (popup.kind === 'text' && key.full === 'enter'))
+      )
+        closePopup();
       return;
     }
     if (ui.message && key.full !== '/') ui.message = undefined;
     if (handlers.replay && replayKey(handlers.replay, key.full)) return;
     switch (key.full) {
-      case 'q': return handlers.quit('key');
-      case 'p': return togglePause();
-      case 'tab': return moveFocus(1);
-      case 'S-tab': return moveFocus(-1);
-      case 'up': case 'k': selected = Math.max(0, selected - 1); return schedule();
-      case 'down': case 'j': selected += 1; return schedule();
-      case 'enter': return openSelected();
-      case '/': return promptPort();
-      case 'n': return pickNetns();
+      case 'q':
+        return handlers.quit('key');
+      case 'p':
+        return togglePause();
+      case 'tab':
+        return moveFocus(1);
+      case 'S-tab':
+        return moveFocus(-1);
+      case 'up':
+      case 'k':
+        selected = Math.max(0, selected - 1);
+        return schedule();
+      case 'down':
+      case 'j':
+        selected += 1;
+        return schedule();
+      case 'enter':
+        return openSelected();
+      case '/':
+        return promptPort();
+      case 'n':
+        return pickNetns();
       case 'r':
         if (handlers.toggleRecording) handlers.toggleRecording();
         else api.setMessage('recording is not available here');
         return;
-      case '?': return showText('Help', helpLines(handlers.replay !== undefined));
-      case 's': return showText(PANEL_TITLES.sysctls, sysctlLines(history, zoomSize()));
-      case 't': return showText(PANEL_TITLES.matrix, matrixLines(history.latest, { width: zoomSize().width, height: 40 }));
-      default: return undefined;
+      case '?':
+        return showText('Help', helpLines(handlers.replay !== undefined));
+      case 's':
+        return showText(PANEL_TITLES.sysctls, sysctlLines(history, zoomSize()));
+      case 't':
+        return showText(PANEL_TITLES.matrix, matrixLines(history.latest, { width: zoomSize().width, height: 40 }));
+      default:
+        return undefined;
     }
   };
 

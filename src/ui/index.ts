@@ -1,5 +1,12 @@
 // The dashboard sink's public surface: build one on a screen, or run one on a session with the whole lifecycle.
-export { createDashboard, noColorRequested, type Dashboard, type DashboardHandlers, type DashboardOptions, type NetnsChoice } from './dashboard.js';
+export {
+  createDashboard,
+  noColorRequested,
+  type Dashboard,
+  type DashboardHandlers,
+  type DashboardOptions,
+  type NetnsChoice,
+} from './dashboard.js';
 export { runDashboard, createTerminalScreen, type RunDashboardOptions, type SessionChange } from './run.js';
 export { assertTerminal } from './terminal.js';
 export type { AlertNotice } from './model/findings.js';

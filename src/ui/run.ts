@@ -3,11 +3,14 @@ import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import type { Subscription } from 'rxjs';
 import { ExitCode, TcpscopeError, messageOf } from '../errors.js';
-import type { Session } from '../pipeline/session-types.js';
+import type { Session } from '../model/session.js';
 import { createDashboard, noColorRequested, type Dashboard, type NetnsChoice } from './dashboard.js';
 
 /** Full settings of a restarted session (the current ones with one changed). */
-export interface SessionChange { port: number | undefined; netns: string | undefined }
+export interface SessionChange {
+  port: number | undefined;
+  netns: string | undefined;
+}
 
 export interface RunDashboardOptions {
   /** Starts a session with other settings (`/` port filter, `n` netns). Without it those keys say "not available". */
@@ -39,7 +42,12 @@ type Sig = keyof typeof SIGNALS;
 export function createTerminalScreen(): Widgets.Screen {
   const before = new Map((['SIGINT', 'SIGTERM', 'SIGQUIT'] as const).map((s) => [s, new Set(process.listeners(s))]));
   const screen = blessed.screen({
-    smartCSR: true, title: 'tcpscope', warnings: false, autoPadding: true, ignoreLocked: ['C-c'], fullUnicode: false,
+    smartCSR: true,
+    title: 'tcpscope',
+    warnings: false,
+    autoPadding: true,
+    ignoreLocked: ['C-c'],
+    fullUnicode: false,
     // Box drawing as Unicode like the sparklines (not the ACS fallback blessed picks when LANG lacks UTF-8).
     forceUnicode: true,
   });
@@ -57,13 +65,16 @@ function withTimeout(p: Promise<void>, ms: number): Promise<'ok' | 'timeout'> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => resolve('timeout'), ms);
     t.unref?.();
-    p.then(() => {
-      clearTimeout(t);
-      resolve('ok');
-    }, (err: unknown) => {
-      clearTimeout(t);
-      reject(err);
-    });
+    p.then(
+      () => {
+        clearTimeout(t);
+        resolve('ok');
+      },
+      (err: unknown) => {
+        clearTimeout(t);
+        reject(err);
+      },
+    );
   });
 }
 
@@ -92,7 +103,8 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
         let stopError: unknown;
         try {
           const r = await withTimeout(current.stop(), opts.stopTimeoutMs ?? 10_000);
-          if (r === 'timeout') stopError = new TcpscopeError('the session did not stop in time', { exitCode: ExitCode.tracer });
+          if (r === 'timeout')
+            stopError = new TcpscopeError('the session did not stop in time', { exitCode: ExitCode.tracer });
         } catch (err) {
           stopError = err;
         }
@@ -135,7 +147,8 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
         complete: () => {
           if (restarting || finishing || current !== s) return;
           if (opts.exitOnEnd) finish(0);
-          else dashboard.setEnded(s.info.mode === 'replay' ? 'replay finished — q to quit' : 'session ended — q to quit');
+          else
+            dashboard.setEnded(s.info.mode === 'replay' ? 'replay finished — q to quit' : 'session ended — q to quit');
         },
       });
       opts.onSession?.(s, dashboard);
@@ -188,7 +201,9 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
     };
 
     const dashboard: Dashboard = createDashboard({
-      screen, info: session.info, color: opts.color ?? !noColorRequested(),
+      screen,
+      info: session.info,
+      color: opts.color ?? !noColorRequested(),
       handlers: {
         quit: (reason) => (reason === 'ctrl-c' ? interrupt(SIGNALS.SIGINT) : finishing ? undefined : finish(0)),
         ...(opts.restart

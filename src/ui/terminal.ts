@@ -19,7 +19,8 @@ export function assertTerminal(hint = WATCH_HINT, env: NodeJS.ProcessEnv = proce
   }
   if (dumbTerminal(env)) {
     throw new TcpscopeError(`the dashboard cannot draw on TERM=${env.TERM ?? '(unset)'}`, {
-      exitCode: ExitCode.usage, hint: `set TERM (e.g. TERM=xterm-256color), or ${hint}`,
+      exitCode: ExitCode.usage,
+      hint: `set TERM (e.g. TERM=xterm-256color), or ${hint}`,
     });
   }
 }

@@ -18,7 +18,9 @@ describe('tcpscope CLI', () => {
   it('names an unknown command, with the closest one, instead of handing it to the default command', async () => {
     const r = await run(['replya', 'x.ndjson']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr.trim()).toBe("tcpscope: unknown command 'replya' (did you mean replay?) (tcpscope --help lists the commands)");
+    expect(r.stderr.trim()).toBe(
+      "tcpscope: unknown command 'replya' (did you mean replay?) (tcpscope --help lists the commands)",
+    );
     // a known command still gets its own help, loading only itself
     const h = await run(['replay', '--help']);
     expect(h.exitCode).toBe(0);
@@ -28,7 +30,7 @@ describe('tcpscope CLI', () => {
   it('rejects a bad duration with one line and exit code 2', async () => {
     const r = await run(['watch', '--duration', 'soon']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr.trim()).toBe('tcpscope: invalid --duration "soon": use e.g. 500ms, 1s, 30s, 5m');
+    expect(r.stderr.trim()).toBe('tcpscope: invalid --duration "soon": use e.g. 500ms, 30s, 5m, 1m30s, 2h, 1d');
   });
 
   it('prints --version', async () => {
@@ -57,7 +59,11 @@ describe('tcpscope doctor', () => {
   it('exits 0 as root and lists each tracepoint with its fields', async () => {
     const r = await run(['doctor', '--json']);
     expect(r.exitCode).toBe(0);
-    const report = JSON.parse(r.stdout) as { mode: string; tracepoints: { id: string; present: boolean; fields: string[] }[]; checks: { name: string; status: string; detail: string }[] };
+    const report = JSON.parse(r.stdout) as {
+      mode: string;
+      tracepoints: { id: string; present: boolean; fields: string[] }[];
+      checks: { name: string; status: string; detail: string }[];
+    };
     expect(report.mode).toBe('ebpf');
     const set = report.tracepoints.find((t) => t.id === 'sock:inet_sock_set_state');
     expect(set?.fields).toEqual(expect.arrayContaining(['oldstate', 'newstate', 'protocol', 'skaddr']));
@@ -68,7 +74,11 @@ describe('tcpscope doctor', () => {
   });
 
   it('exits 3 with a clear line as a non-root user', async () => {
-    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', 'node', CLI, 'doctor'], { reject: false, env: { NO_COLOR: '1' } });
+    const r = await execa(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', 'node', CLI, 'doctor'],
+      { reject: false, env: { NO_COLOR: '1' } },
+    );
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toMatch(/✘ privileges: uid 65534 .*run with sudo/);
     expect(r.stdout).toMatch(/only procfs \(counters\) mode available/);
@@ -76,7 +86,19 @@ describe('tcpscope doctor', () => {
 
   it('mounts tracefs when it is not mounted (in a private mount namespace), or says what to do with --no-mount', async () => {
     const inNs = (args: string) =>
-      execa('unshare', ['--mount', '--propagation', 'private', '--', 'bash', '-c', `umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; exec node ${CLI} ${args}`], { reject: false, env: { NO_COLOR: '1' } });
+      execa(
+        'unshare',
+        [
+          '--mount',
+          '--propagation',
+          'private',
+          '--',
+          'bash',
+          '-c',
+          `umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; exec node ${CLI} ${args}`,
+        ],
+        { reject: false, env: { NO_COLOR: '1' } },
+      );
     const noMount = await inNs('doctor --no-mount');
     expect(noMount.stdout).toMatch(/✘ tracefs: not mounted .*mount -t tracefs tracefs \/sys\/kernel\/tracing/);
     expect(noMount.exitCode).toBe(3);

@@ -11,7 +11,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 // A zombie is dead for this purpose: its fds (and BPF programs) are closed; only its parent has not reaped it.
 const alive = async (pid: number): Promise<boolean> =>
-  readFile(`/proc/${pid}/stat`, 'utf8').then((st) => !/^\d+ \(.*\) Z /.test(st), () => false);
+  readFile(`/proc/${pid}/stat`, 'utf8').then(
+    (st) => !/^\d+ \(.*\) Z /.test(st),
+    () => false,
+  );
 
 describe('tcpscope top (tmux, lab)', () => {
   it('shows the accept-queue overflow rate and finding for the lab server netns, and q leaves no bpftrace', async () => {

@@ -3,7 +3,7 @@
 // its exit code differs from the one its comment states (`# … exit 1`, default 0). Long-running commands are stopped
 // with SIGINT (Ctrl-C) after a budget and must then exit 0 or 130 (the documented Ctrl-C code). How to add or exempt one: CONTRIBUTING.md § Examples.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,16 +30,23 @@ async function allExamples(): Promise<Example[]> {
   const out = documentationExamples(ROOT);
   const root = (await execa('node', [CLI, '--help'])).stdout;
   out.push(...helpExamples('tcpscope --help', root));
-  const names = [...root.slice(root.indexOf('Commands:'), root.indexOf('Examples:')).matchAll(/^ {2}([a-z][a-z-]*)\b/gm)]
-    .map((m) => m[1]!).filter((n) => n !== 'help');
-  for (const n of names) out.push(...helpExamples(`tcpscope ${n} --help`, (await execa('node', [CLI, n, '--help'])).stdout));
+  const names = [
+    ...root.slice(root.indexOf('Commands:'), root.indexOf('Examples:')).matchAll(/^ {2}([a-z][a-z-]*)\b/gm),
+  ]
+    .map((m) => m[1]!)
+    .filter((n) => n !== 'help');
+  for (const n of names)
+    out.push(...helpExamples(`tcpscope ${n} --help`, (await execa('node', [CLI, n, '--help'])).stdout));
   return out;
 }
 
 /** Pids of `pid` and all its descendants. */
 async function tree(pid: number): Promise<number[]> {
   if (!(pid > 1)) return [];
-  const ps = (await execa('ps', ['-e', '-o', 'pid=,ppid='])).stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const ps = (await execa('ps', ['-e', '-o', 'pid=,ppid='])).stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
   const out = [pid];
   for (let i = 0; i < out.length; i++) for (const [p, pp] of ps) if (pp === out[i]) out.push(p!);
   return out;
@@ -83,7 +90,10 @@ beforeAll(async () => {
   await writeFile(join(bin, 'tcpscope'), `#!/bin/sh\nexec node ${CLI} "$@"\n`);
   await writeFile(join(bin, 'sudo'), '#!/bin/sh\nexec "$@"\n');
   // The pager of the README's --exec example: records its arguments and the event it got.
-  await writeFile(join(bin, 'page-oncall'), `#!/bin/sh\necho "page-oncall $*" >> ${work}/pages.log\ncat >> ${work}/pages.log\n`);
+  await writeFile(
+    join(bin, 'page-oncall'),
+    `#!/bin/sh\necho "page-oncall $*" >> ${work}/pages.log\ncat >> ${work}/pages.log\n`,
+  );
   for (const f of ['tcpscope', 'sudo', 'page-oncall']) await chmod(join(bin, f), 0o755);
   await mkdir(join(work, 'textfile'));
   hook = createServer((req, res) => {
@@ -100,12 +110,19 @@ beforeAll(async () => {
   topo = await createTopology();
   listener = await startChurnAgent(topo, topo.server, ['listen', '--port', '8080', '--backlog', '1']);
   await listener.ready();
-  client = topo.spawn(topo.client, 'node', ['-e', `
+  client = topo.spawn(topo.client, 'node', [
+    '-e',
+    `
     const net = require('node:net');
     setInterval(() => { const s = net.connect(8080, '${topo.server.ip4}'); s.on('error', () => {}); setTimeout(() => s.destroy(), 3000); }, 100);
-    process.stdin.on('end', () => process.exit(0)); process.stdin.resume();`]);
+    process.stdin.on('end', () => process.exit(0)); process.stdin.resume();`,
+  ]);
   lab = {
-    netnsName: topo.server.name, netnsInode: topo.server.inode, pid: listener.pid, dir: work, bin,
+    netnsName: topo.server.name,
+    netnsInode: topo.server.inode,
+    pid: listener.pid,
+    dir: work,
+    bin,
     hookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
     demo: join(ROOT, 'demo/incident.ndjson.gz'),
   };
@@ -120,7 +137,11 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-interface Outcome { code: number | undefined; stopped: boolean; screen: string }
+interface Outcome {
+  code: number | undefined;
+  stopped: boolean;
+  screen: string;
+}
 
 /** Runs one shell command line in a tmux pane (a terminal, as a user would), cwd `dir`; its exit code via a file. */
 async function runInTerminal(id: string, command: string, dir: string, budgetMs: number): Promise<Outcome> {
@@ -131,8 +152,26 @@ async function runInTerminal(id: string, command: string, dir: string, budgetMs:
   // The pane stays (sleep) after the example so its screen and process tree can be read; the session is killed after.
   // Repository scripts (`scripts/…`) run from the clone, as the README says; tcpscope examples from a scratch dir.
   const cwd = /^(?:sudo )?scripts\//.test(command) ? ROOT : dir;
-  await writeFile(script, `export PATH=${lab.bin}:$PATH TERM=xterm-256color\ncd ${cwd}\nset -o pipefail\n${command}\necho $? > ${status}\nexec sleep 600\n`);
-  await execa('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '36', '-c', dir, 'bash', '--norc', '--noprofile', script]);
+  await writeFile(
+    script,
+    `export PATH=${lab.bin}:$PATH TERM=xterm-256color\ncd ${cwd}\nset -o pipefail\n${command}\necho $? > ${status}\nexec sleep 600\n`,
+  );
+  await execa('tmux', [
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '120',
+    '-y',
+    '36',
+    '-c',
+    dir,
+    'bash',
+    '--norc',
+    '--noprofile',
+    script,
+  ]);
   const panePid = Number((await tmux(['display-message', '-p', '-t', session, '#{pane_pid}'])).stdout.trim());
   if (!(panePid > 1)) throw new Error(`tmux pane of ${command}: no pid`);
   const readStatus = async (): Promise<number | undefined> => {
@@ -173,46 +212,69 @@ describe('every documented example runs', () => {
   it('finds the examples of README.md, docs/*.md and every --help, and the not-run list is current', () => {
     expect(examples.length).toBeGreaterThan(50);
     const sources = new Set(examples.map((e) => e.source.replace(/:\d+$/, '')));
-    for (const s of ['README.md', 'docs/alerts.md', 'docs/recording.md', 'docs/metrics.md', 'tcpscope watch --help', 'tcpscope replay --help']) {
+    for (const s of [
+      'README.md',
+      'docs/alerts.md',
+      'docs/recording.md',
+      'docs/metrics.md',
+      'tcpscope watch --help',
+      'tcpscope replay --help',
+    ]) {
       expect(sources, s).toContain(s);
     }
-    for (const n of NOT_RUN) expect(examples.map((e) => e.command), `stale not-run entry: ${n.command}`).toContain(n.command);
+    for (const n of NOT_RUN)
+      expect(
+        examples.map((e) => e.command),
+        `stale not-run entry: ${n.command}`,
+      ).toContain(n.command);
   });
 
-  it('runs each one (in parallel, 4 at a time) with the exit code its comment states', { timeout: 600_000 }, async () => {
-    // One run per distinct command after substitution; every place it is written is named on failure.
-    const runs = new Map<string, { example: Example; sources: string[]; setup: (dir: string) => Promise<void> }>();
-    for (const e of examples) {
-      if (NOT_RUN.some((n) => n.command === e.command)) continue;
-      const s = substitute(e.command, lab);
-      const key = `${s.command}\u0000${e.expectedExit}`;
-      const known = runs.get(key);
-      if (known) known.sources.push(e.source);
-      else runs.set(key, { example: { ...e, command: s.command }, sources: [e.source], setup: s.setup });
-    }
-    const failures: string[] = [];
-    const queue = [...runs.values()];
-    let n = 0;
-    const worker = async (): Promise<void> => {
-      for (let job = queue.shift(); job; job = queue.shift()) {
-        const id = String(n++);
-        const dir = join(work, `ex-${id}`);
-        await mkdir(dir);
-        await job.setup(dir);
-        const { example } = job;
-        const long = example.expectedExit !== 0 || /^(?:sudo )?scripts\//.test(example.command);
-        const r = await runInTerminal(id, example.command, dir, long ? LONG_BUDGET_MS : BUDGET_MS);
-        // Stopped by Ctrl-C: 0 or the documented 130 (README exit codes), never a usage error or a crash.
-        const ok = r.stopped ? example.expectedExit === 0 && (r.code === 0 || r.code === 130) : r.code === example.expectedExit;
-        if (!ok) {
-          failures.push(`${job.sources.join(', ')}: \`${example.command}\` exited ${r.code ?? 'never'}${r.stopped ? ' after Ctrl-C' : ''}, expected ${example.expectedExit}\n${r.screen.split('\n').filter((l) => l.trim() !== '').slice(-8).join('\n')}`);
-        }
+  it(
+    'runs each one (in parallel, 4 at a time) with the exit code its comment states',
+    { timeout: 600_000 },
+    async () => {
+      // One run per distinct command after substitution; every place it is written is named on failure.
+      const runs = new Map<string, { example: Example; sources: string[]; setup: (dir: string) => Promise<void> }>();
+      for (const e of examples) {
+        if (NOT_RUN.some((n) => n.command === e.command)) continue;
+        const s = substitute(e.command, lab);
+        const key = `${s.command}\u0000${e.expectedExit}`;
+        const known = runs.get(key);
+        if (known) known.sources.push(e.source);
+        else runs.set(key, { example: { ...e, command: s.command }, sources: [e.source], setup: s.setup });
       }
-    };
-    await Promise.all([worker(), worker(), worker(), worker()]);
-    expect(failures, failures.join('\n\n')).toEqual([]);
-    // The README's pager example ran with its own arguments (dashes included) when its alert fired, or not at all.
-    const pages = await readFile(join(work, 'pages.log'), 'utf8').catch(() => '');
-    if (pages !== '') expect(pages).toMatch(/^page-oncall( --team net)?$/m);
-  });
+      const failures: string[] = [];
+      const queue = [...runs.values()];
+      let n = 0;
+      const worker = async (): Promise<void> => {
+        for (let job = queue.shift(); job; job = queue.shift()) {
+          const id = String(n++);
+          const dir = join(work, `ex-${id}`);
+          await mkdir(dir);
+          await job.setup(dir);
+          const { example } = job;
+          const long = example.expectedExit !== 0 || /^(?:sudo )?scripts\//.test(example.command);
+          const r = await runInTerminal(id, example.command, dir, long ? LONG_BUDGET_MS : BUDGET_MS);
+          // Stopped by Ctrl-C: 0 or the documented 130 (README exit codes), never a usage error or a crash.
+          const ok = r.stopped
+            ? example.expectedExit === 0 && (r.code === 0 || r.code === 130)
+            : r.code === example.expectedExit;
+          if (!ok) {
+            failures.push(
+              `${job.sources.join(', ')}: \`${example.command}\` exited ${r.code ?? 'never'}${r.stopped ? ' after Ctrl-C' : ''}, expected ${example.expectedExit}\n${r.screen
+                .split('\n')
+                .filter((l) => l.trim() !== '')
+                .slice(-8)
+                .join('\n')}`,
+            );
+          }
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+      expect(failures, failures.join('\n\n')).toEqual([]);
+      // The README's pager example ran with its own arguments (dashes included) when its alert fired, or not at all.
+      const pages = await readFile(join(work, 'pages.log'), 'utf8').catch(() => '');
+      if (pages !== '') expect(pages).toMatch(/^page-oncall( --team net)?$/m);
+    },
+  );
 });

@@ -126,7 +126,13 @@ export function helpExamples(source: string, help: string): Example[] {
 
 /** README.md and every docs/*.md of the repository at `root`. */
 export function documentationExamples(root: string): Example[] {
-  const files = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+  const files = [
+    'README.md',
+    ...readdirSync(join(root, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .sort()
+      .map((f) => `docs/${f}`),
+  ];
   for (const extra of ['CONTRIBUTING.md']) {
     try {
       readFileSync(join(root, extra));

@@ -35,11 +35,16 @@ export function substitutionTable(lab: LabValues): Array<[RegExp, string]> {
 }
 
 /** A command with the table applied, and what its working directory needs (recordings it reads, alerts.yaml). */
-export function substitute(command: string, lab: LabValues): { command: string; setup: (dir: string) => Promise<void> } {
+export function substitute(
+  command: string,
+  lab: LabValues,
+): { command: string; setup: (dir: string) => Promise<void> } {
   let out = command;
   for (const [re, to] of substitutionTable(lab)) out = out.replace(re, to);
   // A recording read by replay/report (the word after the command) is the demo recording under that name.
-  const inputs = [...out.matchAll(/\b(?:replay|report)\s+([\w./-]+\.(?:ndjson(?:\.gz)?|tcpscope))\b/g)].map((m) => m[1]!);
+  const inputs = [...out.matchAll(/\b(?:replay|report)\s+([\w./-]+\.(?:ndjson(?:\.gz)?|tcpscope))\b/g)].map(
+    (m) => m[1]!,
+  );
   const needsAlerts = /--alerts \.\/alerts\.yaml\b/.test(out);
   return {
     command: out,

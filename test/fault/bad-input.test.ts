@@ -25,7 +25,11 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function expectError(r: { exitCode?: number | undefined; stderr: unknown; stdout: unknown }, code: number, pattern?: RegExp): void {
+function expectError(
+  r: { exitCode?: number | undefined; stderr: unknown; stdout: unknown },
+  code: number,
+  pattern?: RegExp,
+): void {
   const stderr = String(r.stderr);
   expect(r.exitCode, stderr).toBe(code);
   expect(oneLineError(stderr), `one line, no stack:\n${stderr}`).toBe(true);
@@ -63,7 +67,11 @@ describe('bad flags and values', () => {
 
 describe('environment problems', () => {
   it('unknown netns → exit 6 (watch, record: no file created)', async () => {
-    expectError(await cli(['watch', '--netns', 'no-such-ns-xyz', '--duration', '1s']), ExitCode.netns, /unknown netns "no-such-ns-xyz"/);
+    expectError(
+      await cli(['watch', '--netns', 'no-such-ns-xyz', '--duration', '1s']),
+      ExitCode.netns,
+      /unknown netns "no-such-ns-xyz"/,
+    );
     expectError(await cli(['watch', '--netns', '../../etc/passwd', '--duration', '1s']), ExitCode.netns);
     const out = join(dir, 'nons.ndjson');
     expectError(await cli(['record', '-o', out, '--netns', 'no-such-ns-xyz']), ExitCode.netns);
@@ -78,34 +86,69 @@ describe('environment problems', () => {
     expect(existsSync(out)).toBe(false);
     const auto = await cli(['watch', '--json', '--duration', '1500ms'], { ...env, PATH: '/usr/local/sbin:/sbin:/bin' });
     expect(auto.exitCode, auto.stderr).toBe(0);
-    expect(JSON.parse(auto.stdout.split('\n')[0]!)).toMatchObject({ mode: 'procfs', modeReason: expect.stringMatching(/bpftrace is not installed/) });
+    expect(JSON.parse(auto.stdout.split('\n')[0]!)).toMatchObject({
+      mode: 'procfs',
+      modeReason: expect.stringMatching(/bpftrace is not installed/),
+    });
   });
 
   it('not root → exit 4 with --ebpf; record into an unwritable place → exit 8', async () => {
-    const ebpf = await execa('setpriv', [...NOBODY, 'node', CLI, 'watch', '--ebpf', '--duration', '1s'], { reject: false, env: { NO_COLOR: '1' } });
+    const ebpf = await execa('setpriv', [...NOBODY, 'node', CLI, 'watch', '--ebpf', '--duration', '1s'], {
+      reject: false,
+      env: { NO_COLOR: '1' },
+    });
     expectError(ebpf, ExitCode.permission, /eBPF needs root/);
-    const rec = await execa('setpriv', [...NOBODY, 'node', CLI, 'record', '-o', '/root/tcpscope-fault.ndjson', '--procfs', '--duration', '1s'], { reject: false, env: { NO_COLOR: '1' } });
+    const rec = await execa(
+      'setpriv',
+      [...NOBODY, 'node', CLI, 'record', '-o', '/root/tcpscope-fault.ndjson', '--procfs', '--duration', '1s'],
+      { reject: false, env: { NO_COLOR: '1' } },
+    );
     expectError(rec, ExitCode.io, /cannot create recording .*permission denied/);
     expect(existsSync('/root/tcpscope-fault.ndjson')).toBe(false);
   });
 
   it('tracefs unmounted and not mountable → exit 5 with --ebpf, one line', async () => {
     // Private mount namespace: tracefs unmounted there, and CAP_SYS_ADMIN dropped so tcpscope cannot mount it back.
-    const script = 'umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; exec setpriv --bounding-set -sys_admin node "$0" watch --ebpf --duration 1s';
-    const r = await execa('unshare', ['--mount', '--propagation', 'private', '--', 'bash', '-c', script, CLI], { reject: false, env: { NO_COLOR: '1' } });
+    const script =
+      'umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null; exec setpriv --bounding-set -sys_admin node "$0" watch --ebpf --duration 1s';
+    const r = await execa('unshare', ['--mount', '--propagation', 'private', '--', 'bash', '-c', script, CLI], {
+      reject: false,
+      env: { NO_COLOR: '1' },
+    });
     expectError(r, ExitCode.tracer, /tracefs/);
   });
 
   it('/proc unreadable → exit 8, one line; one unreadable sysctl file → a note, the session goes on', async () => {
-    const noProc = await execa('unshare', ['--mount', '--propagation', 'private', '--', 'bash', '-c', 'mount -t tmpfs -o ro,size=4k none /proc && exec node "$0" watch --json --procfs --duration 1s', CLI], { reject: false, env: { NO_COLOR: '1' } });
+    const noProc = await execa(
+      'unshare',
+      [
+        '--mount',
+        '--propagation',
+        'private',
+        '--',
+        'bash',
+        '-c',
+        'mount -t tmpfs -o ro,size=4k none /proc && exec node "$0" watch --json --procfs --duration 1s',
+        CLI,
+      ],
+      { reject: false, env: { NO_COLOR: '1' } },
+    );
     expectError(noProc, ExitCode.io, /\/proc/);
     const blocked = join(dir, 'blocked');
     await writeFile(blocked, '');
     await chmod(blocked, 0o000);
-    const script = 'mount --bind "$1" /proc/sys/net/ipv4/tcp_fin_timeout && exec setpriv --bounding-set -dac_override,-dac_read_search node "$0" watch --json --procfs --duration 2500ms';
-    const one = await execa('unshare', ['--mount', '--propagation', 'private', '--', 'bash', '-c', script, CLI, blocked], { reject: false, env: { NO_COLOR: '1' } });
+    const script =
+      'mount --bind "$1" /proc/sys/net/ipv4/tcp_fin_timeout && exec setpriv --bounding-set -dac_override,-dac_read_search node "$0" watch --json --procfs --duration 2500ms';
+    const one = await execa(
+      'unshare',
+      ['--mount', '--propagation', 'private', '--', 'bash', '-c', script, CLI, blocked],
+      { reject: false, env: { NO_COLOR: '1' } },
+    );
     expect(one.exitCode, one.stderr).toBe(0);
-    const snaps = one.stdout.trim().split('\n').map((l) => JSON.parse(l) as { notes: string[] });
+    const snaps = one.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { notes: string[] });
     expect(snaps[0]!.notes.join(' ')).toMatch(/tcp_fin_timeout unreadable: EACCES/);
   });
 });
@@ -134,7 +177,10 @@ describe('bad recordings', () => {
 
   it('replay and report: exit 7 (8 for a missing file), one line, no partial output', async () => {
     for (const [name, c] of Object.entries(await corpus())) {
-      for (const cmd of [['replay', c.file, '--speed', 'max', '--json'], ['report', c.file, '--format', 'json']]) {
+      for (const cmd of [
+        ['replay', c.file, '--speed', 'max', '--json'],
+        ['report', c.file, '--format', 'json'],
+      ]) {
         const r = await cli(cmd);
         expect(r.exitCode, `${name}: ${cmd[0]} ${r.stderr}`).toBe(c.code);
         expect(oneLineError(r.stderr), `${name}: ${cmd[0]}:\n${r.stderr}`).toBe(true);

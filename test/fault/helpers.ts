@@ -49,7 +49,10 @@ export async function tracersOf(root: number, timeoutMs = 45_000): Promise<{ pid
 }
 
 /** After an exit: which of our bpftrace pids are still alive and which of their programs are still loaded. */
-export async function leftovers(tracers: { pid: number; progs: number[] }[], helpers: number[] = []): Promise<{ pids: number[]; progs: number[] }> {
+export async function leftovers(
+  tracers: { pid: number; progs: number[] }[],
+  helpers: number[] = [],
+): Promise<{ pids: number[]; progs: number[] }> {
   const pids: number[] = [];
   for (const p of [...tracers.map((t) => t.pid), ...helpers]) if (await alive(p)) pids.push(p);
   const loaded = await loadedProgIds();
@@ -58,7 +61,12 @@ export async function leftovers(tracers: { pid: number; progs: number[] }[], hel
 }
 
 /** Waits until `check` holds or the time is up; returns its last value. */
-export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number, stepMs = 100): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs: number,
+  stepMs = 100,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let v = await fn();
   while (!ok(v) && Date.now() < until) {
@@ -68,11 +76,17 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ti
   return v;
 }
 
-
 /** `tcpscope ARGS` as a child (no shell), NO_COLOR, never rejecting. */
-export function cli(args: string[], env: Record<string, string> = {}, opts: { timeoutMs?: number; input?: string } = {}): ResultPromise<{ reject: false }> {
+export function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  opts: { timeoutMs?: number; input?: string } = {},
+): ResultPromise<{ reject: false }> {
   return execa('node', [CLI, ...args], {
-    reject: false, env: { NO_COLOR: '1', ...env }, timeout: opts.timeoutMs ?? 60_000, ...(opts.input !== undefined ? { input: opts.input } : {}),
+    reject: false,
+    env: { NO_COLOR: '1', ...env },
+    timeout: opts.timeoutMs ?? 60_000,
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
   }) as ResultPromise<{ reject: false }>;
 }
 
@@ -90,7 +104,10 @@ export const dropNetns = (name: string): Promise<unknown> => execa('ip', ['netns
 export function oneLineError(stderr: string): boolean {
   // Progress lines (probes attached, procfs mode) are not part of the error.
   const progress = /^tcpscope: (eBPF probes (re-)?attached|procfs mode)/;
-  const lines = stderr.trim().split('\n').filter((l) => l.trim() !== '' && !progress.test(l));
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !progress.test(l));
   return lines.length === 1 && lines[0]!.startsWith('tcpscope: ') && !/^\s+at /m.test(stderr);
 }
 
@@ -98,9 +115,13 @@ export function oneLineError(stderr: string): boolean {
  * Exit status of a process that has exited but not been reaped yet (a zombie): the last field of /proc/PID/stat is
  * its wait status. tmux 3.3 sometimes leaves a dead pane's process unreaped for a while (pane_dead_status empty).
  */
-export async function zombieExit(pid: number): Promise<{ code: number | undefined; signal: number | undefined } | undefined> {
+export async function zombieExit(
+  pid: number,
+): Promise<{ code: number | undefined; signal: number | undefined } | undefined> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   if (!/^\d+ \(.*\) Z /.test(stat)) return undefined;
   const status = Number(stat.trim().split(' ').at(-1));
-  return (status & 0x7f) === 0 ? { code: (status >> 8) & 0xff, signal: undefined } : { code: undefined, signal: status & 0x7f };
+  return (status & 0x7f) === 0
+    ? { code: (status >> 8) & 0xff, signal: undefined }
+    : { code: undefined, signal: status & 0x7f };
 }

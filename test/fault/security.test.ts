@@ -33,9 +33,21 @@ describe('probe programs carry no user text', () => {
   it('rejects hostile filter values and keeps valid ones out of the program text', async () => {
     await requireKernelTracing();
     const caps = await detectCapabilities((await ensureTracefs({ mount: true })).path ?? '/sys/kernel/tracing');
-    const hostile: [number, number][] = [[70000, 0], [-1, 0], [1.5, 0], [Number.NaN, 0], [0, -1], [0, 2 ** 32], [0, 1.5], [0, Number.POSITIVE_INFINITY]];
+    const hostile: [number, number][] = [
+      [70000, 0],
+      [-1, 0],
+      [1.5, 0],
+      [Number.NaN, 0],
+      [0, -1],
+      [0, 2 ** 32],
+      [0, 1.5],
+      [0, Number.POSITIVE_INFINITY],
+    ];
     for (const [port, netnsInode] of hostile) {
-      expect(() => buildProgram(caps, { port, netnsInode, intervalMs: 1000 }), `port ${port} netns ${netnsInode}`).toThrow(/must be an integer/);
+      expect(
+        () => buildProgram(caps, { port, netnsInode, intervalMs: 1000 }),
+        `port ${port} netns ${netnsInode}`,
+      ).toThrow(/must be an integer/);
     }
     const p = buildProgram(caps, { port: 48123, netnsInode: 4026599999, intervalMs: 1000 });
     expect(p.text).not.toContain('48123');
@@ -56,7 +68,10 @@ describe('probe programs carry no user text', () => {
       expect(oneLineError(r.stderr)).toBe(true);
     }
     const ns = await throwawayNetns('sec');
-    const watch = execa('node', [CLI, 'watch', '--json', '--netns', ns, '--port', '48123'], { reject: false, stdout: 'ignore' });
+    const watch = execa('node', [CLI, 'watch', '--json', '--netns', ns, '--port', '48123'], {
+      reject: false,
+      stdout: 'ignore',
+    });
     try {
       const [t] = await tracersOf(watch.pid!);
       const argv = (await readFile(`/proc/${t!.pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
@@ -104,7 +119,8 @@ describe('source checks', () => {
       const lines = (await readFile(f, 'utf8')).split('\n');
       lines.forEach((l, i) => {
         // Allowed: the runner's refusal and comments saying "never --unsafe".
-        if (l.includes('--unsafe') && !/includes\('--unsafe'\)|never --unsafe/.test(l)) hits.push(`${f}:${i + 1}: ${l.trim()}`);
+        if (l.includes('--unsafe') && !/includes\('--unsafe'\)|never --unsafe/.test(l))
+          hits.push(`${f}:${i + 1}: ${l.trim()}`);
         if (f.endsWith('.bt') && /\bsystem\s*\(/.test(l)) hits.push(`${f}:${i + 1}: system()`);
       });
     }
@@ -115,7 +131,16 @@ describe('source checks', () => {
 describe('files and listeners', () => {
   it('record creates its files 0600 even with umask 000 (rotated parts too)', async () => {
     const file = join(dir, 'rec.ndjson');
-    const r = await execa('bash', ['-c', 'umask 000; exec node "$0" record -o "$1" --procfs --duration 2500ms --quiet --max-size 2K --rotate 2', CLI, file], { reject: false });
+    const r = await execa(
+      'bash',
+      [
+        '-c',
+        'umask 000; exec node "$0" record -o "$1" --procfs --duration 2500ms --quiet --max-size 2K --rotate 2',
+        CLI,
+        file,
+      ],
+      { reject: false },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const parts = (await readdir(dir)).filter((f) => f.startsWith('rec.ndjson'));
     expect(parts.length).toBeGreaterThan(0);
@@ -131,7 +156,12 @@ describe('files and listeners', () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const serve = execa('node', [CLI, 'serve', '--procfs', '--metrics', `localhost:${port}`], { reject: false });
     try {
-      const listening = await waitFor(async () => (await execa('ss', ['-ltnH', `sport = :${port}`])).stdout.trim(), (s) => s !== '', 15_000, 200);
+      const listening = await waitFor(
+        async () => (await execa('ss', ['-ltnH', `sport = :${port}`])).stdout.trim(),
+        (s) => s !== '',
+        15_000,
+        200,
+      );
       const locals = listening.split('\n').map((l) => l.trim().split(/\s+/)[3] ?? '');
       expect(locals.length).toBeGreaterThan(0);
       for (const l of locals) expect(l).toMatch(/^(127\.0\.0\.1|\[::1\]):\d+$/);

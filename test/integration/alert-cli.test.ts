@@ -15,11 +15,23 @@ import { ATTACHED_LINE, CLI, assertNothingLeft, killLeftovers, trackNetns } from
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const SCRIPT = join(import.meta.dirname, 'fixtures', 'record-alert.mjs');
 
-interface Line { type?: string; name?: string; state?: string; value?: number }
+interface Line {
+  type?: string;
+  name?: string;
+  state?: string;
+  value?: number;
+}
 
-function watch(netns: string, extra: string[]): { child: ResultPromise; lines: Line[]; attached: Promise<void>; stderr: () => string } {
+function watch(
+  netns: string,
+  extra: string[],
+): { child: ResultPromise; lines: Line[]; attached: Promise<void>; stderr: () => string } {
   const child = execa('node', [CLI, 'watch', '--json', '--netns', netns, '--interval', '500ms', ...extra], {
-    reject: false, buffer: false, env: { NO_COLOR: '1' }, killSignal: 'SIGINT', forceKillAfterDelay: 10_000,
+    reject: false,
+    buffer: false,
+    env: { NO_COLOR: '1' },
+    killSignal: 'SIGINT',
+    forceKillAfterDelay: 10_000,
   });
   const lines: Line[] = [];
   onJsonLines<Line>(child.stdout, (l) => lines.push(l));
@@ -65,11 +77,22 @@ describe('tcpscope watch alert flags on a real accept-queue overflow', () => {
         beforeTraffic: async (topo) => {
           trackNetns(topo.server.name, topo.client.name);
           w = watch(topo.server.name, [
-            '--alert', 'ovf: TcpExtListenOverflows > 0 cooldown 10m',
-            '--webhook', url,
-            '--exec', 'node', SCRIPT, execLog,
+            '--alert',
+            'ovf: TcpExtListenOverflows > 0 cooldown 10m',
+            '--webhook',
+            url,
+            '--exec',
+            'node',
+            SCRIPT,
+            execLog,
           ]);
-          gate = watch(topo.server.name, ['--alert', 'TcpExtListenOverflows > 0', '--exit-on-alert', '--duration', '60s']);
+          gate = watch(topo.server.name, [
+            '--alert',
+            'TcpExtListenOverflows > 0',
+            '--exit-on-alert',
+            '--duration',
+            '60s',
+          ]);
           await Promise.all([w.attached, gate.attached]);
         },
         afterTraffic: async () => {
@@ -87,7 +110,10 @@ describe('tcpscope watch alert flags on a real accept-queue overflow', () => {
 
       const firing = w!.lines.filter((l) => l.type === 'alert' && l.state === 'firing');
       expect(firing).toHaveLength(1); // the cooldown holds later overflows back
-      const execs = (await readFile(execLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { env: Record<string, string>; event: Line });
+      const execs = (await readFile(execLog, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { env: Record<string, string>; event: Line });
       const execFiring = execs.filter((e) => e.event.state === 'firing');
       expect(execFiring).toHaveLength(1);
       expect(execFiring[0]!.env.TCPSCOPE_ALERT_NAME).toBe('ovf');
@@ -108,7 +134,15 @@ describe('tcpscope watch alert flags on a real accept-queue overflow', () => {
     const topo = await createTopology();
     trackNetns(topo.server.name, topo.client.name);
     try {
-      const q = watch(topo.server.name, ['--alert', 'TcpExtListenOverflows > 0', '--alerts', 'builtin', '--exit-on-alert', '--duration', '6s']);
+      const q = watch(topo.server.name, [
+        '--alert',
+        'TcpExtListenOverflows > 0',
+        '--alerts',
+        'builtin',
+        '--exit-on-alert',
+        '--duration',
+        '6s',
+      ]);
       const r = await q.child;
       expect(r.exitCode).toBe(0);
       expect(q.lines.filter((l) => l.type === 'alert')).toEqual([]);

@@ -2,7 +2,7 @@
 // know when its probes are attached, stop it like a user (SIGINT) and prove nothing it started is left behind.
 import { existsSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
-import type { Snapshot } from '../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 import { onJsonLines } from '../helpers/ndjson.js';
 
 export const CLI = 'dist/cli/main.js';
@@ -32,7 +32,11 @@ export interface WatchRun {
 /** `tcpscope watch --json --netns <netns> --interval 500ms [...extra]`, stdout parsed line by line. */
 export function startWatch(netns: string, extra: string[] = ['--interval', '500ms']): WatchRun {
   const child = execa('node', [CLI, 'watch', '--json', '--netns', netns, ...extra], {
-    reject: false, buffer: false, env: { NO_COLOR: '1' }, killSignal: 'SIGINT', forceKillAfterDelay: 10_000,
+    reject: false,
+    buffer: false,
+    env: { NO_COLOR: '1' },
+    killSignal: 'SIGINT',
+    forceKillAfterDelay: 10_000,
   });
   if (child.pid !== undefined) started.watch.add(child.pid);
   const snapshots: Snapshot[] = [];
@@ -43,7 +47,10 @@ export function startWatch(netns: string, extra: string[] = ['--interval', '500m
     for (const w of waiters.splice(0)) w();
   });
   const attached = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`watch --netns ${netns}: probes not attached after 60 s; stderr:\n${err}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`watch --netns ${netns}: probes not attached after 60 s; stderr:\n${err}`)),
+      60_000,
+    );
     child.stderr?.on('data', (c: Buffer) => {
       err += c.toString();
       const m = ATTACHED_LINE.exec(err);
@@ -60,12 +67,16 @@ export function startWatch(netns: string, extra: string[] = ['--interval', '500m
   });
   attached.catch(() => undefined);
   return {
-    child, snapshots, stderr: () => err, attached,
+    child,
+    snapshots,
+    stderr: () => err,
+    attached,
     moreSnapshots: async (n, timeoutMs = 30_000) => {
       const target = snapshots.length + n;
       const end = Date.now() + timeoutMs;
       while (snapshots.length < target) {
-        if (Date.now() > end || child.exitCode !== null) throw new Error(`watch --netns ${netns}: ${snapshots.length}/${target} snapshots; stderr:\n${err}`);
+        if (Date.now() > end || child.exitCode !== null)
+          throw new Error(`watch --netns ${netns}: ${snapshots.length}/${target} snapshots; stderr:\n${err}`);
         await new Promise<void>((r) => {
           waiters.push(r);
           setTimeout(r, 200);
@@ -122,10 +133,12 @@ export async function assertNothingLeft(): Promise<void> {
 }
 
 /** Sum of a counter delta over snapshots. */
-export const sumCounter = (snaps: Snapshot[], name: string): number => snaps.reduce((t, s) => t + (s.counters[name] ?? 0), 0);
+export const sumCounter = (snaps: Snapshot[], name: string): number =>
+  snaps.reduce((t, s) => t + (s.counters[name] ?? 0), 0);
 
 /** Sum of a numeric events field over snapshots. */
-export const sumEvents = (snaps: Snapshot[], pick: (e: Snapshot['events']) => number): number => snaps.reduce((t, s) => t + pick(s.events), 0);
+export const sumEvents = (snaps: Snapshot[], pick: (e: Snapshot['events']) => number): number =>
+  snaps.reduce((t, s) => t + pick(s.events), 0);
 
 /** Transitions `FROM->TO` summed over snapshots. */
 export function sumTransitions(snaps: Snapshot[]): Record<string, number> {

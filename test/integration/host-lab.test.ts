@@ -18,7 +18,9 @@ describe('tcpscope watch sees sysctl changes in the watched netns', () => {
     const topo = await createTopology();
     trackNetns(topo.server.name, topo.client.name);
     try {
-      const old = (await execa('ip', ['netns', 'exec', topo.server.name, 'sysctl', '-n', 'net.ipv4.tcp_fin_timeout'])).stdout.trim();
+      const old = (
+        await execa('ip', ['netns', 'exec', topo.server.name, 'sysctl', '-n', 'net.ipv4.tcp_fin_timeout'])
+      ).stdout.trim();
       const host = (await execa('sysctl', ['-n', 'net.ipv4.tcp_fin_timeout'])).stdout.trim();
       expect(old).not.toBe('7');
       const run = startWatch(topo.server.name);

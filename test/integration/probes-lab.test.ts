@@ -1,7 +1,13 @@
 // The full probe program in the lab scenarios not covered by test/kernel/probes: accept-queue overflow (SYN-ACK
 // retransmits, which overflows reach kfree_skb) and churn (state transitions = the kernel's open counters, exactly).
 import { afterAll, describe, expect, it } from 'vitest';
-import { runScenario, PORT, type GroundTruth, type ScenarioName, type ScenarioOptions } from '../../scripts/lab/index.js';
+import {
+  runScenario,
+  PORT,
+  type GroundTruth,
+  type ScenarioName,
+  type ScenarioOptions,
+} from '../../scripts/lab/index.js';
 import { detectCapabilities } from '../../src/kernel/capabilities.js';
 import { findTracefs } from '../../src/kernel/tracefs/tracefs.js';
 import { isTickLine, type ProbeBatch } from '../../src/kernel/probes/index.js';
@@ -10,7 +16,10 @@ import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 import { assertNothingLeft, trackNetns } from './helpers.js';
 
 /** Runs a scenario with the probe program (all netns) live from one tick before the traffic to two ticks after it. */
-async function traced(name: ScenarioName, opts: Omit<ScenarioOptions, 'beforeTraffic' | 'afterTraffic'>): Promise<{ truth: GroundTruth; batches: ProbeBatch[]; gaps: number }> {
+async function traced(
+  name: ScenarioName,
+  opts: Omit<ScenarioOptions, 'beforeTraffic' | 'afterTraffic'>,
+): Promise<{ truth: GroundTruth; batches: ProbeBatch[]; gaps: number }> {
   await requireKernelTracing();
   await requireLab();
   const caps = await detectCapabilities((await findTracefs())!);
@@ -34,8 +43,11 @@ async function traced(name: ScenarioName, opts: Omit<ScenarioOptions, 'beforeTra
   }
 }
 
-const inNs = <T extends { netns: number; count: number }>(rows: T[], ns: number, pred: (r: T) => boolean = () => true): number =>
-  rows.filter((r) => r.netns === ns && pred(r)).reduce((s, r) => s + r.count, 0);
+const inNs = <T extends { netns: number; count: number }>(
+  rows: T[],
+  ns: number,
+  pred: (r: T) => boolean = () => true,
+): number => rows.filter((r) => r.netns === ns && pred(r)).reduce((s, r) => s + r.count, 0);
 
 describe('probe program in more lab scenarios', () => {
   afterAll(assertNothingLeft, 30_000);
@@ -47,9 +59,11 @@ describe('probe program in more lab scenarios', () => {
     const drops = batches.flatMap((b) => b.drops);
     const overflowDrops = inNs(drops, ns, (d) => d.reason === 'TCP_LISTEN_OVERFLOW');
     const m = truth.measured;
-    console.log(`accept-overflow: synack probes ${inNs(synack, ns)} (expected ${String(m.expectedSynAckRetrans)}, TCPSynRetrans ${String(truth.server.counters.TcpExtTCPSynRetrans)}); ` +
-      `ListenOverflows ${String(truth.server.counters.TcpExtListenOverflows)} = ${String(m.expectedAckOverflows)} final ACKs + ${truth.server.counters.TcpExtListenOverflows! - Number(m.expectedAckOverflows)} SYNs; ` +
-      `kfree_skb TCP_LISTEN_OVERFLOW ${overflowDrops}; drops by reason ${JSON.stringify(drops.filter((d) => d.netns === ns))}`);
+    console.log(
+      `accept-overflow: synack probes ${inNs(synack, ns)} (expected ${String(m.expectedSynAckRetrans)}, TCPSynRetrans ${String(truth.server.counters.TcpExtTCPSynRetrans)}); ` +
+        `ListenOverflows ${String(truth.server.counters.TcpExtListenOverflows)} = ${String(m.expectedAckOverflows)} final ACKs + ${truth.server.counters.TcpExtListenOverflows! - Number(m.expectedAckOverflows)} SYNs; ` +
+        `kfree_skb TCP_LISTEN_OVERFLOW ${overflowDrops}; drops by reason ${JSON.stringify(drops.filter((d) => d.netns === ns))}`,
+    );
     expect(inNs(synack, ns)).toBe(m.expectedSynAckRetrans);
     expect(inNs(synack, ns)).toBe(truth.server.counters.TcpExtTCPSynRetrans);
     for (const r of synack.filter((x) => x.netns === ns)) {
@@ -72,14 +86,23 @@ describe('probe program in more lab scenarios', () => {
     const s = truth.server.inode;
     const k = (ns: number, from: string, to: string): number => inNs(t, ns, (r) => r.from === from && r.to === to);
     const got = {
-      clientCloseToSynSent: k(c, 'CLOSE', 'SYN_SENT'), clientSynSentToEstablished: k(c, 'SYN_SENT', 'ESTABLISHED'),
-      serverListenToSynRecv: k(s, 'LISTEN', 'SYN_RECV'), serverSynRecvToEstablished: k(s, 'SYN_RECV', 'ESTABLISHED'),
+      clientCloseToSynSent: k(c, 'CLOSE', 'SYN_SENT'),
+      clientSynSentToEstablished: k(c, 'SYN_SENT', 'ESTABLISHED'),
+      serverListenToSynRecv: k(s, 'LISTEN', 'SYN_RECV'),
+      serverSynRecvToEstablished: k(s, 'SYN_RECV', 'ESTABLISHED'),
     };
     const active = truth.client.counters.TcpActiveOpens ?? 0;
     const passive = truth.server.counters.TcpPassiveOpens ?? 0;
-    console.log(`churn: ${JSON.stringify(got)}; TcpActiveOpens ${active}, TcpPassiveOpens ${passive}, measured ${JSON.stringify(truth.measured)}`);
+    console.log(
+      `churn: ${JSON.stringify(got)}; TcpActiveOpens ${active}, TcpPassiveOpens ${passive}, measured ${JSON.stringify(truth.measured)}`,
+    );
     expect(active).toBeGreaterThan(1000);
-    expect(got).toEqual({ clientCloseToSynSent: active, clientSynSentToEstablished: active, serverListenToSynRecv: passive, serverSynRecvToEstablished: passive });
+    expect(got).toEqual({
+      clientCloseToSynSent: active,
+      clientSynSentToEstablished: active,
+      serverListenToSynRecv: passive,
+      serverSynRecvToEstablished: passive,
+    });
     expect(gaps).toBe(0);
   }, 120_000);
 });

@@ -20,7 +20,9 @@ describe('tcpscope watch on a quiet lab netns', () => {
       const run = startWatch(topo.server.name, ['--interval', '1s', '--duration', '30s']);
       const r = await run.child;
       const snaps = run.snapshots;
-      console.log(`quiet: ${snaps.length} snapshots, exit ${String(r.exitCode)}, stderr ${JSON.stringify(run.stderr())}`);
+      console.log(
+        `quiet: ${snaps.length} snapshots, exit ${String(r.exitCode)}, stderr ${JSON.stringify(run.stderr())}`,
+      );
       expect(r.exitCode).toBe(0);
       expect(run.stderr()).toMatch(/^tcpscope: eBPF probes attached \(\d+ probes\)\n$/);
       expect(snaps.length).toBeGreaterThanOrEqual(25);
@@ -35,7 +37,9 @@ describe('tcpscope watch on a quiet lab netns', () => {
         // TCP is silent (IPv6 neighbour discovery / MLD on the fresh veth may move Ip6/Icmp6 counters: not TCP's business).
         expect(Object.keys(s.counters).filter((k) => k.startsWith('Tcp'))).toEqual([]);
         expect(s.transitions).toEqual({});
-        expect(s.events.synackRetrans + s.events.synRetrans + s.events.resetsSent + s.events.resetsReceived + s.events.drops).toBe(0);
+        expect(
+          s.events.synackRetrans + s.events.synRetrans + s.events.resetsSent + s.events.resetsReceived + s.events.drops,
+        ).toBe(0);
         expect(s.events.lost).toBe(0);
       }
     } finally {

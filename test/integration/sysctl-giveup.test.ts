@@ -6,7 +6,10 @@ import { runScenario } from '../../scripts/lab/index.js';
 import { requireLab } from '../helpers/prereq.js';
 import { assertNothingLeft, CLI, trackNetns } from './helpers.js';
 
-interface Report { netns: { inode: number; name?: string }; timelines: { synGiveUpMs?: number; synRetransmitsAtMs?: number[] } }
+interface Report {
+  netns: { inode: number; name?: string };
+  timelines: { synGiveUpMs?: number; synRetransmitsAtMs?: number[] };
+}
 
 describe('tcpscope sysctl --netns <client> --json vs the measured SYN give-up', () => {
   afterAll(assertNothingLeft, 30_000);
@@ -19,7 +22,10 @@ describe('tcpscope sysctl --netns <client> --json vs the measured SYN give-up', 
       variant: { synRetries: 2 },
       beforeTraffic: async (topo) => {
         trackNetns(topo.server.name, topo.client.name);
-        const r = await execa('node', [CLI, 'sysctl', '--netns', topo.client.name, '--json'], { reject: false, env: { NO_COLOR: '1' } });
+        const r = await execa('node', [CLI, 'sysctl', '--netns', topo.client.name, '--json'], {
+          reject: false,
+          env: { NO_COLOR: '1' },
+        });
         stderr = r.stderr;
         expect(r.exitCode, r.stderr).toBe(0);
         report = JSON.parse(r.stdout) as Report;
@@ -28,7 +34,9 @@ describe('tcpscope sysctl --netns <client> --json vs the measured SYN give-up', 
     const predicted = report?.timelines.synGiveUpMs;
     const min = Number(truth.measured.giveUpMsMin);
     const max = Number(truth.measured.giveUpMsMax);
-    console.log(`syn give-up: tcpscope sysctl ${String(predicted)} ms; measured ${min}..${max} ms (tcp_syn_retries=2, tcp_syn_linear_timeouts=${String(truth.measured.tcpSynLinearTimeouts)}); lab model ${String(truth.measured.expectedGiveUpMs)} ms`);
+    console.log(
+      `syn give-up: tcpscope sysctl ${String(predicted)} ms; measured ${min}..${max} ms (tcp_syn_retries=2, tcp_syn_linear_timeouts=${String(truth.measured.tcpSynLinearTimeouts)}); lab model ${String(truth.measured.expectedGiveUpMs)} ms`,
+    );
     expect(report?.netns.inode, stderr).toBe(truth.client.inode);
     expect(truth.client.sysctls['net.ipv4.tcp_syn_retries']).toBe('2');
     expect(truth.measured.clientETIMEDOUT).toBe(2);

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { filter, firstValueFrom, timeout, type Subscription } from 'rxjs';
 import { runScenario } from '../../scripts/lab/index.js';
-import { startSession } from '../../src/pipeline/session.js';
-import type { LiveSession } from '../../src/pipeline/session-types.js';
+import { startSession } from '../../src/session/live.js';
+import type { LiveSession } from '../../src/model/session.js';
 import { isTickLine } from '../../src/kernel/probes/decode.js';
-import type { Snapshot } from '../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 import { alerts, createAlertEngine, parseAlertFlag, type AlertEvent } from '../../src/alert/index.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 
@@ -33,7 +33,12 @@ describe('alerts on the accept-overflow lab scenario', () => {
           sub = s.snapshots$.subscribe((x) => snaps.push(x));
           sub.add(s.snapshots$.pipe(alerts(rules)).subscribe((e) => live.push(e)));
           // Traffic only once bpftrace is attached and ticking (snapshots start earlier, from procfs polls).
-          await firstValueFrom(s.inputs$.pipe(filter((i) => i.kind === 'probe' && isTickLine(i.line)), timeout(30_000)));
+          await firstValueFrom(
+            s.inputs$.pipe(
+              filter((i) => i.kind === 'probe' && isTickLine(i.line)),
+              timeout(30_000),
+            ),
+          );
         },
         afterTraffic: async () => {
           await sleep(1500);
@@ -42,7 +47,10 @@ describe('alerts on the accept-overflow lab scenario', () => {
       });
       expect(session!.info.mode).toBe('ebpf');
       const names = new Set(live.filter((e) => e.state === 'firing').map((e) => e.name));
-      const log = snaps.map((x) => `${x.seq} ovf=${x.counters.TcpExtListenOverflows ?? 0} ebpf=${x.events.synackRetrans} L=${x.census.listeners.map((l) => `${l.port}:${l.queue}/${l.capacity}`).join(',')}`);
+      const log = snaps.map(
+        (x) =>
+          `${x.seq} ovf=${x.counters.TcpExtListenOverflows ?? 0} ebpf=${x.events.synackRetrans} L=${x.census.listeners.map((l) => `${l.port}:${l.queue}/${l.capacity}`).join(',')}`,
+      );
       expect([...names].sort(), log.join('\n')).toEqual(['overflow', 'overflow-rate', 'queue-full', 'synack']);
       for (const e of live) expect(e.netns.inode).toBe(truth.server.inode);
       // Every overflow the kernel counted in the server netns is in the snapshot deltas the rules saw.

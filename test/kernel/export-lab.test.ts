@@ -5,8 +5,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScenario, PORT } from '../../scripts/lab/index.js';
-import { startSession } from '../../src/pipeline/session.js';
-import type { LiveSession } from '../../src/pipeline/session-types.js';
+import { startSession } from '../../src/session/live.js';
+import type { LiveSession } from '../../src/model/session.js';
 import { isTickLine } from '../../src/kernel/probes/decode.js';
 import { startExporter, type Exporter } from '../../src/export/index.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
@@ -34,13 +34,23 @@ describe('export on the accept-overflow lab scenario', () => {
       const truth = await runScenario('accept-overflow', {
         beforeTraffic: async (topo) => {
           session = await startSession({ netns: topo.server.name, intervalMs: 500 });
-          exporter = await startExporter(session.snapshots$, { listen: { host: '127.0.0.1', port: 0 }, textfileDir: dir });
+          exporter = await startExporter(session.snapshots$, {
+            listen: { host: '127.0.0.1', port: 0 },
+            textfileDir: dir,
+          });
           session.snapshots$.subscribe((x) => {
             synack += x.events.synackRetrans;
-            log.push(`${x.seq} ovf=${x.counters.TcpExtListenOverflows ?? 0} synretr=${x.counters.TcpExtTCPSynRetrans ?? 0} ebpf=${x.events.synackRetrans} L=${x.census.listeners.map((l) => `${l.port}:${l.queue}/${l.capacity}`).join(',')}`);
+            log.push(
+              `${x.seq} ovf=${x.counters.TcpExtListenOverflows ?? 0} synretr=${x.counters.TcpExtTCPSynRetrans ?? 0} ebpf=${x.events.synackRetrans} L=${x.census.listeners.map((l) => `${l.port}:${l.queue}/${l.capacity}`).join(',')}`,
+            );
           });
           // Traffic only once bpftrace is attached and ticking (snapshots start earlier, from procfs polls).
-          await firstValueFrom(session.inputs$.pipe(filter((i) => i.kind === 'probe' && isTickLine(i.line)), timeout(30_000)));
+          await firstValueFrom(
+            session.inputs$.pipe(
+              filter((i) => i.kind === 'probe' && isTickLine(i.line)),
+              timeout(30_000),
+            ),
+          );
         },
         afterTraffic: async () => {
           await sleep(1500);
@@ -57,7 +67,9 @@ describe('export on the accept-overflow lab scenario', () => {
       // Scraped 1.5 s after traffic, before the truth was read: nothing can be missing, and nothing invented.
       expect(overflows).toBeLessThanOrEqual(server.counters.TcpExtListenOverflows!);
       expect(overflows, log.join('\n')).toBe(server.counters.TcpExtListenOverflows);
-      const cap = scraped.split('\n').find((l) => l.startsWith(`tcpscope_listener_queue_capacity{netns="${ns}"`) && l.includes(`:${PORT}"`));
+      const cap = scraped
+        .split('\n')
+        .find((l) => l.startsWith(`tcpscope_listener_queue_capacity{netns="${ns}"`) && l.includes(`:${PORT}"`));
       expect(cap, scraped.slice(0, 2000)).toBeDefined();
       expect(Number(cap!.split(' ').pop())).toBe(2);
       // The exported counter is the sum of the snapshots' eBPF SYN-ACK retransmits (the probe's own accuracy against

@@ -53,15 +53,26 @@ describe('tcpscope record on a full disk', () => {
         }
         await sleep(200);
       }
-      const children = String((await execa('ps', ['-o', 'pid=,comm=', '--ppid', String(rec.pid)], { reject: false })).stdout)
-        .trim().split('\n').map((l) => l.trim().split(/\s+/)).filter(([, comm]) => comm === 'bpftrace').map(([pid]) => Number(pid));
+      const children = String(
+        (await execa('ps', ['-o', 'pid=,comm=', '--ppid', String(rec.pid)], { reject: false })).stdout,
+      )
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter(([, comm]) => comm === 'bpftrace')
+        .map(([pid]) => Number(pid));
       expect(children.length).toBeGreaterThan(0);
       await fill(mnt);
       const r = await rec;
       expect(r.exitCode).toBe(8);
-      const lines = String(r.stderr).trim().split('\n').filter((l) => !l.startsWith('tcpscope: recording '));
+      const lines = String(r.stderr)
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('tcpscope: recording '));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^tcpscope: disk full while writing .*rec\.ndjson: recording stopped \(\d+ bytes written so far are kept and replay\)$/);
+      expect(lines[0]).toMatch(
+        /^tcpscope: disk full while writing .*rec\.ndjson: recording stopped \(\d+ bytes written so far are kept and replay\)$/,
+      );
       // the recorder's bpftrace is gone with it
       const alive = children.filter((pid) => {
         try {

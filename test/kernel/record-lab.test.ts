@@ -10,12 +10,12 @@ import { filter, firstValueFrom, lastValueFrom, timeout, toArray, type Subscript
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../scripts/lab/index.js';
 import { isTickLine } from '../../src/kernel/probes/decode.js';
-import { startSession } from '../../src/pipeline/session.js';
-import type { LiveSession } from '../../src/pipeline/session-types.js';
-import type { Snapshot } from '../../src/pipeline/snapshot.js';
+import { startSession } from '../../src/session/live.js';
+import type { LiveSession } from '../../src/model/session.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
 import { createRecorder, type Recorder } from '../../src/record/recorder.js';
 import { readRecording } from '../../src/record/reader.js';
-import { replaySession } from '../../src/record/replay.js';
+import { replaySession } from '../../src/session/replay.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 
 const MAIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
@@ -48,7 +48,10 @@ async function untilTicking(path: string, ms = 30_000): Promise<void> {
 /** Child pids of a process (the bpftrace a recorder spawned), read before killing it. */
 async function childrenOf(pid: number): Promise<number[]> {
   const r = await execa('ps', ['-o', 'pid=', '--ppid', String(pid)], { reject: false });
-  return String(r.stdout).split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+  return String(r.stdout)
+    .split('\n')
+    .map((s) => Number(s.trim()))
+    .filter((n) => n > 0);
 }
 
 describe('record + replay on the accept-overflow lab scenario', () => {
@@ -66,7 +69,12 @@ describe('record + replay on the accept-overflow lab scenario', () => {
           session = await startSession({ netns: topo.server.name, intervalMs: 500 });
           recorder = createRecorder(session, { path, gzip: true });
           sub = session.snapshots$.subscribe((s) => live.push(s));
-          await firstValueFrom(session.inputs$.pipe(filter((i) => i.kind === 'probe' && isTickLine(i.line)), timeout(30_000)));
+          await firstValueFrom(
+            session.inputs$.pipe(
+              filter((i) => i.kind === 'probe' && isTickLine(i.line)),
+              timeout(30_000),
+            ),
+          );
         },
         afterTraffic: async () => {
           await sleep(1500);
@@ -103,7 +111,9 @@ describe('record + replay on the accept-overflow lab scenario', () => {
     try {
       const truth = await runScenario('accept-overflow', {
         beforeTraffic: async (topo) => {
-          rec = execa('node', [MAIN, 'record', '-o', path, '--netns', topo.server.name, '--interval', '500ms'], { reject: false });
+          rec = execa('node', [MAIN, 'record', '-o', path, '--netns', topo.server.name, '--interval', '500ms'], {
+            reject: false,
+          });
           await untilTicking(path);
         },
         afterTraffic: async () => {
@@ -116,7 +126,10 @@ describe('record + replay on the accept-overflow lab scenario', () => {
       });
       const replay = await execa('node', [MAIN, 'replay', path, '--json'], { reject: false });
       expect(replay.exitCode, String(replay.stderr)).toBe(0);
-      const snaps = String(replay.stdout).trim().split('\n').map((l) => JSON.parse(l) as Snapshot);
+      const snaps = String(replay.stdout)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Snapshot);
       const overflows = snaps.reduce((t, s) => t + (s.counters.TcpExtListenOverflows ?? 0), 0);
       expect(overflows).toBe(truth.server.counters.TcpExtListenOverflows);
       const report = await execa('node', [MAIN, 'report', path, '--format', 'json'], { reject: false });

@@ -11,7 +11,9 @@ describe('lab prerequisites', () => {
 });
 
 describe.concurrent('lab handshake scenarios', () => {
-  it('accept-overflow: ACKs into a full accept queue are dropped and their SYN-ACKs retransmitted', async ({ expect }) => {
+  it('accept-overflow: ACKs into a full accept queue are dropped and their SYN-ACKs retransmitted', async ({
+    expect,
+  }) => {
     const t = await runScenario('accept-overflow');
     expectTornDown(t);
     expect(m(t, 'acceptQueueCapacity')).toBe(2); // listen(fd, 2), somaxconn 4096
@@ -43,7 +45,9 @@ describe.concurrent('lab handshake scenarios', () => {
     expect(ctr(t, 'server', 'TcpExtListenOverflows')).toBe(2 + lateSyns);
   }, 45_000);
 
-  it('synack-retrans: final ACK dropped → exactly requests × tcp_synack_retries SYN-ACK retransmits', async ({ expect }) => {
+  it('synack-retrans: final ACK dropped → exactly requests × tcp_synack_retries SYN-ACK retransmits', async ({
+    expect,
+  }) => {
     const t = await runScenario('synack-retrans');
     expectTornDown(t);
     expect(m(t, 'requests')).toBe(8);
@@ -110,7 +114,9 @@ describe.concurrent('lab handshake scenarios', () => {
     expect(ctr(t, 'server', 'TcpExtTCPReqQFullDrop')).toBe(0);
   }, 45_000);
 
-  it('syn-flood syncookies=0 + tcp_max_syn_backlog=16: drops start at 3/4 of it (ListenDrops, no TCPReqQFullDrop)', async ({ expect }) => {
+  it('syn-flood syncookies=0 + tcp_max_syn_backlog=16: drops start at 3/4 of it (ListenDrops, no TCPReqQFullDrop)', async ({
+    expect,
+  }) => {
     const t = await runScenario('syn-flood', { variant: { syncookies: 0, maxSynBacklog: 16 } });
     expectTornDown(t);
     expect(m(t, 'expectedSynRecv')).toBe(13);

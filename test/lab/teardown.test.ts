@@ -38,7 +38,9 @@ describe.concurrent('lab teardown scenarios', () => {
     expect(ctr(t, 'server', 'TcpPassiveOpens'), `PassiveOpens ${info}`).toBe(200);
   });
 
-  it('time-wait --max-tw-buckets 5: past the limit no TIME_WAIT is created (TCPTimeWaitOverflow)', async ({ expect }) => {
+  it('time-wait --max-tw-buckets 5: past the limit no TIME_WAIT is created (TCPTimeWaitOverflow)', async ({
+    expect,
+  }) => {
     const t = await runScenario('time-wait', { variant: { maxTwBuckets: 5 } });
     expectTornDown(t);
     expect(t.client.sysctls['net.ipv4.tcp_max_tw_buckets']).toBe('5');
@@ -107,7 +109,9 @@ describe.concurrent('lab teardown scenarios', () => {
     expect(t.server.census.CLOSE_WAIT).toBe(20);
   });
 
-  it('churn --rate 300 for 2 s: the load generator keeps the rate, the kernel counts every open', async ({ expect }) => {
+  it('churn --rate 300 for 2 s: the load generator keeps the rate, the kernel counts every open', async ({
+    expect,
+  }) => {
     const t = await runScenario('churn', { rate: 300, durationMs: 2000 });
     expectTornDown(t);
     expect(m(t, 'completed')).toBeGreaterThanOrEqual(540);
@@ -136,7 +140,9 @@ describe('lab isolation and cleanup', () => {
       runScenario('time-wait', { variant: { connections: 50 } }),
     ]);
     expect(new Set([a.server.name, b.server.name, c.server.name]).size).toBe(3);
-    expect(new Set([a.server.inode, b.server.inode, c.server.inode, a.client.inode, b.client.inode, c.client.inode]).size).toBe(6);
+    expect(
+      new Set([a.server.inode, b.server.inode, c.server.inode, a.client.inode, b.client.inode, c.client.inode]).size,
+    ).toBe(6);
     expect(ctr(a, 'server', 'TcpOutRsts')).toBe(12);
     expect(ctr(b, 'server', 'TcpOutRsts')).toBe(30);
     // The other runs' RSTs (12, 30) never show here; a rare late RST of its own can end one TIME_WAIT (see above).

@@ -26,7 +26,17 @@ describe('library API', () => {
   });
 
   it('exports the engines a script composes', () => {
-    for (const name of ['watch', 'replay', 'sysctls', 'startSession', 'alerts', 'parseAlertFlag', 'createMetrics', 'createRecorder', 'createDiagnoser'] as const) {
+    for (const name of [
+      'watch',
+      'replay',
+      'sysctls',
+      'startSession',
+      'alerts',
+      'parseAlertFlag',
+      'createMetrics',
+      'createRecorder',
+      'createDiagnoser',
+    ] as const) {
       expect(typeof api[name], name).toBe('function');
     }
   });

@@ -25,7 +25,15 @@ export interface ExecActionOptions {
   onOutput?: (line: string) => void;
 }
 
-export interface ExecStats { started: number; succeeded: number; failed: number; timedOut: number; dropped: number; running: number; queued: number }
+export interface ExecStats {
+  started: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  dropped: number;
+  running: number;
+  queued: number;
+}
 
 export interface ExecAction extends AlertAction {
   stats(): ExecStats;
@@ -104,7 +112,8 @@ export function createExecAction(opts: ExecActionOptions): ExecAction {
         warn(`--exec ${opts.command}: killed after ${timeoutMs} ms (alert ${e.name} ${e.state})`);
       } else if (r.failed) {
         stats.failed++;
-        const why = r.exitCode !== undefined ? `exit code ${r.exitCode}` : (r.signal ?? messageOf(r.cause ?? r.message));
+        const why =
+          r.exitCode !== undefined ? `exit code ${r.exitCode}` : (r.signal ?? messageOf(r.cause ?? r.message));
         warn(`--exec ${opts.command}: ${why} (alert ${e.name} ${e.state})`);
       } else {
         stats.succeeded++;
@@ -138,7 +147,9 @@ export function createExecAction(opts: ExecActionOptions): ExecAction {
       if (closed) return;
       if (running.size >= concurrency && queue.length >= queueLimit) {
         stats.dropped++;
-        warn(`--exec ${opts.command}: ${concurrency} running and ${queueLimit} queued, dropping alert ${e.name} ${e.state}`);
+        warn(
+          `--exec ${opts.command}: ${concurrency} running and ${queueLimit} queued, dropping alert ${e.name} ${e.state}`,
+        );
         return;
       }
       queue.push(e);

@@ -28,7 +28,13 @@ export interface WebhookActionOptions {
 /** Default grace for pending deliveries at the end of a run (README, docs/alerts.md). */
 export const WEBHOOK_CLOSE_GRACE_MS = 2_000;
 
-export interface WebhookStats { delivered: number; failed: number; attempts: number; dropped: number; queued: number }
+export interface WebhookStats {
+  delivered: number;
+  failed: number;
+  attempts: number;
+  dropped: number;
+  queued: number;
+}
 export interface WebhookAction extends AlertAction {
   stats(): WebhookStats;
 }
@@ -95,8 +101,10 @@ export function createWebhookAction(opts: WebhookActionOptions): WebhookAction {
         const res = await fetch(url, {
           method: 'POST',
           headers: {
-            'content-type': 'application/json', 'user-agent': 'tcpscope',
-            ...(authorization ? { authorization } : {}), ...opts.headers,
+            'content-type': 'application/json',
+            'user-agent': 'tcpscope',
+            ...(authorization ? { authorization } : {}),
+            ...opts.headers,
           },
           body: payload,
           signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), abort.signal]),
@@ -158,7 +166,9 @@ export function createWebhookAction(opts: WebhookActionOptions): WebhookAction {
       queue.length = 0;
       stats.dropped += pending;
       stats.queued = 0;
-      warn(`--webhook ${where}: dropped ${pending} alert event${pending === 1 ? '' : 's'} not delivered within ${grace} ms after the run ended`);
+      warn(
+        `--webhook ${where}: dropped ${pending} alert event${pending === 1 ? '' : 's'} not delivered within ${grace} ms after the run ended`,
+      );
     },
   };
 }

@@ -12,11 +12,14 @@ export function registerDoctor(program: Command): void {
     .description('check root, bpftrace, BTF, tracefs (mounting it when root) and every tracepoint tcpscope uses')
     .option('--json', 'print one JSON object')
     .option('--no-mount', 'do not mount tracefs even when root')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   sudo tcpscope doctor           # one line per check, with the fix; exit 0 when eBPF mode works
   tcpscope doctor --json | jq .mode
-Exit codes: 0 eBPF mode possible, 3 only procfs (counters) mode, 8 not even procfs.`)
+Exit codes: 0 eBPF mode possible, 3 only procfs (counters) mode, 8 not even procfs.`,
+    )
     .action(async (opts: { json?: boolean; mount: boolean }) => {
       const report = await runDoctor({ mount: opts.mount });
       if (opts.json) {

@@ -6,7 +6,10 @@ import { suggest } from '../../alert/suggest.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export interface CommandEntry { name: string; load: () => Promise<RegisterCommand> }
+export interface CommandEntry {
+  name: string;
+  load: () => Promise<RegisterCommand>;
+}
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'doctor', load: async () => (await import('./doctor.js')).registerDoctor },
@@ -37,9 +40,14 @@ export function commandsFor(argv: readonly string[]): readonly CommandEntry[] {
  */
 export function assertKnownCommand(argv: readonly string[]): void {
   const first = argv[2];
-  if (first === undefined || first.startsWith('-') || first === 'help' || COMMANDS.some((c) => c.name === first)) return;
-  const close = suggest(first, COMMANDS.map((c) => c.name));
+  if (first === undefined || first.startsWith('-') || first === 'help' || COMMANDS.some((c) => c.name === first))
+    return;
+  const close = suggest(
+    first,
+    COMMANDS.map((c) => c.name),
+  );
   throw new TcpscopeError(`unknown command '${first}'${close ? ` (did you mean ${close}?)` : ''}`, {
-    exitCode: ExitCode.usage, hint: 'tcpscope --help lists the commands',
+    exitCode: ExitCode.usage,
+    hint: 'tcpscope --help lists the commands',
   });
 }

@@ -15,20 +15,26 @@ export function registerNetns(program: Command): void {
     .command('netns')
     .description('list network namespaces (inode, names in /run/netns, a process inside, TCP sockets) for --netns')
     .option('--json', 'print one JSON array')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Any column identifies a netns for --netns: a name, the inode, or a pid inside.
 Examples:
   sudo tcpscope netns                 # one line per netns
   sudo tcpscope netns --json | jq '.[] | select(.tcpSockets > 0)'
-  sudo tcpscope watch --netns 4026532281`)
+  sudo tcpscope watch --netns 4026532281`,
+    )
     .action(async (opts: { json?: boolean }) => {
       const list = await listNetns();
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(list)}\n`);
         return;
       }
-      process.stdout.write(`  ${'INODE'.padEnd(12)} ${'NAMES'.padEnd(24)} ${'PID (COMM)'.padEnd(24)} ${'PROCS'.padStart(5)} ${'TCP'.padStart(8)}\n`);
+      process.stdout.write(
+        `  ${'INODE'.padEnd(12)} ${'NAMES'.padEnd(24)} ${'PID (COMM)'.padEnd(24)} ${'PROCS'.padStart(5)} ${'TCP'.padStart(8)}\n`,
+      );
       for (const n of list) process.stdout.write(`${row(n)}\n`);
-      if (list.some((n) => n.isSelf)) process.stdout.write('* the netns tcpscope runs in (used when --netns is not given)\n');
+      if (list.some((n) => n.isSelf))
+        process.stdout.write('* the netns tcpscope runs in (used when --netns is not given)\n');
     });
 }

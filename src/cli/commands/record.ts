@@ -4,13 +4,17 @@ import { dirname } from 'node:path';
 import { createFailure } from '../../record/writer.js';
 import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, usageError } from '../../errors.js';
-import { startSession } from '../../pipeline/session.js';
+import { startSession } from '../../session/live.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
 import { parseSize } from '../parse-options.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 
 interface RecordFlags extends SessionFlags {
-  output?: string; maxSize?: string; rotate?: string; gzip?: boolean; quiet?: boolean;
+  output?: string;
+  maxSize?: string;
+  rotate?: string;
+  gzip?: boolean;
+  quiet?: boolean;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -28,36 +32,51 @@ export function registerRecord(program: Command): void {
     .requiredOption('-o, --output <file>', 'recording file (created 0600, never overwritten; .gz implies --gzip)')
     .option('--max-size <size>', 'size limit per file (e.g. 100M): stop there, or rotate with --rotate')
     .option('--rotate <n>', 'with --max-size: keep FILE (newest) and FILE.1 .. FILE.<n> (older parts)')
-    .option('-z, --gzip', 'gzip the recording (flushed every interval, so a killed recorder still leaves a readable file)')
+    .option(
+      '-z, --gzip',
+      'gzip the recording (flushed every interval, so a killed recorder still leaves a readable file)',
+    )
     .option('-q, --quiet', 'no progress messages on stderr')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   sudo tcpscope record -o incident.ndjson.gz --duration 10m
   sudo tcpscope record -o web1.ndjson --netns web1 --port 8080 --max-size 100M --rotate 5
   tcpscope report incident.ndjson.gz --format markdown    # later, on any machine, no root needed
 Stops on Ctrl-C / SIGTERM (exit 0) with everything written; a SIGKILL loses at most the current interval.
-Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown netns, 8 I/O error (disk full...).`)
+Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown netns, 8 I/O error (disk full...).`,
+    )
     .action(async (flags: RecordFlags) => {
       const path = flags.output;
       if (!path) throw usageError('--output FILE is required');
       const sessionOpts = sessionOptionsFrom(flags);
-      const { intervalMs, durationMs } = sessionOpts;
+      const { durationMs } = sessionOpts;
       const maxSize = flags.maxSize !== undefined ? parseSize(flags.maxSize, '--max-size') : undefined;
       // Below this a file holds the header and hardly one interval: it would record nothing and exit 0 (item 14).
       if (maxSize !== undefined && maxSize < MIN_MAX_SIZE) {
-        throw usageError(`invalid --max-size "${flags.maxSize}": the smallest is 64K (a header and first host sample take several KiB)`);
+        throw usageError(
+          `invalid --max-size "${flags.maxSize}": the smallest is 64K (a header and first host sample take several KiB)`,
+        );
       }
       let rotate: number | undefined;
       if (flags.rotate !== undefined) {
-        if (!/^\d+$/.test(flags.rotate) || Number(flags.rotate) < 1 || Number(flags.rotate) > 1000) throw usageError(`invalid --rotate "${flags.rotate}": a number of old files 1-1000`);
+        if (!/^\d+$/.test(flags.rotate) || Number(flags.rotate) < 1 || Number(flags.rotate) > 1000)
+          throw usageError(`invalid --rotate "${flags.rotate}": a number of old files 1-1000`);
         if (maxSize === undefined) throw usageError('--rotate needs --max-size');
         rotate = Number(flags.rotate);
       }
       if (existsSync(path)) {
-        throw new TcpscopeError(`cannot create recording ${path}: ${createFailure(path, Object.assign(new Error('exists'), { code: 'EEXIST' }))}`, { exitCode: ExitCode.io });
+        throw new TcpscopeError(
+          `cannot create recording ${path}: ${createFailure(path, Object.assign(new Error('exists'), { code: 'EEXIST' }))}`,
+          { exitCode: ExitCode.io },
+        );
       }
       if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) {
-        throw new TcpscopeError(`cannot create recording ${path}: ${createFailure(path, Object.assign(new Error('missing'), { code: 'ENOENT' }))}`, { exitCode: ExitCode.io });
+        throw new TcpscopeError(
+          `cannot create recording ${path}: ${createFailure(path, Object.assign(new Error('missing'), { code: 'ENOENT' }))}`,
+          { exitCode: ExitCode.io },
+        );
       }
       const gzip = flags.gzip === true || /\.gz$/i.test(path);
       const session = await startSession(sessionOpts);
@@ -72,7 +91,9 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
         if (!flags.quiet) process.stderr.write(`tcpscope: ${text}\n`);
       };
       const info = session.info;
-      say(`recording ${info.netns.name ?? `netns ${info.netns.inode}`} in ${info.mode} mode${info.modeReason ? ` (${info.modeReason})` : ''} to ${path}${durationMs ? ` for ${flags.duration}` : ''}; Ctrl-C stops`);
+      say(
+        `recording ${info.netns.name ?? `netns ${info.netns.inode}`} in ${info.mode} mode${info.modeReason ? ` (${info.modeReason})` : ''} to ${path}${durationMs ? ` for ${flags.duration}` : ''}; Ctrl-C stops`,
+      );
 
       let signals = 0;
       const onSignal = (): void => {
@@ -90,7 +111,9 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
           throw summary.sessionError;
         }
         const why = summary.endReason === 'max-size' ? ' (stopped at --max-size)' : '';
-        say(`recorded ${summary.intervals} intervals (${summary.inputs} inputs, ${kib(summary.bytes)}) to ${summary.files.join(', ')}${why}`);
+        say(
+          `recorded ${summary.intervals} intervals (${summary.inputs} inputs, ${kib(summary.bytes)}) to ${summary.files.join(', ')}${why}`,
+        );
       } finally {
         for (const s of SIGNALS) process.off(s, onSignal);
       }

@@ -6,30 +6,48 @@ import { alerts } from '../../alert/operator.js';
 import type { AlertEvent } from '../../alert/event.js';
 import { ExitCode } from '../../errors.js';
 import { addAlertOptions, alertSetup, type AlertFlags } from '../alert-flags.js';
-import { BatchedOutput } from '../../record/output.js';
+import { BatchedOutput } from '../batched-output.js';
 import { parsePosition, parseSpeed } from '../../record/position.js';
-import { replaySession, type ReplaySession } from '../../record/replay.js';
-import { clock } from '../../record/report.js';
+import { replaySession, type ReplaySession } from '../../session/replay.js';
+import { elapsedClock } from '../../record/report.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
 import { usageError } from '../../errors.js';
 import { assertTerminal } from '../../ui/terminal.js';
 import type { AlertNotice } from '../../ui/model/findings.js';
 
-export interface ReplayFlags extends AlertFlags { speed?: string; json?: boolean; lines?: boolean; from?: string; to?: string }
+export interface ReplayFlags extends AlertFlags {
+  speed?: string;
+  json?: boolean;
+  lines?: boolean;
+  from?: string;
+  to?: string;
+}
 
 /** Prints what the reader found wrong after the replay: one warning line each, never a failure (exit 0). */
-export function reportReadProblems(session: ReplaySession, path: string, stderr: NodeJS.WritableStream = process.stderr): void {
+export function reportReadProblems(
+  session: ReplaySession,
+  path: string,
+  stderr: NodeJS.WritableStream = process.stderr,
+): void {
   const s = session.stats;
-  const pos = clock(session.position().elapsedMs);
-  if (s.skipped > 0) stderr.write(`tcpscope: warning: ${path}: ${s.skipped} corrupt line(s) skipped (${s.skippedExamples.join('; ')}${s.skipped > s.skippedExamples.length ? '; …' : ''})\n`);
+  const pos = elapsedClock(session.position().elapsedMs);
+  if (s.skipped > 0)
+    stderr.write(
+      `tcpscope: warning: ${path}: ${s.skipped} corrupt line(s) skipped (${s.skippedExamples.join('; ')}${s.skipped > s.skippedExamples.length ? '; …' : ''})\n`,
+    );
   if (s.truncated) stderr.write(`tcpscope: warning: ${path}: ${s.truncated}; replayed up to ${pos}\n`);
 }
 
 /** Shared by `replay` and `demo`. */
 export async function runReplay(path: string, flags: ReplayFlags, label = path): Promise<void> {
   // --exit-on-alert is a scripted check: lines, not the dashboard, and the exit code says whether it fired.
-  const headless = flags.json === true || flags.lines === true || flags.exitOnAlert === true || !process.stdout.isTTY || !process.stdin.isTTY;
+  const headless =
+    flags.json === true ||
+    flags.lines === true ||
+    flags.exitOnAlert === true ||
+    !process.stdout.isTTY ||
+    !process.stdin.isTTY;
   const speed = flags.speed !== undefined ? parseSpeed(flags.speed) : headless ? 'max' : 1;
   if (flags.json && flags.lines) throw usageError('--json and --lines both choose the output: give one');
   let dash: { pushAlert(a: AlertNotice): void } | undefined;
@@ -46,7 +64,11 @@ export async function runReplay(path: string, flags: ReplayFlags, label = path):
     to: flags.to !== undefined ? parsePosition(flags.to, '--to') : undefined,
   });
   if (!headless) {
-    assertTerminal(label === path ? `use \`tcpscope replay ${path} --lines\` or \`--json\`` : 'use `tcpscope demo --lines` or `tcpscope replay "$(tcpscope demo --path)" --json`');
+    assertTerminal(
+      label === path
+        ? `use \`tcpscope replay ${path} --lines\` or \`--json\``
+        : 'use `tcpscope demo --lines` or `tcpscope replay "$(tcpscope demo --path)" --json`',
+    );
     const { runDashboard } = await import('../../ui/run.js'); // loaded only for the dashboard
     let fired = false;
     const code = await runDashboard(session, {
@@ -106,23 +128,39 @@ export async function runReplay(path: string, flags: ReplayFlags, label = path):
 }
 
 /** A replay that printed nothing says why (item 11): an empty recording, or --from past its end. */
-function reportNothingReplayed(session: ReplaySession, label: string, from: string | undefined, stderr: NodeJS.WritableStream = process.stderr): void {
-  const end = clock(session.position().elapsedMs);
-  if (from !== undefined) stderr.write(`tcpscope: warning: ${label}: nothing to replay from ${from}: the recording ends at ${end}\n`);
-  else stderr.write(`tcpscope: warning: ${label}: the recording holds no complete interval (header only?): nothing to replay\n`);
+function reportNothingReplayed(
+  session: ReplaySession,
+  label: string,
+  from: string | undefined,
+  stderr: NodeJS.WritableStream = process.stderr,
+): void {
+  const end = elapsedClock(session.position().elapsedMs);
+  if (from !== undefined)
+    stderr.write(`tcpscope: warning: ${label}: nothing to replay from ${from}: the recording ends at ${end}\n`);
+  else
+    stderr.write(
+      `tcpscope: warning: ${label}: the recording holds no complete interval (header only?): nothing to replay\n`,
+    );
 }
 
 export function registerReplay(program: Command): void {
   const cmd = program
     .command('replay')
-    .description('replay a recording through the current pipeline and rules: dashboard, human lines, or NDJSON snapshots')
+    .description(
+      'replay a recording through the current pipeline and rules: dashboard, human lines, or NDJSON snapshots',
+    )
     .argument('<file>', 'recording made by tcpscope record (plain or .gz)')
-    .option('-s, --speed <factor>', '1 = as recorded, 10 = ten times faster, max = as fast as possible (default: 1 in the dashboard, max otherwise)')
+    .option(
+      '-s, --speed <factor>',
+      '1 = as recorded, 10 = ten times faster, max = as fast as possible (default: 1 in the dashboard, max otherwise)',
+    )
     .option('--json', 'NDJSON snapshots on stdout (alert events, if any, as {"type":"alert"} lines)')
     .option('--lines', 'one human line per interval instead of the dashboard')
     .option('--from <position>', 'start at this offset from the beginning: HH:MM:SS, MM:SS or 90s')
     .option('--to <position>', 'stop at this offset from the beginning')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   tcpscope replay incident.ndjson.gz                          # into the dashboard, at recorded speed
   tcpscope replay incident.ndjson.gz --speed 10 --from 00:01:30 --to 00:02:00
@@ -131,7 +169,8 @@ Examples:
   tcpscope replay rec.ndjson --lines --alert 'finding(accept-queue-overflow)' --exit-on-alert   # exit 1
 Alert flags are those of watch: --alert, --alerts, --exec CMD ARGS… (last), --webhook, --exit-on-alert.
 Exit codes: 0 ok (also when corrupt lines were skipped or the file was cut: a warning says so), 1 an alert fired
-with --exit-on-alert, 2 bad flags, 7 not a recording / newer format / a line over 16 MiB, 8 cannot open the file.`);
+with --exit-on-alert, 2 bad flags, 7 not a recording / newer format / a line over 16 MiB, 8 cannot open the file.`,
+    );
   addAlertOptions(cmd).action(async (file: string, flags: ReplayFlags) => {
     await runReplay(file, flags);
   });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../../errors.js';
-import { startSession } from '../../pipeline/session.js';
+import { startSession } from '../../session/live.js';
 import { createMetrics } from '../../export/metrics.js';
 import { DEFAULT_METRICS_ADDRESS, parseListenAddress, type ListenAddress } from '../../export/listen-address.js';
 import { startExporter } from '../../export/exporter.js';
@@ -12,14 +12,25 @@ import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../ses
 import { onShutdown } from '../shutdown.js';
 
 export interface ServeFlags extends SessionFlags {
-  metrics?: string | true; textfile?: string; allowPublic?: boolean;
+  metrics?: string | true;
+  textfile?: string;
+  allowPublic?: boolean;
 }
 
 /** Validates every flag before anything starts (so `--metrics 0.0.0.0:9464` fails at once, without root). */
-export function serveTargets(flags: ServeFlags): { listen: ListenAddress | undefined; textfileDir: string | undefined } {
+export function serveTargets(flags: ServeFlags): {
+  listen: ListenAddress | undefined;
+  textfileDir: string | undefined;
+} {
   const textfileDir = flags.textfile === undefined ? undefined : resolve(flags.textfile);
-  const metricsText = flags.metrics === true || (flags.metrics === undefined && textfileDir === undefined) ? DEFAULT_METRICS_ADDRESS : flags.metrics;
-  const listen = metricsText === undefined ? undefined : parseListenAddress(metricsText, { allowPublic: flags.allowPublic === true });
+  const metricsText =
+    flags.metrics === true || (flags.metrics === undefined && textfileDir === undefined)
+      ? DEFAULT_METRICS_ADDRESS
+      : flags.metrics;
+  const listen =
+    metricsText === undefined
+      ? undefined
+      : parseListenAddress(metricsText, { allowPublic: flags.allowPublic === true });
   return { listen, textfileDir };
 }
 
@@ -30,37 +41,56 @@ async function assertDirectory(dir: string): Promise<void> {
     st = await stat(dir);
   } catch (err) {
     const code = errnoOf(err);
-    throw new TcpscopeError(`invalid --textfile ${dir}: ${code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'a parent is not a directory' : messageOf(err)}`, {
-      exitCode: code === 'ENOENT' || code === 'ENOTDIR' ? ExitCode.usage : ExitCode.io, cause: err,
-    });
+    throw new TcpscopeError(
+      `invalid --textfile ${dir}: ${code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'a parent is not a directory' : messageOf(err)}`,
+      {
+        exitCode: code === 'ENOENT' || code === 'ENOTDIR' ? ExitCode.usage : ExitCode.io,
+        cause: err,
+      },
+    );
   }
-  if (!st.isDirectory()) throw new TcpscopeError(`invalid --textfile ${dir}: not a directory (give the node_exporter textfile directory; tcpscope writes ${TEXTFILE_NAME} in it)`, { exitCode: ExitCode.usage });
+  if (!st.isDirectory())
+    throw new TcpscopeError(
+      `invalid --textfile ${dir}: not a directory (give the node_exporter textfile directory; tcpscope writes ${TEXTFILE_NAME} in it)`,
+      { exitCode: ExitCode.usage },
+    );
 }
 
 export function registerServe(program: Command): void {
   addSessionOptions(program.command('serve'))
     .description('export live metrics for Prometheus: an HTTP /metrics endpoint and/or a node_exporter textfile')
-    .option('--metrics [host:port]', `serve /metrics and /healthz here (default ${DEFAULT_METRICS_ADDRESS} unless only --textfile is given)`)
-    .option('--textfile <dir>', `write <dir>/${TEXTFILE_NAME} atomically every interval (node_exporter textfile collector)`)
+    .option(
+      '--metrics [host:port]',
+      `serve /metrics and /healthz here (default ${DEFAULT_METRICS_ADDRESS} unless only --textfile is given)`,
+    )
+    .option(
+      '--textfile <dir>',
+      `write <dir>/${TEXTFILE_NAME} atomically every interval (node_exporter textfile collector)`,
+    )
     .option('--allow-public', 'allow --metrics on a non-loopback address such as 0.0.0.0 (exposes TCP internals)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   sudo tcpscope serve                                   # http://127.0.0.1:9464/metrics
   sudo tcpscope serve --textfile /var/lib/node_exporter/textfile_collector
   sudo tcpscope serve --metrics 10.0.0.5:9464 --allow-public --netns web1
-Metric names and labels: docs/metrics.md.`)
+Metric names and labels: docs/metrics.md.`,
+    )
     .action(async (flags: ServeFlags) => {
       const { listen, textfileDir } = serveTargets(flags);
       if (textfileDir !== undefined) await assertDirectory(textfileDir);
       const sessionOpts = sessionOptionsFrom(flags);
-      const { intervalMs, durationMs } = sessionOpts;
+      const { intervalMs } = sessionOpts;
       const session = await startSession(sessionOpts);
       const off = onShutdown(() => session.stop());
       try {
-        if (session.info.mode === 'procfs') process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
+        if (session.info.mode === 'procfs')
+          process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
         const exporter = await startExporter(session.snapshots$, { metrics: createMetrics(), listen, textfileDir });
         if (exporter.url !== undefined) process.stderr.write(`tcpscope: serving ${exporter.url}/metrics\n`);
-        if (textfileDir !== undefined) process.stderr.write(`tcpscope: writing ${resolve(textfileDir, TEXTFILE_NAME)} every ${intervalMs} ms\n`);
+        if (textfileDir !== undefined)
+          process.stderr.write(`tcpscope: writing ${resolve(textfileDir, TEXTFILE_NAME)} every ${intervalMs} ms\n`);
         try {
           await exporter.done;
         } finally {

@@ -1,8 +1,8 @@
 // `tcpscope top` (the default command): the live dashboard, with port/netns restarts and recording wired in.
 import type { Command } from 'commander';
 import { listNetns } from '../../kernel/netns/index.js';
-import { startSession } from '../../pipeline/session.js';
-import type { LiveSession, Session } from '../../pipeline/session-types.js';
+import { startSession } from '../../session/live.js';
+import type { LiveSession, Session } from '../../model/session.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
 import { assertTerminal } from '../../ui/terminal.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
@@ -23,10 +23,15 @@ export function defaultRecordingPath(now = new Date()): string {
 }
 
 export function registerTop(program: Command): void {
-  const cmd = addSessionOptions(program.command('top', { isDefault: true }), { duration: 'quit after this long (default: until q)', port: 'only sockets with this local or remote port (also: / in the dashboard)' })
+  const cmd = addSessionOptions(program.command('top', { isDefault: true }), {
+    duration: 'quit after this long (default: until q)',
+    port: 'only sockets with this local or remote port (also: / in the dashboard)',
+  })
     .description('live dashboard (the default command): rates, queues, socket states, sysctls and findings')
     .option('--record <file>', 'record the session from the start (r toggles recording in the dashboard)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · s sysctls · ? help
 
 Examples:
@@ -35,59 +40,60 @@ Examples:
   sudo tcpscope top --port 8080        # one service
   tcpscope top --procfs                # no root: counters, socket table and sysctls
   NO_COLOR=1 sudo tcpscope             # no colours
-  sudo tcpscope --alerts builtin       # Netdata-like TCP alarms in the findings/alerts log`);
+  sudo tcpscope --alerts builtin       # Netdata-like TCP alarms in the findings/alerts log`,
+    );
   addAlertOptions(cmd).action(async (flags: TopFlags) => {
-      const sessionOpts = sessionOptionsFrom(flags);
-      const { durationMs, port } = sessionOpts;
-      // --exec output belongs in the alerts log: a command writing to the terminal would tear the dashboard.
-      let dash: { pushAlert(a: AlertNotice): void } | undefined;
-      const alerting = await alertSetup(flags, {
-        execOutput: (line) => {
-          if (dash) dash.pushAlert({ time: Date.now(), severity: 'info', name: 'exec', message: `--exec: ${line}` });
-          else process.stderr.write(`tcpscope: --exec: ${line}\n`);
-        },
-      });
-      assertTerminal();
-      const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
-        startSession({ ...sessionOpts, port: o.port, netns: o.netns });
-
-      // The UI (blessed, blessed-contrib: a third of a second) loads while bpftrace starts; other commands never load it.
-      const ui = import('../../ui/run.js');
-      const session = await start({ port, netns: flags.netns });
-      let recorder: Recorder | undefined;
-      let firstPath = flags.record;
-      const toggleRecording = async (s: Session): Promise<string | undefined> => {
-        if (recorder) {
-          const r = recorder;
-          recorder = undefined;
-          await r.stop();
-          return undefined;
-        }
-        if (!isLive(s)) throw new Error('only live sessions can be recorded');
-        recorder = createRecorder(s, { path: firstPath ?? defaultRecordingPath(), stopSessionOnError: false });
-        firstPath = undefined;
-        return recorder.path;
-      };
-      const { runDashboard } = await ui;
-      process.exitCode = await runDashboard(session, {
-        exitOnEnd: durationMs !== undefined,
-        restart: (change) => start(change),
-        listNetns: async () =>
-          (await listNetns()).filter((n) => n.names.length > 0).map((n) => ({ name: n.names[0]!, inode: n.inode })),
-        toggleRecording,
-        startRecording: flags.record !== undefined,
-        // Alerts go to the dashboard log, to the recording (when one runs) and to --exec/--webhook.
-        onSession: (s, d) => {
-          dash = d;
-          if (alerting.rules.length === 0) return;
-          s.snapshots$.pipe(alerts(alerting.rules)).subscribe((e) => {
-            d.pushAlert(e);
-            recorder?.alert(e.time, e);
-            alerting.action?.handle(e);
-          });
-        },
-      });
-      dash = undefined; // the screen is restored: late output goes to stderr
-      await alerting.action?.close();
+    const sessionOpts = sessionOptionsFrom(flags);
+    const { durationMs, port } = sessionOpts;
+    // --exec output belongs in the alerts log: a command writing to the terminal would tear the dashboard.
+    let dash: { pushAlert(a: AlertNotice): void } | undefined;
+    const alerting = await alertSetup(flags, {
+      execOutput: (line) => {
+        if (dash) dash.pushAlert({ time: Date.now(), severity: 'info', name: 'exec', message: `--exec: ${line}` });
+        else process.stderr.write(`tcpscope: --exec: ${line}\n`);
+      },
     });
+    assertTerminal();
+    const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
+      startSession({ ...sessionOpts, port: o.port, netns: o.netns });
+
+    // The UI (blessed, blessed-contrib: a third of a second) loads while bpftrace starts; other commands never load it.
+    const ui = import('../../ui/run.js');
+    const session = await start({ port, netns: flags.netns });
+    let recorder: Recorder | undefined;
+    let firstPath = flags.record;
+    const toggleRecording = async (s: Session): Promise<string | undefined> => {
+      if (recorder) {
+        const r = recorder;
+        recorder = undefined;
+        await r.stop();
+        return undefined;
+      }
+      if (!isLive(s)) throw new Error('only live sessions can be recorded');
+      recorder = createRecorder(s, { path: firstPath ?? defaultRecordingPath(), stopSessionOnError: false });
+      firstPath = undefined;
+      return recorder.path;
+    };
+    const { runDashboard } = await ui;
+    process.exitCode = await runDashboard(session, {
+      exitOnEnd: durationMs !== undefined,
+      restart: (change) => start(change),
+      listNetns: async () =>
+        (await listNetns()).filter((n) => n.names.length > 0).map((n) => ({ name: n.names[0]!, inode: n.inode })),
+      toggleRecording,
+      startRecording: flags.record !== undefined,
+      // Alerts go to the dashboard log, to the recording (when one runs) and to --exec/--webhook.
+      onSession: (s, d) => {
+        dash = d;
+        if (alerting.rules.length === 0) return;
+        s.snapshots$.pipe(alerts(alerting.rules)).subscribe((e) => {
+          d.pushAlert(e);
+          recorder?.alert(e.time, e);
+          alerting.action?.handle(e);
+        });
+      },
+    });
+    dash = undefined; // the screen is restored: late output goes to stderr
+    await alerting.action?.close();
+  });
 }

@@ -4,7 +4,7 @@ import { EMPTY, lastValueFrom, mergeMap, of, defaultIfEmpty, from, concatMap } f
 import { createAlertEngine } from '../../alert/index.js';
 import { ExitCode } from '../../errors.js';
 import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../alert-flags.js';
-import { startSession } from '../../pipeline/session.js';
+import { startSession } from '../../session/live.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
@@ -17,7 +17,9 @@ export function registerWatch(program: Command): void {
   const cmd = addSessionOptions(program.command('watch'))
     .description('headless live view: one line (or one JSON Snapshot with --json) per interval, findings included')
     .option('--json', 'NDJSON snapshots on stdout (messages go to stderr)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   sudo tcpscope watch                                  # one line per second for this host
   sudo tcpscope watch --json --duration 30s > s.ndjson # 30 snapshots as NDJSON
@@ -25,49 +27,50 @@ Examples:
   tcpscope watch --procfs --interval 5s                # no root: counters and socket table only
   sudo tcpscope watch --alerts builtin --webhook http://127.0.0.1:9000/hook
   sudo tcpscope watch --netns web1 --duration 60s --alert 'rate(TcpExtListenOverflows) > 1/s for 2s' --exit-on-alert  # exit 1 on overflows
-  sudo tcpscope watch --alert 'census.CLOSE_WAIT > 500' --exec /usr/local/bin/page-oncall --team net`);
+  sudo tcpscope watch --alert 'census.CLOSE_WAIT > 500' --exec /usr/local/bin/page-oncall --team net`,
+    );
   addAlertOptions(cmd).action(async (flags: WatchFlags) => {
-      const sessionOpts = sessionOptionsFrom(flags);
-      const { intervalMs, durationMs } = sessionOpts;
-      const alerting = await alertSetup(flags);
-      const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
-      let fired = false;
-      const session = await startSession(sessionOpts);
-      const off = onShutdown(() => session.stop());
-      if (session.info.mode === 'procfs') process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
-      // Tracing really starts here (bpftrace parses BTF first: seconds on a busy host); scripts wait for this line.
-      let attaches = 0;
-      const attachedSub = session.attached$?.subscribe((n) => {
-        process.stderr.write(`tcpscope: eBPF probes ${attaches++ === 0 ? 'attached' : 're-attached'} (${n} probes)\n`);
-      });
-      try {
-        // Snapshots are written in order; alert changes follow the snapshot that caused them.
-        await lastValueFrom(
-          session.snapshots$.pipe(
-            concatMap((s) => {
-              process.stdout.write(flags.json ? `${JSON.stringify(s)}\n` : `${watchLine(s)}\n`);
-              const events = engine ? engine.evaluate(s) : [];
-              for (const e of events) {
-                process.stdout.write(flags.json ? `${JSON.stringify(e)}\n` : `${alertLine(e)}\n`);
-                alerting.action?.handle(e);
-                if (e.state === 'firing') fired = true;
-              }
-              return alerting.exitOnAlert && fired ? of('stop' as const) : EMPTY;
-            }),
-            mergeMap((v) => (v === 'stop' ? from(session.stop()) : EMPTY)),
-            defaultIfEmpty(undefined),
-          ),
-        );
-        if (alerting.exitOnAlert) process.exitCode = fired ? ExitCode.alertFired : ExitCode.ok;
-      } finally {
-        attachedSub?.unsubscribe();
-        // The signal handlers stay until bpftrace is stopped: a Ctrl-C during this cleanup must not kill us mid-way.
-        try {
-          await session.stop();
-          await alerting.action?.close();
-        } finally {
-          off();
-        }
-      }
+    const sessionOpts = sessionOptionsFrom(flags);
+    const alerting = await alertSetup(flags);
+    const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
+    let fired = false;
+    const session = await startSession(sessionOpts);
+    const off = onShutdown(() => session.stop());
+    if (session.info.mode === 'procfs')
+      process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
+    // Tracing really starts here (bpftrace parses BTF first: seconds on a busy host); scripts wait for this line.
+    let attaches = 0;
+    const attachedSub = session.attached$?.subscribe((n) => {
+      process.stderr.write(`tcpscope: eBPF probes ${attaches++ === 0 ? 'attached' : 're-attached'} (${n} probes)\n`);
     });
+    try {
+      // Snapshots are written in order; alert changes follow the snapshot that caused them.
+      await lastValueFrom(
+        session.snapshots$.pipe(
+          concatMap((s) => {
+            process.stdout.write(flags.json ? `${JSON.stringify(s)}\n` : `${watchLine(s)}\n`);
+            const events = engine ? engine.evaluate(s) : [];
+            for (const e of events) {
+              process.stdout.write(flags.json ? `${JSON.stringify(e)}\n` : `${alertLine(e)}\n`);
+              alerting.action?.handle(e);
+              if (e.state === 'firing') fired = true;
+            }
+            return alerting.exitOnAlert && fired ? of('stop' as const) : EMPTY;
+          }),
+          mergeMap((v) => (v === 'stop' ? from(session.stop()) : EMPTY)),
+          defaultIfEmpty(undefined),
+        ),
+      );
+      if (alerting.exitOnAlert) process.exitCode = fired ? ExitCode.alertFired : ExitCode.ok;
+    } finally {
+      attachedSub?.unsubscribe();
+      // The signal handlers stay until bpftrace is stopped: a Ctrl-C during this cleanup must not kill us mid-way.
+      try {
+        await session.stop();
+        await alerting.action?.close();
+      } finally {
+        off();
+      }
+    }
+  });
 }

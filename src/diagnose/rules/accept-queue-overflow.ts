@@ -16,10 +16,14 @@ export const acceptQueueOverflow: Rule = {
     const overflowDrops = s.events.dropsByReason.TCP_LISTEN_OVERFLOW ?? 0;
     const full = s.census.listeners.filter((l) => l.atCapacity);
     // eBPF: SYN-ACK retransmits of a listener whose accept queue was full at that moment.
-    const fullRetrans = s.events.synackRetransByListener.filter((r) => r.acceptCapacity > 0 && r.acceptQueue >= r.acceptCapacity);
+    const fullRetrans = s.events.synackRetransByListener.filter(
+      (r) => r.acceptCapacity > 0 && r.acceptQueue >= r.acceptCapacity,
+    );
     if (overflows === 0 && overflowDrops === 0 && full.length === 0 && fullRetrans.length === 0) return undefined;
 
-    const fromRetrans = fullRetrans[0] ? matchListener(s.census.listeners, fullRetrans[0].laddr, fullRetrans[0].lport) : undefined;
+    const fromRetrans = fullRetrans[0]
+      ? matchListener(s.census.listeners, fullRetrans[0].laddr, fullRetrans[0].lport)
+      : undefined;
     const l = fullestListener(full) ?? fromRetrans ?? fullestListener(s.census.listeners);
     const somaxconn = ctx.num('net.core.somaxconn');
     const abort = ctx.num('net.ipv4.tcp_abort_on_overflow') ?? 0;
@@ -51,33 +55,57 @@ export const acceptQueueOverflow: Rule = {
       );
     } else {
       const target = Math.max(4096, nextPow2((capacity ?? somaxconn ?? 128) * 4));
-      limit = capacity !== undefined
-        ? `net.core.somaxconn is the limit: the queue is min(backlog, somaxconn) = ${capacity}`
-        : 'the queue is min(listen() backlog, net.core.somaxconn)';
+      limit =
+        capacity !== undefined
+          ? `net.core.somaxconn is the limit: the queue is min(backlog, somaxconn) = ${capacity}`
+          : 'the queue is min(listen() backlog, net.core.somaxconn)';
       advice.push(sysctlCommand(s.netns, 'net.core.somaxconn', target));
-      advice.push(`then restart ${who} so it calls listen() again (the capacity is fixed at listen()), with a backlog >= ${target}`);
+      advice.push(
+        `then restart ${who} so it calls listen() again (the capacity is fixed at listen()), with a backlog >= ${target}`,
+      );
     }
-    advice.push(`make ${who} accept faster (more acceptor threads/workers; check it is not blocked): the queue fills only when accept() lags`);
+    advice.push(
+      `make ${who} accept faster (more acceptor threads/workers; check it is not blocked): the queue fills only when accept() lags`,
+    );
 
     const synack = synackRetries === undefined ? undefined : synackSchedule(synackRetries);
-    const abortText = abort === 1
-      ? 'tcp_abort_on_overflow=1 NOW: a final ACK that finds the queue full is answered with RST, clients see ECONNRESET ("connection reset by peer") right after connecting.'
-      : `tcp_abort_on_overflow=0 NOW: a final ACK that finds the queue full is dropped; the server keeps the request and retransmits the SYN-ACK${
-          synack ? ` (tcp_synack_retries=${synackRetries}: at ${formatSeconds(synack.retransmitsAtMs)}, gives up at ${fmtS(synack.giveUpMs)} s)` : ''
-        }, so clients see slow connects, and data they already sent is retransmitted.`;
-    if (abort === 1) advice.push(`${sysctlCommand(s.netns, 'net.ipv4.tcp_abort_on_overflow', 0)}  # ride out short bursts instead of resetting clients`);
+    const abortText =
+      abort === 1
+        ? 'tcp_abort_on_overflow=1 NOW: a final ACK that finds the queue full is answered with RST, clients see ECONNRESET ("connection reset by peer") right after connecting.'
+        : `tcp_abort_on_overflow=0 NOW: a final ACK that finds the queue full is dropped; the server keeps the request and retransmits the SYN-ACK${
+            synack
+              ? ` (tcp_synack_retries=${synackRetries}: at ${formatSeconds(synack.retransmitsAtMs)}, gives up at ${fmtS(synack.giveUpMs)} s)`
+              : ''
+          }, so clients see slow connects, and data they already sent is retransmitted.`;
+    if (abort === 1)
+      advice.push(
+        `${sysctlCommand(s.netns, 'net.ipv4.tcp_abort_on_overflow', 0)}  # ride out short bursts instead of resetting clients`,
+      );
 
     return {
       id: 'accept-queue-overflow',
       severity: overflows > 0 || overflowDrops > 0 ? 'critical' : 'warning',
-      title: overflows > 0
-        ? `accept queue overflow on ${where}: ${overflows} connections dropped this interval`
-        : `accept queue full on ${where}`,
+      title:
+        overflows > 0
+          ? `accept queue overflow on ${where}: ${overflows} connections dropped this interval`
+          : `accept queue full on ${where}`,
       evidence,
       sysctls: [
-        { name: 'net.core.somaxconn', value: ctx.sysctl('net.core.somaxconn'), role: 'caps every listen() backlog; read at listen() time' },
-        { name: 'net.ipv4.tcp_abort_on_overflow', value: ctx.sysctl('net.ipv4.tcp_abort_on_overflow'), role: 'what happens to a final ACK when the accept queue is full (0 drop, 1 RST)' },
-        { name: 'net.ipv4.tcp_synack_retries', value: ctx.sysctl('net.ipv4.tcp_synack_retries'), role: 'how long a dropped handshake is retried' },
+        {
+          name: 'net.core.somaxconn',
+          value: ctx.sysctl('net.core.somaxconn'),
+          role: 'caps every listen() backlog; read at listen() time',
+        },
+        {
+          name: 'net.ipv4.tcp_abort_on_overflow',
+          value: ctx.sysctl('net.ipv4.tcp_abort_on_overflow'),
+          role: 'what happens to a final ACK when the accept queue is full (0 drop, 1 RST)',
+        },
+        {
+          name: 'net.ipv4.tcp_synack_retries',
+          value: ctx.sysctl('net.ipv4.tcp_synack_retries'),
+          role: 'how long a dropped handshake is retried',
+        },
       ],
       explanation:
         `Completed connections wait in the accept queue until the application calls accept(); ${limit}. ` +

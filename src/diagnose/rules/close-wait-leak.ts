@@ -23,7 +23,9 @@ export const closeWaitLeak: Rule = {
     const spanS = window.length > 1 ? ((window[window.length - 1]?.time ?? 0) - (window[0]?.time ?? 0)) / 1000 : 0;
     if (growth <= 0 && now < ALWAYS_COUNT) return undefined;
 
-    const owners = s.census.owners.filter((o) => o.state === 'CLOSE_WAIT').sort((a, b) => b.count - a.count || a.pid - b.pid);
+    const owners = s.census.owners
+      .filter((o) => o.state === 'CLOSE_WAIT')
+      .sort((a, b) => b.count - a.count || a.pid - b.pid);
     const top = owners[0];
     const evidence: Record<string, number | string> = { closeWait: now, growth, windowS: spanS };
     if (top) {

@@ -15,7 +15,9 @@ export const finWait2Orphans: Rule = {
     const s = ctx.snapshot;
     const fw2 = censusState(s, 'FIN_WAIT2');
     if (fw2 < MIN_COUNT) return undefined;
-    const owned = s.census.owners.filter((o) => o.state === 'FIN_WAIT2').sort((a, b) => b.count - a.count || a.pid - b.pid);
+    const owned = s.census.owners
+      .filter((o) => o.state === 'FIN_WAIT2')
+      .sort((a, b) => b.count - a.count || a.pid - b.pid);
     const ownedCount = owned.reduce((a, o) => a + o.count, 0);
     const orphaned = Math.max(0, fw2 - ownedCount);
     const finTimeout = ctx.num('net.ipv4.tcp_fin_timeout');
@@ -28,20 +30,31 @@ export const finWait2Orphans: Rule = {
     }
     const advice: string[] = [];
     if (orphaned > 0 && finTimeout !== undefined && finTimeout > 15) {
-      advice.push(`${sysctlCommand(s.netns, 'net.ipv4.tcp_fin_timeout', 15)}  # orphaned FIN_WAIT2 sockets go after 15 s instead of ${finTimeout} s`);
+      advice.push(
+        `${sysctlCommand(s.netns, 'net.ipv4.tcp_fin_timeout', 15)}  # orphaned FIN_WAIT2 sockets go after 15 s instead of ${finTimeout} s`,
+      );
     }
-    if (top) advice.push(`${owner(top.pid, top.comm)} holds ${top.count} FIN_WAIT2 sockets it shut down but never closed: no timer ends those; close() them`);
-    advice.push('the peers are not closing their side: check the remote application (it should close after reading EOF)');
+    if (top)
+      advice.push(
+        `${owner(top.pid, top.comm)} holds ${top.count} FIN_WAIT2 sockets it shut down but never closed: no timer ends those; close() them`,
+      );
+    advice.push(
+      'the peers are not closing their side: check the remote application (it should close after reading EOF)',
+    );
     return {
       id: 'fin-wait2-orphans',
       severity: 'warning',
       title: `${fw2} sockets in FIN_WAIT2 (${orphaned} orphaned): peers not closing their side`,
       evidence,
       sysctls: [
-        { name: 'net.ipv4.tcp_fin_timeout', value: ctx.sysctl('net.ipv4.tcp_fin_timeout'), role: 'how long an orphaned FIN_WAIT2 socket waits for the peer\'s FIN' },
+        {
+          name: 'net.ipv4.tcp_fin_timeout',
+          value: ctx.sysctl('net.ipv4.tcp_fin_timeout'),
+          role: "how long an orphaned FIN_WAIT2 socket waits for the peer's FIN",
+        },
       ],
       explanation:
-        'This side sent its FIN and got it acknowledged; FIN_WAIT2 waits for the peer\'s FIN. ' +
+        "This side sent its FIN and got it acknowledged; FIN_WAIT2 waits for the peer's FIN. " +
         `An orphaned one (the application already called close()) is kept for tcp_fin_timeout${finTimeout !== undefined ? ` = ${fmtS(finTimeout * 1000)} s` : ''}, then dropped; ` +
         'a socket the application only shut down (shutdown(SHUT_WR)) and still holds stays in FIN_WAIT2 with no timeout. tcp_fin_timeout does not change TIME_WAIT (60 s, fixed).',
       advice,

@@ -13,6 +13,15 @@ import { synackRetransmits } from './synack-retransmits.js';
 import { timeWaitPressure } from './time-wait-pressure.js';
 
 export const RULES: Rule[] = [
-  acceptQueueOverflow, synQueueOverflow, synFlood, synackRetransmits, synRetransmits, resetsAfterHandshake,
-  timeWaitPressure, closeWaitLeak, finWait2Orphans, orphanPressure, riskySettingsRule,
+  acceptQueueOverflow,
+  synQueueOverflow,
+  synFlood,
+  synackRetransmits,
+  synRetransmits,
+  resetsAfterHandshake,
+  timeWaitPressure,
+  closeWaitLeak,
+  finWait2Orphans,
+  orphanPressure,
+  riskySettingsRule,
 ];

@@ -25,20 +25,41 @@ export const orphanPressure: Rule = {
     if (maxOrphans !== undefined) evidence.maxOrphans = maxOrphans;
     if (retries !== undefined) evidence.orphanRetries = retries;
     const advice: string[] = [];
-    if (maxOrphans !== undefined) advice.push(`${sysctlCommand(s.netns, 'net.ipv4.tcp_max_orphans', Math.max(maxOrphans * 2, 262144))}  # each orphan costs up to ~64 KB of unsent data`);
-    if (retries !== undefined && retries > 3) advice.push(`${sysctlCommand(s.netns, 'net.ipv4.tcp_orphan_retries', 3)}  # give up on unresponsive peers sooner`);
-    advice.push('find why peers stop acknowledging (dead clients, lossy path): orphans pile up when closed connections cannot deliver their last data/FIN');
+    if (maxOrphans !== undefined)
+      advice.push(
+        `${sysctlCommand(s.netns, 'net.ipv4.tcp_max_orphans', Math.max(maxOrphans * 2, 262144))}  # each orphan costs up to ~64 KB of unsent data`,
+      );
+    if (retries !== undefined && retries > 3)
+      advice.push(
+        `${sysctlCommand(s.netns, 'net.ipv4.tcp_orphan_retries', 3)}  # give up on unresponsive peers sooner`,
+      );
+    advice.push(
+      'find why peers stop acknowledging (dead clients, lossy path): orphans pile up when closed connections cannot deliver their last data/FIN',
+    );
     return {
       id: 'orphan-pressure',
       severity: abortOnMemory > 0 ? 'critical' : 'warning',
-      title: abortOnMemory > 0
-        ? `${abortOnMemory} orphaned sockets reset for lack of memory/orphan slots (${orphans} orphans)`
-        : `${orphans} orphaned sockets, ≥ ${FRACTION * 100}% of tcp_max_orphans=${maxOrphans}`,
+      title:
+        abortOnMemory > 0
+          ? `${abortOnMemory} orphaned sockets reset for lack of memory/orphan slots (${orphans} orphans)`
+          : `${orphans} orphaned sockets, ≥ ${FRACTION * 100}% of tcp_max_orphans=${maxOrphans}`,
       evidence,
       sysctls: [
-        { name: 'net.ipv4.tcp_max_orphans', value: ctx.sysctl('net.ipv4.tcp_max_orphans'), role: 'past it, orphans are reset (TCPAbortOnMemory, "too many orphaned sockets")' },
-        { name: 'net.ipv4.tcp_orphan_retries', value: ctx.sysctl('net.ipv4.tcp_orphan_retries'), role: 'retransmits before an orphan gives up (0 means 8)' },
-        { name: 'net.ipv4.tcp_fin_timeout', value: ctx.sysctl('net.ipv4.tcp_fin_timeout'), role: 'lifetime of orphaned FIN_WAIT2 sockets' },
+        {
+          name: 'net.ipv4.tcp_max_orphans',
+          value: ctx.sysctl('net.ipv4.tcp_max_orphans'),
+          role: 'past it, orphans are reset (TCPAbortOnMemory, "too many orphaned sockets")',
+        },
+        {
+          name: 'net.ipv4.tcp_orphan_retries',
+          value: ctx.sysctl('net.ipv4.tcp_orphan_retries'),
+          role: 'retransmits before an orphan gives up (0 means 8)',
+        },
+        {
+          name: 'net.ipv4.tcp_fin_timeout',
+          value: ctx.sysctl('net.ipv4.tcp_fin_timeout'),
+          role: 'lifetime of orphaned FIN_WAIT2 sockets',
+        },
       ],
       explanation:
         'An orphan is a socket the application closed while data or its FIN is still unacknowledged (FIN_WAIT1, LAST_ACK, CLOSING, FIN_WAIT2). ' +

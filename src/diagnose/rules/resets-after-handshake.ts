@@ -6,15 +6,48 @@ import { sysctlCommand } from '../values.js';
 
 /** What each sk_rst_reason / abort counter means for an operator. */
 const CAUSES: Record<string, { cause: string; fix: string; serious: boolean }> = {
-  NO_SOCKET: { cause: 'segments to a port with no socket (closed port, service restarting, or a peer talking to a connection this host forgot)', fix: 'check the service is listening on the port clients use; a restart window shows as a burst', serious: false },
-  TCP_ABORT_ON_DATA: { cause: 'the application closed a socket with unread data in its receive buffer (or got data after close)', fix: 'read the request fully before close(), or shutdown(SHUT_WR) and drain', serious: true },
-  TCP_ABORT_ON_CLOSE: { cause: 'the application closed with unread data (abort on close)', fix: 'drain the socket before close()', serious: true },
-  TCP_ABORT_ON_LINGER: { cause: 'close() with SO_LINGER {on, 0}: the application resets deliberately', fix: 'remove SO_LINGER 0 from the application unless resets are intended', serious: true },
-  TCP_ABORT_ON_MEMORY: { cause: 'orphaned sockets reset because of tcp_max_orphans / TCP memory pressure', fix: 'see orphan-pressure', serious: true },
-  TCP_KEEPALIVE_TIMEOUT: { cause: 'keepalive probes unanswered: the peer is gone', fix: 'expected for dead peers; frequent ones mean a NAT/firewall dropping idle flows', serious: false },
+  NO_SOCKET: {
+    cause:
+      'segments to a port with no socket (closed port, service restarting, or a peer talking to a connection this host forgot)',
+    fix: 'check the service is listening on the port clients use; a restart window shows as a burst',
+    serious: false,
+  },
+  TCP_ABORT_ON_DATA: {
+    cause: 'the application closed a socket with unread data in its receive buffer (or got data after close)',
+    fix: 'read the request fully before close(), or shutdown(SHUT_WR) and drain',
+    serious: true,
+  },
+  TCP_ABORT_ON_CLOSE: {
+    cause: 'the application closed with unread data (abort on close)',
+    fix: 'drain the socket before close()',
+    serious: true,
+  },
+  TCP_ABORT_ON_LINGER: {
+    cause: 'close() with SO_LINGER {on, 0}: the application resets deliberately',
+    fix: 'remove SO_LINGER 0 from the application unless resets are intended',
+    serious: true,
+  },
+  TCP_ABORT_ON_MEMORY: {
+    cause: 'orphaned sockets reset because of tcp_max_orphans / TCP memory pressure',
+    fix: 'see orphan-pressure',
+    serious: true,
+  },
+  TCP_KEEPALIVE_TIMEOUT: {
+    cause: 'keepalive probes unanswered: the peer is gone',
+    fix: 'expected for dead peers; frequent ones mean a NAT/firewall dropping idle flows',
+    serious: false,
+  },
   TCP_TIMEWAIT_SOCKET: { cause: 'a segment hit a TIME_WAIT socket', fix: 'usually harmless', serious: false },
-  TCP_DISCONNECT_WITH_DATA: { cause: 'connect(AF_UNSPEC) / disconnect with unsent or unread data', fix: 'check the application\'s disconnect path', serious: true },
-  TCP_STATE: { cause: 'a segment invalid for the socket state', fix: 'look for middleboxes or half-dead peers', serious: false },
+  TCP_DISCONNECT_WITH_DATA: {
+    cause: 'connect(AF_UNSPEC) / disconnect with unsent or unread data',
+    fix: "check the application's disconnect path",
+    serious: true,
+  },
+  TCP_STATE: {
+    cause: 'a segment invalid for the socket state',
+    fix: 'look for middleboxes or half-dead peers',
+    serious: false,
+  },
 };
 
 /**
@@ -58,7 +91,9 @@ export const resetsAfterHandshake: Rule = {
       }
     }
 
-    const ranked = Object.entries(byReason).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const ranked = Object.entries(byReason)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     const evidence: Record<string, number | string> = { resetsSent: total, outRsts, estabResets };
     for (const [r, n] of ranked) evidence[`reason.${r}`] = n;
     const lines: string[] = [];
@@ -66,17 +101,24 @@ export const resetsAfterHandshake: Rule = {
     let serious = false;
     for (const [r, n] of ranked) {
       if (r === 'ACCEPT_QUEUE_OVERFLOW') {
-        lines.push(`${n} from the accept queue overflowing with tcp_abort_on_overflow=1 (clients see ECONNRESET right after connecting)`);
-        advice.push(`${sysctlCommand(s.netns, 'net.ipv4.tcp_abort_on_overflow', 0)}  # and fix the overflow itself (see accept-queue-overflow)`);
+        lines.push(
+          `${n} from the accept queue overflowing with tcp_abort_on_overflow=1 (clients see ECONNRESET right after connecting)`,
+        );
+        advice.push(
+          `${sysctlCommand(s.netns, 'net.ipv4.tcp_abort_on_overflow', 0)}  # and fix the overflow itself (see accept-queue-overflow)`,
+        );
         serious = true;
         continue;
       }
       const c = CAUSES[r];
-      lines.push(`${n} ${r}: ${c?.cause ?? 'see the kernel\'s sk_rst_reason'}`);
+      lines.push(`${n} ${r}: ${c?.cause ?? "see the kernel's sk_rst_reason"}`);
       if (c) advice.push(`${r}: ${c.fix}`);
       serious ||= c?.serious ?? false;
     }
-    if (ranked.length === 0) lines.push(`${total} RSTs without a known reason${s.mode === 'procfs' ? ' (procfs mode has no per-reset reason; eBPF mode names it)' : ''}`);
+    if (ranked.length === 0)
+      lines.push(
+        `${total} RSTs without a known reason${s.mode === 'procfs' ? ' (procfs mode has no per-reset reason; eBPF mode names it)' : ''}`,
+      );
     const top = ranked[0];
     return {
       id: 'resets-after-handshake',
@@ -84,7 +126,11 @@ export const resetsAfterHandshake: Rule = {
       title: `${total} RSTs sent this interval${top ? `, mostly ${top[0]}` : ''}`,
       evidence,
       sysctls: [
-        { name: 'net.ipv4.tcp_abort_on_overflow', value: ctx.sysctl('net.ipv4.tcp_abort_on_overflow'), role: '1: a full accept queue answers with RST' },
+        {
+          name: 'net.ipv4.tcp_abort_on_overflow',
+          value: ctx.sysctl('net.ipv4.tcp_abort_on_overflow'),
+          role: '1: a full accept queue answers with RST',
+        },
       ],
       explanation: `This host sent RSTs: ${lines.join('; ')}. A RST ends the connection at once: the peer's pending data is discarded and it sees ECONNRESET.`,
       advice,

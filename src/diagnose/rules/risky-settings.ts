@@ -1,6 +1,6 @@
 // risky-settings: sysctls in force that are known to hurt (tw_recycle, abort_on_overflow=1, syncookies=0...), static.
 import type { Rule } from '../rule.js';
-import type { Severity } from '../finding.js';
+import type { Severity } from '../../model/finding.js';
 import { riskySettings } from '../risky.js';
 import { sysctlCommand } from '../values.js';
 
@@ -23,7 +23,9 @@ export const riskySettingsRule: Rule = {
       evidence,
       sysctls: warnings.map((w) => ({ name: w.name, value: ctx.sysctl(w.name), role: w.warning })),
       explanation: warnings.map((w) => `${w.name}=${w.value}: ${w.warning}.`).join(' '),
-      advice: warnings.filter((w) => w.suggest !== undefined).map((w) => sysctlCommand(s.netns, w.name, w.suggest ?? '')),
+      advice: warnings
+        .filter((w) => w.suggest !== undefined)
+        .map((w) => sysctlCommand(s.netns, w.name, w.suggest ?? '')),
     };
   },
 };

@@ -21,7 +21,10 @@ export const synFlood: Rule = {
 
     const passive = counter(s, 'TcpPassiveOpens');
     const evidence: Record<string, number | string> = {
-      reqQFullDoCookies: doCookies, syncookiesSent: sent, syncookiesRecv: recv, syncookiesFailed: failed,
+      reqQFullDoCookies: doCookies,
+      syncookiesSent: sent,
+      syncookiesRecv: recv,
+      syncookiesFailed: failed,
       passiveOpens: passive,
     };
     if (s.census.states.SYN_RECV !== undefined) evidence.synRecv = s.census.states.SYN_RECV;
@@ -31,11 +34,16 @@ export const synFlood: Rule = {
     const flood = sent >= 10 && unanswered > 0.9;
     if (sent > 0) evidence.cookiesUnansweredPct = Math.round(unanswered * 100);
     const advice = [
-      'raise the listener\'s listen() backlog and net.core.somaxconn and restart it if these are real clients (the SYN queue limit is min(backlog, somaxconn))',
+      "raise the listener's listen() backlog and net.core.somaxconn and restart it if these are real clients (the SYN queue limit is min(backlog, somaxconn))",
     ];
-    if (flood) advice.unshift('find the sources (tcpscope details / `ss -tn state syn-recv`) and rate-limit SYNs upstream: e.g. nft add rule inet filter input tcp flags syn limit rate over 1000/second drop');
+    if (flood)
+      advice.unshift(
+        'find the sources (tcpscope details / `ss -tn state syn-recv`) and rate-limit SYNs upstream: e.g. nft add rule inet filter input tcp flags syn limit rate over 1000/second drop',
+      );
     if (ctx.num('net.ipv4.tcp_synack_retries') !== undefined && (ctx.num('net.ipv4.tcp_synack_retries') ?? 0) > 2) {
-      advice.push(`${sysctlCommand(s.netns, 'net.ipv4.tcp_synack_retries', 2)}  # during a flood: half-open requests give up after 7 s instead of holding queue slots`);
+      advice.push(
+        `${sysctlCommand(s.netns, 'net.ipv4.tcp_synack_retries', 2)}  # during a flood: half-open requests give up after 7 s instead of holding queue slots`,
+      );
     }
     return {
       id: 'syn-flood',
@@ -45,9 +53,21 @@ export const synFlood: Rule = {
         : `SYN queue overflowing: ${Math.max(doCookies, sent)} SYNs answered with syncookies this interval`,
       evidence,
       sysctls: [
-        { name: 'net.ipv4.tcp_syncookies', value: ctx.sysctl('net.ipv4.tcp_syncookies'), role: 'why these SYNs were answered instead of dropped' },
-        { name: 'net.core.somaxconn', value: ctx.sysctl('net.core.somaxconn'), role: 'caps the listen() backlog, which bounds the SYN queue' },
-        { name: 'net.ipv4.tcp_synack_retries', value: ctx.sysctl('net.ipv4.tcp_synack_retries'), role: 'how long each half-open request holds a queue slot' },
+        {
+          name: 'net.ipv4.tcp_syncookies',
+          value: ctx.sysctl('net.ipv4.tcp_syncookies'),
+          role: 'why these SYNs were answered instead of dropped',
+        },
+        {
+          name: 'net.core.somaxconn',
+          value: ctx.sysctl('net.core.somaxconn'),
+          role: 'caps the listen() backlog, which bounds the SYN queue',
+        },
+        {
+          name: 'net.ipv4.tcp_synack_retries',
+          value: ctx.sysctl('net.ipv4.tcp_synack_retries'),
+          role: 'how long each half-open request holds a queue slot',
+        },
       ],
       explanation:
         'The SYN queue of a listener is full when its length exceeds min(listen() backlog, somaxconn); with syncookies the kernel then answers each SYN with a cookie ' +

@@ -27,21 +27,33 @@ export const synQueueOverflow: Rule = {
     const biggest = s.events.synackRetransByListener.reduce((m, r) => Math.max(m, r.synQueue), -1);
     if (biggest >= 0) evidence.synQueue = biggest;
 
-    const cookiesText = syncookies === 0
-      ? 'tcp_syncookies=0 NOW: when the queue is full the SYN is dropped (TCPReqQFullDrop), and '
-        + `once the SYN queue passes 3/4 of tcp_max_syn_backlog${threeQuarters !== undefined ? ` (${threeQuarters} of ${maxSynBacklog})` : ''}, SYNs from peers not proven by an earlier connection are dropped too (ListenDrops).`
-      : syncookies === 2
-        ? 'tcp_syncookies=2 NOW: cookies are sent for every SYN, so drops here come from the accept queue or memory, not the SYN queue.'
-        : `tcp_syncookies=${syncookies ?? '?'} NOW: a full queue is answered with cookies (TCPReqQFullDoCookies); TCPReqQFullDrop counts only while cookies are off, so syncookies was 0 during part of this interval or the kernel lacks CONFIG_SYN_COOKIES.`;
+    const cookiesText =
+      syncookies === 0
+        ? 'tcp_syncookies=0 NOW: when the queue is full the SYN is dropped (TCPReqQFullDrop), and ' +
+          `once the SYN queue passes 3/4 of tcp_max_syn_backlog${threeQuarters !== undefined ? ` (${threeQuarters} of ${maxSynBacklog})` : ''}, SYNs from peers not proven by an earlier connection are dropped too (ListenDrops).`
+        : syncookies === 2
+          ? 'tcp_syncookies=2 NOW: cookies are sent for every SYN, so drops here come from the accept queue or memory, not the SYN queue.'
+          : `tcp_syncookies=${syncookies ?? '?'} NOW: a full queue is answered with cookies (TCPReqQFullDoCookies); TCPReqQFullDrop counts only while cookies are off, so syncookies was 0 during part of this interval or the kernel lacks CONFIG_SYN_COOKIES.`;
     const advice: string[] = [];
-    if (syncookies !== 1 && syncookies !== 2) advice.push(`${sysctlCommand(s.netns, 'net.ipv4.tcp_syncookies', 1)}  # answer with cookies instead of dropping when the SYN queue is full`);
-    advice.push('raise the listener\'s listen() backlog and net.core.somaxconn (the SYN queue limit is min(backlog, somaxconn)), then restart the service');
+    if (syncookies !== 1 && syncookies !== 2)
+      advice.push(
+        `${sysctlCommand(s.netns, 'net.ipv4.tcp_syncookies', 1)}  # answer with cookies instead of dropping when the SYN queue is full`,
+      );
+    advice.push(
+      "raise the listener's listen() backlog and net.core.somaxconn (the SYN queue limit is min(backlog, somaxconn)), then restart the service",
+    );
     if (syncookies === 0 && maxSynBacklog !== undefined) {
-      advice.push(`${sysctlCommand(s.netns, 'net.ipv4.tcp_max_syn_backlog', Math.max(maxSynBacklog * 4, 8192))}  # only matters because syncookies=0`);
+      advice.push(
+        `${sysctlCommand(s.netns, 'net.ipv4.tcp_max_syn_backlog', Math.max(maxSynBacklog * 4, 8192))}  # only matters because syncookies=0`,
+      );
     } else {
-      advice.push('raising net.ipv4.tcp_max_syn_backlog alone changes nothing here: with syncookies on it is not the SYN queue limit');
+      advice.push(
+        'raising net.ipv4.tcp_max_syn_backlog alone changes nothing here: with syncookies on it is not the SYN queue limit',
+      );
     }
-    advice.push('if the SYNs come from few sources, this is a flood: rate-limit them upstream (nft limit rate / meter) rather than tuning');
+    advice.push(
+      'if the SYNs come from few sources, this is a flood: rate-limit them upstream (nft limit rate / meter) rather than tuning',
+    );
 
     return {
       id: 'syn-queue-overflow',
@@ -49,12 +61,24 @@ export const synQueueOverflow: Rule = {
       title: `${reqQFullDrop + backlogDrops} SYNs dropped this interval: SYN queue full`,
       evidence,
       sysctls: [
-        { name: 'net.ipv4.tcp_syncookies', value: ctx.sysctl('net.ipv4.tcp_syncookies'), role: 'cookies (1 on overflow, 2 always) instead of dropping SYNs' },
-        { name: 'net.ipv4.tcp_max_syn_backlog', value: ctx.sysctl('net.ipv4.tcp_max_syn_backlog'), role: 'with syncookies=0 only: past 3/4 of it, SYNs from unproven peers are dropped' },
-        { name: 'net.core.somaxconn', value: ctx.sysctl('net.core.somaxconn'), role: 'caps the listen() backlog, which bounds the SYN queue' },
+        {
+          name: 'net.ipv4.tcp_syncookies',
+          value: ctx.sysctl('net.ipv4.tcp_syncookies'),
+          role: 'cookies (1 on overflow, 2 always) instead of dropping SYNs',
+        },
+        {
+          name: 'net.ipv4.tcp_max_syn_backlog',
+          value: ctx.sysctl('net.ipv4.tcp_max_syn_backlog'),
+          role: 'with syncookies=0 only: past 3/4 of it, SYNs from unproven peers are dropped',
+        },
+        {
+          name: 'net.core.somaxconn',
+          value: ctx.sysctl('net.core.somaxconn'),
+          role: 'caps the listen() backlog, which bounds the SYN queue',
+        },
       ],
       explanation:
-        'Each SYN creates a request (SYN_RECV) in the listener\'s SYN queue until the handshake completes. The queue is full when its length exceeds ' +
+        "Each SYN creates a request (SYN_RECV) in the listener's SYN queue until the handshake completes. The queue is full when its length exceeds " +
         `min(listen() backlog, somaxconn${somaxconn !== undefined ? ` = ${somaxconn}` : ''}), not tcp_max_syn_backlog. ${cookiesText} ` +
         'The dropped client retransmits its SYN after 1 s (doubling), so connects become slow rather than failing at once. ' +
         'When the SYN queue is more than half full the kernel also cuts SYN-ACK retries of old requests toward 2.',

@@ -20,7 +20,8 @@ export const synRetransmits: Rule = {
 
     const retries = ctx.num('net.ipv4.tcp_syn_retries');
     const linear = ctx.num('net.ipv4.tcp_syn_linear_timeouts');
-    const sched = retries === undefined ? undefined : synSchedule(retries, linear ?? 0, ctx.num('net.ipv4.tcp_rto_max_ms'));
+    const sched =
+      retries === undefined ? undefined : synSchedule(retries, linear ?? 0, ctx.num('net.ipv4.tcp_rto_max_ms'));
     const attemptFails = counter(s, 'TcpAttemptFails');
     const evidence: Record<string, number | string> = exact ? { synRetrans: count } : { tcpSynRetrans: count };
     evidence.synSent = synSent;
@@ -37,7 +38,9 @@ export const synRetransmits: Rule = {
     ];
     if (retries !== undefined && retries > 3) {
       const fast = synSchedule(3, linear ?? 0);
-      advice.push(`${sysctlCommand(s.netns, 'net.ipv4.tcp_syn_retries', 3)}  # fail connects after ${fmtS(fast.giveUpMs)} s instead of ${fmtS(sched?.giveUpMs ?? 0)} s (or set a connect timeout in the application)`);
+      advice.push(
+        `${sysctlCommand(s.netns, 'net.ipv4.tcp_syn_retries', 3)}  # fail connects after ${fmtS(fast.giveUpMs)} s instead of ${fmtS(sched?.giveUpMs ?? 0)} s (or set a connect timeout in the application)`,
+      );
     }
     return {
       id: 'syn-retransmits',
@@ -45,13 +48,21 @@ export const synRetransmits: Rule = {
       title: `outgoing connects not answered: ${count} SYN retransmits this interval${exact ? '' : ' (SYN+SYN-ACK, procfs)'}, ${synSent} connects pending`,
       evidence,
       sysctls: [
-        { name: 'net.ipv4.tcp_syn_retries', value: ctx.sysctl('net.ipv4.tcp_syn_retries'), role: 'SYN retransmits before connect() fails' },
-        { name: 'net.ipv4.tcp_syn_linear_timeouts', value: ctx.sysctl('net.ipv4.tcp_syn_linear_timeouts'), role: 'first retries with a linear 1 s timeout, added to the retry limit' },
+        {
+          name: 'net.ipv4.tcp_syn_retries',
+          value: ctx.sysctl('net.ipv4.tcp_syn_retries'),
+          role: 'SYN retransmits before connect() fails',
+        },
+        {
+          name: 'net.ipv4.tcp_syn_linear_timeouts',
+          value: ctx.sysctl('net.ipv4.tcp_syn_linear_timeouts'),
+          role: 'first retries with a linear 1 s timeout, added to the retry limit',
+        },
       ],
       explanation:
         `Each SYN without a SYN-ACK within the RTO (1 s initially) is sent again. ${timeline} ` +
         'Every retransmit adds at least a second to the connect latency the application sees.' +
-        (exact ? '' : ' In procfs mode TcpExtTCPSynRetrans also counts this host\'s SYN-ACK retransmits.'),
+        (exact ? '' : " In procfs mode TcpExtTCPSynRetrans also counts this host's SYN-ACK retransmits."),
       advice,
     };
   },

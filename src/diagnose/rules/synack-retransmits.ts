@@ -48,11 +48,18 @@ export const synackRetransmits: Rule = {
       ? `tcp_synack_retries=${retries}: each request is retransmitted at ${formatSeconds(sched.retransmitsAtMs)} and dropped at ${fmtS(sched.giveUpMs)} s, holding a SYN-queue slot (SYN_RECV) all that time.`
       : 'tcp_synack_retries is unreadable here.';
     const advice: string[] = [];
-    if (queueFull) advice.push('the accept queue was full at these retransmits: the final ACKs are being dropped there, see accept-queue-overflow (accept faster, raise backlog/somaxconn)');
-    advice.push('if real clients: check the path for a firewall/conntrack dropping the final ACK or asymmetric routing (tcpdump \'tcp[tcpflags] & (tcp-syn|tcp-ack) != 0\')');
+    if (queueFull)
+      advice.push(
+        'the accept queue was full at these retransmits: the final ACKs are being dropped there, see accept-queue-overflow (accept faster, raise backlog/somaxconn)',
+      );
+    advice.push(
+      "if real clients: check the path for a firewall/conntrack dropping the final ACK or asymmetric routing (tcpdump 'tcp[tcpflags] & (tcp-syn|tcp-ack) != 0')",
+    );
     if (retries !== undefined && retries > 2) {
       const two = synackSchedule(2);
-      advice.push(`${sysctlCommand(s.netns, 'net.ipv4.tcp_synack_retries', 2)}  # under a SYN flood: half-open requests give up at ${fmtS(two.giveUpMs)} s instead of ${fmtS(sched?.giveUpMs ?? 0)} s`);
+      advice.push(
+        `${sysctlCommand(s.netns, 'net.ipv4.tcp_synack_retries', 2)}  # under a SYN flood: half-open requests give up at ${fmtS(two.giveUpMs)} s instead of ${fmtS(sched?.giveUpMs ?? 0)} s`,
+      );
     }
     return {
       id: 'synack-retransmits',
@@ -60,13 +67,23 @@ export const synackRetransmits: Rule = {
       title: `clients not completing handshakes${where}: ${count} SYN-ACK retransmits this interval${exact ? '' : ' (SYN+SYN-ACK, procfs)'}`,
       evidence,
       sysctls: [
-        { name: 'net.ipv4.tcp_synack_retries', value: ctx.sysctl('net.ipv4.tcp_synack_retries'), role: 'how many SYN-ACK retransmits before a half-open request is dropped' },
-        { name: 'net.ipv4.tcp_abort_on_overflow', value: ctx.sysctl('net.ipv4.tcp_abort_on_overflow'), role: '0: final ACKs hitting a full accept queue are dropped, which also shows up as SYN-ACK retransmits' },
+        {
+          name: 'net.ipv4.tcp_synack_retries',
+          value: ctx.sysctl('net.ipv4.tcp_synack_retries'),
+          role: 'how many SYN-ACK retransmits before a half-open request is dropped',
+        },
+        {
+          name: 'net.ipv4.tcp_abort_on_overflow',
+          value: ctx.sysctl('net.ipv4.tcp_abort_on_overflow'),
+          role: '0: final ACKs hitting a full accept queue are dropped, which also shows up as SYN-ACK retransmits',
+        },
       ],
       explanation:
-        'The server sent a SYN-ACK and the client\'s final ACK did not arrive within the timeout (1 s, doubling). ' +
+        "The server sent a SYN-ACK and the client's final ACK did not arrive within the timeout (1 s, doubling). " +
         `${lingers} Causes: the ACK was lost or filtered, the client gave up or spoofed its SYN (flood), or the ACK reached a full accept queue and was dropped (tcp_abort_on_overflow=0).` +
-        (exact ? '' : ' In procfs mode TcpExtTCPSynRetrans counts client SYN retransmits too; eBPF mode separates them.'),
+        (exact
+          ? ''
+          : ' In procfs mode TcpExtTCPSynRetrans counts client SYN retransmits too; eBPF mode separates them.'),
       advice,
     };
   },

@@ -35,45 +35,88 @@ export const timeWaitPressure: Rule = {
 
     const reuse = ctx.num('net.ipv4.tcp_tw_reuse');
     const timestamps = ctx.num('net.ipv4.tcp_timestamps');
-    const evidence: Record<string, number | string> = { timeWait: tw, timeWaitOverflow: overflow, activeOpensPerS: Math.round(activePerS * 10) / 10 };
+    const evidence: Record<string, number | string> = {
+      timeWait: tw,
+      timeWaitOverflow: overflow,
+      activeOpensPerS: Math.round(activePerS * 10) / 10,
+    };
     if (maxTw !== undefined) evidence.maxTwBuckets = maxTw;
     if (ports) {
       evidence.ephemeralPorts = ports.ports;
       evidence.maxNewConnsPerSPerDestination = ports.perSecond;
     }
-    const reuseText = reuse === 2
-      ? 'tcp_tw_reuse=2 NOW: a new outgoing connect() may reuse a TIME_WAIT port only on loopback'
-      : reuse === 1
-        ? `tcp_tw_reuse=1 NOW: outgoing connect()s reuse TIME_WAIT ports older than 1 s${timestamps === 0 ? ', but tcp_timestamps=0 disables that (it needs timestamps)' : ''}`
-        : 'tcp_tw_reuse=0 NOW: TIME_WAIT ports are never reused by connect()';
-    const advice: string[] = ['reuse connections (HTTP keep-alive, connection pools): each closed connection costs a port for 60 s on the side that closed first'];
+    const reuseText =
+      reuse === 2
+        ? 'tcp_tw_reuse=2 NOW: a new outgoing connect() may reuse a TIME_WAIT port only on loopback'
+        : reuse === 1
+          ? `tcp_tw_reuse=1 NOW: outgoing connect()s reuse TIME_WAIT ports older than 1 s${timestamps === 0 ? ', but tcp_timestamps=0 disables that (it needs timestamps)' : ''}`
+          : 'tcp_tw_reuse=0 NOW: TIME_WAIT ports are never reused by connect()';
+    const advice: string[] = [
+      'reuse connections (HTTP keep-alive, connection pools): each closed connection costs a port for 60 s on the side that closed first',
+    ];
     if (fastOpens || nearPorts) {
-      if (reuse !== 1) advice.push(`${sysctlCommand(s.netns, 'net.ipv4.tcp_tw_reuse', 1)}  # outgoing connects only; safe with tcp_timestamps=1`);
+      if (reuse !== 1)
+        advice.push(
+          `${sysctlCommand(s.netns, 'net.ipv4.tcp_tw_reuse', 1)}  # outgoing connects only; safe with tcp_timestamps=1`,
+        );
       if (timestamps === 0) advice.push(sysctlCommand(s.netns, 'net.ipv4.tcp_timestamps', 1));
-      if (ports && ports.ports < 60000) advice.push(sysctlCommand(s.netns, 'net.ipv4.ip_local_port_range', '1024 65535'));
+      if (ports && ports.ports < 60000)
+        advice.push(sysctlCommand(s.netns, 'net.ipv4.ip_local_port_range', '1024 65535'));
     }
-    if (overflow > 0 && maxTw !== undefined) advice.push(`${sysctlCommand(s.netns, 'net.ipv4.tcp_max_tw_buckets', Math.max(maxTw * 2, 262144))}  # or accept it: overflow only skips TIME_WAIT (risk: late segments of old connections)`);
-    advice.push('tcp_fin_timeout does not shorten TIME_WAIT; tcp_tw_recycle no longer exists (removed in 4.12): do not follow advice to set it');
+    if (overflow > 0 && maxTw !== undefined)
+      advice.push(
+        `${sysctlCommand(s.netns, 'net.ipv4.tcp_max_tw_buckets', Math.max(maxTw * 2, 262144))}  # or accept it: overflow only skips TIME_WAIT (risk: late segments of old connections)`,
+      );
+    advice.push(
+      'tcp_fin_timeout does not shorten TIME_WAIT; tcp_tw_recycle no longer exists (removed in 4.12): do not follow advice to set it',
+    );
 
     const parts: string[] = [];
-    if (overflow > 0) parts.push(`${overflow} TIME_WAIT sockets were not created (tcp_max_tw_buckets=${maxTw ?? '?'} reached: "time wait bucket table overflow"), so those connections closed without TIME_WAIT protection`);
-    if (nearBuckets) parts.push(`${tw} TIME_WAIT sockets are ≥ ${BUCKETS_FRACTION * 100}% of tcp_max_tw_buckets=${maxTw}`);
+    if (overflow > 0)
+      parts.push(
+        `${overflow} TIME_WAIT sockets were not created (tcp_max_tw_buckets=${maxTw ?? '?'} reached: "time wait bucket table overflow"), so those connections closed without TIME_WAIT protection`,
+      );
+    if (nearBuckets)
+      parts.push(`${tw} TIME_WAIT sockets are ≥ ${BUCKETS_FRACTION * 100}% of tcp_max_tw_buckets=${maxTw}`);
     if (ports && (nearPorts || fastOpens)) {
-      parts.push(`ip_local_port_range gives ${ports.ports} ports: at most ${ports.ports} concurrent connections and about ${ports.perSecond} new ones per second to one destination (addr, port) while each closed port waits 60 s; this host opens ${evidence.activeOpensPerS}/s`);
+      parts.push(
+        `ip_local_port_range gives ${ports.ports} ports: at most ${ports.ports} concurrent connections and about ${ports.perSecond} new ones per second to one destination (addr, port) while each closed port waits 60 s; this host opens ${evidence.activeOpensPerS}/s`,
+      );
     }
     return {
       id: 'time-wait-pressure',
       severity: overflow > 0 || fastOpens ? 'critical' : 'warning',
-      title: overflow > 0
-        ? `TIME_WAIT table overflow: ${overflow} sockets skipped TIME_WAIT (${tw} in TIME_WAIT)`
-        : `${tw} sockets in TIME_WAIT${fastOpens ? `: ephemeral ports run out at ${ports?.perSecond}/s per destination` : ''}`,
+      title:
+        overflow > 0
+          ? `TIME_WAIT table overflow: ${overflow} sockets skipped TIME_WAIT (${tw} in TIME_WAIT)`
+          : `${tw} sockets in TIME_WAIT${fastOpens ? `: ephemeral ports run out at ${ports?.perSecond}/s per destination` : ''}`,
       evidence,
       sysctls: [
-        { name: 'net.ipv4.tcp_max_tw_buckets', value: ctx.sysctl('net.ipv4.tcp_max_tw_buckets'), role: 'past it new TIME_WAIT sockets are not created (TCPTimeWaitOverflow)' },
-        { name: 'net.ipv4.ip_local_port_range', value: range, role: 'ephemeral ports per destination for outgoing connects' },
-        { name: 'net.ipv4.tcp_tw_reuse', value: ctx.sysctl('net.ipv4.tcp_tw_reuse'), role: 'reuse TIME_WAIT ports for outgoing connects (2 = loopback only)' },
-        { name: 'net.ipv4.tcp_timestamps', value: ctx.sysctl('net.ipv4.tcp_timestamps'), role: 'tcp_tw_reuse needs them' },
-        { name: 'net.ipv4.tcp_fin_timeout', value: ctx.sysctl('net.ipv4.tcp_fin_timeout'), role: 'NOT TIME_WAIT: only orphaned FIN_WAIT2' },
+        {
+          name: 'net.ipv4.tcp_max_tw_buckets',
+          value: ctx.sysctl('net.ipv4.tcp_max_tw_buckets'),
+          role: 'past it new TIME_WAIT sockets are not created (TCPTimeWaitOverflow)',
+        },
+        {
+          name: 'net.ipv4.ip_local_port_range',
+          value: range,
+          role: 'ephemeral ports per destination for outgoing connects',
+        },
+        {
+          name: 'net.ipv4.tcp_tw_reuse',
+          value: ctx.sysctl('net.ipv4.tcp_tw_reuse'),
+          role: 'reuse TIME_WAIT ports for outgoing connects (2 = loopback only)',
+        },
+        {
+          name: 'net.ipv4.tcp_timestamps',
+          value: ctx.sysctl('net.ipv4.tcp_timestamps'),
+          role: 'tcp_tw_reuse needs them',
+        },
+        {
+          name: 'net.ipv4.tcp_fin_timeout',
+          value: ctx.sysctl('net.ipv4.tcp_fin_timeout'),
+          role: 'NOT TIME_WAIT: only orphaned FIN_WAIT2',
+        },
       ],
       explanation:
         `${parts.join('; ')}. The side that closes first holds TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN, fixed in the kernel; tcp_fin_timeout does not change it). ` +

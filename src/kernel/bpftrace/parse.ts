@@ -3,7 +3,11 @@
 export type MapScalar = number | string;
 /** Map print data: a scalar for a key-less map, else key -> value (multi-key maps: comma-joined keys). */
 export type MapValue = MapScalar | Record<string, MapScalar>;
-export interface HistBucket { min?: number; max?: number; count: number }
+export interface HistBucket {
+  min?: number;
+  max?: number;
+  count: number;
+}
 
 export type BpftraceEvent =
   | { type: 'attached_probes'; probes: number }
@@ -19,13 +23,21 @@ export type BpftraceEvent =
   /** A well-formed line of a type this parser does not interpret (join, syscall...), kept as is. */
   | { type: 'other'; rawType: string; data: unknown };
 
-export interface BadLine { type: 'bad'; line: string; reason: string }
+export interface BadLine {
+  type: 'bad';
+  line: string;
+  reason: string;
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const bad = (line: string, reason: string): BadLine => ({ type: 'bad', line: line.length > 200 ? `${line.slice(0, 200)}...` : line, reason });
+const bad = (line: string, reason: string): BadLine => ({
+  type: 'bad',
+  line: line.length > 200 ? `${line.slice(0, 200)}...` : line,
+  reason,
+});
 
 /** The one entry of `{"@name": value}`, bpftrace's shape for map/hist/stats data. */
 function single(data: unknown): [string, unknown] | undefined {
@@ -77,7 +89,9 @@ export function parseLine(line: string): BpftraceEvent | BadLine {
   switch (obj.type) {
     case 'attached_probes': {
       const n = isRecord(data) ? data.probes : undefined;
-      return typeof n === 'number' ? { type: 'attached_probes', probes: n } : bad(line, 'attached_probes without a count');
+      return typeof n === 'number'
+        ? { type: 'attached_probes', probes: n }
+        : bad(line, 'attached_probes without a count');
     }
     case 'printf':
       return typeof data === 'string' ? { type: 'printf', text: data } : bad(line, 'printf without text');
@@ -91,7 +105,12 @@ export function parseLine(line: string): BpftraceEvent | BadLine {
     case 'error':
     case 'warnf':
     case 'warning': {
-      const text = typeof data === 'string' ? data : isRecord(data) && typeof data.msg === 'string' ? data.msg : JSON.stringify(data);
+      const text =
+        typeof data === 'string'
+          ? data
+          : isRecord(data) && typeof data.msg === 'string'
+            ? data.msg
+            : JSON.stringify(data);
       return { type: 'message', level: obj.type.startsWith('warn') ? 'warning' : 'error', text };
     }
     case 'map': {

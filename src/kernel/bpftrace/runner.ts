@@ -24,12 +24,15 @@ export type RunnerEvent =
   | { kind: 'line'; t: number; line: string }
   | { kind: 'stderr'; t: number; problem: StderrProblem }
   | {
-    kind: 'exit'; t: number; exitCode: number | undefined; signal: string | undefined;
-    /** Classified error for a failed run (undefined after a clean exit 0). */
-    error: TcpscopeError | undefined;
-    /** Every stderr line that was not noise. */
-    stderr: string[];
-  };
+      kind: 'exit';
+      t: number;
+      exitCode: number | undefined;
+      signal: string | undefined;
+      /** Classified error for a failed run (undefined after a clean exit 0). */
+      error: TcpscopeError | undefined;
+      /** Every stderr line that was not noise. */
+      stderr: string[];
+    };
 
 const running = new Map<number, Promise<unknown>>();
 
@@ -81,19 +84,39 @@ export function runBpftrace(opts: RunOptions): Observable<RunnerEvent> {
     let child: ResultPromise<{ buffer: false; reject: false }>;
     try {
       child = execa(file, args, {
-        buffer: false, reject: false, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe',
-        cancelSignal: abort.signal, killSignal: 'SIGINT', forceKillAfterDelay: opts.killAfterMs ?? 1000,
+        buffer: false,
+        reject: false,
+        stdin: 'ignore',
+        stdout: 'pipe',
+        stderr: 'pipe',
+        cancelSignal: abort.signal,
+        killSignal: 'SIGINT',
+        forceKillAfterDelay: opts.killAfterMs ?? 1000,
       }) as ResultPromise<{ buffer: false; reject: false }>;
     } catch (err) {
-      sub.error(new TcpscopeError(`cannot start bpftrace: ${messageOf(err)}`, { exitCode: ExitCode.tracer, cause: err }));
+      sub.error(
+        new TcpscopeError(`cannot start bpftrace: ${messageOf(err)}`, { exitCode: ExitCode.tracer, cause: err }),
+      );
       return undefined;
     }
     const pid = child.pid;
     let watchdog: ResultPromise | undefined;
     if (useWatchdog && pid !== undefined) {
-      watchdog = execa(process.execPath, ['-e', WATCHDOG_SOURCE, String(pid)], { stdin: 'pipe', stdout: 'ignore', stderr: 'ignore', reject: false });
+      watchdog = execa(process.execPath, ['-e', WATCHDOG_SOURCE, String(pid)], {
+        stdin: 'pipe',
+        stdout: 'ignore',
+        stderr: 'ignore',
+        reject: false,
+      });
     }
-    if (pid !== undefined) running.set(pid, child.then(() => undefined, () => undefined));
+    if (pid !== undefined)
+      running.set(
+        pid,
+        child.then(
+          () => undefined,
+          () => undefined,
+        ),
+      );
     sub.next({ kind: 'spawn', t: Date.now(), pid, guard: useWatchdog ? 'watchdog' : 'setpriv' });
 
     const stderrLines: string[] = [];
@@ -111,32 +134,40 @@ export function runBpftrace(opts: RunOptions): Observable<RunnerEvent> {
     child.stdout?.on('data', (c: string) => out.push(c));
     child.stderr?.on('data', (c: string) => err.push(c));
 
-    child.then((result) => {
-      out.end();
-      err.end();
-      if (pid !== undefined) running.delete(pid);
-      watchdog?.kill('SIGKILL');
-      if (unsubscribed) return;
-      const exitCode = result.exitCode;
-      const signal = result.signal;
-      const failed = exitCode !== 0 || signal !== undefined;
-      const error = failed
-        ? result.failed && exitCode === undefined && signal === undefined
-          ? new TcpscopeError(`cannot start bpftrace (${bin}): ${result.shortMessage ?? 'spawn failed'}`, {
-            exitCode: ExitCode.tracer, hint: 'apt-get install bpftrace, or set TCPSCOPE_BPFTRACE', cause: result,
-          })
-          : signal !== undefined && stderrLines.length === 0
-            // Killed from outside (OOM killer, kill -9): say so instead of "exited with code unknown".
-            ? new TcpscopeError(`bpftrace was killed by ${signal}`, { exitCode: ExitCode.tracer })
-            : stderrError(stderrLines, { tracefsMounted: tracefsMounted(), exitCode })
-        : undefined;
-      sub.next({ kind: 'exit', t: Date.now(), exitCode, signal, error, stderr: stderrLines });
-      sub.complete();
-    }, (e: unknown) => {
-      if (pid !== undefined) running.delete(pid);
-      watchdog?.kill('SIGKILL');
-      if (!unsubscribed) sub.error(new TcpscopeError(`bpftrace runner failed: ${messageOf(e)}`, { exitCode: ExitCode.tracer, cause: e }));
-    });
+    child.then(
+      (result) => {
+        out.end();
+        err.end();
+        if (pid !== undefined) running.delete(pid);
+        watchdog?.kill('SIGKILL');
+        if (unsubscribed) return;
+        const exitCode = result.exitCode;
+        const signal = result.signal;
+        const failed = exitCode !== 0 || signal !== undefined;
+        const error = failed
+          ? result.failed && exitCode === undefined && signal === undefined
+            ? new TcpscopeError(`cannot start bpftrace (${bin}): ${result.shortMessage ?? 'spawn failed'}`, {
+                exitCode: ExitCode.tracer,
+                hint: 'apt-get install bpftrace, or set TCPSCOPE_BPFTRACE',
+                cause: result,
+              })
+            : signal !== undefined && stderrLines.length === 0
+              ? // Killed from outside (OOM killer, kill -9): say so instead of "exited with code unknown".
+                new TcpscopeError(`bpftrace was killed by ${signal}`, { exitCode: ExitCode.tracer })
+              : stderrError(stderrLines, { tracefsMounted: tracefsMounted(), exitCode })
+          : undefined;
+        sub.next({ kind: 'exit', t: Date.now(), exitCode, signal, error, stderr: stderrLines });
+        sub.complete();
+      },
+      (e: unknown) => {
+        if (pid !== undefined) running.delete(pid);
+        watchdog?.kill('SIGKILL');
+        if (!unsubscribed)
+          sub.error(
+            new TcpscopeError(`bpftrace runner failed: ${messageOf(e)}`, { exitCode: ExitCode.tracer, cause: e }),
+          );
+      },
+    );
 
     return () => {
       unsubscribed = true;

@@ -8,14 +8,15 @@ let cached: string | null | undefined;
 /** Path of setpriv, or undefined when it is not installed. */
 export function findSetpriv(): string | undefined {
   if (cached === undefined) {
-    cached = SETPRIV_PATHS.find((p) => {
-      try {
-        accessSync(p, constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    }) ?? null;
+    cached =
+      SETPRIV_PATHS.find((p) => {
+        try {
+          accessSync(p, constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      }) ?? null;
   }
   return cached ?? undefined;
 }
@@ -33,7 +34,11 @@ setInterval(() => { try { process.kill(pid, 0); } catch { process.exit(0); } }, 
 `;
 
 /** Command and arguments running `bin args` so that it is killed when this process dies. */
-export function guardedCommand(bin: string, args: readonly string[], setpriv = findSetpriv()): { file: string; args: string[]; watchdog: boolean } {
+export function guardedCommand(
+  bin: string,
+  args: readonly string[],
+  setpriv = findSetpriv(),
+): { file: string; args: string[]; watchdog: boolean } {
   if (setpriv) return { file: setpriv, args: ['--pdeathsig', 'KILL', '--', bin, ...args], watchdog: false };
   return { file: bin, args: [...args], watchdog: true };
 }

@@ -3,10 +3,21 @@ import { ExitCode, TcpscopeError } from '../../errors.js';
 import { isHarmlessStderr } from './noise.js';
 
 export type StderrKind =
-  | 'noise' | 'warning' | 'not-root' | 'tracepoint-missing' | 'btf-missing' | 'struct-field'
-  | 'program-too-large' | 'verifier' | 'syntax' | 'other';
+  | 'noise'
+  | 'warning'
+  | 'not-root'
+  | 'tracepoint-missing'
+  | 'btf-missing'
+  | 'struct-field'
+  | 'program-too-large'
+  | 'verifier'
+  | 'syntax'
+  | 'other';
 
-export interface StderrProblem { kind: StderrKind; line: string }
+export interface StderrProblem {
+  kind: StderrKind;
+  line: string;
+}
 
 const RULES: [StderrKind, RegExp][] = [
   ['not-root', /only supports running as the root user|Operation not permitted|permission denied/i],
@@ -35,41 +46,55 @@ function bare(line: string): string {
  * The error to report for a bpftrace run that failed with these stderr lines; `tracefsMounted` turns bpftrace's
  * "tracepoint not found" into the real cause when tracefs is not mounted.
  */
-export function stderrError(lines: readonly string[], ctx: { tracefsMounted: boolean; exitCode?: number | undefined }): TcpscopeError {
+export function stderrError(
+  lines: readonly string[],
+  ctx: { tracefsMounted: boolean; exitCode?: number | undefined },
+): TcpscopeError {
   const problems = lines.map(classifyStderrLine).filter((p) => p.kind !== 'noise' && p.kind !== 'warning');
   const first = problems.find((p) => p.kind !== 'other') ?? problems.find((p) => /ERROR/i.test(p.line)) ?? problems[0];
-  const msg = first ? bare(first.line) : `bpftrace exited with code ${String(ctx.exitCode ?? 'unknown')} and no message`;
+  const msg = first
+    ? bare(first.line)
+    : `bpftrace exited with code ${String(ctx.exitCode ?? 'unknown')} and no message`;
   switch (first?.kind) {
     case 'not-root':
       return new TcpscopeError(`bpftrace needs root: ${msg}`, {
-        exitCode: ExitCode.permission, hint: 'run with sudo (eBPF tracing needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)',
+        exitCode: ExitCode.permission,
+        hint: 'run with sudo (eBPF tracing needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)',
       });
     case 'tracepoint-missing':
       return ctx.tracefsMounted
         ? new TcpscopeError(`a tracepoint tcpscope needs is missing on this kernel: ${msg}`, {
-          exitCode: ExitCode.tracer, hint: 'run `tcpscope doctor` to see which tracepoints and fields this kernel has',
-        })
+            exitCode: ExitCode.tracer,
+            hint: 'run `tcpscope doctor` to see which tracepoints and fields this kernel has',
+          })
         : new TcpscopeError(`tracefs is not mounted, so bpftrace sees no tracepoint (it said: ${msg})`, {
-          exitCode: ExitCode.tracer, hint: 'mount -t tracefs tracefs /sys/kernel/tracing',
-        });
+            exitCode: ExitCode.tracer,
+            hint: 'mount -t tracefs tracefs /sys/kernel/tracing',
+          });
     case 'btf-missing':
       return new TcpscopeError(`kernel BTF is missing or incomplete: ${msg}`, {
-        exitCode: ExitCode.tracer, hint: 'use a kernel built with CONFIG_DEBUG_INFO_BTF=y (/sys/kernel/btf/vmlinux)',
+        exitCode: ExitCode.tracer,
+        hint: 'use a kernel built with CONFIG_DEBUG_INFO_BTF=y (/sys/kernel/btf/vmlinux)',
       });
     case 'struct-field':
       return new TcpscopeError(`this kernel's socket structures differ from what the probes read: ${msg}`, {
-        exitCode: ExitCode.tracer, hint: 'report it with `tcpscope doctor --json` output; procfs mode still works (--mode procfs)',
+        exitCode: ExitCode.tracer,
+        hint: 'report it with `tcpscope doctor --json` output; procfs mode still works (--mode procfs)',
       });
     case 'program-too-large':
       return new TcpscopeError(`the probe program is too large for this kernel: ${msg}`, {
-        exitCode: ExitCode.tracer, hint: 'narrow it with --port, or use --mode procfs',
+        exitCode: ExitCode.tracer,
+        hint: 'narrow it with --port, or use --mode procfs',
       });
     case 'verifier':
       return new TcpscopeError(`the kernel refused to load the probe program: ${msg}`, {
-        exitCode: ExitCode.tracer, hint: 'run `tcpscope doctor`; procfs mode still works (--mode procfs)',
+        exitCode: ExitCode.tracer,
+        hint: 'run `tcpscope doctor`; procfs mode still works (--mode procfs)',
       });
     case 'syntax':
-      return new TcpscopeError(`internal error: bpftrace rejected the generated program: ${msg}`, { exitCode: ExitCode.internal });
+      return new TcpscopeError(`internal error: bpftrace rejected the generated program: ${msg}`, {
+        exitCode: ExitCode.internal,
+      });
     default:
       return new TcpscopeError(`bpftrace failed: ${msg}`, { exitCode: ExitCode.tracer });
   }

@@ -10,7 +10,18 @@ import type { TcpScan } from './tcp-table.js';
 
 const SYN_RECV = 3;
 /** Always present (0 when none), so consumers can tell "none" from "not measured". */
-const MAIN_STATES = ['ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSING', 'LISTEN'];
+const MAIN_STATES = [
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'CLOSING',
+  'LISTEN',
+];
 const zeroCensus = (): Record<string, number> => Object.fromEntries(MAIN_STATES.map((s) => [s, 0]));
 const TIME_WAIT = 6;
 const ESTABLISHED = 1;

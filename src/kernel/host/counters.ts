@@ -18,8 +18,14 @@ export function parseSnmpPairs(text: string, out: Record<string, number> = {}): 
       i -= 1;
       continue;
     }
-    const names = head.slice(c1 + 1).trim().split(/\s+/);
-    const values = vals.slice(c2 + 1).trim().split(/\s+/);
+    const names = head
+      .slice(c1 + 1)
+      .trim()
+      .split(/\s+/);
+    const values = vals
+      .slice(c2 + 1)
+      .trim()
+      .split(/\s+/);
     const n = Math.min(names.length, values.length);
     for (let k = 0; k < n; k++) {
       const v = Number(values[k]);

@@ -1,6 +1,6 @@
 // The host half as an RxJS source: one HostInput immediately, then one per interval, never two polls at once.
 import { Observable } from 'rxjs';
-import type { HostInput } from '../../pipeline/inputs.js';
+import type { HostInput } from '../../model/inputs.js';
 import type { NetnsTarget } from '../netns/resolve.js';
 import { createHostPoller, type HostPollerOptions } from './poller.js';
 

@@ -1,5 +1,5 @@
 // LISTEN sockets with accept queue and capacity, and the "accept queue full" test the kernel applies.
-import type { Listener } from './sample.js';
+import type { Listener } from '../../model/host-sample.js';
 import type { Owner } from './owners.js';
 import type { SsRow } from './ss-table.js';
 import type { TcpRow } from './tcp-table.js';
@@ -11,8 +11,14 @@ export function listenersFromSs(rows: SsRow[], owners: Map<number, Owner>): List
   return rows
     .filter((r) => r.state === LISTEN)
     .map((r) => ({
-      family: r.family, addr: r.localAddr, port: r.localPort, queue: r.recvQ, capacity: r.sendQ, inode: r.inode,
-      pid: owners.get(r.inode)?.pid, comm: owners.get(r.inode)?.comm,
+      family: r.family,
+      addr: r.localAddr,
+      port: r.localPort,
+      queue: r.recvQ,
+      capacity: r.sendQ,
+      inode: r.inode,
+      pid: owners.get(r.inode)?.pid,
+      comm: owners.get(r.inode)?.comm,
     }))
     .sort(byPort);
 }
@@ -22,8 +28,14 @@ export function listenersFromScan(rows: TcpRow[], owners: Map<number, Owner>): L
   return rows
     .filter((r) => r.state === LISTEN)
     .map((r) => ({
-      family: r.family, addr: r.localAddr, port: r.localPort, queue: r.rxQueue, capacity: 0, inode: r.inode,
-      pid: owners.get(r.inode)?.pid, comm: owners.get(r.inode)?.comm,
+      family: r.family,
+      addr: r.localAddr,
+      port: r.localPort,
+      queue: r.rxQueue,
+      capacity: 0,
+      inode: r.inode,
+      pid: owners.get(r.inode)?.pid,
+      comm: owners.get(r.inode)?.comm,
     }))
     .sort(byPort);
 }
@@ -36,4 +48,5 @@ function byPort(a: Listener, b: Listener): number {
  * The kernel drops a SYN / final ACK when sk_ack_backlog > sk_max_ack_backlog, so once queue >= capacity the
  * next arrival overflows. Unknown capacity (0 from the /proc fallback) is never "at capacity".
  */
-export const listenerAtCapacity = (l: Pick<Listener, 'queue' | 'capacity'>): boolean => l.capacity > 0 && l.queue >= l.capacity;
+export const listenerAtCapacity = (l: Pick<Listener, 'queue' | 'capacity'>): boolean =>
+  l.capacity > 0 && l.queue >= l.capacity;

@@ -5,7 +5,10 @@
 import { readdir, readlink } from 'node:fs/promises';
 import { commOf, pidsByNetns } from '../netns/scan.js';
 
-export interface Owner { pid: number; comm: string }
+export interface Owner {
+  pid: number;
+  comm: string;
+}
 
 export class OwnerIndex {
   private cache = new Map<number, Owner>();
@@ -26,7 +29,11 @@ export class OwnerIndex {
   async lookup(wanted: Iterable<number>, now = Date.now()): Promise<Map<number, Owner>> {
     const want = new Set([...wanted].filter((i) => i > 0));
     const missing = [...want].filter((i) => !this.cache.has(i));
-    if (missing.length > 0 && !this.scanning && now - this.lastScan >= Math.max(this.minIntervalMs, 10 * this.lastScanMs)) {
+    if (
+      missing.length > 0 &&
+      !this.scanning &&
+      now - this.lastScan >= Math.max(this.minIntervalMs, 10 * this.lastScanMs)
+    ) {
       this.lastScan = now;
       this.scans++;
       const started = performance.now();

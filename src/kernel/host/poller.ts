@@ -12,7 +12,7 @@ import { parseSnmp6, parseSnmpPairs } from './counters.js';
 import { listenersFromScan, listenersFromSs } from './listeners.js';
 import { OwnerIndex, type Owner } from './owners.js';
 import { ProcNetSource } from './proc-source.js';
-import type { HostSample, OwnerCount } from './sample.js';
+import type { HostSample, OwnerCount } from '../../model/host-sample.js';
 import { parseSockstat } from './sockstat.js';
 import { parseSsRows, ssRareArgs, type SsRow } from './ss-table.js';
 import { newTcpScan, scanTcpTable } from './tcp-table.js';
@@ -35,7 +35,10 @@ export interface HostPollerOptions {
 
 let ssAvailable: Promise<boolean> | undefined;
 const haveSs = (): Promise<boolean> =>
-  (ssAvailable ??= execa('ss', ['-V'], { reject: false }).then((r) => !r.failed, () => false));
+  (ssAvailable ??= execa('ss', ['-V'], { reject: false }).then(
+    (r) => !r.failed,
+    () => false,
+  ));
 
 export function createHostPoller(target: NetnsTarget, opts: HostPollerOptions = {}): HostPoller {
   const source = new ProcNetSource(target);
@@ -60,7 +63,9 @@ export function createHostPoller(target: NetnsTarget, opts: HostPollerOptions = 
     }
     const r = await runInNetns({ isSelf: target.isSelf, path: source.nsPath() }, 'ss', ssRareArgs());
     if (r.failed) {
-      notes.push(`ss failed (${r.stderr.split('\n').find((l) => !l.includes('cgroup2')) ?? `exit ${String(r.exitCode)}`}): census from /proc/net/tcp`);
+      notes.push(
+        `ss failed (${r.stderr.split('\n').find((l) => !l.includes('cgroup2')) ?? `exit ${String(r.exitCode)}`}): census from /proc/net/tcp`,
+      );
       return undefined;
     }
     return parseSsRows(r.stdout);
@@ -72,8 +77,11 @@ export function createHostPoller(target: NetnsTarget, opts: HostPollerOptions = 
     const notes: string[] = [];
     await source.dir(); // may switch pid / start the holder / throw "netns vanished" once, up front
     const [netstat, snmp, snmp6, sockstat4, sockstat6, ssRows, sys] = await Promise.all([
-      readText('netstat', notes), readText('snmp', notes), readText('snmp6', notes),
-      readText('sockstat', notes), readText('sockstat6', notes),
+      readText('netstat', notes),
+      readText('snmp', notes),
+      readText('snmp6', notes),
+      readText('sockstat', notes),
+      readText('sockstat6', notes),
       readSs(notes),
       readSysctls({ isSelf: target.isSelf, path: source.nsPath() }, sysctlNames),
     ]);
@@ -92,7 +100,10 @@ export function createHostPoller(target: NetnsTarget, opts: HostPollerOptions = 
     } else {
       const scan = newTcpScan();
       const detail = (1 << LISTEN) | [...OWNED_STATES].reduce((m, s) => m | (1 << s), 0);
-      for (const [file, fam] of [['tcp', 4], ['tcp6', 6]] as const) {
+      for (const [file, fam] of [
+        ['tcp', 4],
+        ['tcp6', 6],
+      ] as const) {
         try {
           scanTcpTable(await source.read(file), fam, detail, scan);
         } catch (err) {
@@ -104,7 +115,9 @@ export function createHostPoller(target: NetnsTarget, opts: HostPollerOptions = 
       listen = (o) => listenersFromScan(scan.rows, o);
     }
 
-    const wanted = rows.filter((r) => r.inode > 0 && (r.state === LISTEN || OWNED_STATES.has(r.state))).map((r) => r.inode);
+    const wanted = rows
+      .filter((r) => r.inode > 0 && (r.state === LISTEN || OWNED_STATES.has(r.state)))
+      .map((r) => r.inode);
     let ownerMap = new Map<number, Owner>();
     try {
       ownerMap = await owners.lookup(wanted);

@@ -24,11 +24,17 @@ export function ipv6FromHex(hex: string): string {
   // Longest run of >= 2 zero groups becomes `::` (RFC 5952).
   let bestAt = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) { i++; continue; }
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestAt = i; bestLen = j - i; }
+    if (j - i > bestLen && j - i >= 2) {
+      bestAt = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hexes = groups.map((g) => g.toString(16));

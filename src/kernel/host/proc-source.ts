@@ -34,7 +34,8 @@ export class ProcNetSource {
     const gone = this.pid;
     this.pid = ((await pidsByNetns()).get(this.target.inode) ?? []).find((p) => p !== process.pid);
     if (this.pid !== undefined) {
-      if (gone !== undefined) this.events.push(`pid ${gone} left netns ${this.target.inode}: now reading via pid ${this.pid}`);
+      if (gone !== undefined)
+        this.events.push(`pid ${gone} left netns ${this.target.inode}: now reading via pid ${this.pid}`);
       return `/proc/${this.pid}/net`;
     }
     await this.startHolder(gone);
@@ -54,7 +55,11 @@ export class ProcNetSource {
     try {
       this.holder = await startNetnsHolder(path);
     } catch (err) {
-      throw new TcpscopeError(`cannot enter netns ${path}`, { exitCode: ExitCode.netns, cause: err, hint: 'needs root (nsenter)' });
+      throw new TcpscopeError(`cannot enter netns ${path}`, {
+        exitCode: ExitCode.netns,
+        cause: err,
+        hint: 'needs root (nsenter)',
+      });
     }
     this.pid = this.holder.pid;
     this.events.push(`netns ${this.target.name ?? this.target.inode} has no process: holding one (pid ${this.pid})`);

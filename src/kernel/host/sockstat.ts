@@ -6,7 +6,10 @@ export function parseSockstat(text: string, out: Record<string, number> = {}): R
     const c = line.indexOf(':');
     if (c <= 0) continue;
     const proto = line.slice(0, c);
-    const parts = line.slice(c + 1).trim().split(/\s+/);
+    const parts = line
+      .slice(c + 1)
+      .trim()
+      .split(/\s+/);
     for (let k = 0; k + 1 < parts.length; k += 2) {
       const v = Number(parts[k + 1]);
       if (Number.isFinite(v)) out[`${proto}.${parts[k]}`] = v;

@@ -53,8 +53,14 @@ export function parseSsRows(text: string): SsRow[] {
       else if (tok.startsWith('timer:(timewait')) mini = true;
     }
     rows.push({
-      family: local.family, state, recvQ: Number(f[1]) || 0, sendQ: Number(f[2]) || 0,
-      localAddr: local.addr, localPort: local.port, inode, mini,
+      family: local.family,
+      state,
+      recvQ: Number(f[1]) || 0,
+      sendQ: Number(f[2]) || 0,
+      localAddr: local.addr,
+      localPort: local.port,
+      inode,
+      mini,
     });
   }
   return rows;
@@ -62,7 +68,14 @@ export function parseSsRows(text: string): SsRow[] {
 
 /** The states dumped by `ss`: everything except ESTABLISHED and TIME_WAIT, which are derived from sockstat. */
 export const SS_RARE_STATES = [
-  'syn-sent', 'syn-recv', 'fin-wait-1', 'fin-wait-2', 'close-wait', 'last-ack', 'closing', 'listening',
+  'syn-sent',
+  'syn-recv',
+  'fin-wait-1',
+  'fin-wait-2',
+  'close-wait',
+  'last-ack',
+  'closing',
+  'listening',
 ] as const;
 
 /** Arguments for one `ss` run that dumps the rare states with inode (-e) and timer (-o). */

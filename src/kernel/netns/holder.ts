@@ -10,7 +10,11 @@ export interface NetnsHolder {
 
 export async function startNetnsHolder(nsPath: string): Promise<NetnsHolder> {
   const child: ResultPromise = execa('nsenter', [`--net=${nsPath}`, '--', 'cat'], {
-    stdin: 'pipe', stdout: 'ignore', stderr: 'pipe', reject: false, cleanup: true,
+    stdin: 'pipe',
+    stdout: 'ignore',
+    stderr: 'pipe',
+    reject: false,
+    cleanup: true,
   });
   const pid = child.pid;
   if (pid === undefined) {
@@ -20,7 +24,9 @@ export async function startNetnsHolder(nsPath: string): Promise<NetnsHolder> {
   // nsenter execs cat in place (same pid): wait until the pid is in the target netns, or the child failed.
   const want = await nsfsInode(nsPath);
   let exited = false;
-  void child.then(() => { exited = true; });
+  void child.then(() => {
+    exited = true;
+  });
   for (let i = 0; i < 200 && !exited; i++) {
     if (want !== undefined && (await netnsOfPid(pid)) === want && (await commOf(pid)) === 'cat') break;
     await new Promise((r) => setTimeout(r, 5));

@@ -20,7 +20,8 @@ async function sockstatTotal(pid: number | undefined, nsPath: string | undefined
   try {
     let text: string;
     if (pid !== undefined) {
-      text = (await readFile(`/proc/${pid}/net/sockstat`, 'utf8')) + (await readFile(`/proc/${pid}/net/sockstat6`, 'utf8'));
+      text =
+        (await readFile(`/proc/${pid}/net/sockstat`, 'utf8')) + (await readFile(`/proc/${pid}/net/sockstat6`, 'utf8'));
     } else if (nsPath !== undefined) {
       const r = await runInNetns({ isSelf: false, path: nsPath }, 'cat', ['/proc/net/sockstat', '/proc/net/sockstat6']);
       if (r.failed) return undefined;

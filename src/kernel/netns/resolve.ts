@@ -37,8 +37,10 @@ async function targetFor(inode: number, path: string | undefined, preferPid?: nu
   }
   let pid = preferPid;
   if (pid === undefined) pid = (await pidsByNetns()).get(inode)?.[0];
-  const nsPath = path ?? (name !== undefined ? `${RUN_NETNS}/${name}` : pid !== undefined ? `/proc/${pid}/ns/net` : undefined);
-  if (nsPath === undefined) throw new TcpscopeError(`netns ${inode} has no process and no name`, { exitCode: ExitCode.netns });
+  const nsPath =
+    path ?? (name !== undefined ? `${RUN_NETNS}/${name}` : pid !== undefined ? `/proc/${pid}/ns/net` : undefined);
+  if (nsPath === undefined)
+    throw new TcpscopeError(`netns ${inode} has no process and no name`, { exitCode: ExitCode.netns });
   return { inode, name, path: nsPath, pid, isSelf: false };
 }
 

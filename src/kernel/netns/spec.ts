@@ -11,7 +11,14 @@ export type NetnsSpec =
 
 /** Names accepted by `ip netns add`: no slash, not `.`/`..`, no NUL, not empty. */
 export function isValidNetnsName(name: string): boolean {
-  return name.length > 0 && name.length <= 255 && !name.includes('/') && !name.includes('\0') && name !== '.' && name !== '..';
+  return (
+    name.length > 0 &&
+    name.length <= 255 &&
+    !name.includes('/') &&
+    !name.includes('\0') &&
+    name !== '.' &&
+    name !== '..'
+  );
 }
 
 export function parseNetnsSpec(spec: string | undefined): NetnsSpec | undefined {

@@ -2,15 +2,30 @@
 import { parseLine, plainPrintfBody, type MapScalar, type MapValue } from '../bpftrace/parse.js';
 import { stateName } from '../tcp-states.js';
 import {
-  emptyBatch, type NetnsCount, type ProbeBatch, type ProbeDetail, type ReasonCount, type ResetReceivedCount,
-  type StateCount, type SynackRetransCount, type TransitionCount,
-} from './batch.js';
+  emptyBatch,
+  type NetnsCount,
+  type ProbeBatch,
+  type ProbeDetail,
+  type ReasonCount,
+  type ResetReceivedCount,
+  type StateCount,
+  type SynackRetransCount,
+  type TransitionCount,
+} from '../../model/probe-batch.js';
 import { CUMULATIVE_FLAG, DETAIL_MARKER, TICK_MARKER } from './program.js';
 
 /** Reason number -> name tables of the traced kernel (plain objects: they are stored in recordings as JSON). */
-export interface ReasonTables { dropReasons?: Record<number, string>; resetReasons?: Record<number, string> }
+export interface ReasonTables {
+  dropReasons?: Record<number, string>;
+  resetReasons?: Record<number, string>;
+}
 
-export interface DecoderStats { lines: number; badLines: number; batches: number; lost: number }
+export interface DecoderStats {
+  lines: number;
+  badLines: number;
+  batches: number;
+  lost: number;
+}
 
 /** Line prefixes, built once (a template in the hot path would build a string per line). */
 const TICK_PREFIX = `${TICK_MARKER} `;
@@ -88,11 +103,13 @@ function intIn(s: string, from: number, to: number): number | undefined {
 /** Fields of a detail line before comm: the marker, kind, netns, saddr, sport, daddr, dport, state, reason, pid. */
 const DETAIL_FIELDS = 10;
 
-const byKey = <T>(key: (x: T) => string) => (a: T, b: T): number => {
-  const ka = key(a);
-  const kb = key(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-};
+const byKey =
+  <T>(key: (x: T) => string) =>
+  (a: T, b: T): number => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
 const pad = (n: number): string => String(n).padStart(10, '0');
 
 export class BatchDecoder {
@@ -166,7 +183,10 @@ export class BatchDecoder {
 
   private printfBody(body: string): ProbeBatch | undefined {
     if (body.startsWith(TICK_PREFIX)) {
-      const [t, flag, extra] = body.slice(TICK_MARKER.length + 1).trim().split(' ');
+      const [t, flag, extra] = body
+        .slice(TICK_MARKER.length + 1)
+        .trim()
+        .split(' ');
       const ns = int(t);
       if (ns === undefined || (flag !== undefined && flag !== CUMULATIVE_FLAG) || extra !== undefined) {
         this.stats.badLines++;
@@ -226,11 +246,28 @@ export class BatchDecoder {
     const stn = intIn(body, sp[6]! + 1, sp[7]!);
     const rn = intIn(body, sp[7]! + 1, sp[8]!);
     const pid = intIn(body, sp[8]! + 1, sp[9]!);
-    if (netns === undefined || sport === undefined || dport === undefined || stn === undefined || rn === undefined || pid === undefined) return undefined;
-    const table = k === 'reset-sent' ? this.tables.resetReasons : k === 'listen-drop' ? this.tables.dropReasons : undefined;
+    if (
+      netns === undefined ||
+      sport === undefined ||
+      dport === undefined ||
+      stn === undefined ||
+      rn === undefined ||
+      pid === undefined
+    )
+      return undefined;
+    const table =
+      k === 'reset-sent' ? this.tables.resetReasons : k === 'listen-drop' ? this.tables.dropReasons : undefined;
     return {
-      kind: k, netns, saddr: body.slice(sp[2]! + 1, sp[3]), sport, daddr: body.slice(sp[4]! + 1, sp[5]), dport, state: state(stn),
-      reason: rn < 0 ? '' : reasonName(table, rn), pid, comm: body.slice(sp[9]! + 1),
+      kind: k,
+      netns,
+      saddr: body.slice(sp[2]! + 1, sp[3]),
+      sport,
+      daddr: body.slice(sp[4]! + 1, sp[5]),
+      dport,
+      state: state(stn),
+      reason: rn < 0 ? '' : reasonName(table, rn),
+      pid,
+      comm: body.slice(sp[9]! + 1),
     };
   }
 
@@ -263,8 +300,13 @@ export class BatchDecoder {
       .map(([[ns, laddr, lport], c]): SynackRetransCount => {
         const key = `${ns},${laddr},${lport}`;
         return {
-          netns: n(ns!), laddr: laddr!, lport: n(lport!), count: c,
-          acceptQueue: gauge('@sab', key, 0), acceptCapacity: gauge('@sam', key, 0), synQueue: gauge('@saq', key, -1),
+          netns: n(ns!),
+          laddr: laddr!,
+          lport: n(lport!),
+          count: c,
+          acceptQueue: gauge('@sab', key, 0),
+          acceptCapacity: gauge('@sam', key, 0),
+          synQueue: gauge('@saq', key, -1),
         };
       })
       .sort(byKey((r) => `${pad(r.netns)} ${r.laddr} ${pad(r.lport)}`));
@@ -279,21 +321,32 @@ export class BatchDecoder {
 
     b.resetsSent = mergeReasons([
       ...this.rows('@rs', 2, [0, 1]).map(([[ns, r], c]): ReasonCount => ({
-        netns: n(ns!), reason: reasonName(this.tables.resetReasons, n(r!)), count: c,
+        netns: n(ns!),
+        reason: reasonName(this.tables.resetReasons, n(r!)),
+        count: c,
       })),
       ...this.rows('@rsn', 1, [0]).map(([[ns], c]): ReasonCount => ({ netns: n(ns!), reason: 'UNKNOWN', count: c })),
     ]);
 
     b.resetsReceived = this.rows('@rr', 3, [0, 1, 2])
-      .map(([[ns, st, port], c]): ResetReceivedCount => ({ netns: n(ns!), state: state(n(st!)), port: n(port!), count: c }))
+      .map(([[ns, st, port], c]): ResetReceivedCount => ({
+        netns: n(ns!),
+        state: state(n(st!)),
+        port: n(port!),
+        count: c,
+      }))
       .sort(byKey((r) => `${pad(r.netns)} ${r.state} ${pad(r.port)}`));
 
-    b.drops = mergeReasons([
-      ...this.rows('@dr', 2, [0, 1]).map(([[ns, r], c]): ReasonCount => ({
-        netns: n(ns!), reason: reasonName(this.tables.dropReasons, n(r!)), count: c,
-      })),
-      ...this.rows('@drn', 1, [0]).map(([[ns], c]): ReasonCount => ({ netns: n(ns!), reason: 'UNKNOWN', count: c })),
-    ].filter((r) => !NOT_DROPS.has(r.reason)));
+    b.drops = mergeReasons(
+      [
+        ...this.rows('@dr', 2, [0, 1]).map(([[ns, r], c]): ReasonCount => ({
+          netns: n(ns!),
+          reason: reasonName(this.tables.dropReasons, n(r!)),
+          count: c,
+        })),
+        ...this.rows('@drn', 1, [0]).map(([[ns], c]): ReasonCount => ({ netns: n(ns!), reason: 'UNKNOWN', count: c })),
+      ].filter((r) => !NOT_DROPS.has(r.reason)),
+    );
 
     b.details = this.pending.details;
     b.suppressed = this.pending.scalars.get('@suppressed') ?? 0;

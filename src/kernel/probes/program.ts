@@ -45,12 +45,24 @@ export function parsePiece(file: string, text: string): ProbePiece {
     const value = m[2]!.trim();
     const words = value.split(/\s+/).filter(Boolean);
     switch (m[1]) {
-      case 'feature': piece.feature = value; break;
-      case 'priority': piece.priority = Number(value); break;
-      case 'requires': piece.requires.push(...words); break;
-      case 'maps': piece.maps.push(...words); break;
-      case 'scratch': piece.scratch.push(...words); break;
-      case 'detail': piece.detail.push(...words); break;
+      case 'feature':
+        piece.feature = value;
+        break;
+      case 'priority':
+        piece.priority = Number(value);
+        break;
+      case 'requires':
+        piece.requires.push(...words);
+        break;
+      case 'maps':
+        piece.maps.push(...words);
+        break;
+      case 'scratch':
+        piece.scratch.push(...words);
+        break;
+      case 'detail':
+        piece.detail.push(...words);
+        break;
     }
   }
   if (!piece.feature) throw new Error(`${file}: missing "// feature:" header`);
@@ -72,7 +84,9 @@ export async function loadProbePieces(dir: string = PROBES_DIR): Promise<ProbePi
 
 /** Same, synchronously: a one-time read of a few small files at session start. */
 export function loadProbePiecesSync(dir: string = PROBES_DIR): ProbePiece[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.bt')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.bt'))
+    .sort();
   return files.map((f) => parsePiece(f, readFileSync(`${dir}/${f}`, 'utf8')));
 }
 
@@ -104,7 +118,9 @@ export function assembleProgram(caps: Capabilities, pieces: readonly ProbePiece[
   const chosen: ProbePiece[] = [];
   const unavailable: AssembledProgram['unavailable'] = [];
   for (const feature of features) {
-    const variants = pieces.filter((p) => p.feature === feature).sort((a, b) => b.priority - a.priority || a.file.localeCompare(b.file));
+    const variants = pieces
+      .filter((p) => p.feature === feature)
+      .sort((a, b) => b.priority - a.priority || a.file.localeCompare(b.file));
     const ok = variants.find((v) => v.requires.every((r) => requirementMet(caps, r)));
     if (ok) chosen.push(ok);
     else {
@@ -152,7 +168,11 @@ export interface ProbeProgram extends AssembledProgram {
 }
 
 /** The program for this kernel and these filters (filters validated: a bad one throws a usage TcpscopeError). */
-export function buildProgram(caps: Capabilities, params: ProbeParams, pieces: readonly ProbePiece[] = loadProbePiecesSync()): ProbeProgram {
+export function buildProgram(
+  caps: Capabilities,
+  params: ProbeParams,
+  pieces: readonly ProbePiece[] = loadProbePiecesSync(),
+): ProbeProgram {
   const args = programArgs(caps, params);
   return { ...assembleProgram(caps, pieces), args };
 }

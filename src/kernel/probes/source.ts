@@ -2,7 +2,7 @@
 import { Observable, type Subscription } from 'rxjs';
 import { ExitCode, TcpscopeError } from '../../errors.js';
 import type { Capabilities } from '../capabilities.js';
-import type { GapInput, ProbeLineInput } from '../../pipeline/inputs.js';
+import type { GapInput, ProbeLineInput } from '../../model/inputs.js';
 import { runBpftrace } from '../bpftrace/runner.js';
 import { isAttachedLine, type ReasonTables } from './decode.js';
 import { buildProgram } from './program.js';
@@ -41,9 +41,15 @@ export function reasonTables(caps: Capabilities): ReasonTables {
 
 function resolveProgram(opts: ProbeSourceOptions): { text: string; args: readonly string[] } {
   if (opts.program) return opts.program;
-  if (!opts.caps) throw new TcpscopeError('internal error: probeInputs$ needs a program or capabilities', { exitCode: ExitCode.internal });
+  if (!opts.caps)
+    throw new TcpscopeError('internal error: probeInputs$ needs a program or capabilities', {
+      exitCode: ExitCode.internal,
+    });
   return buildProgram(opts.caps, {
-    netnsInode: opts.netnsInode ?? 0, port: opts.port ?? 0, intervalMs: opts.intervalMs ?? 1000, detailCap: opts.detailCap,
+    netnsInode: opts.netnsInode ?? 0,
+    port: opts.port ?? 0,
+    intervalMs: opts.intervalMs ?? 1000,
+    detailCap: opts.detailCap,
   });
 }
 
@@ -66,7 +72,12 @@ export function probeInputs$(opts: ProbeSourceOptions): Observable<ProbeLineInpu
 
     const start = (): void => {
       let attached = false;
-      run = runBpftrace({ program: program.text, args: program.args, bpftrace: opts.bpftrace, killAfterMs: opts.killAfterMs }).subscribe({
+      run = runBpftrace({
+        program: program.text,
+        args: program.args,
+        bpftrace: opts.bpftrace,
+        killAfterMs: opts.killAfterMs,
+      }).subscribe({
         next: (ev) => {
           if (ev.kind === 'line') {
             if (!attached && isAttachedLine(ev.line)) attached = everAttached = true;
@@ -81,15 +92,28 @@ export function probeInputs$(opts: ProbeSourceOptions): Observable<ProbeLineInpu
             const now = Date.now();
             failures.push(now);
             while (failures.length > 0 && failures[0]! < now - windowMs) failures.shift();
-            const why = ev.error?.message ?? (ev.signal ? `killed by ${ev.signal}` : `exited with code ${String(ev.exitCode)}`);
+            const why =
+              ev.error?.message ?? (ev.signal ? `killed by ${ev.signal}` : `exited with code ${String(ev.exitCode)}`);
             if (failures.length >= maxFailures) {
-              sub.error(new TcpscopeError(`bpftrace died ${failures.length} times within ${Math.round(windowMs / 1000)} s (last: ${why})`, {
-                exitCode: ExitCode.tracerCrashed, hint: 'run `tcpscope doctor`; --mode procfs works without bpftrace', cause: ev.error,
-              }));
+              sub.error(
+                new TcpscopeError(
+                  `bpftrace died ${failures.length} times within ${Math.round(windowMs / 1000)} s (last: ${why})`,
+                  {
+                    exitCode: ExitCode.tracerCrashed,
+                    hint: 'run `tcpscope doctor`; --mode procfs works without bpftrace',
+                    cause: ev.error,
+                  },
+                ),
+              );
               return;
             }
             const delay = backoff[Math.min(failures.length - 1, backoff.length - 1)] ?? 1000;
-            sub.next({ kind: 'gap', t: now, reason: `bpftrace stopped (${why}); restarting in ${delay} ms`, durationMs: delay });
+            sub.next({
+              kind: 'gap',
+              t: now,
+              reason: `bpftrace stopped (${why}); restarting in ${delay} ms`,
+              durationMs: delay,
+            });
             timer = setTimeout(() => {
               timer = undefined;
               if (!closed) start();

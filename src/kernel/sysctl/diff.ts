@@ -1,5 +1,5 @@
 // Detects sysctl changes between two polls (someone ran sysctl -w during the session).
-import type { SysctlChange } from '../../pipeline/snapshot.js';
+import type { SysctlChange } from '../../model/snapshot.js';
 
 /** One change per name whose value differs, appeared or disappeared; sorted by name for stable output. */
 export function diffSysctls(prev: Record<string, string>, cur: Record<string, string>, t: number): SysctlChange[] {

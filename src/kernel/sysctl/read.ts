@@ -24,7 +24,10 @@ export function parseGrepH(stdout: string): Record<string, string> {
   return out;
 }
 
-export async function readSysctls(target: Pick<NetnsTarget, 'isSelf' | 'path'>, names: readonly string[]): Promise<SysctlRead> {
+export async function readSysctls(
+  target: Pick<NetnsTarget, 'isSelf' | 'path'>,
+  names: readonly string[],
+): Promise<SysctlRead> {
   const values: Record<string, string> = {};
   const absent: string[] = [];
   const notes: string[] = [];
@@ -47,7 +50,9 @@ export async function readSysctls(target: Pick<NetnsTarget, 'isSelf' | 'path'>, 
     const got = parseGrepH(r.stdout);
     Object.assign(values, got);
     if (r.failed && Object.keys(got).length === 0) {
-      notes.push(`sysctls unreadable in netns ${target.path}: ${(r.stderr || `exit ${String(r.exitCode)}`).trim().split('\n')[0] ?? ''}`);
+      notes.push(
+        `sysctls unreadable in netns ${target.path}: ${(r.stderr || `exit ${String(r.exitCode)}`).trim().split('\n')[0] ?? ''}`,
+      );
     } else {
       for (const n of inNetns) if (values[n] === undefined) absent.push(n);
     }

@@ -29,7 +29,7 @@ export async function findTracefs(candidates: readonly string[] = TRACEFS_CANDID
   return undefined;
 }
 
-/** Is `dir` a tracefs mount point per /proc/self/mounts? */
+/** Is `dir` a tracefs mount point per /proc/self/mounts? (Mounted but unreadable means: not root.) */
 export async function isTracefsMounted(dir = '/sys/kernel/tracing'): Promise<boolean> {
   try {
     const mounts = await readFile('/proc/self/mounts', 'utf8');
@@ -58,15 +58,20 @@ export async function ensureTracefs(opts: { mount: boolean }): Promise<TracefsSt
   try {
     await execa('mount', ['-t', 'tracefs', 'tracefs', '/sys/kernel/tracing']);
   } catch (err) {
-    throw new TcpscopeError(`tracefs is not mounted and mounting it failed: ${messageOf(err).split('\n').pop() ?? ''}`, {
-      exitCode: ExitCode.tracer,
-      hint: 'mount -t tracefs tracefs /sys/kernel/tracing (needs root, CONFIG_TRACING)',
-      cause: err,
-    });
+    throw new TcpscopeError(
+      `tracefs is not mounted and mounting it failed: ${messageOf(err).split('\n').pop() ?? ''}`,
+      {
+        exitCode: ExitCode.tracer,
+        hint: 'mount -t tracefs tracefs /sys/kernel/tracing (needs root, CONFIG_TRACING)',
+        cause: err,
+      },
+    );
   }
   const after = await findTracefs();
   if (!after) {
-    throw new TcpscopeError('tracefs was mounted but /sys/kernel/tracing/events is missing', { exitCode: ExitCode.tracer });
+    throw new TcpscopeError('tracefs was mounted but /sys/kernel/tracing/events is missing', {
+      exitCode: ExitCode.tracer,
+    });
   }
   return { path: after, mountedByUs: true };
 }

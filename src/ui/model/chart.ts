@@ -3,7 +3,12 @@ import type { History } from './history.js';
 import { fmtNum } from './format.js';
 import { hasEbpf, RATE_DEFS, rateLabel } from './rates.js';
 
-export interface ChartSeries { title: string; x: string[]; y: number[]; color: string }
+export interface ChartSeries {
+  title: string;
+  x: string[];
+  y: number[];
+  color: string;
+}
 
 const COLORS = ['green', 'cyan', 'white', 'red', 'magenta', 'yellow', 'blue'] as const;
 

@@ -1,6 +1,6 @@
 // The findings / alerts log: one entry per finding occurrence (id + since) or pushed alert, newest first.
-import type { Finding, Severity } from '../../diagnose/finding.js';
-import type { Snapshot } from '../../pipeline/snapshot.js';
+import type { Finding, Severity } from '../../model/finding.js';
+import type { Snapshot } from '../../model/snapshot.js';
 import { clock } from './format.js';
 import { span, type Line, type Tone } from './markup.js';
 import type { PanelSize } from './rates-view.js';
@@ -54,8 +54,16 @@ export class FindingLog {
         Object.assign(e, { finding: f, severity: f.severity, title: f.title, active: true, lastSeen: s.time });
       } else {
         this.entries.set(key, {
-          key, kind: 'finding', time: f.since, severity: f.severity, id: f.id, title: f.title,
-          active: true, lastSeen: s.time, finding: f, alert: undefined,
+          key,
+          kind: 'finding',
+          time: f.since,
+          severity: f.severity,
+          id: f.id,
+          title: f.title,
+          active: true,
+          lastSeen: s.time,
+          finding: f,
+          alert: undefined,
         });
       }
     }
@@ -66,9 +74,16 @@ export class FindingLog {
   push(a: AlertNotice): void {
     const key = `a:${a.name}@${a.time}:${this.entries.size}`;
     this.entries.set(key, {
-      key, kind: 'alert', time: a.time, severity: a.severity, id: a.name,
+      key,
+      kind: 'alert',
+      time: a.time,
+      severity: a.severity,
+      id: a.name,
       title: a.state === 'resolved' ? `resolved: ${a.message}` : a.message,
-      active: false, lastSeen: a.time, finding: undefined, alert: a,
+      active: false,
+      lastSeen: a.time,
+      finding: undefined,
+      alert: a,
     });
     this.trim();
   }
@@ -86,7 +101,9 @@ export class FindingLog {
 }
 
 function evidenceText(f: Finding): string {
-  return Object.entries(f.evidence).map(([k, v]) => `${k} ${v}`).join(', ');
+  return Object.entries(f.evidence)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
 }
 
 /** Lines of one entry: headline, then evidence and the first advice when there is room. */
@@ -140,7 +157,11 @@ export function findingLines(entries: readonly LogEntry[], selected: number, siz
 export function entryDetail(e: LogEntry): Line[] {
   const tone = SEVERITY_TONE[e.severity];
   const lines: Line[] = [
-    [span(`${SEVERITY_TAG[e.severity]} `, tone, true), span(e.id, tone, true), span(`  since ${clock(e.time)}${e.active ? ' (active)' : ''}`, 'dim')],
+    [
+      span(`${SEVERITY_TAG[e.severity]} `, tone, true),
+      span(e.id, tone, true),
+      span(`  since ${clock(e.time)}${e.active ? ' (active)' : ''}`, 'dim'),
+    ],
     [span(e.title, 'normal', true)],
     [],
   ];

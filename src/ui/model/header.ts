@@ -1,5 +1,5 @@
 // The two header lines: where we look (host, kernel, netns), how (mode, interval) and the state of the UI.
-import type { ReplayState, SessionInfo } from '../../pipeline/session-types.js';
+import type { ReplayState, SessionInfo } from '../../model/session.js';
 import type { History } from './history.js';
 import { clock, fmtInterval, fmtSpeed, offset } from './format.js';
 import { fitLine, span, type Line } from './markup.js';
@@ -51,22 +51,34 @@ export function headerLines(info: SessionInfo, h: History, ui: HeaderState, widt
   } else if (info.mode === 'replay') {
     l2.push(span(latest ? `at ${clock(latest.time)} (#${latest.seq})` : 'loading…', 'info', true));
     const r = ui.replay;
-    if (r) l2.push(sep, span(offset(r.elapsedMs)), sep, span(r.seeking ? 'skipping…' : fmtSpeed(r.speed), r.seeking ? 'warn' : 'normal', r.seeking));
+    if (r)
+      l2.push(
+        sep,
+        span(offset(r.elapsedMs)),
+        sep,
+        span(r.seeking ? 'skipping…' : fmtSpeed(r.speed), r.seeking ? 'warn' : 'normal', r.seeking),
+      );
   } else {
     const lost = h.lostTotal;
     const sup = h.suppressedTotal;
     if (!narrow) l2.push(span(`bpftrace ${info.bpftraceVersion ?? '?'}`, 'dim'), sep);
     l2.push(
-      span(`lost ${lost}`, lost > 0 ? 'crit' : 'dim', lost > 0), sep,
-      span(`suppressed ${sup}`, sup > 0 ? 'warn' : 'dim'));
+      span(`lost ${lost}`, lost > 0 ? 'crit' : 'dim', lost > 0),
+      sep,
+      span(`suppressed ${sup}`, sup > 0 ? 'warn' : 'dim'),
+    );
   }
   if (h.gapsTotal > 0) l2.push(sep, span(`tracer gaps ${h.gapsTotal}`, 'warn', true));
   const note = latest?.notes[0];
   if (note) l2.push(sep, span(`degraded: ${note}`, 'warn'));
   if (latest && info.mode !== 'replay') l2.push(sep, span(`last ${clock(latest.time)}`, 'dim'));
   const keys = ui.replay
-    ? (narrow ? '? help  p  .  +/-' : 'q quit  p pause  . step  +/- speed  ] +1 min  ? help')
-    : (narrow ? '? help  q quit' : 'q quit  p pause  / port  n netns  r rec  ? help');
+    ? narrow
+      ? '? help  p  .  +/-'
+      : 'q quit  p pause  . step  +/- speed  ] +1 min  ? help'
+    : narrow
+      ? '? help  q quit'
+      : 'q quit  p pause  / port  n netns  r rec  ? help';
   l2.push(sep, span(keys, 'dim'));
   return [fitLine(l1, width), fitLine(l2, width)];
 }

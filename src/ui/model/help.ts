@@ -26,10 +26,13 @@ export function helpLines(replay = false): Line[] {
   const lines: Line[] = [[span('Keys', 'info', true)]];
   const keys = replay ? [...KEYS.filter(([k]) => k !== 'p'), ...REPLAY_KEYS] : KEYS;
   for (const [k, what] of keys) lines.push([span(`  ${k.padEnd(16)}`, 'normal', true), span(what)]);
-  lines.push([], [span('Reading it', 'info', true)],
+  lines.push(
+    [],
+    [span('Reading it', 'info', true)],
     [span('  Rates are per second. Sparklines cover the history window (newest on the right).')],
     [span('  Queues: a listener at capacity (FULL) drops SYNs and final ACKs: see its finding and the "!" sysctls.')],
     [span('  "!" marks a sysctl named by an active finding, "Δ" one that changed during the session.')],
-    [span('  PROCFS-ONLY: no eBPF, rates come from counters; transitions and reasons need eBPF.')]);
+    [span('  PROCFS-ONLY: no eBPF, rates come from counters; transitions and reasons need eBPF.')],
+  );
   return lines;
 }

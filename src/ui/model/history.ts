@@ -1,5 +1,5 @@
 // A bounded window of per-snapshot rates (not whole snapshots) plus the latest snapshot: what every panel reads.
-import type { Snapshot, SysctlChange } from '../../pipeline/snapshot.js';
+import type { Snapshot, SysctlChange } from '../../model/snapshot.js';
 import { perSecond } from './format.js';
 import { keyRates, type RateKey } from './rates.js';
 import { QUEUE_COUNTERS } from './queue-counters.js';

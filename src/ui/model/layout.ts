@@ -4,11 +4,22 @@ export type PanelId = 'rates' | 'chart' | 'matrix' | 'queues' | 'states' | 'sysc
 export type LayoutKind = 'full' | 'compact';
 
 /** Grid cell in a 12×12 grid: row, col, rowSpan, colSpan. */
-export interface Cell { id: PanelId; row: number; col: number; rowSpan: number; colSpan: number }
+export interface Cell {
+  id: PanelId;
+  row: number;
+  col: number;
+  rowSpan: number;
+  colSpan: number;
+}
 
 export const PANEL_TITLES: Record<PanelId, string> = {
-  rates: 'Rates /s', chart: 'Rates, last minutes', matrix: 'Transitions /s (old→new)', queues: 'Queues & drops',
-  states: 'Sockets', sysctls: 'Sysctls', findings: 'Findings & alerts',
+  rates: 'Rates /s',
+  chart: 'Rates, last minutes',
+  matrix: 'Transitions /s (old→new)',
+  queues: 'Queues & drops',
+  states: 'Sockets',
+  sysctls: 'Sysctls',
+  findings: 'Findings & alerts',
 };
 
 export function layoutKind(cols: number, rows: number): LayoutKind {

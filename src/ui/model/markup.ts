@@ -3,13 +3,22 @@
 /** What a piece of text means; the colour (or its absence) is chosen when rendering. */
 export type Tone = 'normal' | 'dim' | 'good' | 'info' | 'warn' | 'crit';
 
-export interface Span { text: string; tone?: Tone; bold?: boolean }
+export interface Span {
+  text: string;
+  tone?: Tone;
+  bold?: boolean;
+}
 export type Line = Span[];
 
 export const span = (text: string, tone: Tone = 'normal', bold = false): Span => ({ text, tone, bold });
 
 const TONE_COLOR: Record<Tone, string | undefined> = {
-  normal: undefined, dim: 'gray', good: 'green', info: 'cyan', warn: 'yellow', crit: 'red',
+  normal: undefined,
+  dim: 'gray',
+  good: 'green',
+  info: 'cyan',
+  warn: 'yellow',
+  crit: 'red',
 };
 
 /** Escapes blessed tag braces in user/kernel supplied text. */

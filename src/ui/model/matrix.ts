@@ -1,5 +1,5 @@
 // "Transitions /s" panel: the old→new state matrix of the latest interval, coloured by order of magnitude.
-import type { Snapshot } from '../../pipeline/snapshot.js';
+import type { Snapshot } from '../../model/snapshot.js';
 import { TCP_STATES } from '../../kernel/tcp-states.js';
 import { fmtNum, perSecond } from './format.js';
 import { pad, span, type Line, type Tone } from './markup.js';
@@ -7,9 +7,19 @@ import { hasEbpf } from './rates.js';
 import type { PanelSize } from './rates-view.js';
 
 export const STATE_ABBREV: Record<string, string> = {
-  ESTABLISHED: 'ESTAB', SYN_SENT: 'SYN_S', SYN_RECV: 'SYN_R', FIN_WAIT1: 'FIN_W1', FIN_WAIT2: 'FIN_W2',
-  TIME_WAIT: 'TIME_W', CLOSE: 'CLOSE', CLOSE_WAIT: 'CLS_WT', LAST_ACK: 'LAST_A', LISTEN: 'LISTEN',
-  CLOSING: 'CLSING', NEW_SYN_RECV: 'NSYN_R', BOUND_INACTIVE: 'BOUND',
+  ESTABLISHED: 'ESTAB',
+  SYN_SENT: 'SYN_S',
+  SYN_RECV: 'SYN_R',
+  FIN_WAIT1: 'FIN_W1',
+  FIN_WAIT2: 'FIN_W2',
+  TIME_WAIT: 'TIME_W',
+  CLOSE: 'CLOSE',
+  CLOSE_WAIT: 'CLS_WT',
+  LAST_ACK: 'LAST_A',
+  LISTEN: 'LISTEN',
+  CLOSING: 'CLSING',
+  NEW_SYN_RECV: 'NSYN_R',
+  BOUND_INACTIVE: 'BOUND',
 };
 
 /** Tone by order of magnitude of a per-second rate. */
@@ -26,7 +36,11 @@ const order = (s: string): number => {
   return i === -1 ? 99 : i;
 };
 
-export interface MatrixData { states: string[]; rate: (from: string, to: string) => number; total: number }
+export interface MatrixData {
+  states: string[];
+  rate: (from: string, to: string) => number;
+  total: number;
+}
 
 /** The states involved in any transition, in kernel order, and the per-second rate of each pair. */
 export function transitionMatrix(s: Snapshot): MatrixData {
@@ -61,7 +75,9 @@ export function matrixLines(latest: Snapshot | undefined, size: PanelSize): Line
     states = states.filter((st) => keep.has(st));
   }
   const abbrev = (st: string): string => STATE_ABBREV[st] ?? st.slice(0, cellW - 1);
-  const lines: Line[] = [[span(pad('from\\to', labelW), 'dim'), ...states.map((st) => span(pad(abbrev(st), cellW, 'right'), 'dim'))]];
+  const lines: Line[] = [
+    [span(pad('from\\to', labelW), 'dim'), ...states.map((st) => span(pad(abbrev(st), cellW, 'right'), 'dim'))],
+  ];
   for (const from of states) {
     const row: Line = [span(pad(abbrev(from), labelW), 'dim')];
     for (const to of states) {

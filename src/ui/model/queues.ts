@@ -1,5 +1,5 @@
 // "Queues & drops" panel: listener accept queues against capacity, queue-drop counters and drop reasons as rates.
-import type { Snapshot } from '../../pipeline/snapshot.js';
+import type { Snapshot } from '../../model/snapshot.js';
 import type { History } from './history.js';
 import { fillBar, fmtNum, sparkline } from './format.js';
 import { pad, span, type Line } from './markup.js';
@@ -7,7 +7,14 @@ import { QUEUE_COUNTERS } from './queue-counters.js';
 import { hasEbpf } from './rates.js';
 import type { PanelSize } from './rates-view.js';
 
-export interface ListenerRow { endpoint: string; queue: number; capacity: number; atCapacity: boolean; synQueue: number | undefined; owner: string }
+export interface ListenerRow {
+  endpoint: string;
+  queue: number;
+  capacity: number;
+  atCapacity: boolean;
+  synQueue: number | undefined;
+  owner: string;
+}
 
 /** Listeners fullest first (at capacity on top), then by port. */
 export function listenerRows(s: Snapshot): ListenerRow[] {
@@ -17,12 +24,20 @@ export function listenerRows(s: Snapshot): ListenerRow[] {
     .map((l) => {
       const endpoint = l.family === 6 ? `[${l.addr}]:${l.port}` : `${l.addr}:${l.port}`;
       return {
-        endpoint, queue: l.queue, capacity: l.capacity, atCapacity: l.atCapacity,
+        endpoint,
+        queue: l.queue,
+        capacity: l.capacity,
+        atCapacity: l.atCapacity,
         synQueue: syn.get(`${l.addr}:${l.port}`),
         owner: l.comm ? `${l.comm}${l.pid !== undefined ? `/${l.pid}` : ''}` : '',
       };
     })
-    .sort((a, b) => Number(b.atCapacity) - Number(a.atCapacity) || b.queue / Math.max(1, b.capacity) - a.queue / Math.max(1, a.capacity) || a.endpoint.localeCompare(b.endpoint));
+    .sort(
+      (a, b) =>
+        Number(b.atCapacity) - Number(a.atCapacity) ||
+        b.queue / Math.max(1, b.capacity) - a.queue / Math.max(1, a.capacity) ||
+        a.endpoint.localeCompare(b.endpoint),
+    );
 }
 
 /** Drop reasons by current rate, busiest first. */
@@ -49,9 +64,17 @@ export function queueLines(h: History, size: PanelSize): Line[] {
   for (const q of QUEUE_COUNTERS) {
     const v = now.queue[q.key] ?? 0;
     lines.push([
-      span(pad(short ? q.short : q.label, labelW)), span(' '),
-      span(pad(`${fmtNum(v)}/s`, valueW, 'right'), v > 0 ? q.tone : 'normal', v > 0), span(' '),
-      span(sparkline(h.series((p) => p.queue[q.key]), sparkW), v > 0 ? q.tone : 'info'),
+      span(pad(short ? q.short : q.label, labelW)),
+      span(' '),
+      span(pad(`${fmtNum(v)}/s`, valueW, 'right'), v > 0 ? q.tone : 'normal', v > 0),
+      span(' '),
+      span(
+        sparkline(
+          h.series((p) => p.queue[q.key]),
+          sparkW,
+        ),
+        v > 0 ? q.tone : 'info',
+      ),
     ]);
   }
   const rows = listenerRows(latest);
@@ -70,7 +93,8 @@ export function queueLines(h: History, size: PanelSize): Line[] {
       const tone = r.atCapacity ? 'crit' : r.queue > 0 ? 'warn' : 'normal';
       const line: Line = [
         span(pad(r.endpoint, epW), tone, r.atCapacity),
-        span(pad(`${r.queue}/${r.capacity}`, qW, 'right'), tone, r.atCapacity), span(' '),
+        span(pad(`${r.queue}/${r.capacity}`, qW, 'right'), tone, r.atCapacity),
+        span(' '),
         span(fillBar(r.queue, r.capacity, barW), tone),
         span(r.atCapacity ? ' FULL' : '', 'crit', true),
       ];
@@ -86,8 +110,10 @@ export function queueLines(h: History, size: PanelSize): Line[] {
     lines.push([span('drop reasons /s', 'dim')]);
     for (const d of drops.slice(0, room - 1)) {
       lines.push([
-        span(pad(d.reason, labelW)), span(' '),
-        span(pad(fmtNum(d.rate), valueW, 'right'), d.rate > 0 ? 'warn' : 'normal'), span(' '),
+        span(pad(d.reason, labelW)),
+        span(' '),
+        span(pad(fmtNum(d.rate), valueW, 'right'), d.rate > 0 ? 'warn' : 'normal'),
+        span(' '),
         span(sparkline(d.series, sparkW), 'info'),
       ]);
     }

@@ -4,7 +4,10 @@ import { fmtNum, sparkline } from './format.js';
 import { pad, span, type Line, type Tone } from './markup.js';
 import { hasEbpf, RATE_DEFS, rateLabel, type RateKey } from './rates.js';
 
-export interface PanelSize { width: number; height: number }
+export interface PanelSize {
+  width: number;
+  height: number;
+}
 
 const ALARMING: ReadonlySet<RateKey> = new Set(['resetsSent', 'resetsReceived', 'synackRetrans', 'synRetrans']);
 
@@ -29,7 +32,13 @@ export function ratesLines(h: History, size: PanelSize): Line[] {
       span(' '),
       span(pad(`${fmtNum(v)}/s`, valueW, 'right'), tone, tone !== 'normal'),
       span(' '),
-      span(sparkline(h.series((p) => p.rates[d.key]), sparkW), 'info'),
+      span(
+        sparkline(
+          h.series((p) => p.rates[d.key]),
+          sparkW,
+        ),
+        'info',
+      ),
     ]);
   }
   if (!ebpf && lines.length < size.height) lines.push([span('procfs mode: counter deltas, no per-event data', 'dim')]);
@@ -47,11 +56,23 @@ export function ratesLines(h: History, size: PanelSize): Line[] {
 }
 
 /** Busiest keys of a per-reason map as `NAME n/s` lines (resets by reason, by state:port). */
-export function breakdownLines(title: string, counts: Record<string, number>, intervalMs: number, n: number, width: number): Line[] {
-  const rows = Object.entries(counts).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]).slice(0, n);
+export function breakdownLines(
+  title: string,
+  counts: Record<string, number>,
+  intervalMs: number,
+  n: number,
+  width: number,
+): Line[] {
+  const rows = Object.entries(counts)
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n);
   if (rows.length === 0) return [];
   return [
     [span(title, 'dim')],
-    ...rows.map(([k, v]): Line => [span(pad(k, Math.max(8, width - 10))), span(pad(`${fmtNum((v * 1000) / intervalMs)}/s`, 10, 'right'), 'warn')]),
+    ...rows.map(([k, v]): Line => [
+      span(pad(k, Math.max(8, width - 10))),
+      span(pad(`${fmtNum((v * 1000) / intervalMs)}/s`, 10, 'right'), 'warn'),
+    ]),
   ];
 }

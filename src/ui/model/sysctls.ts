@@ -1,12 +1,14 @@
 // "Sysctls" panel: the settings behind what is on screen; those named by an active finding first, changes marked.
-import type { Finding } from '../../diagnose/finding.js';
+import type { Finding } from '../../model/finding.js';
 import type { History } from './history.js';
 import { pad, span, type Line } from './markup.js';
 import type { PanelSize } from './rates-view.js';
 import { shortSysctl, SYSCTL_MEANING, SYSCTL_MEANINGS } from './sysctl-meanings.js';
 
 export interface SysctlRow {
-  name: string; value: string | undefined; meaning: string;
+  name: string;
+  value: string | undefined;
+  meaning: string;
   /** Ids of active findings that name this sysctl. */
   implicatedBy: string[];
   /** Last change during the session, as `old→new`. */
@@ -22,8 +24,11 @@ export function sysctlRows(h: History): SysctlRow[] {
     if (!row) {
       const ch = h.changes.get(name);
       row = {
-        name, value: (s.sysctls[name] ?? value)?.replace(/\s+/g, ' '), meaning: meaning ?? SYSCTL_MEANING.get(name) ?? '',
-        implicatedBy: [], change: ch ? `${ch.old ?? '?'}→${ch.new ?? '?'}` : undefined,
+        name,
+        value: (s.sysctls[name] ?? value)?.replace(/\s+/g, ' '),
+        meaning: meaning ?? SYSCTL_MEANING.get(name) ?? '',
+        implicatedBy: [],
+        change: ch ? `${ch.old ?? '?'}→${ch.new ?? '?'}` : undefined,
       };
       byName.set(name, row);
     }
@@ -60,12 +65,14 @@ export function sysctlLines(h: History, size: PanelSize): Line[] {
     const line: Line = [
       span(mark, hot ? 'crit' : 'warn', true),
       span(pad(full ? r.name : shortSysctl(r.name), nameW), hot ? 'crit' : 'normal', hot),
-      span(pad(r.value ?? '?', valueW, 'right'), hot ? 'crit' : r.change ? 'warn' : 'info', hot), span(' '),
+      span(pad(r.value ?? '?', valueW, 'right'), hot ? 'crit' : r.change ? 'warn' : 'info', hot),
+      span(' '),
     ];
     if (r.change) line.push(span(`(was ${r.change.split('→')[0]}) `, 'warn'));
     line.push(span(r.meaning, hot ? 'normal' : 'dim'));
     lines.push(line);
   }
-  if (rows.length > size.height && size.height > 0) lines[size.height - 1] = [span(`… ${rows.length - size.height + 1} more (press s)`, 'dim')];
+  if (rows.length > size.height && size.height > 0)
+    lines[size.height - 1] = [span(`… ${rows.length - size.height + 1} more (press s)`, 'dim')];
   return lines;
 }

@@ -35,7 +35,13 @@ function keepPlotClearOfLegend(chart: ReturnType<typeof line>): void {
 
 export function buildPanels(screen: Widgets.Screen, kind: LayoutKind, t: Theme): PanelSet {
   const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: HEADER_HEIGHT, tags: true });
-  const body = blessed.box({ parent: screen, top: HEADER_HEIGHT, left: 0, width: '100%', height: `100%-${HEADER_HEIGHT}` });
+  const body = blessed.box({
+    parent: screen,
+    top: HEADER_HEIGHT,
+    left: 0,
+    width: '100%',
+    height: `100%-${HEADER_HEIGHT}`,
+  });
   const grid = new Grid({ screen: body, rows: 12, cols: 12, color: t.gridColor });
   const boxes = new Map<PanelId, Widgets.BoxElement>();
   let chart: PanelSet['chart'];
@@ -44,20 +50,32 @@ export function buildPanels(screen: Widgets.Screen, kind: LayoutKind, t: Theme):
     const label = ` ${PANEL_TITLES[cell.id]} `;
     if (cell.id === 'chart') {
       chart = grid.set(cell.row, cell.col, cell.rowSpan, cell.colSpan, line, {
-        label, showLegend: true, legend: { width: LEGEND_WIDTH }, minY: 0, abbreviate: true, numYLabels: 4,
+        label,
+        showLegend: true,
+        legend: { width: LEGEND_WIDTH },
+        minY: 0,
+        abbreviate: true,
+        numYLabels: 4,
         style: { line: 'yellow', text: 'white', baseline: 'white' },
       });
       keepPlotClearOfLegend(chart);
       continue;
     }
     const box = grid.set(cell.row, cell.col, cell.rowSpan, cell.colSpan, blessed.box, {
-      label, tags: true, wrap: false, style: { ...t.box },
+      label,
+      tags: true,
+      wrap: false,
+      style: { ...t.box },
     } satisfies Widgets.BoxOptions);
     boxes.set(cell.id, box);
     order.push(cell.id);
   }
   return {
-    kind, header, boxes, chart, order,
+    kind,
+    header,
+    boxes,
+    chart,
+    order,
     destroy: () => {
       header.destroy();
       body.destroy();

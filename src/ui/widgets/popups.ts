@@ -4,13 +4,28 @@ import type { Widgets } from 'blessed';
 import { linesToTagged, type Line } from '../model/markup.js';
 import type { Theme } from './style.js';
 
-export interface Popup { close(): void; element: Widgets.BoxElement }
+export interface Popup {
+  close(): void;
+  element: Widgets.BoxElement;
+}
 
 export function textPopup(screen: Widgets.Screen, title: string, lines: Line[], t: Theme, onClose: () => void): Popup {
   const box = blessed.box({
-    parent: screen, top: 'center', left: 'center', width: '90%', height: '85%', label: ` ${title} (esc to close) `,
-    border: t.border, style: t.box, tags: true, scrollable: true, alwaysScroll: true, keys: true, vi: true,
-    content: linesToTagged(lines, t.color), padding: { left: 1, right: 1 },
+    parent: screen,
+    top: 'center',
+    left: 'center',
+    width: '90%',
+    height: '85%',
+    label: ` ${title} (esc to close) `,
+    border: t.border,
+    style: t.box,
+    tags: true,
+    scrollable: true,
+    alwaysScroll: true,
+    keys: true,
+    vi: true,
+    content: linesToTagged(lines, t.color),
+    padding: { left: 1, right: 1 },
   });
   box.focus();
   let closed = false;
@@ -26,12 +41,35 @@ export function textPopup(screen: Widgets.Screen, title: string, lines: Line[], 
 }
 
 /** One-line input; `done` gets the text, or null when cancelled (esc). */
-export function promptPopup(screen: Widgets.Screen, title: string, initial: string, t: Theme, done: (value: string | null) => void): Popup {
+export function promptPopup(
+  screen: Widgets.Screen,
+  title: string,
+  initial: string,
+  t: Theme,
+  done: (value: string | null) => void,
+): Popup {
   const box = blessed.box({
-    parent: screen, top: 'center', left: 'center', width: 50, height: 5, label: ` ${title} `, border: t.border, style: t.box, tags: false,
+    parent: screen,
+    top: 'center',
+    left: 'center',
+    width: 50,
+    height: 5,
+    label: ` ${title} `,
+    border: t.border,
+    style: t.box,
+    tags: false,
   });
   blessed.text({ parent: box, top: 0, left: 1, height: 1, content: 'port 1-65535, empty for all; enter / esc' });
-  const input = blessed.textbox({ parent: box, top: 1, left: 1, right: 1, height: 1, inputOnFocus: false, value: initial, style: t.selected });
+  const input = blessed.textbox({
+    parent: box,
+    top: 1,
+    left: 1,
+    right: 1,
+    height: 1,
+    inputOnFocus: false,
+    value: initial,
+    style: t.selected,
+  });
   let closed = false;
   const close = (): void => {
     if (closed) return;
@@ -47,11 +85,24 @@ export function promptPopup(screen: Widgets.Screen, title: string, initial: stri
 }
 
 export function listPopup(
-  screen: Widgets.Screen, title: string, items: string[], t: Theme, done: (index: number | null) => void,
+  screen: Widgets.Screen,
+  title: string,
+  items: string[],
+  t: Theme,
+  done: (index: number | null) => void,
 ): Popup {
   const list = blessed.list({
-    parent: screen, top: 'center', left: 'center', width: '60%', height: Math.min(items.length + 2, 20), label: ` ${title} `,
-    border: t.border, keys: true, vi: true, items, style: { ...t.box, selected: t.selected },
+    parent: screen,
+    top: 'center',
+    left: 'center',
+    width: '60%',
+    height: Math.min(items.length + 2, 20),
+    label: ` ${title} `,
+    border: t.border,
+    keys: true,
+    vi: true,
+    items,
+    style: { ...t.box, selected: t.selected },
   });
   let closed = false;
   const close = (): void => {

@@ -13,6 +13,12 @@ export interface Theme {
 
 export function theme(color: boolean): Theme {
   return color
-    ? { color, border: { type: 'line' }, box: { border: { fg: 'cyan' } }, gridColor: 'cyan', selected: { bg: 'blue', fg: 'white', bold: true } }
+    ? {
+        color,
+        border: { type: 'line' },
+        box: { border: { fg: 'cyan' } },
+        gridColor: 'cyan',
+        selected: { bg: 'blue', fg: 'white', bold: true },
+      }
     : { color, border: { type: 'line' }, box: {}, gridColor: 'default', selected: { inverse: true, bold: true } };
 }

@@ -54,7 +54,15 @@ describe('host poller in a throwaway netns', () => {
     try {
       const s = await poller.poll();
       expect(s.listeners).toHaveLength(1);
-      expect(s.listeners[0]).toMatchObject({ family: 4, addr: '127.0.0.1', port: holder.port, queue: 0, capacity: 7, pid: holder.pid, comm: 'node' });
+      expect(s.listeners[0]).toMatchObject({
+        family: 4,
+        addr: '127.0.0.1',
+        port: holder.port,
+        queue: 0,
+        capacity: 7,
+        pid: holder.pid,
+        comm: 'node',
+      });
       expect(listenerAtCapacity(s.listeners[0]!)).toBe(false);
       expect(s.owners).toContainEqual({ state: 'CLOSE_WAIT', pid: holder.pid, comm: 'node', count: 6 });
       // Full FIN_WAIT2 (half-closed, still open) are owned; the 2 orphans (inode 0) are not.
@@ -75,7 +83,9 @@ describe('host poller in a throwaway netns', () => {
       expect(a.sysctls['net.ipv4.tcp_tw_recycle']).toBeUndefined();
       await execa('ip', ['netns', 'exec', ns.name, 'sysctl', '-qw', 'net.ipv4.tcp_fin_timeout=17']);
       const b = await poller.poll();
-      expect(diffSysctls(a.sysctls, b.sysctls, 1)).toEqual([{ name: 'net.ipv4.tcp_fin_timeout', old: '60', new: '17', t: 1 }]);
+      expect(diffSysctls(a.sysctls, b.sysctls, 1)).toEqual([
+        { name: 'net.ipv4.tcp_fin_timeout', old: '60', new: '17', t: 1 },
+      ]);
     } finally {
       await poller.close();
     }
@@ -106,7 +116,9 @@ describe('netns edge cases', () => {
     const err = await resolveNetns('no-such-netns-x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TcpscopeError);
     expect((err as TcpscopeError).exitCode).toBe(6);
-    expect((err as TcpscopeError).message).toBe('unknown netns "no-such-netns-x": not in /run/netns, not a pid, not an inode; see tcpscope netns');
+    expect((err as TcpscopeError).message).toBe(
+      'unknown netns "no-such-netns-x": not in /run/netns, not a pid, not an inode; see tcpscope netns',
+    );
   });
 
   it('a netns with no process works and leaves no process behind', async () => {

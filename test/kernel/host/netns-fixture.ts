@@ -6,7 +6,13 @@ export async function makeNetns(): Promise<{ name: string; path: string; del(): 
   const name = `tsx-${randomBytes(4).toString('hex')}`;
   await execa('ip', ['netns', 'add', name]);
   await execa('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
-  return { name, path: `/run/netns/${name}`, del: async () => { await execa('ip', ['netns', 'del', name], { reject: false }); } };
+  return {
+    name,
+    path: `/run/netns/${name}`,
+    del: async () => {
+      await execa('ip', ['netns', 'del', name], { reject: false });
+    },
+  };
 }
 
 /** Listener (backlog 7) + 3 ESTABLISHED pairs + 4 half-closed (CLOSE_WAIT/FIN_WAIT2) + 5 TIME_WAIT + 2 orphan FIN_WAIT2. */
@@ -35,11 +41,18 @@ srv.listen({ host: '127.0.0.1', port: 0, backlog: 7 }, async () => {
 process.stdin.on('data', () => {}).on('end', () => process.exit(0));
 `;
 
-export interface StateHolder { pid: number; port: number; stop(): Promise<void> }
+export interface StateHolder {
+  pid: number;
+  port: number;
+  stop(): Promise<void>;
+}
 
 export async function holdStates(nsPath: string): Promise<StateHolder> {
   const child: ResultPromise = execa('nsenter', [`--net=${nsPath}`, '--', process.execPath, '-e', STATES_JS], {
-    stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', reject: false,
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    reject: false,
   });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -51,7 +64,14 @@ export async function holdStates(nsPath: string): Promise<StateHolder> {
     void child.then((r) => reject(new Error(`state holder exited: ${String(r.stderr)}`)));
   });
   if (child.pid === undefined) throw new Error('no pid');
-  return { pid: child.pid, port, stop: async () => { child.stdin?.end(); await child; } };
+  return {
+    pid: child.pid,
+    port,
+    stop: async () => {
+      child.stdin?.end();
+      await child;
+    },
+  };
 }
 
 /** Ground truth: `ip netns exec NS ss -tanH state <s>` line count. */

@@ -6,11 +6,21 @@ import { execa } from 'execa';
 import { filter, firstValueFrom, Subject, take, type Subscription } from 'rxjs';
 import type { Capabilities } from '../../../src/kernel/capabilities.js';
 import {
-  BatchDecoder, isAttachedLine, isTickLine, probeInputs$, reasonTables, whenBpftraceStopped, type ProbeBatch,
+  BatchDecoder,
+  isAttachedLine,
+  isTickLine,
+  probeInputs$,
+  reasonTables,
+  whenBpftraceStopped,
+  type ProbeBatch,
 } from '../../../src/kernel/probes/index.js';
-import type { GapInput, ProbeLineInput } from '../../../src/pipeline/inputs.js';
+import type { GapInput, ProbeLineInput } from '../../../src/model/inputs.js';
 
-export interface TestNetns { name: string; inode: number; destroy(): Promise<void> }
+export interface TestNetns {
+  name: string;
+  inode: number;
+  destroy(): Promise<void>;
+}
 
 export async function createNetns(): Promise<TestNetns> {
   const name = `tsx-${randomBytes(4).toString('hex')}`;
@@ -81,7 +91,13 @@ export function startProbeTrace(caps: Capabilities, opts: { port?: number; inter
   let gaps = 0;
   const next = (pred: (l: string) => boolean): Promise<string> => firstValueFrom(lines.pipe(filter(pred), take(1)));
   const attached = next(isAttachedLine);
-  const sub: Subscription = probeInputs$({ caps, netnsInode: 0, port: opts.port ?? 0, intervalMs: opts.intervalMs, detailCap: 1000 }).subscribe({
+  const sub: Subscription = probeInputs$({
+    caps,
+    netnsInode: 0,
+    port: opts.port ?? 0,
+    intervalMs: opts.intervalMs,
+    detailCap: 1000,
+  }).subscribe({
     next: (i: ProbeLineInput | GapInput) => {
       if (i.kind === 'gap') gaps++;
       else {
@@ -99,7 +115,10 @@ export function startProbeTrace(caps: Capabilities, opts: { port?: number; inter
   })();
   started.catch(() => undefined); // awaited by the caller; a tracer failing before that is not an unhandled rejection
   return {
-    batches, decoder, next, started,
+    batches,
+    decoder,
+    next,
+    started,
     gaps: () => gaps,
     stop: async () => {
       sub.unsubscribe();

@@ -12,7 +12,11 @@ describe('runner lifecycle on the real kernel', () => {
     await requireKernelTracing();
     await execa('bpftool', ['version']);
     // One node process (tsx as a loader, no wrapper process): the pid we kill is the runner's parent.
-    const child = execa(process.execPath, ['--import', 'tsx', HOLD], { buffer: false, reject: false, cwd: fileURLToPath(new URL('../../..', import.meta.url)) });
+    const child = execa(process.execPath, ['--import', 'tsx', HOLD], {
+      buffer: false,
+      reject: false,
+      cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+    });
     let out = '';
     child.stdout?.on('data', (c: Buffer) => void (out += c.toString()));
     try {
@@ -36,10 +40,14 @@ describe('runner lifecycle on the real kernel', () => {
       // Orphaned, it is reaped by init: then pgrep no longer lists it either.
       await waitFor(async () => !(await bpftracePids()).includes(bpfPid), 10_000, 'the dead bpftrace to be reaped');
       // The kernel frees the programs once the fds are closed (asynchronously, via RCU): allow a moment.
-      await waitFor(async () => {
-        const after = await loadedProgIds();
-        return ours.every((id) => !after.has(id));
-      }, 5_000, 'our BPF programs to be unloaded');
+      await waitFor(
+        async () => {
+          const after = await loadedProgIds();
+          return ours.every((id) => !after.has(id));
+        },
+        5_000,
+        'our BPF programs to be unloaded',
+      );
       console.log(`bpftrace gone ${tookMs} ms after SIGKILL of its parent; prog ids ${ours.join(',')} unloaded`);
     } finally {
       child.kill('SIGKILL');

@@ -10,11 +10,20 @@ import { startProbeTrace, type ProbeTrace } from './helpers.js';
 
 const INTERVAL_MS = 500;
 
-interface Traced { truth: GroundTruth; batches: ProbeBatch[]; gaps: number; badLines: number; tcpstates: string; tcpstatesLost: boolean }
+interface Traced {
+  truth: GroundTruth;
+  batches: ProbeBatch[];
+  gaps: number;
+  badLines: number;
+  tcpstates: string;
+  tcpstatesLost: boolean;
+}
 
 /** Runs a lab scenario with the full probe program attached before traffic (and tcpstates alongside if asked). */
 async function traced(
-  name: ScenarioName, variant: Record<string, number>, o: { port?: number; tcpstates?: boolean; clientPorts?: [number, number] } = {},
+  name: ScenarioName,
+  variant: Record<string, number>,
+  o: { port?: number; tcpstates?: boolean; clientPorts?: [number, number] } = {},
 ): Promise<Traced> {
   await requireKernelTracing();
   await requireLab();
@@ -26,10 +35,15 @@ async function traced(
       variant,
       beforeTraffic: async (topo) => {
         // tcpstates is not netns-aware: a private ephemeral port range in the client netns tells our connections apart.
-        if (o.clientPorts) await topo.setSysctl(topo.client, 'net.ipv4.ip_local_port_range', `${o.clientPorts[0]} ${o.clientPorts[1]}`);
+        if (o.clientPorts)
+          await topo.setSysctl(topo.client, 'net.ipv4.ip_local_port_range', `${o.clientPorts[0]} ${o.clientPorts[1]}`);
         trace = startProbeTrace(caps, { port: o.port, intervalMs: INTERVAL_MS });
         if (o.tcpstates) {
-          tcpstates = execa('tcpstates', ['-w'], { reject: false, killSignal: 'SIGINT', forceKillAfterDelay: 2000 }) as ResultPromise<{ buffer: true }>;
+          tcpstates = execa('tcpstates', ['-w'], {
+            reject: false,
+            killSignal: 'SIGINT',
+            forceKillAfterDelay: 2000,
+          }) as ResultPromise<{ buffer: true }>;
           let head = '';
           await new Promise<void>((resolve, reject) => {
             tcpstates!.stdout?.on('data', (c: Buffer) => {
@@ -55,7 +69,14 @@ async function traced(
       // tcpstates streams every event through a perf buffer and says "lost N events" when it overflows under load.
       lost = /lost \d+ events/i.test(r.stderr);
     }
-    return { truth, batches: trace!.batches, gaps: trace!.gaps(), badLines: trace!.decoder.stats.badLines, tcpstates: out, tcpstatesLost: lost };
+    return {
+      truth,
+      batches: trace!.batches,
+      gaps: trace!.gaps(),
+      badLines: trace!.decoder.stats.badLines,
+      tcpstates: out,
+      tcpstatesLost: lost,
+    };
   } finally {
     tcpstates?.kill('SIGKILL');
     await trace?.stop();
@@ -88,8 +109,11 @@ function tcpstatesTransitions(out: string, clientPids: number[], range: [number,
   return counts;
 }
 
-const sum = <T extends { netns: number; count: number }>(rows: T[], ns: number, pred: (r: T) => boolean = () => true): number =>
-  rows.filter((r) => r.netns === ns && pred(r)).reduce((s, r) => s + r.count, 0);
+const sum = <T extends { netns: number; count: number }>(
+  rows: T[],
+  ns: number,
+  pred: (r: T) => boolean = () => true,
+): number => rows.filter((r) => r.netns === ns && pred(r)).reduce((s, r) => s + r.count, 0);
 
 describe('full probe program in lab scenarios', () => {
   it('synack-retrans: SYN-ACK retransmits = requests x tcp_synack_retries = TcpExtTCPSynRetrans', async () => {
@@ -97,7 +121,9 @@ describe('full probe program in lab scenarios', () => {
     const ns = truth.server.inode;
     const rows = batches.flatMap((b) => b.synackRetrans);
     const total = sum(rows, ns);
-    console.log(`synack-retrans: probes ${total}, expected ${String(truth.measured.expectedSynAckRetrans)}, TcpExtTCPSynRetrans ${String(truth.server.counters.TcpExtTCPSynRetrans)}`);
+    console.log(
+      `synack-retrans: probes ${total}, expected ${String(truth.measured.expectedSynAckRetrans)}, TcpExtTCPSynRetrans ${String(truth.server.counters.TcpExtTCPSynRetrans)}`,
+    );
     expect(total).toBe(truth.measured.expectedSynAckRetrans);
     expect(total).toBe(truth.server.counters.TcpExtTCPSynRetrans);
     for (const r of rows.filter((x) => x.netns === ns)) {
@@ -107,7 +133,12 @@ describe('full probe program in lab scenarios', () => {
     }
     const details = batches.flatMap((b) => b.details).filter((d) => d.kind === 'synack-retrans' && d.netns === ns);
     expect(details).toHaveLength(total);
-    expect(sum(batches.flatMap((b) => b.synRetrans), truth.client.inode)).toBe(truth.client.counters.TcpExtTCPSynRetrans ?? 0);
+    expect(
+      sum(
+        batches.flatMap((b) => b.synRetrans),
+        truth.client.inode,
+      ),
+    ).toBe(truth.client.counters.TcpExtTCPSynRetrans ?? 0);
     expect(gaps).toBe(0);
     expect(badLines).toBe(0);
   });
@@ -116,14 +147,18 @@ describe('full probe program in lab scenarios', () => {
     const { truth, batches, gaps } = await traced('rst-closed-port', { count: 10 });
     const sent = batches.flatMap((b) => b.resetsSent);
     const received = batches.flatMap((b) => b.resetsReceived);
-    console.log(`rst-closed-port: sent ${sum(sent, truth.server.inode)} (OutRsts ${String(truth.server.counters.TcpOutRsts)}), received ${sum(received, truth.client.inode)} (refused ${String(truth.measured.clientECONNREFUSED)})`);
+    console.log(
+      `rst-closed-port: sent ${sum(sent, truth.server.inode)} (OutRsts ${String(truth.server.counters.TcpOutRsts)}), received ${sum(received, truth.client.inode)} (refused ${String(truth.measured.clientECONNREFUSED)})`,
+    );
     expect(sum(sent, truth.server.inode)).toBe(truth.server.counters.TcpOutRsts);
     expect(sum(sent, truth.server.inode, (r) => r.reason === 'NO_SOCKET')).toBe(truth.server.counters.TcpOutRsts);
     expect(sum(received, truth.client.inode)).toBe(truth.measured.clientECONNREFUSED);
     expect(sum(received, truth.client.inode, (r) => r.state === 'SYN_SENT')).toBe(truth.measured.clientECONNREFUSED);
     expect(truth.measured.clientECONNREFUSED).toBe(10);
     // Detail lines name the closed port on the server side.
-    const det = batches.flatMap((b) => b.details).filter((d) => d.kind === 'reset-sent' && d.netns === truth.server.inode);
+    const det = batches
+      .flatMap((b) => b.details)
+      .filter((d) => d.kind === 'reset-sent' && d.netns === truth.server.inode);
     expect(det).toHaveLength(10);
     for (const d of det) expect(d.sport).toBe(truth.measured.closedPort);
     expect(gaps).toBe(0);

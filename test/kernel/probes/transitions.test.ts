@@ -49,7 +49,12 @@ describe('first real-kernel test: state transitions through the runner', () => {
         error: (err: unknown) => events.error(err),
       });
       const line = (pred: (l: string) => boolean): Promise<RunnerEvent> =>
-        firstValueFrom(events.pipe(filter((e) => e.kind === 'line' && pred(e.line)), take(1)));
+        firstValueFrom(
+          events.pipe(
+            filter((e) => e.kind === 'line' && pred(e.line)),
+            take(1),
+          ),
+        );
       await line(isAttachedLine);
       await line(isTickLine);
       const before = batches.length;
@@ -66,20 +71,24 @@ describe('first real-kernel test: state transitions through the runner', () => {
           seen.set(`${t.from}->${t.to}`, (seen.get(`${t.from}->${t.to}`) ?? 0) + t.count);
         }
       }
-      expect(Object.fromEntries([...seen.entries()].sort())).toEqual(Object.fromEntries([
-        ['CLOSE->LISTEN', 1], // server listen()
-        ['CLOSE->SYN_SENT', 1], // client connect()
-        ['LISTEN->SYN_RECV', 1], // the child socket created from the request
-        ['SYN_SENT->ESTABLISHED', 1],
-        ['SYN_RECV->ESTABLISHED', 1],
-        ['ESTABLISHED->FIN_WAIT1', 1], // client end()
-        ['FIN_WAIT1->FIN_WAIT2', 1],
-        ['ESTABLISHED->CLOSE_WAIT', 1], // server got the FIN
-        ['CLOSE_WAIT->LAST_ACK', 1], // server end()
-        ['LAST_ACK->CLOSE', 1],
-        ['FIN_WAIT2->CLOSE', 1], // the client goes to TIME_WAIT: never reported by this tracepoint
-        ['LISTEN->CLOSE', 1], // server.close()
-      ].sort()));
+      expect(Object.fromEntries([...seen.entries()].sort())).toEqual(
+        Object.fromEntries(
+          [
+            ['CLOSE->LISTEN', 1], // server listen()
+            ['CLOSE->SYN_SENT', 1], // client connect()
+            ['LISTEN->SYN_RECV', 1], // the child socket created from the request
+            ['SYN_SENT->ESTABLISHED', 1],
+            ['SYN_RECV->ESTABLISHED', 1],
+            ['ESTABLISHED->FIN_WAIT1', 1], // client end()
+            ['FIN_WAIT1->FIN_WAIT2', 1],
+            ['ESTABLISHED->CLOSE_WAIT', 1], // server got the FIN
+            ['CLOSE_WAIT->LAST_ACK', 1], // server end()
+            ['LAST_ACK->CLOSE', 1],
+            ['FIN_WAIT2->CLOSE', 1], // the client goes to TIME_WAIT: never reported by this tracepoint
+            ['LISTEN->CLOSE', 1], // server.close()
+          ].sort(),
+        ),
+      );
       expect(decoder.stats.badLines).toBe(0);
     } finally {
       sub?.unsubscribe();

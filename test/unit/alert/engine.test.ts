@@ -6,7 +6,7 @@ import { alerts, exitCodeForAlerts, untilFirstFiring } from '../../../src/alert/
 import { compileRule } from '../../../src/alert/rule.js';
 import { builtinRules } from '../../../src/alert/rules-file.js';
 import type { AlertEvent } from '../../../src/alert/event.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { series, snap, T0, type SnapPatch } from './snapshots.js';
 
 const rule = (expr: string, name = 'r') => compileRule({ name, expr });
@@ -25,15 +25,23 @@ function run(rules: ReturnType<typeof rule>[], snaps: Snapshot[]): { trace: stri
   return { trace, events };
 }
 
-const overflows = (values: number[]): SnapPatch[] => values.map((v): SnapPatch => (v ? { counters: { TcpExtListenOverflows: v } } : {}));
+const overflows = (values: number[]): SnapPatch[] =>
+  values.map((v): SnapPatch => (v ? { counters: { TcpExtListenOverflows: v } } : {}));
 
 describe('alert engine', () => {
   it('fires on the first matching interval and resolves on the first clear one', () => {
     const { trace, events } = run([rule('TcpExtListenOverflows > 0')], series(overflows([0, 3, 2, 0, 0])));
     expect(trace).toEqual(['1:r:firing', '3:r:resolved']);
     expect(events[0]).toMatchObject({
-      type: 'alert', name: 'r', expr: 'TcpExtListenOverflows > 0', state: 'firing', value: 3, threshold: 0,
-      time: T0 + 2000, netns: { inode: 4026531840 }, severity: 'warning',
+      type: 'alert',
+      name: 'r',
+      expr: 'TcpExtListenOverflows > 0',
+      state: 'firing',
+      value: 3,
+      threshold: 0,
+      time: T0 + 2000,
+      netns: { inode: 4026531840 },
+      severity: 'warning',
     });
     expect(events[0]!.message).toBe('r firing in netns:4026531840: TcpExtListenOverflows > 0 (3 > 0 is true)');
     expect(events[1]).toMatchObject({ state: 'resolved', value: 0 });
@@ -43,7 +51,10 @@ describe('alert engine', () => {
     const r = rule('rate(TcpExtListenOverflows[5s]) > 10/s');
     // 60 in one second: 60/1 s at first, then 60/2 s, 20, 15, 12, then the burst leaves the 5 s window.
     const { events } = run([r], series(overflows([60, 0, 0, 0, 0, 0, 0])));
-    expect(events.map((e) => [e.state, e.value])).toEqual([['firing', 60], ['resolved', 0]]);
+    expect(events.map((e) => [e.state, e.value])).toEqual([
+      ['firing', 60],
+      ['resolved', 0],
+    ]);
     expect(events[0]!.threshold).toBe(10);
   });
 
@@ -55,7 +66,10 @@ describe('alert engine', () => {
 
   it('for: the condition must hold that long (5 intervals of 1 s for 5s)', () => {
     const r = rule('TcpExtListenOverflows > 0 for 5s');
-    expect(run([r], series(overflows([1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0]))).trace).toEqual(['9:r:firing', '10:r:resolved']);
+    expect(run([r], series(overflows([1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0]))).trace).toEqual([
+      '9:r:firing',
+      '10:r:resolved',
+    ]);
   });
 
   it('cooldown: a re-fire within the cooldown waits until it has passed', () => {
@@ -82,8 +96,21 @@ describe('alert engine', () => {
     const snaps = series([
       { states: { CLOSE_WAIT: 10 } },
       {
-        states: { CLOSE_WAIT: 600 }, findings: ['accept-queue-overflow'],
-        listeners: [{ family: 4, addr: '0.0.0.0', port: 8080, queue: 95, capacity: 100, inode: 1, pid: 1, comm: 'x', atCapacity: false }],
+        states: { CLOSE_WAIT: 600 },
+        findings: ['accept-queue-overflow'],
+        listeners: [
+          {
+            family: 4,
+            addr: '0.0.0.0',
+            port: 8080,
+            queue: 95,
+            capacity: 100,
+            inode: 1,
+            pid: 1,
+            comm: 'x',
+            atCapacity: false,
+          },
+        ],
         events: { resetsSentByReason: { TCP_ABORT_ON_DATA: 2 }, resetsSent: 2, synackRetrans: 150 },
         transitions: { 'ESTABLISHED->CLOSE_WAIT': 20, 'SYN_RECV->ESTABLISHED': 5 },
       },
@@ -97,7 +124,15 @@ describe('alert engine', () => {
       rule('not finding(accept-queue-overflow)', 'nf'),
     ];
     const { trace, events } = run(rules, snaps);
-    expect(trace).toEqual(['0:nf:firing', '1:cw:firing', '1:f:firing', '1:rst:firing', '1:q:firing', '1:tr:firing', '1:nf:resolved']);
+    expect(trace).toEqual([
+      '0:nf:firing',
+      '1:cw:firing',
+      '1:f:firing',
+      '1:rst:firing',
+      '1:q:firing',
+      '1:tr:firing',
+      '1:nf:resolved',
+    ]);
     expect(events.find((e) => e.name === 'f')).toMatchObject({ value: 1 });
     expect(events.find((e) => e.name === 'f')!.threshold).toBeUndefined();
   });
@@ -105,7 +140,12 @@ describe('alert engine', () => {
   it('keeps state per netns', () => {
     const a = { inode: 1, name: 'a' };
     const b = { inode: 2, name: 'b' };
-    const snaps = [snap(0, { netns: a, counters: { TcpExtListenOverflows: 1 } }), snap(0, { netns: b }), snap(1, { netns: a }), snap(1, { netns: b, counters: { TcpExtListenOverflows: 1 } })];
+    const snaps = [
+      snap(0, { netns: a, counters: { TcpExtListenOverflows: 1 } }),
+      snap(0, { netns: b }),
+      snap(1, { netns: a }),
+      snap(1, { netns: b, counters: { TcpExtListenOverflows: 1 } }),
+    ];
     const { events } = run([rule('TcpExtListenOverflows > 0')], snaps);
     expect(events.map((e) => `${e.netns.name}:${e.state}`)).toEqual(['a:firing', 'a:resolved', 'b:firing']);
     expect(events[0]!.message).toContain('in a:');
@@ -135,13 +175,19 @@ describe('built-in rules (Netdata equivalents)', () => {
   it('1m_tcp_accept_queue_overflows: warning above 1/s averaged over a minute, critical above 5/s until 1/s', () => {
     // 10 s of 30 overflows/s, then quiet: the 1-minute average decays as the window slides past the burst.
     const values = [...Array(10).fill(30), ...Array(400).fill(0)];
-    const { events } = run(byName(['1m_tcp_accept_queue_overflows', '1m_tcp_accept_queue_overflows_critical']), series(overflows(values)));
+    const { events } = run(
+      byName(['1m_tcp_accept_queue_overflows', '1m_tcp_accept_queue_overflows_critical']),
+      series(overflows(values)),
+    );
     const t = events.map((e) => `${e.time / 1000 - T0 / 1000 - 1}:${e.name}:${e.state}`);
     expect(t[0]).toBe('0:1m_tcp_accept_queue_overflows:firing');
     expect(t[1]).toBe('0:1m_tcp_accept_queue_overflows_critical:firing');
     // 300 overflows over 60 s = 5/s; the average drops to 1/s or less once the burst is 60 s old: then 5 min clear-after.
     const resolved = events.filter((e) => e.state === 'resolved');
-    expect(resolved.map((e) => e.name).sort()).toEqual(['1m_tcp_accept_queue_overflows', '1m_tcp_accept_queue_overflows_critical']);
+    expect(resolved.map((e) => e.name).sort()).toEqual([
+      '1m_tcp_accept_queue_overflows',
+      '1m_tcp_accept_queue_overflows_critical',
+    ]);
     for (const e of resolved) expect(e.time - T0).toBeGreaterThanOrEqual((60 + 300) * 1000);
   });
 

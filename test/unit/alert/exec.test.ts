@@ -15,8 +15,17 @@ afterAll(async () => {
 });
 
 const event = (name: string, extra: Partial<AlertEvent> = {}): AlertEvent => ({
-  type: 'alert', name, expr: 'TcpExtListenOverflows > 0', state: 'firing', value: 3, threshold: 0, time: 1_700_000_001_000,
-  netns: { inode: 4026531840, name: 'web1' }, severity: 'critical', message: `${name} firing`, ...extra,
+  type: 'alert',
+  name,
+  expr: 'TcpExtListenOverflows > 0',
+  state: 'firing',
+  value: 3,
+  threshold: 0,
+  time: 1_700_000_001_000,
+  netns: { inode: 4026531840, name: 'web1' },
+  severity: 'critical',
+  message: `${name} firing`,
+  ...extra,
 });
 
 async function script(name: string, body: string): Promise<string> {
@@ -48,16 +57,21 @@ async function gone(pid: number, withinMs: number): Promise<boolean> {
 describe('exec action', () => {
   it('passes the event in TCPSCOPE_* variables and as JSON on stdin, arguments without a shell', async () => {
     const out = join(dir, 'record');
-    const rec = await script('record.sh', `out="$1"; shift
+    const rec = await script(
+      'record.sh',
+      `out="$1"; shift
 { echo "NAME=$TCPSCOPE_ALERT_NAME"; echo "STATE=$TCPSCOPE_ALERT_STATE"; echo "VALUE=$TCPSCOPE_ALERT_VALUE"
   echo "EXPR=$TCPSCOPE_ALERT_EXPR"; echo "NETNS=$TCPSCOPE_NETNS"; echo "THRESHOLD=$TCPSCOPE_ALERT_THRESHOLD"
-  echo "SEVERITY=$TCPSCOPE_ALERT_SEVERITY"; echo "ARGS=$#:$1"; echo "STDIN=$(cat)"; } > "$out"`);
+  echo "SEVERITY=$TCPSCOPE_ALERT_SEVERITY"; echo "ARGS=$#:$1"; echo "STDIN=$(cat)"; } > "$out"`,
+    );
     const warnings: string[] = [];
     const a = createExecAction({ command: rec, args: [out, '$(touch pwned); x'], onWarning: (m) => warnings.push(m) });
     a.handle(event('overflow'));
     await a.close();
     const text = await readFile(out, 'utf8');
-    expect(text).toContain('NAME=overflow\nSTATE=firing\nVALUE=3\nEXPR=TcpExtListenOverflows > 0\nNETNS=web1\nTHRESHOLD=0\nSEVERITY=critical\n');
+    expect(text).toContain(
+      'NAME=overflow\nSTATE=firing\nVALUE=3\nEXPR=TcpExtListenOverflows > 0\nNETNS=web1\nTHRESHOLD=0\nSEVERITY=critical\n',
+    );
     expect(text).toContain('ARGS=1:$(touch pwned); x\n');
     const stdin = JSON.parse(text.slice(text.indexOf('STDIN=') + 6)) as AlertEvent;
     expect(stdin).toEqual(event('overflow'));
@@ -72,7 +86,12 @@ describe('exec action', () => {
     const fast = join(dir, 'fast.count');
     const quick = await script('quick.sh', `echo x >> "${fast}"`);
     const warnings: string[] = [];
-    const slow = createExecAction({ command: hang, timeoutMs: 500, killGraceMs: 300, onWarning: (m) => warnings.push(m) });
+    const slow = createExecAction({
+      command: hang,
+      timeoutMs: 500,
+      killGraceMs: 300,
+      onWarning: (m) => warnings.push(m),
+    });
     const ok = createExecAction({ command: quick });
     const t0 = Date.now();
     slow.handle(event('stuck'));
@@ -91,7 +110,10 @@ describe('exec action', () => {
 
   it('runs at most `concurrency` commands, queues up to the bound and drops the rest with a warning', async () => {
     const log = join(dir, 'conc.log');
-    const cmd = await script('conc.sh', `echo "start $TCPSCOPE_ALERT_NAME" >> "${log}"; sleep 0.3; echo "end $TCPSCOPE_ALERT_NAME" >> "${log}"`);
+    const cmd = await script(
+      'conc.sh',
+      `echo "start $TCPSCOPE_ALERT_NAME" >> "${log}"; sleep 0.3; echo "end $TCPSCOPE_ALERT_NAME" >> "${log}"`,
+    );
     const warnings: string[] = [];
     const a = createExecAction({ command: cmd, concurrency: 2, queueLimit: 2, onWarning: (m) => warnings.push(m) });
     for (let i = 0; i < 6; i++) a.handle(event(`e${i}`));
@@ -107,7 +129,12 @@ describe('exec action', () => {
       peak = Math.max(peak, running);
     }
     expect(peak).toBe(2);
-    expect(lines.filter((l) => l.startsWith('start')).map((l) => l.slice(6)).sort()).toEqual(['e0', 'e1', 'e2', 'e3']);
+    expect(
+      lines
+        .filter((l) => l.startsWith('start'))
+        .map((l) => l.slice(6))
+        .sort(),
+    ).toEqual(['e0', 'e1', 'e2', 'e3']);
   });
 
   it('reports a failing command and a missing one as warnings, never as a throw', async () => {
@@ -126,8 +153,23 @@ describe('exec action', () => {
 describe('exec output routing (issue 13: never onto the dashboard terminal)', () => {
   it('hands stdout and stderr lines to onOutput instead of the terminal', async () => {
     const lines: string[] = [];
-    const a = createExecAction({ command: '/bin/sh', args: ['-c', 'echo out-line; echo err-line >&2; printf tail'], onOutput: (l) => lines.push(l) });
-    a.handle({ type: 'alert', name: 'n', expr: 'e', state: 'firing', value: 1, threshold: 0, time: 1, netns: { inode: 1, name: undefined }, severity: 'warning', message: 'm' });
+    const a = createExecAction({
+      command: '/bin/sh',
+      args: ['-c', 'echo out-line; echo err-line >&2; printf tail'],
+      onOutput: (l) => lines.push(l),
+    });
+    a.handle({
+      type: 'alert',
+      name: 'n',
+      expr: 'e',
+      state: 'firing',
+      value: 1,
+      threshold: 0,
+      time: 1,
+      netns: { inode: 1, name: undefined },
+      severity: 'warning',
+      message: 'm',
+    });
     await a.close();
     expect(lines.sort()).toEqual(['err-line', 'out-line', 'tail']);
   });

@@ -28,7 +28,9 @@ const msg = (fn: () => unknown): string => {
 describe('rules files', () => {
   it('loads YAML with every field', async () => {
     const p = join(dir, 'alerts.yaml');
-    await writeFile(p, `# team rules
+    await writeFile(
+      p,
+      `# team rules
 - name: overflow
   expr: rate(TcpExtListenOverflows[1m]) > 5/s
   severity: critical
@@ -37,10 +39,17 @@ describe('rules files', () => {
   clear: 1/s
   clearAfter: 30
 - expr: census.CLOSE_WAIT > 500
-`);
+`,
+    );
     const rules = await loadAlertsFile(p);
     expect(rules).toHaveLength(2);
-    expect(rules[0]).toMatchObject({ name: 'overflow', severity: 'critical', forMs: 10_000, cooldownMs: 120_000, clearAfterMs: 30_000 });
+    expect(rules[0]).toMatchObject({
+      name: 'overflow',
+      severity: 'critical',
+      forMs: 10_000,
+      cooldownMs: 120_000,
+      clearAfterMs: 30_000,
+    });
     expect(rules[0]!.clear).toMatchObject({ kind: 'num', value: 1 });
     expect(rules[1]).toMatchObject({ name: 'census.CLOSE_WAIT > 500', severity: 'warning', forMs: 0 });
   });
@@ -67,17 +76,29 @@ describe('rules files', () => {
     expect(msg(() => parseAlertsText('- expr: TcpExtListenDrops > 0\n  severity: warn\n', 'r.yaml'))).toBe(
       'r.yaml:1:3: rule 1: severity "warn" must be info, warning or critical — did you mean warning?',
     );
-    expect(msg(() => parseAlertsText('- expr: TcpExtListenDrops > 0\n  for: soon\n', 'r.yaml'))).toMatch(/^r\.yaml:1:9: invalid for "soon"/);
-    expect(msg(() => parseAlertsText('- {expr: "a > 1", name: x}\n- {expr: "a > 1", name: x}\n', 'r.yaml'))).toMatch(/unknown metric "a"/);
+    expect(msg(() => parseAlertsText('- expr: TcpExtListenDrops > 0\n  for: soon\n', 'r.yaml'))).toMatch(
+      /^r\.yaml:1:9: invalid for "soon"/,
+    );
+    expect(msg(() => parseAlertsText('- {expr: "a > 1", name: x}\n- {expr: "a > 1", name: x}\n', 'r.yaml'))).toMatch(
+      /unknown metric "a"/,
+    );
     expect(msg(() => parseAlertsText('- [unclosed\n', 'r.yaml'))).toMatch(/^r\.yaml:\d+:\d+: not valid YAML\/JSON/);
     expect(msg(() => parseAlertsText('name: a\n', 'r.yaml'))).toMatch(/expected a list of rules/);
   });
 
   it('a missing file is a usage error; `builtin` loads the Netdata-equivalent set', async () => {
-    await expect(loadAlertsFile(join(dir, 'nope.yaml'))).rejects.toThrow(/cannot read alerts file .*nope\.yaml: no such file/);
+    await expect(loadAlertsFile(join(dir, 'nope.yaml'))).rejects.toThrow(
+      /cannot read alerts file .*nope\.yaml: no such file/,
+    );
     const names = (await loadAlerts('builtin')).map((r) => r.name);
-    expect(names).toEqual(expect.arrayContaining([
-      '1m_tcp_accept_queue_overflows', '1m_tcp_syn_queue_drops', '1m_tcp_syn_queue_cookies', '10s_ip_tcp_resets_sent', '10s_ip_tcp_resets_received',
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        '1m_tcp_accept_queue_overflows',
+        '1m_tcp_syn_queue_drops',
+        '1m_tcp_syn_queue_cookies',
+        '10s_ip_tcp_resets_sent',
+        '10s_ip_tcp_resets_received',
+      ]),
+    );
   });
 });

@@ -1,5 +1,5 @@
 // Builds synthetic Snapshots for alert and export tests: only the fields a test sets differ from an idle interval.
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 
 export interface SnapPatch {
   counters?: Record<string, number>;
@@ -25,16 +25,34 @@ export function snap(seq: number, p: SnapPatch = {}, intervalMs = 1000): Snapsho
     modeReason: undefined,
     transitions: p.transitions ?? {},
     events: {
-      synackRetrans: 0, synackRetransByListener: [], synRetrans: 0, retransByState: {}, resetsSent: 0,
-      resetsSentByReason: {}, resetsReceived: 0, resetsReceivedByStatePort: {}, drops: 0, dropsByReason: {},
-      details: [], suppressed: 0, lost: 0, ...p.events,
+      synackRetrans: 0,
+      synackRetransByListener: [],
+      synRetrans: 0,
+      retransByState: {},
+      resetsSent: 0,
+      resetsSentByReason: {},
+      resetsReceived: 0,
+      resetsReceivedByStatePort: {},
+      drops: 0,
+      dropsByReason: {},
+      details: [],
+      suppressed: 0,
+      lost: 0,
+      ...p.events,
     },
     counters: p.counters ?? {},
     census: { states: p.states ?? {}, listeners: p.listeners ?? [], owners: [], sockstat: {} },
     sysctls: p.sysctls ?? {},
     sysctlChanges: [],
     findings: (p.findings ?? []).map((id) => ({
-      id, severity: 'warning', title: id, evidence: {}, sysctls: [], explanation: '', advice: [], since: T0,
+      id,
+      severity: 'warning',
+      title: id,
+      evidence: {},
+      sysctls: [],
+      explanation: '',
+      advice: [],
+      since: T0,
     })),
     gaps: [],
     notes: [],

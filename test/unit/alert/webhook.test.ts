@@ -7,8 +7,16 @@ import type { AlertEvent } from '../../../src/alert/event.js';
 import { TcpscopeError } from '../../../src/errors.js';
 
 const event = (name: string): AlertEvent => ({
-  type: 'alert', name, expr: 'TcpExtListenOverflows > 0', state: 'firing', value: 3, threshold: 0, time: 1_700_000_001_000,
-  netns: { inode: 4026531840, name: undefined }, severity: 'warning', message: `${name} firing`,
+  type: 'alert',
+  name,
+  expr: 'TcpExtListenOverflows > 0',
+  state: 'firing',
+  value: 3,
+  threshold: 0,
+  time: 1_700_000_001_000,
+  netns: { inode: 4026531840, name: undefined },
+  severity: 'warning',
+  message: `${name} firing`,
 });
 
 let server: Server | undefined;
@@ -60,9 +68,16 @@ describe('webhook action', () => {
     a.handle(event('x'));
     await a.close();
     expect(hits).toBe(3);
-    expect(warnings).toEqual([`--webhook ${new URL(url).protocol}//${new URL(url).host}: giving up on alert x firing: HTTP 500`]);
+    expect(warnings).toEqual([
+      `--webhook ${new URL(url).protocol}//${new URL(url).host}: giving up on alert x firing: HTTP 500`,
+    ]);
     hits = 0;
-    const b = createWebhookAction({ url: url.replace('/hook', '/nope'), retries: 2, backoffMs: 10, onWarning: (m) => warnings.push(m) });
+    const b = createWebhookAction({
+      url: url.replace('/hook', '/nope'),
+      retries: 2,
+      backoffMs: 10,
+      onWarning: (m) => warnings.push(m),
+    });
     b.handle(event('y'));
     await b.close();
     expect(hits).toBe(1);
@@ -114,7 +129,9 @@ describe('webhook action', () => {
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(got).toBe(1);
     expect(a.stats()).toMatchObject({ delivered: 0, dropped: 2 });
-    expect(warnings).toEqual([`--webhook ${new URL(url).protocol}//${new URL(url).host}: dropped 2 alert events not delivered within 300 ms after the run ended`]);
+    expect(warnings).toEqual([
+      `--webhook ${new URL(url).protocol}//${new URL(url).host}: dropped 2 alert events not delivered within 300 ms after the run ended`,
+    ]);
     server!.closeAllConnections();
   });
 

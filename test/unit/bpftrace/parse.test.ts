@@ -48,20 +48,39 @@ describe('parseLine', () => {
     expect(types.filter((t) => t === 'blank').length).toBe(3);
     expect(parseLine(lines[0]!)).toEqual({ type: 'attached_probes', probes: 7 });
     expect(parseLine('{"type": "map", "data": {"@sa": {"4026532177,127.0.0.1,7002": 3}}}')).toEqual({
-      type: 'map', name: '@sa', value: { '4026532177,127.0.0.1,7002': 3 },
+      type: 'map',
+      name: '@sa',
+      value: { '4026532177,127.0.0.1,7002': 3 },
     });
-    expect(parseLine('{"type": "map", "data": {"@suppressed": 4}}')).toEqual({ type: 'map', name: '@suppressed', value: 4 });
+    expect(parseLine('{"type": "map", "data": {"@suppressed": 4}}')).toEqual({
+      type: 'map',
+      name: '@suppressed',
+      value: 4,
+    });
   });
 
   it('other bpftrace types', () => {
     expect(parseLine('{"type": "hist", "data": {"@h": [{"min": 4, "max": 7, "count": 2}]}}')).toEqual({
-      type: 'hist', name: '@h', value: [{ min: 4, max: 7, count: 2 }],
+      type: 'hist',
+      name: '@h',
+      value: [{ min: 4, max: 7, count: 2 }],
     });
     expect(parseLine('{"type": "lost_events", "data": {"events": 12}}')).toEqual({ type: 'lost_events', lost: 12 });
     expect(parseLine('{"type": "time", "data": "10:00:00\\n"}')).toEqual({ type: 'time', text: '10:00:00\n' });
-    expect(parseLine('{"type": "stats", "data": {"@s": {"count": 1, "average": 2, "total": 2}}}')).toMatchObject({ type: 'stats', name: '@s' });
-    expect(parseLine('{"type": "warnf", "data": "careful"}')).toEqual({ type: 'message', level: 'warning', text: 'careful' });
-    expect(parseLine('{"type": "errorf", "data": {"msg": "bad"}}')).toEqual({ type: 'message', level: 'error', text: 'bad' });
+    expect(parseLine('{"type": "stats", "data": {"@s": {"count": 1, "average": 2, "total": 2}}}')).toMatchObject({
+      type: 'stats',
+      name: '@s',
+    });
+    expect(parseLine('{"type": "warnf", "data": "careful"}')).toEqual({
+      type: 'message',
+      level: 'warning',
+      text: 'careful',
+    });
+    expect(parseLine('{"type": "errorf", "data": {"msg": "bad"}}')).toEqual({
+      type: 'message',
+      level: 'error',
+      text: 'bad',
+    });
     expect(parseLine('{"type": "join", "data": "a b"}')).toEqual({ type: 'other', rawType: 'join', data: 'a b' });
   });
 
@@ -74,8 +93,18 @@ describe('parseLine', () => {
       }
     }
     expect(bad).toBeGreaterThan(500);
-    for (const junk of ['{', 'null', '[]', '{"type": 3}', '{"type": "map", "data": {"@a": 1, "@b": 2}}', '{"type": "map", "data": {"@a": {"k": [1]}}}',
-      '{"type": "attached_probes", "data": {}}', '{"type": "printf", "data": 5}', '\u0000\u0001', '{"type": "hist", "data": {"@h": [{"min": 1}]}}']) {
+    for (const junk of [
+      '{',
+      'null',
+      '[]',
+      '{"type": 3}',
+      '{"type": "map", "data": {"@a": 1, "@b": 2}}',
+      '{"type": "map", "data": {"@a": {"k": [1]}}}',
+      '{"type": "attached_probes", "data": {}}',
+      '{"type": "printf", "data": 5}',
+      '\u0000\u0001',
+      '{"type": "hist", "data": {"@h": [{"min": 1}]}}',
+    ]) {
       expect(parseLine(junk).type, junk).toBe('bad');
     }
   });
@@ -83,13 +112,18 @@ describe('parseLine', () => {
 
 describe('stderr', () => {
   it('classifies captured messages', () => {
-    const first = (f: string): string => fx(f).split('\n').filter((l) => classifyStderrLine(l).kind !== 'noise')[0]!;
+    const first = (f: string): string =>
+      fx(f)
+        .split('\n')
+        .filter((l) => classifyStderrLine(l).kind !== 'noise')[0]!;
     expect(classifyStderrLine(fx('full-6.18.stderr.txt').trim()).kind).toBe('noise');
     expect(classifyStderrLine(first('stderr-tracepoint-missing.txt')).kind).toBe('tracepoint-missing');
     expect(classifyStderrLine(first('stderr-bad-field.txt')).kind).toBe('struct-field');
     expect(classifyStderrLine(first('stderr-syntax.txt')).kind).toBe('syntax');
     expect(classifyStderrLine(first('stderr-not-root.txt')).kind).toBe('not-root');
-    expect(classifyStderrLine('full.bt:43:24-26: WARNING: comparison of integers of different signs').kind).toBe('warning');
+    expect(classifyStderrLine('full.bt:43:24-26: WARNING: comparison of integers of different signs').kind).toBe(
+      'warning',
+    );
   });
 
   it('turns them into TcpscopeErrors with the right exit code and cause', () => {
@@ -103,6 +137,8 @@ describe('stderr', () => {
     expect(stderrError(lines('stderr-not-root.txt'), { tracefsMounted: true }).exitCode).toBe(ExitCode.permission);
     expect(stderrError(lines('stderr-syntax.txt'), { tracefsMounted: true }).exitCode).toBe(ExitCode.internal);
     expect(stderrError(lines('stderr-bad-field.txt'), { tracefsMounted: true }).message).toContain('no_such_field');
-    expect(stderrError(lines('full-6.18.stderr.txt'), { tracefsMounted: true, exitCode: 1 }).message).toContain('exited with code 1');
+    expect(stderrError(lines('full-6.18.stderr.txt'), { tracefsMounted: true, exitCode: 1 }).message).toContain(
+      'exited with code 1',
+    );
   });
 });

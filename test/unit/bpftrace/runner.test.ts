@@ -7,7 +7,7 @@ import { firstValueFrom, lastValueFrom, toArray, filter, take, type Observable }
 import { ExitCode, TcpscopeError } from '../../../src/errors.js';
 import { runBpftrace, runningBpftracePids, whenBpftraceStopped } from '../../../src/kernel/bpftrace/runner.js';
 import { BatchDecoder, probeInputs$ } from '../../../src/kernel/probes/index.js';
-import type { GapInput, ProbeLineInput } from '../../../src/pipeline/inputs.js';
+import type { GapInput, ProbeLineInput } from '../../../src/model/inputs.js';
 
 const FAKE = fileURLToPath(new URL('../../fixtures/bpftrace/fake-bpftrace.mjs', import.meta.url));
 const program = { text: 'BEGIN { }', args: ['0', '0', '1000', '20', '40', '2'] };
@@ -15,7 +15,11 @@ let dir: string;
 let log: string;
 
 const starts = (): { pid: number; argv: string[] }[] =>
-  readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { pid: number; argv: string[] });
+  readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { pid: number; argv: string[] });
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -29,7 +33,11 @@ const alive = (pid: number): boolean => {
 async function untilError<T>(o: Observable<T>): Promise<{ items: T[]; error: unknown }> {
   const items: T[] = [];
   return new Promise((resolve) => {
-    o.subscribe({ next: (x) => items.push(x), error: (error: unknown) => resolve({ items, error }), complete: () => resolve({ items, error: undefined }) });
+    o.subscribe({
+      next: (x) => items.push(x),
+      error: (error: unknown) => resolve({ items, error }),
+      complete: () => resolve({ items, error: undefined }),
+    });
   });
 }
 
@@ -47,7 +55,9 @@ describe('probeInputs$ with a crashing bpftrace', () => {
   it('restarts with back-off, emits gaps, keeps the stream usable, then fails with tracerCrashed', async () => {
     process.env.FAKE_BPFTRACE_MODE = 'crash';
     const t0 = Date.now();
-    const { items, error } = await untilError(probeInputs$({ program, bpftrace: FAKE, backoffMs: [100, 300], maxFailures: 3, failureWindowMs: 60_000 }));
+    const { items, error } = await untilError(
+      probeInputs$({ program, bpftrace: FAKE, backoffMs: [100, 300], maxFailures: 3, failureWindowMs: 60_000 }),
+    );
     const elapsed = Date.now() - t0;
     expect(error).toBeInstanceOf(TcpscopeError);
     expect((error as TcpscopeError).exitCode).toBe(ExitCode.tracerCrashed);
@@ -65,7 +75,10 @@ describe('probeInputs$ with a crashing bpftrace', () => {
     }
     // The decoder sees 3 runs: 3 batches, the truncated last line of each run counted as bad.
     const dec = new BatchDecoder({ resetReasons: { 1: 'NO_SOCKET' } });
-    const batches = items.filter((i): i is ProbeLineInput => i.kind === 'probe').map((i) => dec.push(i.line)).filter(Boolean);
+    const batches = items
+      .filter((i): i is ProbeLineInput => i.kind === 'probe')
+      .map((i) => dec.push(i.line))
+      .filter(Boolean);
     expect(batches).toHaveLength(3);
     expect(dec.stats).toMatchObject({ batches: 3, badLines: 3 });
     expect(batches[2]!.resetsSent).toEqual([{ netns: 4026532177, reason: 'NO_SOCKET', count: 1 }]);
@@ -94,7 +107,13 @@ describe('runBpftrace lifecycle', () => {
     it(`unsubscribing stops the process (${forceWatchdog ? 'watchdog' : 'setpriv'})`, async () => {
       process.env.FAKE_BPFTRACE_MODE = 'run';
       const events$ = runBpftrace({ program: program.text, args: program.args, bpftrace: FAKE, forceWatchdog });
-      const got = await firstValueFrom(events$.pipe(filter((e) => e.kind === 'line' && e.line.includes('@@tick')), take(3), toArray()));
+      const got = await firstValueFrom(
+        events$.pipe(
+          filter((e) => e.kind === 'line' && e.line.includes('@@tick')),
+          take(3),
+          toArray(),
+        ),
+      );
       expect(got).toHaveLength(3);
       const pid = starts()[0]!.pid;
       // take(3) unsubscribed: SIGINT was sent, the process is reaped shortly after.
@@ -106,7 +125,9 @@ describe('runBpftrace lifecycle', () => {
 
   it('a clean exit emits exit without error and completes', async () => {
     process.env.FAKE_BPFTRACE_MODE = 'crash';
-    const events = await lastValueFrom(runBpftrace({ program: program.text, args: program.args, bpftrace: FAKE }).pipe(toArray()));
+    const events = await lastValueFrom(
+      runBpftrace({ program: program.text, args: program.args, bpftrace: FAKE }).pipe(toArray()),
+    );
     expect(events[0]!.kind).toBe('spawn');
     const exit = events.at(-1)!;
     expect(exit.kind).toBe('exit');
@@ -115,6 +136,11 @@ describe('runBpftrace lifecycle', () => {
       expect(exit.stderr).toEqual(['Segmentation fault']);
       expect(exit.error?.exitCode).toBe(ExitCode.tracer);
     }
-    expect(events.filter((e) => e.kind === 'line').map((e) => (e.kind === 'line' ? e.line : '')).at(-1)).toBe('{"type": "map", "data": {"@k": {"4026532177,10,3');
+    expect(
+      events
+        .filter((e) => e.kind === 'line')
+        .map((e) => (e.kind === 'line' ? e.line : ''))
+        .at(-1),
+    ).toBe('{"type": "map", "data": {"@k": {"4026532177,10,3');
   });
 });

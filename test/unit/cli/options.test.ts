@@ -30,21 +30,25 @@ describe('flag values', () => {
     }
     expect(() => parseAlertFlag('census.CLOSE_WAIT > 5 for 1s1m')).toThrow(/bad duration "1s1m"/);
   });
-  it.each(['', ' ', ' 1s', '1s ', 'abc', '-1s', '0', '1x', '1 s s', '1e3'])('rejects duration %j as a usage error', (bad) => {
-    expect(() => parseDuration(bad)).toThrow(TcpscopeError);
-    try {
-      parseDuration(bad);
-    } catch (err) {
-      expect((err as TcpscopeError).exitCode).toBe(ExitCode.usage);
-    }
-  });
+  it.each(['', ' ', ' 1s', '1s ', 'abc', '-1s', '0', '1x', '1 s s', '1e3'])(
+    'rejects duration %j as a usage error',
+    (bad) => {
+      expect(() => parseDuration(bad)).toThrow(TcpscopeError);
+      try {
+        parseDuration(bad);
+      } catch (err) {
+        expect((err as TcpscopeError).exitCode).toBe(ExitCode.usage);
+      }
+    },
+  );
   it('bounds the interval', () => {
     expect(() => parseInterval('50ms')).toThrow(/smallest interval is 100ms/);
     expect(parseInterval('250ms')).toBe(250);
   });
   it('validates ports', () => {
     expect(parsePort('8080')).toBe(8080);
-    for (const bad of ['0', '65536', '80a', '-1', ' ', '', ' 80', '80 ']) expect(() => parsePort(bad)).toThrow(/invalid --port/);
+    for (const bad of ['0', '65536', '80a', '-1', ' ', '', ' 80', '80 '])
+      expect(() => parsePort(bad)).toThrow(/invalid --port/);
     expect(() => parsePort('')).toThrow('invalid --port: empty value');
     expect(() => parsePort(' 80')).toThrow('invalid --port " 80": remove the spaces around the value');
   });
@@ -58,7 +62,9 @@ describe('flag values', () => {
 
 describe('error output', () => {
   it('prints user errors as one line with the hint and their exit code, without a stack', () => {
-    const r = formatError(new TcpscopeError('unknown netns "x"', { exitCode: ExitCode.netns, hint: 'see tcpscope netns' }));
+    const r = formatError(
+      new TcpscopeError('unknown netns "x"', { exitCode: ExitCode.netns, hint: 'see tcpscope netns' }),
+    );
     expect(r).toEqual({ line: 'tcpscope: unknown netns "x" (see tcpscope netns)', exitCode: 6, stack: undefined });
   });
   it('marks anything else as an internal error with a stack', () => {
@@ -74,7 +80,9 @@ describe('error output', () => {
 
 describe('version', () => {
   it('equals package.json', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     expect(VERSION).toBe(pkg.version);
   });
 });

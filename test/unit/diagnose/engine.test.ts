@@ -2,14 +2,24 @@
 import { describe, expect, it } from 'vitest';
 import { createDiagnoser } from '../../../src/diagnose/engine.js';
 import type { Rule } from '../../../src/diagnose/rule.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { series } from './factory.js';
 
 const when = (id: string, kind: Rule['kind']): Rule => ({
-  id, kind,
-  evaluate: (ctx) => ((ctx.snapshot.counters[id] ?? 0) > 0
-    ? { id, severity: 'warning', title: `${id} ${ctx.snapshot.counters[id]}`, evidence: { n: ctx.snapshot.counters[id] ?? 0 }, sysctls: [], explanation: '', advice: [] }
-    : undefined),
+  id,
+  kind,
+  evaluate: (ctx) =>
+    (ctx.snapshot.counters[id] ?? 0) > 0
+      ? {
+          id,
+          severity: 'warning',
+          title: `${id} ${ctx.snapshot.counters[id]}`,
+          evidence: { n: ctx.snapshot.counters[id] ?? 0 },
+          sysctls: [],
+          explanation: '',
+          advice: [],
+        }
+      : undefined,
 });
 
 function run(snaps: Snapshot[], rules: Rule[], opts = {}): string[][] {
@@ -23,7 +33,14 @@ describe('createDiagnoser', () => {
     const snaps = series(on.length, (i) => ({ counters: { ev: on[i] ?? 0 } }));
     const t = (i: number): number => snaps[i]?.time ?? -1;
     expect(run(snaps, [when('ev', 'event')], { clearAfter: 3 })).toEqual([
-      [], [`ev@${t(1)}:ev 1`], [`ev@${t(1)}:ev 1`], [`ev@${t(1)}:ev 1`], [`ev@${t(1)}:ev 1`], [`ev@${t(1)}:ev 1`], [], [],
+      [],
+      [`ev@${t(1)}:ev 1`],
+      [`ev@${t(1)}:ev 1`],
+      [`ev@${t(1)}:ev 1`],
+      [`ev@${t(1)}:ev 1`],
+      [`ev@${t(1)}:ev 1`],
+      [],
+      [],
     ]);
   });
 
@@ -44,7 +61,14 @@ describe('createDiagnoser', () => {
 
   it('bounds the history', () => {
     const seen: number[] = [];
-    const probe: Rule = { id: 'h', kind: 'event', evaluate: (ctx) => { seen.push(ctx.history.length); return undefined; } };
+    const probe: Rule = {
+      id: 'h',
+      kind: 'event',
+      evaluate: (ctx) => {
+        seen.push(ctx.history.length);
+        return undefined;
+      },
+    };
     const d = createDiagnoser({ rules: [probe], historySize: 3 });
     for (const s of series(5, () => ({}))) d.evaluate(s);
     expect(seen).toEqual([1, 2, 3, 3, 3]);

@@ -1,5 +1,5 @@
 // Synthetic snapshots for rule tests: kernel 6.18 default sysctls, empty events, overridable piece by piece.
-import { SNAPSHOT_SCHEMA_VERSION, type Snapshot, type SnapshotEvents } from '../../../src/pipeline/snapshot.js';
+import { SNAPSHOT_SCHEMA_VERSION, type Snapshot, type SnapshotEvents } from '../../../src/model/snapshot.js';
 import type { SnapshotListener } from '../../../src/diagnose/listeners.js';
 import { makeContext } from '../../../src/diagnose/context.js';
 import type { RuleContext } from '../../../src/diagnose/rule.js';
@@ -28,14 +28,27 @@ export const DEFAULT_SYSCTLS: Record<string, string> = {
 
 export function emptyEvents(): SnapshotEvents {
   return {
-    synackRetrans: 0, synackRetransByListener: [], synRetrans: 0, retransByState: {}, resetsSent: 0,
-    resetsSentByReason: {}, resetsReceived: 0, resetsReceivedByStatePort: {}, drops: 0, dropsByReason: {},
-    details: [], suppressed: 0, lost: 0,
+    synackRetrans: 0,
+    synackRetransByListener: [],
+    synRetrans: 0,
+    retransByState: {},
+    resetsSent: 0,
+    resetsSentByReason: {},
+    resetsReceived: 0,
+    resetsReceivedByStatePort: {},
+    drops: 0,
+    dropsByReason: {},
+    details: [],
+    suppressed: 0,
+    lost: 0,
   };
 }
 
 export interface SnapshotPatch {
-  time?: number; seq?: number; intervalMs?: number; mode?: Snapshot['mode'];
+  time?: number;
+  seq?: number;
+  intervalMs?: number;
+  mode?: Snapshot['mode'];
   netnsName?: string;
   counters?: Record<string, number>;
   events?: Partial<SnapshotEvents>;
@@ -65,7 +78,12 @@ export function snap(p: SnapshotPatch = {}): Snapshot {
     transitions: p.transitions ?? {},
     events: { ...emptyEvents(), ...p.events },
     counters: p.counters ?? {},
-    census: { states: p.states ?? {}, listeners: p.listeners ?? [], owners: p.owners ?? [], sockstat: p.sockstat ?? {} },
+    census: {
+      states: p.states ?? {},
+      listeners: p.listeners ?? [],
+      owners: p.owners ?? [],
+      sockstat: p.sockstat ?? {},
+    },
     sysctls,
     sysctlChanges: [],
     findings: [],
@@ -76,8 +94,16 @@ export function snap(p: SnapshotPatch = {}): Snapshot {
 
 export function listener(p: Partial<SnapshotListener> = {}): SnapshotListener {
   return {
-    family: 4, addr: '0.0.0.0', port: 8080, queue: 0, capacity: 4096, inode: 1234, pid: 812, comm: 'nginx',
-    atCapacity: false, ...p,
+    family: 4,
+    addr: '0.0.0.0',
+    port: 8080,
+    queue: 0,
+    capacity: 4096,
+    inode: 1234,
+    pid: 812,
+    comm: 'nginx',
+    atCapacity: false,
+    ...p,
   };
 }
 

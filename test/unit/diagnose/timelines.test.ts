@@ -1,7 +1,13 @@
 // Computed kernel timelines with exact values (SYN give-up measured on 6.18 in a netns).
 import { describe, expect, it } from 'vitest';
 import {
-  effectiveOrphanRetries, finWait2HoldMs, keepaliveDetectionMs, modelTimeoutMs, portCapacity, synackSchedule, synSchedule,
+  effectiveOrphanRetries,
+  finWait2HoldMs,
+  keepaliveDetectionMs,
+  modelTimeoutMs,
+  portCapacity,
+  synackSchedule,
+  synSchedule,
 } from '../../../src/diagnose/timelines.js';
 import { computeTimelines } from '../../../src/diagnose/kernel-timelines.js';
 import { DEFAULT_SYSCTLS } from './factory.js';

@@ -3,24 +3,52 @@ import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../src/export/metrics.js';
 import { nstatMetricStem } from '../../../src/export/nstat-names.js';
 import { snap } from '../alert/snapshots.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 
 const listener = (port: number, queue: number, capacity = 128): Snapshot['census']['listeners'][number] => ({
-  family: 4, addr: '127.0.0.1', port, queue, capacity, inode: port, pid: 1, comm: 'srv', atCapacity: queue > capacity,
+  family: 4,
+  addr: '127.0.0.1',
+  port,
+  queue,
+  capacity,
+  inode: port,
+  pid: 1,
+  comm: 'srv',
+  atCapacity: queue > capacity,
 });
 
 function busy(seq: number): Snapshot {
   const s = snap(seq, {
     netns: { inode: 4026532000, name: 'web1' },
-    counters: { TcpExtListenOverflows: 7, TcpExtListenDrops: 7, TcpOutRsts: 3, IcmpMsgInType3: 1, TcpCurrEstab: -2, Ip6InReceives: 10 },
+    counters: {
+      TcpExtListenOverflows: 7,
+      TcpExtListenDrops: 7,
+      TcpOutRsts: 3,
+      IcmpMsgInType3: 1,
+      TcpCurrEstab: -2,
+      Ip6InReceives: 10,
+    },
     states: { ESTABLISHED: 12, CLOSE_WAIT: 3, LISTEN: 2 },
     listeners: [listener(8080, 129), listener(22, 0)],
     events: {
-      resetsSent: 5, resetsSentByReason: { NO_SOCKET: 4 }, resetsReceived: 2, resetsReceivedByStatePort: { 'SYN_SENT:80': 2 },
-      synackRetrans: 9, synRetrans: 1, retransByState: { ESTABLISHED: 4 }, drops: 3, dropsByReason: { TCP_LISTEN_OVERFLOW: 3 }, lost: 0, suppressed: 2,
+      resetsSent: 5,
+      resetsSentByReason: { NO_SOCKET: 4 },
+      resetsReceived: 2,
+      resetsReceivedByStatePort: { 'SYN_SENT:80': 2 },
+      synackRetrans: 9,
+      synRetrans: 1,
+      retransByState: { ESTABLISHED: 4 },
+      drops: 3,
+      dropsByReason: { TCP_LISTEN_OVERFLOW: 3 },
+      lost: 0,
+      suppressed: 2,
     },
     transitions: { 'SYN_RECV->ESTABLISHED': 40, 'ESTABLISHED->CLOSE_WAIT': 3 },
-    sysctls: { 'net.core.somaxconn': '4096', 'net.ipv4.tcp_rmem': '4096 131072 6291456', 'net.ipv4.tcp_congestion_control': 'cubic' },
+    sysctls: {
+      'net.core.somaxconn': '4096',
+      'net.ipv4.tcp_rmem': '4096 131072 6291456',
+      'net.ipv4.tcp_congestion_control': 'cubic',
+    },
     findings: ['accept-queue-overflow'],
   });
   s.census.sockstat = { 'TCP.tw': 5, 'TCP.inuse': 14 };

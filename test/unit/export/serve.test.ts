@@ -9,7 +9,7 @@ import { startExporter, type Exporter } from '../../../src/export/exporter.js';
 import { serveTargets } from '../../../src/cli/commands/serve.js';
 import { main } from '../../../src/cli/main.js';
 import { ExitCode, TcpscopeError } from '../../../src/errors.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { snap } from '../alert/snapshots.js';
 
 let exporter: Exporter | undefined;
@@ -29,18 +29,27 @@ describe('listen address', () => {
   });
 
   it.each(['0.0.0.0:9464', '[::]:9464', '*:9464', '192.168.1.5:9464'])('refuses %s without --allow-public', (addr) => {
-    expect(() => parseListenAddress(addr)).toThrow(/^refusing to serve metrics on .*: it exposes this host's TCP internals; pass --allow-public to do it anyway$/);
+    expect(() => parseListenAddress(addr)).toThrow(
+      /^refusing to serve metrics on .*: it exposes this host's TCP internals; pass --allow-public to do it anyway$/,
+    );
     expect(parseListenAddress(addr, { allowPublic: true }).port).toBe(9464);
   });
 
-  it.each([['127.0.0.1:99999', /port must be 1-65535/], ['example.com:80', /is not an IP address/], ['1:2:3', /use HOST:PORT/]])('rejects %s', (addr, re) => {
+  it.each([
+    ['127.0.0.1:99999', /port must be 1-65535/],
+    ['example.com:80', /is not an IP address/],
+    ['1:2:3', /use HOST:PORT/],
+  ])('rejects %s', (addr, re) => {
     expect(() => parseListenAddress(addr)).toThrow(re);
   });
 
   it('serve defaults to 127.0.0.1:9464 unless only --textfile is given', () => {
     expect(serveTargets({ interval: '1s' }).listen).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(serveTargets({ interval: '1s', textfile: '/tmp' })).toEqual({ listen: undefined, textfileDir: '/tmp' });
-    expect(serveTargets({ interval: '1s', textfile: '/tmp', metrics: true }).listen).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(serveTargets({ interval: '1s', textfile: '/tmp', metrics: true }).listen).toEqual({
+      host: '127.0.0.1',
+      port: 9464,
+    });
   });
 });
 
@@ -79,7 +88,9 @@ describe('exporter', () => {
       expect((await fetch(`${exporter.url}/metrics`, { method: 'POST' })).status).toBe(405);
       snaps.complete();
       await exporter.done;
-      expect(await readFile(join(dir, 'tcpscope.prom'), 'utf8')).toContain('tcpscope_snapshots_total{netns="4026531840"} 2');
+      expect(await readFile(join(dir, 'tcpscope.prom'), 'utf8')).toContain(
+        'tcpscope_snapshots_total{netns="4026531840"} 2',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -15,7 +15,8 @@ afterAll(async () => {
 });
 
 /** A ~600 KB exposition whose last line names its version, so a truncated read is detectable. */
-const body = (v: number): string => `${Array.from({ length: 12_000 }, (_, i) => `tcpscope_x{i="${i}"} ${v}`).join('\n')}\n# end ${v}\n`;
+const body = (v: number): string =>
+  `${Array.from({ length: 12_000 }, (_, i) => `tcpscope_x{i="${i}"} ${v}`).join('\n')}\n# end ${v}\n`;
 
 describe('writeTextfile', () => {
   it('a reader loop never sees a partial file while it is rewritten many times', async () => {

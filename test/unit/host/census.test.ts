@@ -8,7 +8,8 @@ import { parseSsRows, splitSsAddr } from '../../../src/kernel/host/ss-table.js';
 import { newTcpScan, scanTcpTable } from '../../../src/kernel/host/tcp-table.js';
 import { fixture, fixtureBuf, ssTanCounts } from './fixtures.js';
 
-const nonZero = (c: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(c).filter(([, v]) => v > 0));
+const nonZero = (c: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(c).filter(([, v]) => v > 0));
 const DETAIL = (1 << 10) | (1 << 8) | (1 << 5) | (1 << 4) | (1 << 9);
 
 describe('scanTcpTable (real /proc/net/tcp + tcp6)', () => {
@@ -59,7 +60,10 @@ describe('census from sock_diag rare states + sockstat (the fast path)', () => {
   });
 
   it('gives listener capacity (Send-Q) = the backlog passed to listen()', () => {
-    const l = listenersFromSs(rows, new Map([[rows.find((r) => r.state === 10)?.inode ?? 0, { pid: 42, comm: 'python3' }]]));
+    const l = listenersFromSs(
+      rows,
+      new Map([[rows.find((r) => r.state === 10)?.inode ?? 0, { pid: 42, comm: 'python3' }]]),
+    );
     expect(l.map((x) => [x.family, x.addr, x.port, x.queue, x.capacity])).toEqual([
       [4, '127.0.0.1', 5555, 0, 7],
       [6, '::1', 5556, 0, 9],
@@ -98,8 +102,18 @@ describe('listenerAtCapacity / countOwners', () => {
   });
 
   it('counts closing-state sockets per (state, pid), orphans (inode 0) unowned', () => {
-    const owners = new Map([[11, { pid: 4242, comm: 'python3' }], [12, { pid: 4242, comm: 'python3' }], [13, { pid: 7, comm: 'nginx' }]]);
-    const rows = [{ state: 8, inode: 11 }, { state: 8, inode: 12 }, { state: 5, inode: 13 }, { state: 8, inode: 0 }, { state: 1, inode: 13 }];
+    const owners = new Map([
+      [11, { pid: 4242, comm: 'python3' }],
+      [12, { pid: 4242, comm: 'python3' }],
+      [13, { pid: 7, comm: 'nginx' }],
+    ]);
+    const rows = [
+      { state: 8, inode: 11 },
+      { state: 8, inode: 12 },
+      { state: 5, inode: 13 },
+      { state: 8, inode: 0 },
+      { state: 1, inode: 13 },
+    ];
     expect(countOwners(rows, owners)).toEqual([
       { state: 'CLOSE_WAIT', pid: 4242, comm: 'python3', count: 2 },
       { state: 'FIN_WAIT2', pid: 7, comm: 'nginx', count: 1 },

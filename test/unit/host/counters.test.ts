@@ -48,7 +48,15 @@ describe('parseSnmp6', () => {
 describe('parseSockstat (real sockstat + sockstat6)', () => {
   it('builds PROTO.field keys', () => {
     const s = parseSockstat(fixture('sockstat6'), parseSockstat(fixture('sockstat')));
-    expect(s).toMatchObject({ 'TCP.inuse': 21, 'TCP.orphan': 6, 'TCP.tw': 8, 'TCP.alloc': 35, 'TCP.mem': 0, 'TCP6.inuse': 7, 'sockets.used': 28 });
+    expect(s).toMatchObject({
+      'TCP.inuse': 21,
+      'TCP.orphan': 6,
+      'TCP.tw': 8,
+      'TCP.alloc': 35,
+      'TCP.mem': 0,
+      'TCP6.inuse': 7,
+      'sockets.used': 28,
+    });
     expect(s['FRAG.memory']).toBe(0);
   });
 });

@@ -41,11 +41,21 @@ describe('diffSysctls', () => {
 describe('sysctl catalog and grep -H output (real, from a child netns)', () => {
   it('parses path:value, normalises tabs, misses absent ones', () => {
     const v = parseGrepH(fixture('sysctl-grep.txt'));
-    expect(v).toEqual({ 'net.ipv4.tcp_syn_retries': '6', 'net.ipv4.ip_local_port_range': '32768 60999', 'net.core.somaxconn': '4096' });
+    expect(v).toEqual({
+      'net.ipv4.tcp_syn_retries': '6',
+      'net.ipv4.ip_local_port_range': '32768 60999',
+      'net.core.somaxconn': '4096',
+    });
   });
   it('covers the sysctls the diagnosis needs, with path round-trip', () => {
     const names = SYSCTLS.map((s) => s.name);
-    for (const n of ['net.ipv4.tcp_syn_retries', 'net.core.somaxconn', 'net.ipv4.tcp_tw_recycle', 'net.ipv4.tcp_mem', 'net.ipv4.tcp_syn_linear_timeouts']) {
+    for (const n of [
+      'net.ipv4.tcp_syn_retries',
+      'net.core.somaxconn',
+      'net.ipv4.tcp_tw_recycle',
+      'net.ipv4.tcp_mem',
+      'net.ipv4.tcp_syn_linear_timeouts',
+    ]) {
       expect(names).toContain(n);
     }
     expect(new Set(names).size).toBe(names.length);

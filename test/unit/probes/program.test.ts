@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { detectCapabilities, type Capabilities } from '../../../src/kernel/capabilities.js';
-import { assembleProgram, buildProgram, CUMULATIVE_FLAG, loadProbePieces, parsePiece, TICK_MARKER } from '../../../src/kernel/probes/program.js';
+import {
+  assembleProgram,
+  buildProgram,
+  CUMULATIVE_FLAG,
+  loadProbePieces,
+  parsePiece,
+  TICK_MARKER,
+} from '../../../src/kernel/probes/program.js';
 import { programArgs } from '../../../src/kernel/probes/params.js';
 import { TcpscopeError, ExitCode } from '../../../src/errors.js';
 
@@ -84,7 +91,9 @@ describe('assembleProgram on format fixtures', async () => {
     caps.tracepoints['skb:kfree_skb'] = { ...caps.tracepoints['skb:kfree_skb'], present: false, fields: [] };
     const prog = assembleProgram(caps, pieces);
     expect(prog.chosen.map((c) => c.feature)).not.toContain('drops');
-    expect(prog.unavailable).toEqual([{ feature: 'drops', missing: ['skb:kfree_skb.skbaddr', 'skb:kfree_skb.protocol'] }]);
+    expect(prog.unavailable).toEqual([
+      { feature: 'drops', missing: ['skb:kfree_skb.skbaddr', 'skb:kfree_skb.protocol'] },
+    ]);
     expect(prog.text).not.toContain('kfree_skb');
     expect(prog.maps).not.toContain('@dr');
   });
@@ -121,17 +130,46 @@ describe('reason tables from print fmt', () => {
 
   it('positional parameters carry the kernel-specific reason numbers', async () => {
     const p = { netnsInode: 4026531833, port: 8080, intervalMs: 1000, detailCap: 5 };
-    expect(programArgs(await detectCapabilities(fixture('6.18')), p)).toEqual(['4026531833', '8080', '1000', '5', '40', '2', '104']);
-    expect(programArgs(await detectCapabilities(fixture('6.1')), p)).toEqual(['4026531833', '8080', '1000', '5', '-1', '1', '-1']);
-    expect(programArgs(await detectCapabilities(fixture('5.4')), { ...p, detailCap: undefined })).toEqual(
-      ['4026531833', '8080', '1000', '20', '-1', '0', '-1'],
-    );
+    expect(programArgs(await detectCapabilities(fixture('6.18')), p)).toEqual([
+      '4026531833',
+      '8080',
+      '1000',
+      '5',
+      '40',
+      '2',
+      '104',
+    ]);
+    expect(programArgs(await detectCapabilities(fixture('6.1')), p)).toEqual([
+      '4026531833',
+      '8080',
+      '1000',
+      '5',
+      '-1',
+      '1',
+      '-1',
+    ]);
+    expect(programArgs(await detectCapabilities(fixture('5.4')), { ...p, detailCap: undefined })).toEqual([
+      '4026531833',
+      '8080',
+      '1000',
+      '20',
+      '-1',
+      '0',
+      '-1',
+    ]);
   });
 
   it('rejects out-of-range filters with a usage error', async () => {
     const caps = await detectCapabilities(fixture('6.18'));
     const base = { netnsInode: 0, port: 0, intervalMs: 1000 };
-    for (const bad of [{ port: 65536 }, { port: -1 }, { netnsInode: 2 ** 32 }, { intervalMs: 1.5 }, { intervalMs: 0 }, { detailCap: NaN }]) {
+    for (const bad of [
+      { port: 65536 },
+      { port: -1 },
+      { netnsInode: 2 ** 32 },
+      { intervalMs: 1.5 },
+      { intervalMs: 0 },
+      { detailCap: NaN },
+    ]) {
       try {
         programArgs(caps, { ...base, ...bad });
         expect.unreachable(JSON.stringify(bad));
@@ -145,8 +183,18 @@ describe('reason tables from print fmt', () => {
 
 describe('parsePiece', () => {
   it('reads the header and rejects malformed ones', () => {
-    const p = parsePiece('x.bt', '// feature: f\n// priority: 3\n// requires: tcp:tcp_send_reset.reason sock:inet_sock_set_state\n// maps: @a @b\n// scratch: @dn\n// detail: @suppressed\n');
-    expect(p).toMatchObject({ feature: 'f', priority: 3, requires: ['tcp:tcp_send_reset.reason', 'sock:inet_sock_set_state'], maps: ['@a', '@b'], scratch: ['@dn'], detail: ['@suppressed'] });
+    const p = parsePiece(
+      'x.bt',
+      '// feature: f\n// priority: 3\n// requires: tcp:tcp_send_reset.reason sock:inet_sock_set_state\n// maps: @a @b\n// scratch: @dn\n// detail: @suppressed\n',
+    );
+    expect(p).toMatchObject({
+      feature: 'f',
+      priority: 3,
+      requires: ['tcp:tcp_send_reset.reason', 'sock:inet_sock_set_state'],
+      maps: ['@a', '@b'],
+      scratch: ['@dn'],
+      detail: ['@suppressed'],
+    });
     expect(() => parsePiece('y.bt', '// maps: @a\n')).toThrow(/feature/);
     expect(() => parsePiece('z.bt', '// feature: f\n// maps: a;b\n')).toThrow(/map name/);
   });

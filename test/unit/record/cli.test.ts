@@ -10,7 +10,12 @@ let good: string;
 let intervals: number;
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const r = await execa('node', [MAIN, ...args], { reject: false, timeout: 60_000, env: { NO_COLOR: '1' }, stdin: 'ignore' });
+  const r = await execa('node', [MAIN, ...args], {
+    reject: false,
+    timeout: 60_000,
+    env: { NO_COLOR: '1' },
+    stdin: 'ignore',
+  });
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
@@ -37,7 +42,10 @@ describe('tcpscope replay / report exit codes and messages (built CLI)', () => {
     const r = await cli('replay', good, '--json');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const snaps = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { mode: string; findings: { id: string }[] });
+    const snaps = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { mode: string; findings: { id: string }[] });
     expect(snaps).toHaveLength(intervals);
     expect(snaps.every((s) => s.mode === 'replay')).toBe(true);
     expect(snaps.flatMap((s) => s.findings.map((f) => f.id))).toContain('accept-queue-overflow');
@@ -59,7 +67,10 @@ describe('tcpscope replay / report exit codes and messages (built CLI)', () => {
   });
 
   it('refuses a future format version with exit 7', async () => {
-    await writeFile(tmp.path('v9.ndjson'), `${JSON.stringify({ type: 'header', format: 'tcpscope-recording', version: 9, startedAt: 1, description: {} })}\n`);
+    await writeFile(
+      tmp.path('v9.ndjson'),
+      `${JSON.stringify({ type: 'header', format: 'tcpscope-recording', version: 9, startedAt: 1, description: {} })}\n`,
+    );
     const r = await cli('replay', tmp.path('v9.ndjson'), '--json');
     expect(r.code).toBe(7);
     expect(oneLine(r.stderr)).toMatch(/version 9 is newer than this tcpscope reads \(1\)/);
@@ -94,7 +105,9 @@ describe('tcpscope replay / report exit codes and messages (built CLI)', () => {
     expect(r.stdout.trim().split('\n').length).toBeGreaterThan(3);
     const warnings = r.stderr.trim().split('\n');
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(/^tcpscope: warning: .*2 corrupt line\(s\) skipped \(line 9: not valid JSON; line 10: not valid JSON\)/);
+    expect(warnings[0]).toMatch(
+      /^tcpscope: warning: .*2 corrupt line\(s\) skipped \(line 9: not valid JSON; line 10: not valid JSON\)/,
+    );
     expect(warnings[1]).toMatch(/^tcpscope: warning: .*last line \(\d+\) is incomplete .*replayed up to 00:00:\d\d/);
   });
 
@@ -113,13 +126,25 @@ describe('tcpscope replay / report exit codes and messages (built CLI)', () => {
   it('reports findings, timeline, listeners and sysctls in text, Markdown and JSON', async () => {
     const json = await cli('report', good, '--format', 'json');
     expect(json.code).toBe(0);
-    const rep = JSON.parse(json.stdout) as { findings: { id: string; advice: string[] }[]; listeners: { port: number }[]; sysctls: { changes: { name: string }[] } };
+    const rep = JSON.parse(json.stdout) as {
+      findings: { id: string; advice: string[] }[];
+      listeners: { port: number }[];
+      sysctls: { changes: { name: string }[] };
+    };
     expect(rep.findings.map((f) => f.id)).toContain('accept-queue-overflow');
     expect(rep.findings.find((f) => f.id === 'accept-queue-overflow')!.advice.length).toBeGreaterThan(0);
     expect(rep.listeners[0]!.port).toBe(7002);
     expect(rep.sysctls.changes.map((c) => c.name)).toContain('net.core.somaxconn');
     const md = await cli('report', good, '--format', 'markdown');
-    for (const h of ['# TCP incident report', '## Summary', '## Findings', '## Timeline', '## Top listeners', '## Sysctls']) expect(md.stdout).toContain(h);
+    for (const h of [
+      '# TCP incident report',
+      '## Summary',
+      '## Findings',
+      '## Timeline',
+      '## Top listeners',
+      '## Sysctls',
+    ])
+      expect(md.stdout).toContain(h);
     const text = await cli('report', good);
     expect(text.stdout).toMatch(/FINDINGS \(\d+\)\n1\. \[critical\] accept queue overflow/);
   });

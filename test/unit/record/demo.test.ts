@@ -1,8 +1,8 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { demoRecordingPath } from '../../../src/record/demo.js';
-import { replaySession } from '../../../src/record/replay.js';
-import { buildReport } from '../../../src/record/report.js';
+import { replaySession } from '../../../src/session/replay.js';
+import { buildReport } from '../../../src/session/report.js';
 import { renderMarkdown } from '../../../src/record/report-render.js';
 
 describe('the bundled demo recording (real lab capture)', () => {

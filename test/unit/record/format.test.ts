@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { EntryDecoder, EntryEncoder, RECORDING_VERSION, checkHeader, type RecordingEntry } from '../../../src/record/format.js';
+import {
+  EntryDecoder,
+  EntryEncoder,
+  RECORDING_VERSION,
+  checkHeader,
+  type RecordingEntry,
+} from '../../../src/record/format.js';
 import { LineSplitter, LineTooLongError } from '../../../src/record/lines.js';
 import { description, hostSample, rawInputs, withoutHints } from './helpers.js';
 
@@ -7,16 +13,23 @@ const roundTrip = (entries: RecordingEntry[]): RecordingEntry[] => {
   const enc = new EntryEncoder();
   const dec = new EntryDecoder();
   const text = entries.map((e) => enc.encode(e)).join('');
-  return text.trimEnd().split('\n').map((l) => {
-    const r = dec.decode(l);
-    if (!r.ok) throw new Error(r.reason);
-    return r.entry;
-  });
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => {
+      const r = dec.decode(l);
+      if (!r.ok) throw new Error(r.reason);
+      return r.entry;
+    });
 };
 
 describe('recording line format', () => {
   it('round-trips every input kind, alerts and the end marker', () => {
-    const entries: RecordingEntry[] = [...rawInputs(8), { kind: 'alert', t: 5, alert: { rule: 'x', value: 3 } }, { kind: 'end', t: 9, reason: 'stopped' }];
+    const entries: RecordingEntry[] = [
+      ...rawInputs(8),
+      { kind: 'alert', t: 5, alert: { rule: 'x', value: 3 } },
+      { kind: 'end', t: 9, reason: 'stopped' },
+    ];
     expect(withoutHints(roundTrip(entries))).toEqual(entries);
   });
 
@@ -26,7 +39,9 @@ describe('recording line format', () => {
     expect(lines.map((l) => l.includes('"y":'))).toEqual([true, false, true, false]);
     const dec = new EntryDecoder();
     const back = lines.map((l) => dec.decode(l.trimEnd()));
-    expect(back.map((r) => (r.ok && r.entry.kind === 'host' ? r.entry.sample.sysctls['net.core.somaxconn'] : '?'))).toEqual(['4096', '4096', '128', '128']);
+    expect(
+      back.map((r) => (r.ok && r.entry.kind === 'host' ? r.entry.sample.sysctls['net.core.somaxconn'] : '?')),
+    ).toEqual(['4096', '4096', '128', '128']);
   });
 
   it('writes only the counters that changed (and the ones that vanished), and restores them all on read', () => {
@@ -43,7 +58,9 @@ describe('recording line format', () => {
     expect(parsed.map((p) => p.c)).toEqual([{ A: 1, B: 2, C: 3 }, {}, { A: 5, D: 0 }, {}]);
     expect(parsed[3]!.cx).toEqual(['B', 'C']);
     const back = lines.map((l) => dec.decode(l.trimEnd()));
-    expect(back.map((r) => (r.ok && r.entry.kind === 'host' ? r.entry.sample.counters : undefined))).toEqual(samples.map((x) => x.counters));
+    expect(back.map((r) => (r.ok && r.entry.kind === 'host' ? r.entry.sample.counters : undefined))).toEqual(
+      samples.map((x) => x.counters),
+    );
   });
 
   it('keeps probe lines byte for byte, including ones that look like the line syntax', () => {
@@ -60,10 +77,15 @@ describe('recording line format', () => {
     expect(enc.encode({ kind: 'probe', t: 7, line: '{"type": "pri' })).toContain('"l":');
     expect(enc.encode({ kind: 'probe', t: 7, line: '{"a":\n1}' })).toContain('"l":');
     for (const strict of [false, true]) {
-      expect(new EntryDecoder().decode(embedded.trimEnd(), strict)).toEqual({ ok: true, entry: { kind: 'probe', t: 7, line: json } });
+      expect(new EntryDecoder().decode(embedded.trimEnd(), strict)).toEqual({
+        ok: true,
+        entry: { kind: 'probe', t: 7, line: json },
+      });
     }
     // a cut embedded line is caught when decoded strictly (the reader does so for an unterminated last line)
-    expect(new EntryDecoder().decode('{"k":"p","t":7,"j":{"type": "map", "data": {"@k": {"1": 4}}', true)).toMatchObject({ ok: false });
+    expect(
+      new EntryDecoder().decode('{"k":"p","t":7,"j":{"type": "map", "data": {"@k": {"1": 4}}', true),
+    ).toMatchObject({ ok: false });
   });
 
   it('names the problem of a bad line instead of throwing', () => {
@@ -76,12 +98,28 @@ describe('recording line format', () => {
   });
 
   it('accepts its own header and rejects others, telling future versions apart', () => {
-    const h = { type: 'header', format: 'tcpscope-recording', version: RECORDING_VERSION, tcpscopeVersion: '0.1.0', startedAt: 1, description: description() };
+    const h = {
+      type: 'header',
+      format: 'tcpscope-recording',
+      version: RECORDING_VERSION,
+      tcpscopeVersion: '0.1.0',
+      startedAt: 1,
+      description: description(),
+    };
     expect(checkHeader(JSON.stringify(h)).ok).toBe(true);
-    expect(checkHeader('hello')).toMatchObject({ ok: false, reason: expect.stringContaining('not a tcpscope recording') });
-    expect(checkHeader('{"type":"header","format":"pcap"}')).toMatchObject({ ok: false, reason: expect.stringContaining('not a tcpscope recording') });
+    expect(checkHeader('hello')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('not a tcpscope recording'),
+    });
+    expect(checkHeader('{"type":"header","format":"pcap"}')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('not a tcpscope recording'),
+    });
     expect(checkHeader(JSON.stringify({ ...h, version: 2 }))).toMatchObject({ ok: false, future: 2 });
-    expect(checkHeader(JSON.stringify({ ...h, description: undefined }))).toMatchObject({ ok: false, reason: expect.stringContaining('corrupt') });
+    expect(checkHeader(JSON.stringify({ ...h, description: undefined }))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('corrupt'),
+    });
   });
 });
 
@@ -103,7 +141,9 @@ describe('LineSplitter', () => {
       return seed % n;
     };
     const words = ['{"k":"p","t":1,"j":{}}', 'çé', '🚀', '', 'x'.repeat(70), 'tab\there'];
-    const lines = Array.from({ length: 300 }, () => Array.from({ length: rnd(4) }, () => words[rnd(words.length)]).join(' '));
+    const lines = Array.from({ length: 300 }, () =>
+      Array.from({ length: rnd(4) }, () => words[rnd(words.length)]).join(' '),
+    );
     const bytes = Buffer.from(`${lines.join('\n')}\nunterminated`, 'utf8');
     for (const limit of [100_000, 300]) {
       const s = new LineSplitter(limit);

@@ -3,19 +3,26 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Subject } from 'rxjs';
-import type { HostSample } from '../../../src/kernel/host/sample.js';
+import type { HostSample } from '../../../src/model/host-sample.js';
 import { expect } from 'vitest';
 import { counterDeltas } from '../../../src/kernel/host/counter-deltas.js';
-import type { HostInput, RawInput } from '../../../src/pipeline/inputs.js';
-import type { LiveSession, SessionDescription } from '../../../src/pipeline/session-types.js';
+import type { HostInput, RawInput } from '../../../src/model/inputs.js';
+import type { LiveSession, SessionDescription } from '../../../src/model/session.js';
 
 export const NS = 4026532100;
 
 export function description(over: Partial<SessionDescription['info']> = {}): SessionDescription {
   return {
     info: {
-      host: 'lab', kernel: '6.18.0', netns: { inode: NS, name: 'web' }, mode: 'procfs', modeReason: 'test',
-      intervalMs: 1000, bpftraceVersion: undefined, port: undefined, ...over,
+      host: 'lab',
+      kernel: '6.18.0',
+      netns: { inode: NS, name: 'web' },
+      mode: 'procfs',
+      modeReason: 'test',
+      intervalMs: 1000,
+      bpftraceVersion: undefined,
+      port: undefined,
+      ...over,
     },
     tcpscopeVersion: '0.1.0',
     tracepoints: [],
@@ -46,7 +53,8 @@ export function rawInputs(n: number, t0 = 1_700_000_000_000): RawInput[] {
   const out: RawInput[] = [];
   for (let i = 0; i < n; i++) {
     const t = t0 + i * 1000;
-    if (i > 0) out.push({ kind: 'probe', t: t - 10, line: `{"type": "printf", "data": "line ${i} \\"quoted\\" ünïcode"}` });
+    if (i > 0)
+      out.push({ kind: 'probe', t: t - 10, line: `{"type": "printf", "data": "line ${i} \\"quoted\\" ünïcode"}` });
     if (i === 3) out.push({ kind: 'gap', t: t - 5, reason: 'bpftrace exited', durationMs: 700 });
     out.push({ kind: 'host', t, sample: hostSample(i) });
   }
@@ -75,7 +83,11 @@ export function fakeSession(desc = description()): FakeSession {
   return s;
 }
 
-export async function tempDir(): Promise<{ dir: string; path: (name: string) => string; cleanup: () => Promise<void> }> {
+export async function tempDir(): Promise<{
+  dir: string;
+  path: (name: string) => string;
+  cleanup: () => Promise<void>;
+}> {
   const dir = await mkdtemp(join(tmpdir(), 'tcpscope-rec-'));
   return { dir, path: (name) => join(dir, name), cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
@@ -90,10 +102,18 @@ export async function capturedProbeLines(): Promise<string[]> {
 }
 
 export function ebpfDescription(): SessionDescription {
-  const d = description({ mode: 'ebpf', modeReason: undefined, netns: { inode: CAPTURE_NS, name: 'tsx' }, bpftraceVersion: '0.17.0' });
+  const d = description({
+    mode: 'ebpf',
+    modeReason: undefined,
+    netns: { inode: CAPTURE_NS, name: 'tsx' },
+    bpftraceVersion: '0.17.0',
+  });
   return {
     ...d,
-    reasonTables: { resetReasons: { 0: 'NOT_SPECIFIED', 1: 'NO_SOCKET', 14: 'TCP_STATE' }, dropReasons: { 3: 'NO_SOCKET', 12: 'TCP_CSUM', 40: 'TCP_LISTEN_OVERFLOW', 104: 'OTHER' } },
+    reasonTables: {
+      resetReasons: { 0: 'NOT_SPECIFIED', 1: 'NO_SOCKET', 14: 'TCP_STATE' },
+      dropReasons: { 3: 'NO_SOCKET', 12: 'TCP_CSUM', 40: 'TCP_LISTEN_OVERFLOW', 104: 'OTHER' },
+    },
     program: 'tracepoint:sock:inet_sock_set_state { }',
     programArgs: ['4026532177', '0', '1000', '20'],
   };
@@ -110,10 +130,29 @@ export function liveLikeInputs(lines: readonly string[], rounds = 1, t0 = 1_700_
   const host = (): RawInput => {
     const overflow = i >= 3 ? (i - 2) * 40 : 0;
     return {
-      kind: 'host', t, sample: hostSample(i, {
+      kind: 'host',
+      t,
+      sample: hostSample(i, {
         netns: { inode: CAPTURE_NS, name: 'tsx' },
-        counters: { TcpExtListenOverflows: overflow, TcpExtListenDrops: overflow, TcpOutRsts: i * 2, TcpRetransSegs: i, TcpActiveOpens: 10 * i },
-        listeners: [{ family: 4, addr: '127.0.0.1', port: 7002, queue: i >= 3 ? 17 : 0, capacity: 16, inode: 9, pid: 14353, comm: 'node' }],
+        counters: {
+          TcpExtListenOverflows: overflow,
+          TcpExtListenDrops: overflow,
+          TcpOutRsts: i * 2,
+          TcpRetransSegs: i,
+          TcpActiveOpens: 10 * i,
+        },
+        listeners: [
+          {
+            family: 4,
+            addr: '127.0.0.1',
+            port: 7002,
+            queue: i >= 3 ? 17 : 0,
+            capacity: 16,
+            inode: 9,
+            pid: 14353,
+            comm: 'node',
+          },
+        ],
       }),
     };
   };
@@ -156,7 +195,10 @@ export function withoutHints<T extends { kind: string }>(entries: readonly T[]):
     const h = e as unknown as HostInput;
     const { counterDeltas: hint, ...plain } = h;
     if (prev) {
-      expect(hint, `hint of the host entry at ${h.t}`).toEqual({ since: prev.t, deltas: counterDeltas(prev.sample.counters, h.sample.counters, { nonZero: true }) });
+      expect(hint, `hint of the host entry at ${h.t}`).toEqual({
+        since: prev.t,
+        deltas: counterDeltas(prev.sample.counters, h.sample.counters, { nonZero: true }),
+      });
     } else {
       expect(hint).toBeUndefined();
     }

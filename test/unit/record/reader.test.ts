@@ -16,7 +16,13 @@ afterEach(async () => {
 });
 
 const header = (over: Partial<RecordingHeader> = {}): RecordingHeader => ({
-  type: 'header', format: 'tcpscope-recording', version: 1, tcpscopeVersion: '0.1.0', startedAt: 1_700_000_000_000, description: description(), ...over,
+  type: 'header',
+  format: 'tcpscope-recording',
+  version: 1,
+  tcpscopeVersion: '0.1.0',
+  startedAt: 1_700_000_000_000,
+  description: description(),
+  ...over,
 });
 
 function recordingText(entries: RecordingEntry[], h = header()): string {
@@ -24,7 +30,9 @@ function recordingText(entries: RecordingEntry[], h = header()): string {
   return encodeHeader(h) + entries.map((e) => enc.encode(e)).join('');
 }
 
-async function readEntries(path: string): Promise<{ entries: RecordingEntry[]; stats: Awaited<ReturnType<typeof readRecording>>['stats'] }> {
+async function readEntries(
+  path: string,
+): Promise<{ entries: RecordingEntry[]; stats: Awaited<ReturnType<typeof readRecording>>['stats'] }> {
   const r = await readRecording(path);
   const entries: RecordingEntry[] = [];
   for await (const e of r) entries.push(e);
@@ -62,7 +70,10 @@ describe('readRecording', () => {
   });
 
   it('reports a missing file as an I/O error', async () => {
-    expect(await failure(tmp.path('nope'))).toMatchObject({ exitCode: ExitCode.io, message: expect.stringContaining('no such file') });
+    expect(await failure(tmp.path('nope'))).toMatchObject({
+      exitCode: ExitCode.io,
+      message: expect.stringContaining('no such file'),
+    });
   });
 
   it('skips corrupt lines in the middle, counting them with line numbers', async () => {
@@ -73,7 +84,11 @@ describe('readRecording', () => {
     const { entries, stats } = await readEntries(tmp.path('c'));
     expect(withoutHints(entries)).toEqual(inputs);
     expect(stats.skipped).toBe(3);
-    expect(stats.skippedExamples).toEqual(['line 4: not valid JSON', 'line 5: not valid JSON', 'line 6: unknown line kind "q"']);
+    expect(stats.skippedExamples).toEqual([
+      'line 4: not valid JSON',
+      'line 5: not valid JSON',
+      'line 6: unknown line kind "q"',
+    ]);
     expect(stats.truncated).toBeUndefined();
   });
 
@@ -118,15 +133,23 @@ describe('readRecording', () => {
     } catch (err) {
       caught = err;
     }
-    expect(caught).toMatchObject({ exitCode: ExitCode.recording, message: expect.stringMatching(/line 5 is longer than 4096 bytes/) });
+    expect(caught).toMatchObject({
+      exitCode: ExitCode.recording,
+      message: expect.stringMatching(/line 5 is longer than 4096 bytes/),
+    });
   });
 
   it('streams raw inputs as an Observable, leaving alerts and the end marker out', async () => {
     const inputs = rawInputs(4);
-    await writeFile(tmp.path('o'), recordingText([...inputs, { kind: 'alert', t: 1, alert: 'x' }, { kind: 'end', t: 2, reason: 'stopped' }]));
+    await writeFile(
+      tmp.path('o'),
+      recordingText([...inputs, { kind: 'alert', t: 1, alert: 'x' }, { kind: 'end', t: 2, reason: 'stopped' }]),
+    );
     expect(withoutHints(await firstValueFrom(recordingInputs$(tmp.path('o')).pipe(toArray())))).toEqual(inputs);
     await truncate(tmp.path('o'), 10);
-    await expect(firstValueFrom(recordingInputs$(tmp.path('o')))).rejects.toMatchObject({ exitCode: ExitCode.recording });
+    await expect(firstValueFrom(recordingInputs$(tmp.path('o')))).rejects.toMatchObject({
+      exitCode: ExitCode.recording,
+    });
     expect((await readFile(tmp.path('o'))).length).toBe(10);
   });
 });

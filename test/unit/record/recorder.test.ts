@@ -14,7 +14,9 @@ afterEach(async () => {
   await tmp.cleanup();
 });
 
-async function readAll(path: string): Promise<{ entries: RecordingEntry[]; reader: Awaited<ReturnType<typeof readRecording>> }> {
+async function readAll(
+  path: string,
+): Promise<{ entries: RecordingEntry[]; reader: Awaited<ReturnType<typeof readRecording>> }> {
   const reader = await readRecording(path);
   const entries: RecordingEntry[] = [];
   for await (const e of reader) entries.push(e);
@@ -34,17 +36,36 @@ describe('createRecorder + readRecording', () => {
       rec.alert(inputs[5]!.t, { rule: 'overflow', value: 9 });
       for (const i of inputs.slice(6)) session.input$.next(i);
       const summary = await rec.stop();
-      expect(summary).toMatchObject({ endReason: 'stopped', inputs: inputs.length, intervals: 11, alerts: 1, files: [path], error: undefined });
+      expect(summary).toMatchObject({
+        endReason: 'stopped',
+        inputs: inputs.length,
+        intervals: 11,
+        alerts: 1,
+        files: [path],
+        error: undefined,
+      });
       expect(summary.bytes).toBe((await stat(path)).size);
       const magic = (await readFile(path)).subarray(0, 2);
       expect(magic[0] === 0x1f && magic[1] === 0x8b).toBe(gzip);
 
       const { entries, reader } = await readAll(path);
       expect(reader.gzip).toBe(gzip);
-      expect(reader.header).toMatchObject({ format: 'tcpscope-recording', version: 1, description: JSON.parse(JSON.stringify(session.describe())) as unknown });
+      expect(reader.header).toMatchObject({
+        format: 'tcpscope-recording',
+        version: 1,
+        description: JSON.parse(JSON.stringify(session.describe())) as unknown,
+      });
       expect(withoutHints(entries.filter((e) => e.kind !== 'alert' && e.kind !== 'end'))).toEqual(inputs);
-      expect(entries.filter((e) => e.kind === 'alert')).toEqual([{ kind: 'alert', t: inputs[5]!.t, alert: { rule: 'overflow', value: 9 } }]);
-      expect(reader.stats).toMatchObject({ inputs: inputs.length, alerts: 1, skipped: 0, truncated: undefined, endReason: 'stopped' });
+      expect(entries.filter((e) => e.kind === 'alert')).toEqual([
+        { kind: 'alert', t: inputs[5]!.t, alert: { rule: 'overflow', value: 9 } },
+      ]);
+      expect(reader.stats).toMatchObject({
+        inputs: inputs.length,
+        alerts: 1,
+        skipped: 0,
+        truncated: undefined,
+        endReason: 'stopped',
+      });
     });
   }
 
@@ -90,7 +111,12 @@ describe('createRecorder + readRecording', () => {
       else expect(reader.stats.truncated).toBeUndefined();
       const summary = await rec.stop();
       const after = await readAll(path);
-      expect(after.entries.filter((e) => e.kind === 'probe').map((e) => e.kind === 'probe' && e.line).at(-1)).toBe('pending');
+      expect(
+        after.entries
+          .filter((e) => e.kind === 'probe')
+          .map((e) => e.kind === 'probe' && e.line)
+          .at(-1),
+      ).toBe('pending');
       expect(after.reader.stats).toMatchObject({ endReason: 'stopped', truncated: undefined });
       expect(summary.inputs).toBe(inputs.length + 1);
     });
@@ -135,8 +161,10 @@ describe('createRecorder + readRecording', () => {
     expect(summary.files).toEqual([path, `${path}.1`, `${path}.2`]);
     await expect(stat(`${path}.3`)).rejects.toThrow();
     const parts = await Promise.all(summary.files.map((f) => readAll(f)));
-    expect(parts.map((p) => p.reader.header.part ?? 0)).toEqual([...parts.map((p) => p.reader.header.part ?? 0)].sort((a, b) => b - a));
-    expect((parts[0]!.reader.header.part ?? 0)).toBeGreaterThan(2);
+    expect(parts.map((p) => p.reader.header.part ?? 0)).toEqual(
+      [...parts.map((p) => p.reader.header.part ?? 0)].sort((a, b) => b - a),
+    );
+    expect(parts[0]!.reader.header.part ?? 0).toBeGreaterThan(2);
     expect(parts.slice(1).map((p) => p.reader.stats.endReason)).toEqual(['rotated', 'rotated']);
     for (const p of parts) {
       expect(p.entries[0]!.kind).toBe('host');

@@ -2,9 +2,9 @@
 // exactly one snapshot, skip runs ahead, and whatever the controls did the snapshots equal an uncontrolled replay.
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { demoRecordingPath } from '../../../src/record/demo.js';
-import { replaySession } from '../../../src/record/replay.js';
+import { replaySession } from '../../../src/session/replay.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -18,7 +18,9 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
 
 describe('replay controls', () => {
   it('pause holds, step emits exactly one interval, speed and skip change pace, and nothing is lost or changed', async () => {
-    const reference = await lastValueFrom((await replaySession(demoRecordingPath(), { speed: 'max' })).snapshots$.pipe(toArray()));
+    const reference = await lastValueFrom(
+      (await replaySession(demoRecordingPath(), { speed: 'max' })).snapshots$.pipe(toArray()),
+    );
     expect(reference.length).toBeGreaterThan(15); // 3 concatenated recordings, 25 s
 
     // Recorded at 1 s per interval: ×20 gives a snapshot every ~50 ms.

@@ -4,9 +4,9 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { createDiagnoser } from '../../../src/diagnose/index.js';
 import { BatchDecoder } from '../../../src/kernel/probes/index.js';
 import { toSnapshots } from '../../../src/pipeline/to-snapshots.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { createRecorder } from '../../../src/record/recorder.js';
-import { replaySession } from '../../../src/record/replay.js';
+import { replaySession } from '../../../src/session/replay.js';
 import { CAPTURE_NS, capturedProbeLines, ebpfDescription, fakeSession, liveLikeInputs, tempDir } from './helpers.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -28,8 +28,13 @@ async function recordLive(path: string, rounds = 1): Promise<{ live: Snapshot[];
   const session = fakeSession(desc);
   const live$ = session.inputs$.pipe(
     toSnapshots({
-      intervalMs: desc.info.intervalMs, netns: desc.info.netns, mode: 'ebpf', modeReason: undefined,
-      decoder: new BatchDecoder(desc.reasonTables), diagnoser: createDiagnoser(), netnsFilter: CAPTURE_NS,
+      intervalMs: desc.info.intervalMs,
+      netns: desc.info.netns,
+      mode: 'ebpf',
+      modeReason: undefined,
+      decoder: new BatchDecoder(desc.reasonTables),
+      diagnoser: createDiagnoser(),
+      netnsFilter: CAPTURE_NS,
     }),
     toArray(),
   );
@@ -122,7 +127,8 @@ describe('replaySession', () => {
     await recordLive(b, 2);
     const ab = tmp.path('ab.ndjson');
     await writeFile(ab, Buffer.concat([await readFile(a), await readFile(b)]));
-    const alone = async (p: string): Promise<Snapshot[]> => lastValueFrom((await replaySession(p, { speed: 'max' })).snapshots$.pipe(toArray()));
+    const alone = async (p: string): Promise<Snapshot[]> =>
+      lastValueFrom((await replaySession(p, { speed: 'max' })).snapshots$.pipe(toArray()));
     const session = await replaySession(ab, { speed: 'max' });
     const both = await lastValueFrom(session.snapshots$.pipe(toArray()));
     expect(both).toEqual([...(await alone(a)), ...(await alone(b))]);

@@ -4,13 +4,16 @@ import { createDashboard, type Dashboard, type DashboardHandlers } from '../../.
 import { headlessScreen, tick, type Headless } from './headless.js';
 import { overflowSequence, procfsSequence, sessionInfo } from './fixtures.js';
 
-
 /** SGR colour parameters (30-38, 40-48, 90-97, 100-107); 39/49 only reset to the default. */
 export function colourEscapes(written: string): string[] {
   const found: string[] = [];
+  // eslint-disable-next-line no-control-regex -- matching terminal escapes is the point
   for (const m of written.matchAll(/\x1b\[([0-9;]*)m/g)) {
     const params = (m[1] ?? '').split(';').map(Number);
-    if (params.some((p) => (p >= 30 && p <= 38) || (p >= 40 && p <= 48) || (p >= 90 && p <= 97) || (p >= 100 && p <= 107))) found.push(m[0]);
+    if (
+      params.some((p) => (p >= 30 && p <= 38) || (p >= 40 && p <= 48) || (p >= 90 && p <= 97) || (p >= 100 && p <= 107))
+    )
+      found.push(m[0]);
   }
   return found;
 }
@@ -24,11 +27,20 @@ afterEach(() => {
   open = [];
 });
 
-function setup(cols: number, rows: number, opts: { color?: boolean; handlers?: Partial<DashboardHandlers>; info?: ReturnType<typeof sessionInfo> } = {}) {
+function setup(
+  cols: number,
+  rows: number,
+  opts: { color?: boolean; handlers?: Partial<DashboardHandlers>; info?: ReturnType<typeof sessionInfo> } = {},
+) {
   const h = headlessScreen(cols, rows);
   const calls: string[] = [];
   const handlers: DashboardHandlers = { quit: (r) => calls.push(`quit:${r}`), ...opts.handlers };
-  const d = createDashboard({ screen: h.screen, info: opts.info ?? sessionInfo(), handlers, color: opts.color ?? true });
+  const d = createDashboard({
+    screen: h.screen,
+    info: opts.info ?? sessionInfo(),
+    handlers,
+    color: opts.color ?? true,
+  });
   open.push({ h, d });
   return { h, d, calls };
 }
@@ -55,7 +67,15 @@ describe('dashboard, accept-queue overflow', () => {
     for (const s of overflowSequence()) d.update(s);
     d.flush();
     const text = h.text();
-    for (const title of ['Rates /s', 'Rates, last minutes', 'Transitions /s (old→new)', 'Queues & drops', 'Sockets', 'Sysctls', 'Findings & alerts']) {
+    for (const title of [
+      'Rates /s',
+      'Rates, last minutes',
+      'Transitions /s (old→new)',
+      'Queues & drops',
+      'Sockets',
+      'Sysctls',
+      'Findings & alerts',
+    ]) {
       expect(text).toContain(title);
     }
     expect(text).toMatch(/accept-queue overflows\s+250\/s/);
@@ -64,7 +84,7 @@ describe('dashboard, accept-queue overflow', () => {
     expect(text).toContain('fix: raise the listen() backlog of slowsrv');
   });
 
-  it('at 200×60 the chart\'s plot stops where its legend begins (contrib draws the legend over the plot)', () => {
+  it("at 200×60 the chart's plot stops where its legend begins (contrib draws the legend over the plot)", () => {
     const { h, d } = setup(200, 60);
     for (const s of overflowSequence()) d.update(s);
     d.flush();
@@ -107,7 +127,11 @@ describe('dashboard, accept-queue overflow', () => {
 
 describe('dashboard, procfs mode', () => {
   it('shows the procfs banner with reason and fix, counter-based rates, no matrix', () => {
-    const info = sessionInfo({ mode: 'procfs', modeReason: 'not root: run with sudo for eBPF', bpftraceVersion: undefined });
+    const info = sessionInfo({
+      mode: 'procfs',
+      modeReason: 'not root: run with sudo for eBPF',
+      bpftraceVersion: undefined,
+    });
     const { h, d } = setup(200, 60, { info });
     for (const s of procfsSequence()) d.update(s);
     d.flush();
@@ -122,7 +146,12 @@ describe('dashboard, procfs mode', () => {
 describe('dashboard behaviour', () => {
   it('coalesces a burst of snapshots into few frames', async () => {
     const h = headlessScreen(80, 24);
-    const d = createDashboard({ screen: h.screen, info: sessionInfo(), handlers: { quit: () => undefined }, minFrameMs: 100 });
+    const d = createDashboard({
+      screen: h.screen,
+      info: sessionInfo(),
+      handlers: { quit: () => undefined },
+      minFrameMs: 100,
+    });
     open.push({ h, d });
     await tick(150);
     const before = d.frames;
@@ -195,7 +224,10 @@ describe('dashboard behaviour', () => {
     let toggles = 0;
     const { h, d } = setup(80, 24, {
       handlers: {
-        listNetns: async () => [{ name: 'tslab-a-s', inode: 1 }, { name: 'tslab-a-c', inode: 2 }],
+        listNetns: async () => [
+          { name: 'tslab-a-s', inode: 1 },
+          { name: 'tslab-a-c', inode: 2 },
+        ],
         setNetns: (c) => picked.push(c.name),
         toggleRecording: () => {
           toggles += 1;
@@ -223,7 +255,12 @@ describe('dashboard behaviour', () => {
   it('switches between compact and full layouts on resize, and shows pushed alerts', async () => {
     const { h, d } = setup(200, 60);
     for (const s of overflowSequence()) d.update(s);
-    d.pushAlert({ time: Date.now(), severity: 'warning', name: 'overflow-burst', message: 'ListenOverflows 250/s > 10' });
+    d.pushAlert({
+      time: Date.now(),
+      severity: 'warning',
+      name: 'overflow-burst',
+      message: 'ListenOverflows 250/s > 10',
+    });
     d.flush();
     expect(h.text()).toContain('Sysctls');
     expect(h.text()).toContain('overflow-burst');

@@ -1,52 +1,117 @@
 // Synthetic snapshots and session info for the dashboard tests: a quiet host, then an accept-queue overflow.
-import type { Finding } from '../../../src/diagnose/finding.js';
-import type { SessionInfo } from '../../../src/pipeline/session-types.js';
-import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Finding } from '../../../src/model/finding.js';
+import type { SessionInfo } from '../../../src/model/session.js';
+import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../../../src/model/snapshot.js';
 
 export const T0 = Date.UTC(2026, 10, 21, 3, 0, 0);
 
 export function sessionInfo(over: Partial<SessionInfo> = {}): SessionInfo {
   return {
-    host: 'web-1', kernel: '6.18.0', netns: { inode: 4026532281, name: 'tslab-ab12-s' }, mode: 'ebpf',
-    modeReason: undefined, intervalMs: 1000, bpftraceVersion: '0.17.0', port: undefined, ...over,
+    host: 'web-1',
+    kernel: '6.18.0',
+    netns: { inode: 4026532281, name: 'tslab-ab12-s' },
+    mode: 'ebpf',
+    modeReason: undefined,
+    intervalMs: 1000,
+    bpftraceVersion: '0.17.0',
+    port: undefined,
+    ...over,
   };
 }
 
 export const SYSCTLS: Record<string, string> = {
-  'net.core.somaxconn': '4096', 'net.ipv4.tcp_max_syn_backlog': '512', 'net.ipv4.tcp_syncookies': '1',
-  'net.ipv4.tcp_abort_on_overflow': '0', 'net.ipv4.tcp_synack_retries': '5', 'net.ipv4.tcp_syn_retries': '6',
-  'net.ipv4.tcp_max_tw_buckets': '8192', 'net.ipv4.tcp_tw_reuse': '2', 'net.ipv4.tcp_fin_timeout': '60',
-  'net.ipv4.tcp_max_orphans': '8192', 'net.ipv4.tcp_orphan_retries': '0', 'net.ipv4.ip_local_port_range': '32768\t60999',
+  'net.core.somaxconn': '4096',
+  'net.ipv4.tcp_max_syn_backlog': '512',
+  'net.ipv4.tcp_syncookies': '1',
+  'net.ipv4.tcp_abort_on_overflow': '0',
+  'net.ipv4.tcp_synack_retries': '5',
+  'net.ipv4.tcp_syn_retries': '6',
+  'net.ipv4.tcp_max_tw_buckets': '8192',
+  'net.ipv4.tcp_tw_reuse': '2',
+  'net.ipv4.tcp_fin_timeout': '60',
+  'net.ipv4.tcp_max_orphans': '8192',
+  'net.ipv4.tcp_orphan_retries': '0',
+  'net.ipv4.ip_local_port_range': '32768\t60999',
 };
 
 export function snapshot(seq: number, over: Partial<Snapshot> = {}): Snapshot {
   const base: Snapshot = {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION, time: T0 + seq * 1000, seq, intervalMs: 1000,
-    netns: { inode: 4026532281, name: 'tslab-ab12-s' }, mode: 'ebpf', modeReason: undefined,
-    transitions: { 'CLOSE->SYN_SENT': 40, 'SYN_SENT->ESTABLISHED': 40, 'SYN_RECV->ESTABLISHED': 38, 'ESTABLISHED->FIN_WAIT1': 35, 'FIN_WAIT1->FIN_WAIT2': 35, 'FIN_WAIT2->CLOSE': 35, 'ESTABLISHED->CLOSE_WAIT': 3, 'CLOSE_WAIT->LAST_ACK': 3, 'LAST_ACK->CLOSE': 3 },
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    time: T0 + seq * 1000,
+    seq,
+    intervalMs: 1000,
+    netns: { inode: 4026532281, name: 'tslab-ab12-s' },
+    mode: 'ebpf',
+    modeReason: undefined,
+    transitions: {
+      'CLOSE->SYN_SENT': 40,
+      'SYN_SENT->ESTABLISHED': 40,
+      'SYN_RECV->ESTABLISHED': 38,
+      'ESTABLISHED->FIN_WAIT1': 35,
+      'FIN_WAIT1->FIN_WAIT2': 35,
+      'FIN_WAIT2->CLOSE': 35,
+      'ESTABLISHED->CLOSE_WAIT': 3,
+      'CLOSE_WAIT->LAST_ACK': 3,
+      'LAST_ACK->CLOSE': 3,
+    },
     events: {
-      synackRetrans: 0, synackRetransByListener: [], synRetrans: 0, retransByState: {}, resetsSent: 0,
-      resetsSentByReason: {}, resetsReceived: 0, resetsReceivedByStatePort: {}, drops: 0, dropsByReason: {},
-      details: [], suppressed: 0, lost: 0,
+      synackRetrans: 0,
+      synackRetransByListener: [],
+      synRetrans: 0,
+      retransByState: {},
+      resetsSent: 0,
+      resetsSentByReason: {},
+      resetsReceived: 0,
+      resetsReceivedByStatePort: {},
+      drops: 0,
+      dropsByReason: {},
+      details: [],
+      suppressed: 0,
+      lost: 0,
     },
     counters: { TcpActiveOpens: 40, TcpPassiveOpens: 38 },
     census: {
       states: { ESTABLISHED: 120, TIME_WAIT: 2100, CLOSE_WAIT: 0, LISTEN: 2, SYN_SENT: 0, SYN_RECV: 0 },
       listeners: [
-        { family: 4, addr: '127.0.0.1', port: 8080, queue: 0, capacity: 128, inode: 1, pid: 321, comm: 'slowsrv', atCapacity: false },
-        { family: 4, addr: '0.0.0.0', port: 22, queue: 0, capacity: 4096, inode: 2, pid: 1, comm: 'sshd', atCapacity: false },
+        {
+          family: 4,
+          addr: '127.0.0.1',
+          port: 8080,
+          queue: 0,
+          capacity: 128,
+          inode: 1,
+          pid: 321,
+          comm: 'slowsrv',
+          atCapacity: false,
+        },
+        {
+          family: 4,
+          addr: '0.0.0.0',
+          port: 22,
+          queue: 0,
+          capacity: 4096,
+          inode: 2,
+          pid: 1,
+          comm: 'sshd',
+          atCapacity: false,
+        },
       ],
       owners: [],
       sockstat: { 'TCP.inuse': 130, 'TCP.orphan': 1, 'TCP.tw': 2100, 'TCP.alloc': 140 },
     },
-    sysctls: { ...SYSCTLS }, sysctlChanges: [], findings: [], gaps: [], notes: [],
+    sysctls: { ...SYSCTLS },
+    sysctlChanges: [],
+    findings: [],
+    gaps: [],
+    notes: [],
   };
   return { ...base, ...over };
 }
 
 export function overflowFinding(since: number): Finding {
   return {
-    id: 'accept-queue-overflow', severity: 'critical',
+    id: 'accept-queue-overflow',
+    severity: 'critical',
     title: 'accept queue of 127.0.0.1:8080 is full: SYNs and final ACKs are dropped',
     evidence: { 'ListenOverflows/s': 250, listener: '127.0.0.1:8080', queue: '129/128' },
     sysctls: [
@@ -78,5 +143,11 @@ export function overflowSequence(quiet = 5, overflowing = 5): Snapshot[] {
 /** procfs-only snapshots (no eBPF data). */
 export function procfsSequence(n = 4): Snapshot[] {
   return Array.from({ length: n }, (_, i) =>
-    snapshot(i, { mode: 'procfs', modeReason: 'not root: run with sudo for eBPF', transitions: {}, counters: { TcpActiveOpens: 12, TcpPassiveOpens: 7, TcpOutRsts: 3, TcpExtTCPSynRetrans: 2 } }));
+    snapshot(i, {
+      mode: 'procfs',
+      modeReason: 'not root: run with sudo for eBPF',
+      transitions: {},
+      counters: { TcpActiveOpens: 12, TcpPassiveOpens: 7, TcpOutRsts: 3, TcpExtTCPSynRetrans: 2 },
+    }),
+  );
 }

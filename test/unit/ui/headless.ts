@@ -18,7 +18,9 @@ export interface Headless {
 }
 
 /** blessed keeps the drawn cells in screen.lines ([attr, char] pairs); @types/blessed does not declare it. */
-interface WithLines { lines: [number, string][][] }
+interface WithLines {
+  lines: [number, string][][];
+}
 function hasLines(s: object): s is WithLines {
   return Array.isArray((s as Partial<WithLines>).lines);
 }
@@ -35,11 +37,29 @@ export function headlessScreen(cols: number, rows: number): Headless {
   output.on('data', (d: Buffer) => {
     out += d.toString('utf8');
   });
-  const screen = blessed.screen({ input, output, terminal: 'xterm-256color', smartCSR: true, warnings: false, autoPadding: true });
+  const screen = blessed.screen({
+    input,
+    output,
+    terminal: 'xterm-256color',
+    smartCSR: true,
+    warnings: false,
+    autoPadding: true,
+  });
   return {
-    screen, input,
+    screen,
+    input,
     written: () => out,
-    text: () => (hasLines(screen) ? screen.lines.map((l) => l.map((c) => c[1]).join('').trimEnd()).join('\n') : ''),
+    text: () =>
+      hasLines(screen)
+        ? screen.lines
+            .map((l) =>
+              l
+                .map((c) => c[1])
+                .join('')
+                .trimEnd(),
+            )
+            .join('\n')
+        : '',
     resize: (cols, rows) => {
       Object.assign(output, { columns: cols, rows });
       output.emit('resize');

@@ -25,7 +25,16 @@ const ui = { paused: false, pending: 0, recording: undefined, ended: undefined, 
 
 describe('format', () => {
   it('formats rates compactly', () => {
-    expect([0, 0.5, 7, 12.4, 340, 1234, 45_600, 2_500_000].map(fmtNum)).toEqual(['0', '0.5', '7', '12', '340', '1.2k', '46k', '2.5M']);
+    expect([0, 0.5, 7, 12.4, 340, 1234, 45_600, 2_500_000].map(fmtNum)).toEqual([
+      '0',
+      '0.5',
+      '7',
+      '12',
+      '340',
+      '1.2k',
+      '46k',
+      '2.5M',
+    ]);
     expect(fmtNum(undefined)).toBe('—');
   });
   it('draws sparklines scaled to the window max, zero as blank', () => {
@@ -135,7 +144,13 @@ describe('findings log', () => {
     expect(log.list()[0]).toMatchObject({ id: 'accept-queue-overflow', active: true });
     log.observe(snapshot(20));
     expect(log.list()[0]?.active).toBe(false);
-    log.push({ time: T0 + 30_000, severity: 'warning', name: 'overflow-burst', message: 'ListenOverflows 250/s > 10', state: 'firing' });
+    log.push({
+      time: T0 + 30_000,
+      severity: 'warning',
+      name: 'overflow-burst',
+      message: 'ListenOverflows 250/s > 10',
+      state: 'firing',
+    });
     const list = log.list();
     expect(list.map((e) => e.id)).toEqual(['overflow-burst', 'accept-queue-overflow']);
     const text = plain(findingLines(list, 1, { width: 120, height: 10 }));
@@ -165,7 +180,12 @@ describe('header', () => {
   });
   it('keeps mode, pause and recording visible at 80 columns', () => {
     const h = historyOf(overflowSequence(1, 1));
-    const [l1] = headerLines(sessionInfo({ port: 8080 }), h, { ...ui, paused: true, pending: 3, recording: '/tmp/x.ndjson' }, 80).map((l) => plain([l]));
+    const [l1] = headerLines(
+      sessionInfo({ port: 8080 }),
+      h,
+      { ...ui, paused: true, pending: 3, recording: '/tmp/x.ndjson' },
+      80,
+    ).map((l) => plain([l]));
     expect(l1!.length).toBeLessThanOrEqual(80);
     expect(l1).toMatch(/^tcpscope eBPF 1s│‖ PAUSED \(3 new\)│● REC/);
   });

@@ -2,7 +2,7 @@
 // + / - change the speed, ] skips ahead, and the header says so.
 import { describe, expect, it } from 'vitest';
 import { demoRecordingPath } from '../../../src/record/demo.js';
-import { replaySession } from '../../../src/record/replay.js';
+import { replaySession } from '../../../src/session/replay.js';
 import { runDashboard } from '../../../src/ui/run.js';
 import { headlessScreen, tick } from './headless.js';
 

@@ -1,12 +1,11 @@
 // runDashboard's lifecycle with a scripted session: session.stop() before the screen goes, restarts, errors, forcing.
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { Session, SessionInfo } from '../../../src/pipeline/session-types.js';
-import type { Snapshot } from '../../../src/pipeline/snapshot.js';
+import type { Session, SessionInfo } from '../../../src/model/session.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { runDashboard } from '../../../src/ui/run.js';
 import { headlessScreen, tick } from './headless.js';
 import { overflowSequence, sessionInfo } from './fixtures.js';
-
 
 /** A session whose snapshots the test pushes; stop() is recorded in a shared event log. */
 function scriptedSession(events: string[], info: SessionInfo = sessionInfo(), stopMs = 20) {

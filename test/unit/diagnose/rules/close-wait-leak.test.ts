@@ -12,13 +12,27 @@ describe('close-wait-leak', () => {
   it('names the process whose CLOSE_WAIT count grows, and says no sysctl fixes it', () => {
     const snaps = series(11, (i) => ({
       states: { CLOSE_WAIT: 100 + i * 4 },
-      owners: [{ state: 'CLOSE_WAIT', pid: 4242, comm: 'java', count: 100 + i * 4 }, { state: 'CLOSE_WAIT', pid: 7, comm: 'x', count: 1 }],
+      owners: [
+        { state: 'CLOSE_WAIT', pid: 4242, comm: 'java', count: 100 + i * 4 },
+        { state: 'CLOSE_WAIT', pid: 7, comm: 'x', count: 1 },
+      ],
     }));
     const f = closeWaitLeak.evaluate(ctxOf(...snaps));
     expect(f?.severity).toBe('critical');
-    expect(f?.evidence).toMatchObject({ closeWait: 140, growth: 40, windowS: 10, pid: 4242, comm: 'java', ownedByTop: 140 });
-    expect(f?.title).toBe('140 sockets in CLOSE_WAIT (+40 in 10 s), 140 owned by pid 4242 (java): the application is not calling close()');
+    expect(f?.evidence).toMatchObject({
+      closeWait: 140,
+      growth: 40,
+      windowS: 10,
+      pid: 4242,
+      comm: 'java',
+      ownedByTop: 140,
+    });
+    expect(f?.title).toBe(
+      '140 sockets in CLOSE_WAIT (+40 in 10 s), 140 owned by pid 4242 (java): the application is not calling close()',
+    );
     expect(f?.sysctls).toEqual([]);
-    expect(f?.advice).toContain('no sysctl fixes this: the kernel keeps a CLOSE_WAIT socket until the application closes it or exits');
+    expect(f?.advice).toContain(
+      'no sysctl fixes this: the kernel keeps a CLOSE_WAIT socket until the application closes it or exits',
+    );
   });
 });

@@ -9,7 +9,12 @@ describe('syn-flood', () => {
   });
 
   it('ignores answered cookies with syncookies=2 (every SYN gets one and counts TCPReqQFullDoCookies, as measured in the lab)', () => {
-    const counters = { TcpExtTCPReqQFullDoCookies: 100, TcpExtSyncookiesSent: 100, TcpExtSyncookiesRecv: 97, TcpPassiveOpens: 97 };
+    const counters = {
+      TcpExtTCPReqQFullDoCookies: 100,
+      TcpExtSyncookiesSent: 100,
+      TcpExtSyncookiesRecv: 97,
+      TcpPassiveOpens: 97,
+    };
     expect(synFlood.evaluate(ctxOf(snap({ sysctls: { 'net.ipv4.tcp_syncookies': '2' }, counters })))).toBeUndefined();
   });
 
@@ -21,13 +26,22 @@ describe('syn-flood', () => {
   });
 
   it('calls unanswered cookies a flood, with the synack_retries cut', () => {
-    const f = synFlood.evaluate(ctxOf(snap({
-      counters: { TcpExtTCPReqQFullDoCookies: 900, TcpExtSyncookiesSent: 900, TcpExtSyncookiesRecv: 3 },
-      states: { SYN_RECV: 4096 },
-    })));
+    const f = synFlood.evaluate(
+      ctxOf(
+        snap({
+          counters: { TcpExtTCPReqQFullDoCookies: 900, TcpExtSyncookiesSent: 900, TcpExtSyncookiesRecv: 3 },
+          states: { SYN_RECV: 4096 },
+        }),
+      ),
+    );
     expect(f?.severity).toBe('critical');
     expect(f?.title).toBe('SYN flood: 900 syncookies sent this interval, 3 came back');
-    expect(f?.evidence).toMatchObject({ syncookiesSent: 900, syncookiesRecv: 3, cookiesUnansweredPct: 100, synRecv: 4096 });
+    expect(f?.evidence).toMatchObject({
+      syncookiesSent: 900,
+      syncookiesRecv: 3,
+      cookiesUnansweredPct: 100,
+      synRecv: 4096,
+    });
     expect(f?.sysctls[0]).toEqual(expect.objectContaining({ name: 'net.ipv4.tcp_syncookies', value: '1' }));
     expect(f?.advice).toContainEqual(expect.stringMatching(/^sysctl -w net\.ipv4\.tcp_synack_retries=2 .*7 s/));
     expect(f?.explanation).toContain('only matters with syncookies=0');

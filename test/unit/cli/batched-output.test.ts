@@ -2,7 +2,7 @@
 // listeners, and stops quietly when the reader leaves (EPIPE).
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { BatchedOutput } from '../../../src/record/output.js';
+import { BatchedOutput } from '../../../src/cli/batched-output.js';
 
 describe('BatchedOutput', () => {
   it('delivers every line in order through many backpressure waits, with no listener left behind', async () => {
@@ -16,11 +16,19 @@ describe('BatchedOutput', () => {
       }
     })();
     const out = new BatchedOutput(sink, 4096);
-    const base = { drain: sink.listenerCount('drain'), close: sink.listenerCount('close'), error: sink.listenerCount('error') };
+    const base = {
+      drain: sink.listenerCount('drain'),
+      close: sink.listenerCount('close'),
+      error: sink.listenerCount('error'),
+    };
     const lines = Array.from({ length: 5000 }, (_, i) => `{"seq":${i},"pad":"${'x'.repeat(40)}"}`);
     for (const l of lines) await out.line(l);
     await out.flush();
-    expect({ drain: sink.listenerCount('drain'), close: sink.listenerCount('close'), error: sink.listenerCount('error') }).toEqual(base);
+    expect({
+      drain: sink.listenerCount('drain'),
+      close: sink.listenerCount('close'),
+      error: sink.listenerCount('error'),
+    }).toEqual(base);
     sink.end();
     await reader;
     expect(got).toBe(lines.map((l) => `${l}\n`).join(''));

@@ -3,45 +3,69 @@
 import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { Observable, ReplaySubject, Subject, share, takeUntil, tap } from 'rxjs';
-import { createDiagnoser } from '../diagnose/index.js';
-import { createHostPoller, type HostPoller } from '../kernel/host/index.js';
-import type { HostSample } from '../kernel/host/sample.js';
+import { createHostPoller } from '../kernel/host/index.js';
+import type { HostSample } from '../model/host-sample.js';
 import { resolveNetns, type NetnsTarget } from '../kernel/netns/index.js';
-import { BatchDecoder, buildProgram, isAttachedLine, isTickLine, parseLine, probeInputs$, reasonTables, whenBpftraceStopped, type ReasonTables } from '../kernel/probes/index.js';
+import {
+  buildProgram,
+  isAttachedLine,
+  isTickLine,
+  parseLine,
+  probeInputs$,
+  reasonTables,
+  whenBpftraceStopped,
+  type ReasonTables,
+} from '../kernel/probes/index.js';
 import { TRACEPOINTS } from '../kernel/capabilities.js';
 import { VERSION } from '../version.js';
-import type { RawInput } from './inputs.js';
-import { decideMode, type RequestedMode } from './mode.js';
-import type { LiveSession, SessionDescription, SessionInfo } from './session-types.js';
-import { toSnapshots } from './to-snapshots.js';
+import type { RawInput } from '../model/inputs.js';
+import type { LiveSession, SessionDescription, SessionInfo, SessionOptions } from '../model/session.js';
+import { toSnapshots } from '../pipeline/to-snapshots.js';
+import { decideMode } from './mode.js';
+import { pipelineOptions, type SessionServices } from './wiring.js';
 
-export interface SessionOptions {
-  /** Name, path, pid or inode; undefined = tcpscope's own netns. */
-  netns?: string | undefined;
-  port?: number | undefined;
-  intervalMs: number;
-  mode?: RequestedMode;
-  /** End the session after this long (snapshots$ completes). */
-  durationMs?: number | undefined;
-  /** Per-interval cap of per-event detail lines printed by the kernel. */
-  detailCap?: number;
+export type { SessionOptions };
+
+/** A live session's options plus any service to substitute (tests, library users). */
+export interface LiveSessionOptions extends SessionOptions {
+  services?: Partial<SessionServices> | undefined;
 }
 
-export async function startSession(opts: SessionOptions): Promise<LiveSession> {
-  const target: NetnsTarget = await resolveNetns(opts.netns);
-  const decision = await decideMode(opts.mode ?? 'auto');
-  const poller: HostPoller = createHostPoller(target);
+/** The real thing: the netns resolver, the mode decision, procfs/sock_diag polls and bpftrace. */
+const LIVE_SERVICES: Omit<SessionServices, 'createDiagnoser'> = {
+  resolveNetns,
+  decideMode,
+  createHostPoller,
+  probeInputs: probeInputs$,
+  stopTracers: whenBpftraceStopped,
+};
+
+export async function startSession(opts: LiveSessionOptions): Promise<LiveSession> {
+  const services = { ...LIVE_SERVICES, ...opts.services };
+  const target: NetnsTarget = await services.resolveNetns(opts.netns);
+  const decision = await services.decideMode(opts.mode ?? 'auto');
+  const poller = services.createHostPoller(target);
   const firstSample: HostSample = await poller.poll();
   const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8').catch(() => 'unknown')).trim();
   const netns = { inode: target.inode, name: target.name };
   const info: SessionInfo = {
-    host: hostname(), kernel, netns, mode: decision.mode,
+    host: hostname(),
+    kernel,
+    netns,
+    mode: decision.mode,
     modeReason: decision.mode === 'procfs' ? decision.reason : undefined,
-    intervalMs: opts.intervalMs, bpftraceVersion: decision.bpftrace?.version, port: opts.port,
+    intervalMs: opts.intervalMs,
+    bpftraceVersion: decision.bpftrace?.version,
+    port: opts.port,
   };
   const tables: ReasonTables = decision.caps ? reasonTables(decision.caps) : {};
   const program = decision.caps
-    ? buildProgram(decision.caps, { netnsInode: target.inode, port: opts.port ?? 0, intervalMs: opts.intervalMs, detailCap: opts.detailCap ?? 20 })
+    ? buildProgram(decision.caps, {
+        netnsInode: target.inode,
+        port: opts.port ?? 0,
+        intervalMs: opts.intervalMs,
+        detailCap: opts.detailCap ?? 20,
+      })
     : undefined;
 
   const stop$ = new Subject<void>();
@@ -58,7 +82,8 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
     let intervals = 0;
     // --duration D: ceil(D / interval) intervals, each closed by a poll, then the source completes (issue 13 item 6:
     // `--duration 1s` is one full interval, never zero snapshots).
-    const wanted = opts.durationMs !== undefined ? Math.max(1, Math.ceil(opts.durationMs / opts.intervalMs - 1e-9)) : undefined;
+    const wanted =
+      opts.durationMs !== undefined ? Math.max(1, Math.ceil(opts.durationMs / opts.intervalMs - 1e-9)) : undefined;
     const poll = (): void => {
       if (polling || closed) return;
       polling = true;
@@ -97,7 +122,9 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
         poll();
         armFallback(Math.round(opts.intervalMs * 1.5));
       } else {
-        armFallback(intervals === 0 ? Math.max(1, Math.round(opts.intervalMs - since)) : Math.round(opts.intervalMs * 1.5));
+        armFallback(
+          intervals === 0 ? Math.max(1, Math.round(opts.intervalMs - since)) : Math.round(opts.intervalMs * 1.5),
+        );
       }
     };
     // The first poll is the baseline. Until bpftrace has attached (seconds on a busy host: it parses BTF), snapshots
@@ -106,7 +133,7 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
     // bpftrace is restarting.
     sub.next({ kind: 'host', t: Date.now(), sample: firstSample });
     const probeSub = program
-      ? probeInputs$({ program, bpftrace: decision.bpftrace?.path }).subscribe({
+      ? services.probeInputs({ program, bpftrace: decision.bpftrace?.path }).subscribe({
           next: (input) => {
             sub.next(input);
             if (input.kind === 'probe' && isAttachedLine(input.line)) {
@@ -133,27 +160,35 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
     };
   }).pipe(takeUntil(stop$));
 
+  const description: SessionDescription = {
+    info,
+    tcpscopeVersion: VERSION,
+    tracepoints: decision.caps
+      ? TRACEPOINTS.map((tp) => ({
+          id: tp.id,
+          present: decision.caps.tracepoints[tp.id].present,
+          fields: decision.caps.tracepoints[tp.id].fields,
+        }))
+      : [],
+    reasonTables: tables,
+    sysctls: firstSample.sysctls,
+    program: program?.text,
+    programArgs: program?.args ?? [],
+  };
+
   // inputs$ mirrors exactly what the assembler consumes, in order, so a recording replays to the same snapshots.
   const inputsSubject = new Subject<RawInput>();
 
   const snapshots$ = source$.pipe(
-    tap({ next: (i) => inputsSubject.next(i), complete: () => inputsSubject.complete(), error: (e: unknown) => inputsSubject.error(e) }),
-    toSnapshots({
-      intervalMs: opts.intervalMs, netns, mode: decision.mode, modeReason: info.modeReason,
-      decoder: decision.caps ? new BatchDecoder(tables) : undefined,
-      diagnoser: createDiagnoser(), netnsFilter: target.inode,
+    tap({
+      next: (i) => inputsSubject.next(i),
+      complete: () => inputsSubject.complete(),
+      error: (e: unknown) => inputsSubject.error(e),
     }),
+    // The same wiring as a replay of this session's recording (the description is its header).
+    toSnapshots(pipelineOptions({ description, mode: decision.mode, services: opts.services })),
     share(),
   );
-
-  const description: SessionDescription = {
-    info, tcpscopeVersion: VERSION,
-    tracepoints: decision.caps
-      ? TRACEPOINTS.map((tp) => ({ id: tp.id, present: decision.caps.tracepoints[tp.id].present, fields: decision.caps.tracepoints[tp.id].fields }))
-      : [],
-    reasonTables: tables, sysctls: firstSample.sysctls,
-    program: program?.text, programArgs: program?.args ?? [],
-  };
 
   return {
     info,
@@ -174,7 +209,7 @@ export async function startSession(opts: SessionOptions): Promise<LiveSession> {
         stop$.next();
         stop$.complete();
         // bpftrace first (SIGINT, then SIGKILL), then the pollers' helper processes.
-        await whenBpftraceStopped();
+        await services.stopTracers();
         await poller.close();
       })();
       return stopped;

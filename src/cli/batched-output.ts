@@ -6,7 +6,10 @@ export class BatchedOutput {
   /** Set when the reader went away (EPIPE: `| head`): further output is dropped. */
   closed = false;
 
-  constructor(private readonly stream: NodeJS.WritableStream = process.stdout, private readonly limit = 64 * 1024) {
+  constructor(
+    private readonly stream: NodeJS.WritableStream = process.stdout,
+    private readonly limit = 64 * 1024,
+  ) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') this.closed = true;
       else throw err;

@@ -1,7 +1,34 @@
 // The live (or replayed) session as sinks see it: metadata plus the snapshot stream, and one way to stop it.
 import type { Observable } from 'rxjs';
-import type { NetnsRef } from '../kernel/host/sample.js';
+import type { NetnsRef } from './host-sample.js';
+import type { RawInput } from './inputs.js';
 import type { Mode, Snapshot } from './snapshot.js';
+
+/** What the user asks for: `auto` falls back to procfs (with the reason) when eBPF is not available. */
+export type RequestedMode = 'auto' | 'ebpf' | 'procfs';
+
+/** A live session: which netns and port to watch, how often, in which mode, for how long. */
+export interface SessionOptions {
+  /** Name, path, pid or inode; undefined = tcpscope's own netns. */
+  netns?: string | undefined;
+  port?: number | undefined;
+  intervalMs: number;
+  mode?: RequestedMode;
+  /** End the session after this long (snapshots$ completes). */
+  durationMs?: number | undefined;
+  /** Per-interval cap of per-event detail lines printed by the kernel. */
+  detailCap?: number;
+}
+
+/** A replay: how fast, and which part of the recording. */
+export interface ReplayWindow {
+  /** 1 = real time, 10 = ten times faster, 'max' = as fast as possible. */
+  speed: number | 'max';
+  /** ms from the start of the recording (its first input): snapshots before it are computed but not emitted. */
+  from?: number | undefined;
+  /** ms from the start of the recording: the replay ends there. */
+  to?: number | undefined;
+}
 
 export interface SessionInfo {
   host: string;
@@ -66,7 +93,7 @@ export interface SessionDescription {
 /** A live session also exposes its raw inputs (for the recorder) and its description (for the header). */
 export interface LiveSession extends Session {
   /** Hot stream of raw inputs (probe lines, host samples, gaps) in the order the pipeline consumed them. */
-  inputs$: Observable<import('./inputs.js').RawInput>;
+  inputs$: Observable<RawInput>;
   describe(): SessionDescription;
   /**
    * Emits the number of probes each time tracing is live (first start, then every restart): at the first probe tick

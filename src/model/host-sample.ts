@@ -14,9 +14,17 @@ export interface Listener {
 }
 
 /** Sockets in a state owned by one process (CLOSE_WAIT, FIN_WAIT1/2, LAST_ACK...). */
-export interface OwnerCount { state: string; pid: number; comm: string; count: number }
+export interface OwnerCount {
+  state: string;
+  pid: number;
+  comm: string;
+  count: number;
+}
 
-export interface NetnsRef { inode: number; name: string | undefined }
+export interface NetnsRef {
+  inode: number;
+  name: string | undefined;
+}
 
 export interface HostSample {
   netns: NetnsRef;

@@ -1,22 +1,25 @@
 // Replays a recording as a Session: recorded raw inputs through the live pipeline, paced by their timestamps.
 import { Observable, share } from 'rxjs';
-import { SnapshotAssembler, type AssemblerOptions } from '../pipeline/assemble.js';
-import type { ReplayControl, ReplayState, Session, SessionDescription, SessionInfo } from '../pipeline/session-types.js';
-import type { Snapshot } from '../pipeline/snapshot.js';
+import type { AssemblerOptions } from '../pipeline/assemble.js';
+import type {
+  ReplayControl,
+  ReplayState,
+  ReplayWindow,
+  Session,
+  SessionDescription,
+  SessionInfo,
+} from '../model/session.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { usageError } from '../errors.js';
-import type { RecordingHeader } from './format.js';
-import { readRecording, type ReadStats } from './reader.js';
-import { replayAssemblerOptions } from './replay-options.js';
+import type { RecordingHeader } from '../record/format.js';
+import { readRecording, type ReadStats } from '../record/reader.js';
+import { createPipeline, type PipelineServices } from './wiring.js';
 
-export interface ReplayOptions {
-  /** 1 = real time, 10 = ten times faster, 'max' = as fast as possible. */
-  speed: number | 'max';
-  /** ms from the start of the recording (its first input): snapshots before it are computed but not emitted. */
-  from?: number | undefined;
-  /** ms from the start of the recording: the replay ends there. */
-  to?: number | undefined;
+export interface ReplayOptions extends ReplayWindow {
   /** Overrides for tests (e.g. a diagnoser with other rules). */
   pipeline?: Partial<AssemblerOptions>;
+  /** Services to substitute (the diagnoser). */
+  services?: Partial<PipelineServices> | undefined;
 }
 
 export interface ReplayPosition {
@@ -34,8 +37,6 @@ export interface ReplaySession extends Session {
   description: SessionDescription;
   /** Skipped lines, truncation, end marker: complete once snapshots$ has completed. */
   stats: ReadStats;
-  /** Alerts found in the recording so far (not fed to the pipeline). */
-  recordedAlerts: { t: number; alert: unknown }[];
   position(): ReplayPosition;
   /**
    * The snapshots as an async generator of batches, an alternative to snapshots$ for consumers that want
@@ -48,8 +49,10 @@ const MAX_SLEEP_MS = 1000;
 
 /** Opens the recording (validating its header) and returns a replay session; reading starts on subscription. */
 export async function replaySession(path: string, opts: ReplayOptions): Promise<ReplaySession> {
-  if (opts.speed !== 'max' && !(opts.speed > 0 && Number.isFinite(opts.speed))) throw usageError(`invalid replay speed ${String(opts.speed)}`);
-  if (opts.from !== undefined && opts.to !== undefined && opts.to <= opts.from) throw usageError('--to must be after --from');
+  if (opts.speed !== 'max' && !(opts.speed > 0 && Number.isFinite(opts.speed)))
+    throw usageError(`invalid replay speed ${String(opts.speed)}`);
+  if (opts.from !== undefined && opts.to !== undefined && opts.to <= opts.from)
+    throw usageError('--to must be after --from');
   const reader = await readRecording(path);
   const header = reader.header;
   // Position 00:00:00 is the first recorded input (the baseline host sample), known once it is read.
@@ -57,8 +60,9 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
   let fromT = Number.NEGATIVE_INFINITY;
   let toT = Number.POSITIVE_INFINITY;
   const info: SessionInfo = { ...header.description.info, mode: 'replay' };
-  const assemblerOptions: AssemblerOptions = { ...replayAssemblerOptions(header), ...opts.pipeline };
-  const recordedAlerts: { t: number; alert: unknown }[] = [];
+  // The live session's wiring, from the header it wrote (a concatenated recording rewires at each segment).
+  const pipeline = (h: RecordingHeader): ReturnType<typeof createPipeline> =>
+    createPipeline({ description: h.description, mode: 'replay', services: opts.services, overrides: opts.pipeline });
   let lastT = Number.NaN;
   let stopped = false;
   let wake: (() => void) | undefined;
@@ -91,7 +95,10 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
   };
   const control: ReplayControl = {
     state: (): ReplayState => ({
-      paused, speed, elapsedMs: Number.isNaN(lastT) || Number.isNaN(origin) ? 0 : lastT - origin, seeking: lastT < seekUntil,
+      paused,
+      speed,
+      elapsedMs: Number.isNaN(lastT) || Number.isNaN(origin) ? 0 : lastT - origin,
+      seeking: lastT < seekUntil,
     }),
     pause: () => {
       paused = true;
@@ -109,7 +116,8 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
       changed();
     },
     setSpeed: (next) => {
-      if (next !== 'max' && !(next > 0 && Number.isFinite(next))) throw usageError(`invalid replay speed ${String(next)}`);
+      if (next !== 'max' && !(next > 0 && Number.isFinite(next)))
+        throw usageError(`invalid replay speed ${String(next)}`);
       speed = next;
       changed();
     },
@@ -134,7 +142,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
   async function* run(): AsyncGenerator<Snapshot[], void, undefined> {
     if (iterating) throw new Error('a replay session can be consumed once (snapshots$ or batches())');
     iterating = true;
-    let asm = new SnapshotAssembler(assemblerOptions);
+    let asm = pipeline(header);
     let wallStart = 0;
     let paceStart = Number.NaN;
     try {
@@ -142,15 +150,12 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
         let out: Snapshot[] = [];
         for (const e of batch) {
           if (stopped) break outer;
-          if (e.kind === 'alert') {
-            recordedAlerts.push({ t: e.t, alert: e.alert });
-            continue;
-          }
-          if (e.kind === 'end') continue;
+          // Recorded alerts are outputs: recomputed from the inputs, never fed back.
+          if (e.kind === 'alert' || e.kind === 'end') continue;
           if (e.kind === 'segment') {
             // A concatenated recording: a fresh pipeline from its header (new baseline), and no waiting for the
             // wall-clock gap between the two recordings.
-            asm = new SnapshotAssembler({ ...replayAssemblerOptions(e.header), ...opts.pipeline });
+            asm = pipeline(e.header);
             paceStart = Number.NaN;
             continue;
           }
@@ -251,7 +256,6 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
     header,
     description: header.description,
     stats: reader.stats,
-    recordedAlerts,
     replay: control,
     snapshots$,
     batches,

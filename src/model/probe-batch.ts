@@ -1,9 +1,17 @@
 // One interval of in-kernel aggregates from the probes: the typed contract between src/kernel and src/pipeline.
 
 /** Every row carries the netns inode, so one run can tell namespaces apart. */
-export interface TransitionCount { netns: number; from: string; to: string; count: number }
+export interface TransitionCount {
+  netns: number;
+  from: string;
+  to: string;
+  count: number;
+}
 export interface SynackRetransCount {
-  netns: number; laddr: string; lport: number; count: number;
+  netns: number;
+  laddr: string;
+  lport: number;
+  count: number;
   /** Accept queue depth (sk_ack_backlog) at the last retransmit of the interval. */
   acceptQueue: number;
   /** Accept queue capacity (sk_max_ack_backlog) = min(listen backlog, somaxconn at listen()). */
@@ -11,20 +19,40 @@ export interface SynackRetransCount {
   /** SYN queue length (icsk_accept_queue.qlen) at the last retransmit, -1 when unreadable. */
   synQueue: number;
 }
-export interface NetnsCount { netns: number; count: number }
-export interface StateCount { netns: number; state: string; count: number }
-export interface ReasonCount { netns: number; reason: string; count: number }
-export interface ResetReceivedCount { netns: number; state: string; port: number; count: number }
+export interface NetnsCount {
+  netns: number;
+  count: number;
+}
+export interface StateCount {
+  netns: number;
+  state: string;
+  count: number;
+}
+export interface ReasonCount {
+  netns: number;
+  reason: string;
+  count: number;
+}
+export interface ResetReceivedCount {
+  netns: number;
+  state: string;
+  port: number;
+  count: number;
+}
 
 /** Per-event detail of a rare event (capped in the kernel per interval). */
 export interface ProbeDetail {
   kind: 'reset-sent' | 'reset-received' | 'synack-retrans' | 'listen-drop';
   netns: number;
-  saddr: string; sport: number; daddr: string; dport: number;
+  saddr: string;
+  sport: number;
+  daddr: string;
+  dport: number;
   state: string;
   /** Reset or drop reason name, '' when not applicable. */
   reason: string;
-  pid: number; comm: string;
+  pid: number;
+  comm: string;
 }
 
 export interface ProbeBatch {
@@ -50,7 +78,16 @@ export interface ProbeBatch {
 
 export function emptyBatch(kernelNs = 0): ProbeBatch {
   return {
-    kernelNs, transitions: [], synackRetrans: [], synRetrans: [], retrans: [], resetsSent: [],
-    resetsReceived: [], drops: [], details: [], suppressed: 0, lost: 0,
+    kernelNs,
+    transitions: [],
+    synackRetrans: [],
+    synRetrans: [],
+    retrans: [],
+    resetsSent: [],
+    resetsReceived: [],
+    drops: [],
+    details: [],
+    suppressed: 0,
+    lost: 0,
   };
 }

@@ -1,14 +1,19 @@
 // The Snapshot: one per interval, the only thing sinks (dashboard, recorder reports, alerts, exporter) consume.
-import type { Finding } from '../diagnose/finding.js';
-import type { Listener, NetnsRef, OwnerCount } from '../kernel/host/sample.js';
-import type { ProbeDetail } from '../kernel/probes/batch.js';
+import type { Finding } from './finding.js';
+import type { Listener, NetnsRef, OwnerCount } from './host-sample.js';
+import type { ProbeDetail } from './probe-batch.js';
 
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
 export type Mode = 'ebpf' | 'procfs' | 'replay';
 
 export interface SynackListenerStat {
-  laddr: string; lport: number; count: number; acceptQueue: number; acceptCapacity: number; synQueue: number;
+  laddr: string;
+  lport: number;
+  count: number;
+  acceptQueue: number;
+  acceptCapacity: number;
+  synQueue: number;
 }
 
 export interface SnapshotEvents {
@@ -29,7 +34,12 @@ export interface SnapshotEvents {
   lost: number;
 }
 
-export interface SysctlChange { name: string; old: string | undefined; new: string | undefined; t: number }
+export interface SysctlChange {
+  name: string;
+  old: string | undefined;
+  new: string | undefined;
+  t: number;
+}
 
 export interface Snapshot {
   schemaVersion: typeof SNAPSHOT_SCHEMA_VERSION;

@@ -1,4 +1,5 @@
 // What a diagnosis rule says: evidence, the sysctls involved with live values, the kernel-accurate why, and the fix.
+import type { Snapshot } from './snapshot.js';
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -26,4 +27,9 @@ export interface Finding {
   advice: string[];
   /** When the finding first fired in this session (ms epoch). */
   since: number;
+}
+
+/** A stateful rule engine (src/diagnose createDiagnoser): the pipeline calls it once per snapshot, in time order. */
+export interface Diagnoser {
+  evaluate(snapshot: Snapshot): Finding[];
 }
