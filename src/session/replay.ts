@@ -154,8 +154,15 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
           if (e.kind === 'alert' || e.kind === 'end') continue;
           if (e.kind === 'segment') {
             // A concatenated recording: a fresh pipeline from its header (new baseline), and no waiting for the
-            // wall-clock gap between the two recordings.
+            // wall-clock gap between the two recordings. The session info (the dashboard's header) follows the
+            // segment: its netns, interval and port (item 17).
+            // The previous segment's snapshots go out first, so they are shown under their own header.
+            if (out.length > 0) {
+              yield out;
+              out = [];
+            }
             asm = pipeline(e.header);
+            Object.assign(info, { ...e.header.description.info, mode: 'replay' });
             paceStart = Number.NaN;
             continue;
           }
