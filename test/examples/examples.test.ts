@@ -21,7 +21,7 @@ import { substitute, type LabValues } from './substitute.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
 /** A command still running after this long is stopped with SIGINT (as Ctrl-C) and must exit 0. */
-const BUDGET_MS = 9_000;
+const BUDGET_MS = 7_000;
 /** Examples whose comment expects a non-zero exit, and scripts, get longer to reach it by themselves. */
 const LONG_BUDGET_MS = 45_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

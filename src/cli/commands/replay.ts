@@ -91,7 +91,11 @@ export async function runReplay(path: string, flags: ReplayFlags, label = path):
     return;
   }
   const out = new BatchedOutput(process.stdout);
-  const off = onShutdown(() => session.stop());
+  // Ctrl-C: bpftrace first, then pending alert deliveries get their grace and a "dropped N" line (item 1).
+  const off = onShutdown(async () => {
+    await session.stop();
+    await alerting.action?.close();
+  });
   // Alerts are evaluated on the same snapshots, in order, and printed right after the snapshot that changed them.
   const engine = rules.length > 0 ? createAlertEngine(rules) : undefined;
   const alertLine = (e: AlertEvent): string =>

@@ -35,7 +35,11 @@ Examples:
     const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
     let fired = false;
     const session = await startSession(sessionOpts);
-    const off = onShutdown(() => session.stop());
+    // Ctrl-C: bpftrace first, then pending alert deliveries get their grace and a "dropped N" line (item 1).
+    const off = onShutdown(async () => {
+      await session.stop();
+      await alerting.action?.close();
+    });
     if (session.info.mode === 'procfs')
       process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
     // Tracing really starts here (bpftrace parses BTF first: seconds on a busy host); scripts wait for this line.
