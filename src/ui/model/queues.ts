@@ -106,6 +106,20 @@ export function queueLines(h: History, size: PanelSize): Line[] {
     }
   }
   room = size.height - lines.length;
+  // Queue overflows counted by the kernel but no drop reason: a SYN dropped on a full queue is freed with consume_skb
+  // and never reaches kfree_skb (issue 13 item 16): say so rather than leave "drops 0" unexplained.
+  const fullQueueDrops = (now.queue.overflows ?? 0) + (now.queue.reqQFullDrop ?? 0) > 0;
+  if (hasEbpf(latest) && fullQueueDrops && !drops.some((d) => d.rate > 0) && room >= 1) {
+    lines.push([
+      span(
+        short
+          ? 'full-queue SYN drops: no skb reason'
+          : 'SYNs dropped on a full queue have no skb drop reason (consume_skb)',
+        'dim',
+      ),
+    ]);
+    room--;
+  }
   if (drops.length > 0 && room >= 2) {
     lines.push([span('drop reasons /s', 'dim')]);
     for (const d of drops.slice(0, room - 1)) {

@@ -103,6 +103,17 @@ describe('queues', () => {
     expect(text).toMatch(/127\.0\.0\.1:8080\s+129\/128 █+ FULL/);
     expect(text).toContain('TCP_LISTEN_OVERFLOW');
   });
+  it('explains full-queue SYN drops that have no skb drop reason (live overflow: drops 0, issue 13 item 16)', () => {
+    const seq = overflowSequence().map((s) => ({ ...s, events: { ...s.events, drops: 0, dropsByReason: {} } }));
+    const wide = plain(queueLines(historyOf(seq), { width: 80, height: 14 }));
+    expect(wide).toContain('SYNs dropped on a full queue have no skb drop reason (consume_skb)');
+    const narrow = plain(queueLines(historyOf(seq), { width: 38, height: 9 }));
+    expect(narrow).toContain('full-queue SYN drops: no skb reason');
+    // with a reason row (the demo's final ACKs, TCP_LISTEN_OVERFLOW) there is nothing to explain
+    expect(plain(queueLines(historyOf(overflowSequence()), { width: 80, height: 14 }))).not.toContain(
+      'no skb drop reason',
+    );
+  });
   it('is quiet before the overflow', () => {
     const text = plain(queueLines(historyOf(overflowSequence(3, 0)), { width: 80, height: 14 }));
     expect(text).toMatch(/accept-queue overflows\s+0\/s/);
