@@ -297,3 +297,24 @@ describe('output wording (item 19)', () => {
     expect(r.stdout).toMatch(/for \d+s \(\d+ snapshots, one per 1000 ms interval\)/);
   });
 });
+
+describe('the watched netns deleted mid-run (item 19)', () => {
+  it('ends the session with exit 6 and says so when nothing but tcpscope kept it alive', async () => {
+    const ns = `tcpscope-del-${process.pid}`;
+    await execa('ip', ['netns', 'add', ns]);
+    try {
+      const child = execa('node', [CLI, 'watch', '--procfs', '--netns', ns], { reject: false, timeout: 30_000 });
+      let out = '';
+      child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+      for (let i = 0; i < 100 && !out.includes(ns); i++) await new Promise((r) => setTimeout(r, 100));
+      await execa('ip', ['netns', 'del', ns]);
+      const r = await child;
+      expect(r.exitCode).toBe(6);
+      expect(String(r.stderr)).toContain(
+        `tcpscope: netns ${ns} was deleted (ip netns del) while watched (no process was left in it)`,
+      );
+    } finally {
+      await execa('ip', ['netns', 'del', ns], { reject: false });
+    }
+  });
+});
