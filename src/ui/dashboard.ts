@@ -115,7 +115,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       case 'matrix':
         return matrixLines(history.latest, size);
       case 'queues':
-        return queueLines(history, size);
+        return queueLines(history, size, info.port);
       case 'states':
         return statesLines(history, size);
       case 'sysctls':

@@ -32,7 +32,7 @@ export function registerTop(program: Command): void {
     .addHelpText(
       'after',
       `
-Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · s sysctls · ? help
+Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · s sysctls · t transitions · ↑↓ scroll popups · ? help
 
 Examples:
   sudo tcpscope                        # this host, eBPF when possible

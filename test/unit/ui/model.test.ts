@@ -5,7 +5,9 @@ import { History } from '../../../src/ui/model/history.js';
 import { keyRates } from '../../../src/ui/model/rates.js';
 import { ratesLines } from '../../../src/ui/model/rates-view.js';
 import { matrixLines, transitionMatrix } from '../../../src/ui/model/matrix.js';
-import { listenerRows, queueLines } from '../../../src/ui/model/queues.js';
+import { fitEndpoint, listenerRows, queueLines } from '../../../src/ui/model/queues.js';
+import { chartSeries } from '../../../src/ui/model/chart.js';
+import { watchLine } from '../../../src/cli/watch-line.js';
 import { stateRows } from '../../../src/ui/model/states.js';
 import { sysctlLines, sysctlRows } from '../../../src/ui/model/sysctls.js';
 import { FindingLog, findingLines, entryDetail } from '../../../src/ui/model/findings.js';
@@ -222,5 +224,28 @@ describe('small helpers', () => {
     expect(layoutKind(200, 60)).toBe('full');
     expect(layoutCells('full', true).map((c) => c.id)).toContain('chart');
     expect(layoutCells('full', false).map((c) => c.id)).not.toContain('chart');
+  });
+});
+
+describe('80×24 details (issue 13 item 18)', () => {
+  it('a long listener address loses characters of the address, never its port', () => {
+    expect(fitEndpoint('198.19.200.1:8080', 12)).toBe('198.19…:8080');
+    expect(fitEndpoint('[2001:db8:7c::1]:443', 10)).toBe('[2001…:443');
+    expect(fitEndpoint('10.0.0.1:80', 20)).toBe('10.0.0.1:80');
+  });
+  it("with a port filter only that port's listeners are listed", () => {
+    const s = overflowSequence().at(-1)!;
+    expect(listenerRows(s).length).toBeGreaterThan(1);
+    expect(listenerRows(s, 8080).map((r) => r.endpoint)).toEqual(['127.0.0.1:8080']);
+  });
+  it('the chart axis counts intervals back to "now", one distinct label per point', () => {
+    const seq = overflowSequence(3, 3).map((s, i) => ({ ...s, time: T0 + [0, 400, 1400, 2400, 3100, 4000][i]! }));
+    const x = chartSeries(historyOf(seq), 6)[0]!.x;
+    expect(x).toEqual(['-5s', '-4s', '-3s', '-2s', '-1s', 'now']);
+  });
+  it('the watch line shows SYN_SENT (a client netns with stuck connects)', () => {
+    const s = snapshot(0);
+    s.census.states = { ...s.census.states, SYN_SENT: 37 };
+    expect(watchLine(s)).toMatch(/synrecv \d+ synsent 37 \|/);
   });
 });
