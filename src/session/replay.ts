@@ -64,6 +64,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
   const pipeline = (h: RecordingHeader): ReturnType<typeof createPipeline> =>
     createPipeline({ description: h.description, mode: 'replay', services: opts.services, overrides: opts.pipeline });
   let lastT = Number.NaN;
+  let finished = false;
   let stopped = false;
   let wake: (() => void) | undefined;
 
@@ -98,7 +99,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
       paused,
       speed,
       elapsedMs: Number.isNaN(lastT) || Number.isNaN(origin) ? 0 : lastT - origin,
-      seeking: lastT < seekUntil,
+      seeking: !finished && lastT < seekUntil,
     }),
     pause: () => {
       paused = true;
@@ -225,6 +226,8 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
         if (out.length > 0) yield out;
       }
     } finally {
+      // The end of the recording ends a skip too (`]` near the end used to leave "skipping…" on screen forever).
+      finished = true;
       await reader.close();
     }
   }
