@@ -21,6 +21,8 @@ import { theme, type Theme } from './widgets/style.js';
 
 export interface NetnsChoice {
   name: string;
+  /** Shown instead of the name (the host's own netns has none). */
+  label?: string;
   inode?: number;
 }
 
@@ -229,9 +231,9 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       (choices) => {
         if (destroyed || popup) return;
         if (choices.length === 0) return api.setMessage('no named network namespaces (ip netns list)');
-        const items = choices.map((c) => `${c.name}${c.inode !== undefined ? `  (${c.inode})` : ''}`);
+        const items = choices.map((c) => `${c.label ?? c.name}${c.inode !== undefined ? `  (${c.inode})` : ''}`);
         popup = {
-          ...listPopup(screen, 'Network namespace (enter / esc)', items, t, (i) => {
+          ...listPopup(screen, 'Network namespace (↑↓ enter / esc)', items, t, (i) => {
             popup = undefined;
             const choice = i === null ? undefined : choices[i];
             if (choice) {

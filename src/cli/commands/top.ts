@@ -9,6 +9,7 @@ import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../ses
 import { alerts } from '../../alert/index.js';
 import { addAlertOptions, alertSetup, type AlertFlags } from '../alert-flags.js';
 import type { AlertNotice } from '../../ui/model/findings.js';
+import type { NetnsChoice } from '../../ui/dashboard.js';
 
 export interface TopFlags extends AlertFlags, SessionFlags {
   record?: string;
@@ -20,6 +21,13 @@ const isLive = (s: Session): s is LiveSession => 'inputs$' in s && 'describe' in
 export function defaultRecordingPath(now = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `tcpscope-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}.ndjson`;
+}
+
+/** The `n` list: the host's own netns (tcpscope's) first, so it is always a way back, then the named ones. */
+export function netnsChoices(all: readonly { inode: number; names: string[]; isSelf: boolean }[]): NetnsChoice[] {
+  const self = all.find((n) => n.isSelf);
+  const named = all.filter((n) => n.names.length > 0 && !n.isSelf).map((n) => ({ name: n.names[0]!, inode: n.inode }));
+  return self ? [{ name: String(self.inode), label: 'host (this netns)', inode: self.inode }, ...named] : named;
 }
 
 export function registerTop(program: Command): void {
@@ -78,8 +86,8 @@ Examples:
     process.exitCode = await runDashboard(session, {
       exitOnEnd: durationMs !== undefined,
       restart: (change) => start(change),
-      listNetns: async () =>
-        (await listNetns()).filter((n) => n.names.length > 0).map((n) => ({ name: n.names[0]!, inode: n.inode })),
+      // Named netns, and the host's own (tcpscope's) first, so `n` always leads back to it (issue 13 item 18).
+      listNetns: async () => netnsChoices(await listNetns()),
       toggleRecording,
       startRecording: flags.record !== undefined,
       // Alerts go to the dashboard log, to the recording (when one runs) and to --exec/--webhook.

@@ -8,6 +8,7 @@ import { matrixLines, transitionMatrix } from '../../../src/ui/model/matrix.js';
 import { fitEndpoint, listenerRows, queueLines } from '../../../src/ui/model/queues.js';
 import { chartSeries } from '../../../src/ui/model/chart.js';
 import { watchLine } from '../../../src/cli/watch-line.js';
+import { netnsChoices } from '../../../src/cli/commands/top.js';
 import { stateRows } from '../../../src/ui/model/states.js';
 import { sysctlLines, sysctlRows } from '../../../src/ui/model/sysctls.js';
 import { FindingLog, findingLines, entryDetail } from '../../../src/ui/model/findings.js';
@@ -247,5 +248,19 @@ describe('80×24 details (issue 13 item 18)', () => {
     const s = snapshot(0);
     s.census.states = { ...s.census.states, SYN_SENT: 37 };
     expect(watchLine(s)).toMatch(/synrecv \d+ synsent 37 \|/);
+  });
+});
+
+describe('n: the netns list always leads back to the host (issue 13 item 18)', () => {
+  it("puts tcpscope's own netns first, by inode, labelled host", () => {
+    const list = netnsChoices([
+      { inode: 4026532177, names: ['web1'], isSelf: false },
+      { inode: 4026531840, names: [], isSelf: true },
+      { inode: 4026532300, names: [], isSelf: false },
+    ]);
+    expect(list).toEqual([
+      { name: '4026531840', label: 'host (this netns)', inode: 4026531840 },
+      { name: 'web1', inode: 4026532177 },
+    ]);
   });
 });
