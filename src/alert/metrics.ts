@@ -1,5 +1,5 @@
 // What a metric name in an alert expression reads from one Snapshot, and whether it is a counter or a gauge.
-import type { Snapshot } from '../model/snapshot.js';
+import { counterOf, type Snapshot } from '../model/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
 import { ExprError } from './tokenizer.js';
 import { DROP_REASONS, RESET_REASONS } from './reason-names.js';
@@ -164,7 +164,7 @@ export function resolveMetric(
       throw new ExprError(col, `unknown metric "${name}"${hint || family2}`);
     }
     checkLabels(name, labels, labelCols, { names: [] });
-    return { text, kind: 'counter', read: (s) => s.counters[name] ?? 0 };
+    return { text, kind: 'counter', read: (s) => counterOf(s, name) };
   }
   switch (family) {
     case 'transitions': {

@@ -1,30 +1,31 @@
 // Owns SIGINT/SIGTERM/SIGHUP and a closed stdout (EPIPE, e.g. `| head`) for headless commands: stop the session
 // (bpftrace first), then exit; a second signal forces the exit.
 import { errnoOf } from '../errors.js';
-
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-const CODES: Record<(typeof SIGNALS)[number], number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+import { createInterrupter, onTermSignals } from '../shutdown.js';
 
 const stops = new Set<() => Promise<void>>();
-let stopping = false;
+
+const interrupter = createInterrupter(
+  (code) => {
+    const force = setTimeout(() => process.exit(code), 3000);
+    force.unref();
+    void Promise.allSettled([...stops].map((s) => s())).finally(() => process.exit(code));
+  },
+  (code) => process.exit(code),
+);
 
 /** Runs every registered stop (bounded by 3 s), then exits with `code`; a second call exits at once. */
 export function shutdownNow(code: number): void {
-  if (stopping) process.exit(code);
-  stopping = true;
-  const force = setTimeout(() => process.exit(code), 3000);
-  force.unref();
-  void Promise.allSettled([...stops].map((s) => s())).finally(() => process.exit(code));
+  interrupter.interrupt(code);
 }
 
 /** Registers `stop` for termination signals; returns a function that removes it. */
 export function onShutdown(stop: () => Promise<void>): () => void {
   stops.add(stop);
-  const handler = (sig: (typeof SIGNALS)[number]): void => shutdownNow(CODES[sig]);
-  for (const s of SIGNALS) process.on(s, handler);
+  const off = onTermSignals(shutdownNow);
   return () => {
     stops.delete(stop);
-    for (const s of SIGNALS) process.off(s, handler);
+    off();
   };
 }
 

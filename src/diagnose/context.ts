@@ -1,5 +1,5 @@
 // Builds the RuleContext a rule sees from a snapshot and the engine's history, plus small window helpers for rules.
-import type { Snapshot } from '../model/snapshot.js';
+import { counterOf, type Snapshot } from '../model/snapshot.js';
 import type { RuleContext } from './rule.js';
 import { sysctlNumber } from './values.js';
 
@@ -9,13 +9,12 @@ export function makeContext(snapshot: Snapshot, history: readonly Snapshot[]): R
     history,
     sysctl: (name) => snapshot.sysctls[name],
     num: (name) => sysctlNumber(snapshot.sysctls[name]),
+    ref: (name, role) => ({ name, value: snapshot.sysctls[name], role }),
   };
 }
 
 /** Counter delta of this interval (0 when absent). */
-export function counter(s: Snapshot, name: string): number {
-  return s.counters[name] ?? 0;
-}
+export const counter = counterOf;
 
 /** Sockets in a state per the census (0 when absent). */
 export function censusState(s: Snapshot, state: string): number {

@@ -1,5 +1,5 @@
 // The contract of one diagnosis rule: a pure function of the current snapshot and a bounded history.
-import type { Finding } from '../model/finding.js';
+import type { Finding, SysctlRef } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
 
 /** A finding as a rule produces it; the engine adds `since`. */
@@ -13,6 +13,8 @@ export interface RuleContext {
   sysctl(name: string): string | undefined;
   /** First integer of the live value. */
   num(name: string): number | undefined;
+  /** A finding's sysctl row: the name, its live value here, and why it matters to this finding. */
+  ref(name: string, role: string): SysctlRef;
 }
 
 export interface Rule {

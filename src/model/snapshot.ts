@@ -71,3 +71,8 @@ export interface Snapshot {
   /** Problems reading sources this interval. */
   notes: string[];
 }
+
+/** A counter's delta in this interval: absent means it did not change (0). */
+export function counterOf(s: Pick<Snapshot, 'counters'>, name: string): number {
+  return s.counters[name] ?? 0;
+}

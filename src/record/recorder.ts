@@ -1,6 +1,7 @@
 // Records a live session's raw inputs (not its snapshots) so a replay re-runs the same pipeline, newer rules included.
 import { rename, unlink } from 'node:fs/promises';
 import type { Subscription } from 'rxjs';
+import type { AlertEvent } from '../alert/event.js';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
 import type { HostInput, RawInput } from '../model/inputs.js';
 import type { LiveSession } from '../model/session.js';
@@ -44,7 +45,7 @@ export interface RecordingSummary {
 export interface Recorder {
   readonly path: string;
   /** Appends an alert line (kept in the recording; replay does not feed it to the pipeline). */
-  alert(t: number, alert: unknown): void;
+  alert(t: number, alert: AlertEvent): void;
   /** Stops recording (not the session), flushes and closes the file. Idempotent. */
   stop(): Promise<RecordingSummary>;
   /** Resolves when recording ended for any reason (stop(), session end, max size, write error); never rejects. */

@@ -19,9 +19,9 @@ export async function decideMode(requested: RequestedMode): Promise<ModeDecision
       caps: undefined,
       bpftrace: await bpftraceInfo(),
     };
-  const fallback = (reason: string, exitCode: number, hint: string): ModeDecision => {
+  const fallback = (reason: string, exitCode: number, hint: string, cause?: unknown): ModeDecision => {
     if (requested === 'ebpf')
-      throw new TcpscopeError(reason, { exitCode: exitCode as TcpscopeError['exitCode'], hint });
+      throw new TcpscopeError(reason, { exitCode: exitCode as TcpscopeError['exitCode'], hint, cause });
     return { mode: 'procfs', reason: `${reason}: ${hint}`, caps: undefined, bpftrace: undefined };
   };
   const priv = await privileges();
@@ -37,6 +37,7 @@ export async function decideMode(requested: RequestedMode): Promise<ModeDecision
       `tracefs unavailable (${messageOf(err)})`,
       ExitCode.tracer,
       'mount -t tracefs tracefs /sys/kernel/tracing',
+      err,
     );
   }
   const caps = await detectCapabilities(tracefs!);

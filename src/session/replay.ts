@@ -1,18 +1,12 @@
 // Replays a recording as a Session: recorded raw inputs through the live pipeline, paced by their timestamps.
 import { Observable, share } from 'rxjs';
 import type { AssemblerOptions } from '../pipeline/assemble.js';
-import type {
-  ReplayControl,
-  ReplayState,
-  ReplayWindow,
-  Session,
-  SessionDescription,
-  SessionInfo,
-} from '../model/session.js';
+import type { ReplayControl, ReplayWindow, Session, SessionDescription, SessionInfo } from '../model/session.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { usageError } from '../errors.js';
 import type { RecordingHeader } from '../record/format.js';
 import { readRecording, type ReadStats } from '../record/reader.js';
+import { ReplayPacer, checkSpeed, type Clock } from './replay-pacer.js';
 import { createPipeline, type PipelineServices } from './wiring.js';
 
 export interface ReplayOptions extends ReplayWindow {
@@ -20,6 +14,8 @@ export interface ReplayOptions extends ReplayWindow {
   pipeline?: Partial<AssemblerOptions>;
   /** Services to substitute (the diagnoser). */
   services?: Partial<PipelineServices> | undefined;
+  /** The pacing clock (tests: a fake one). */
+  clock?: Clock | undefined;
 }
 
 export interface ReplayPosition {
@@ -45,98 +41,21 @@ export interface ReplaySession extends Session {
   batches(): AsyncGenerator<Snapshot[], void, undefined>;
 }
 
-const MAX_SLEEP_MS = 1000;
-
 /** Opens the recording (validating its header) and returns a replay session; reading starts on subscription. */
 export async function replaySession(path: string, opts: ReplayOptions): Promise<ReplaySession> {
-  if (opts.speed !== 'max' && !(opts.speed > 0 && Number.isFinite(opts.speed)))
-    throw usageError(`invalid replay speed ${String(opts.speed)}`);
+  checkSpeed(opts.speed);
   if (opts.from !== undefined && opts.to !== undefined && opts.to <= opts.from)
     throw usageError('--to must be after --from');
   const reader = await readRecording(path);
   const header = reader.header;
-  // Position 00:00:00 is the first recorded input (the baseline host sample), known once it is read.
-  let origin = Number.NaN;
-  let fromT = Number.NEGATIVE_INFINITY;
-  let toT = Number.POSITIVE_INFINITY;
   const info: SessionInfo = { ...header.description.info, mode: 'replay' };
   // The live session's wiring, from the header it wrote (a concatenated recording rewires at each segment).
   const pipeline = (h: RecordingHeader): ReturnType<typeof createPipeline> =>
     createPipeline({ description: h.description, mode: 'replay', services: opts.services, overrides: opts.pipeline });
-  let lastT = Number.NaN;
-  let finished = false;
-  let stopped = false;
-  let wake: (() => void) | undefined;
-
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        wake = undefined;
-        resolve();
-      }, ms);
-      wake = () => {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      };
-    });
-
-  // Controls (dashboard keys): read by the loop before each input; every change wakes a sleeping loop.
-  let speed = opts.speed;
-  let paused = false;
-  /** Snapshots still to emit while paused (step). */
-  let stepCredit = 0;
-  /** Absolute recording time up to which inputs go as fast as possible (skip). */
-  let seekUntil = Number.NEGATIVE_INFINITY;
-  /** Set when pacing must re-anchor on the next input (speed change, resume, end of a skip). */
-  let repace = false;
-  const changed = (): void => {
-    repace = true;
-    wake?.();
-  };
-  const control: ReplayControl = {
-    state: (): ReplayState => ({
-      paused,
-      speed,
-      elapsedMs: Number.isNaN(lastT) || Number.isNaN(origin) ? 0 : lastT - origin,
-      seeking: !finished && lastT < seekUntil,
-    }),
-    pause: () => {
-      paused = true;
-      stepCredit = 0;
-      changed();
-    },
-    resume: () => {
-      paused = false;
-      stepCredit = 0;
-      changed();
-    },
-    step: () => {
-      if (!paused) paused = true;
-      stepCredit++;
-      changed();
-    },
-    setSpeed: (next) => {
-      if (next !== 'max' && !(next > 0 && Number.isFinite(next)))
-        throw usageError(`invalid replay speed ${String(next)}`);
-      speed = next;
-      changed();
-    },
-    skip: (ms) => {
-      if (!(ms > 0)) return;
-      const base = Number.isNaN(lastT) ? (Number.isNaN(origin) ? header.startedAt : origin) : lastT;
-      seekUntil = Math.max(seekUntil, base) + ms;
-      changed();
-    },
-  };
-  /** Sleeps until a control call (pause, step, speed...) or stop(). */
-  const untilChanged = (): Promise<void> =>
-    new Promise((resolve) => {
-      wake = () => {
-        wake = undefined;
-        resolve();
-      };
-    });
+  // Position 00:00:00 is the first recorded input (the baseline host sample), known once it is read.
+  const pacer = new ReplayPacer(opts.speed, header.startedAt, opts.clock);
+  let fromT = Number.NEGATIVE_INFINITY;
+  let toT = Number.POSITIVE_INFINITY;
 
   let iterating = false;
   /** The replay loop: snapshots per file chunk, paced; the only consumer of the reader. */
@@ -144,80 +63,61 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
     if (iterating) throw new Error('a replay session can be consumed once (snapshots$ or batches())');
     iterating = true;
     let asm = pipeline(header);
-    let wallStart = 0;
-    let paceStart = Number.NaN;
     try {
       outer: for await (const batch of reader.batches()) {
         let out: Snapshot[] = [];
         for (const e of batch) {
-          if (stopped) break outer;
+          if (pacer.stopped) break outer;
           // Recorded alerts are outputs: recomputed from the inputs, never fed back.
           if (e.kind === 'alert' || e.kind === 'end') continue;
           if (e.kind === 'segment') {
             // A concatenated recording: a fresh pipeline from its header (new baseline), and no waiting for the
-            // wall-clock gap between the two recordings. The session info (the dashboard's header) follows the
-            // segment: its netns, interval and port (item 17).
-            // The previous segment's snapshots go out first, so they are shown under their own header.
+            // wall-clock gap between the two recordings. The previous segment's snapshots go out first, then the
+            // session info (the dashboard's header) follows the segment: its netns, interval and port (item 17).
             if (out.length > 0) {
               yield out;
               out = [];
             }
             asm = pipeline(e.header);
             Object.assign(info, { ...e.header.description.info, mode: 'replay' });
-            paceStart = Number.NaN;
+            pacer.reanchor();
             continue;
           }
-          if (Number.isNaN(origin)) {
-            origin = e.t;
-            if (opts.from !== undefined) fromT = origin + opts.from;
-            if (opts.to !== undefined) toT = origin + opts.to;
+          if (Number.isNaN(pacer.origin)) {
+            pacer.origin = e.t;
+            if (opts.from !== undefined) fromT = e.t + opts.from;
+            if (opts.to !== undefined) toT = e.t + opts.to;
           }
           if (e.t > toT) {
             if (out.length > 0) yield out;
             break outer;
           }
           // Paused (and no step pending): hand over what is ready, then wait for a control call.
-          while (paused && stepCredit === 0 && e.t >= fromT && !stopped) {
+          while (pacer.held(e.t, fromT)) {
             if (out.length > 0) {
               yield out;
               out = [];
               continue;
             }
-            await untilChanged();
+            await pacer.untilChanged();
           }
-          if (stopped) break outer;
-          if (repace) {
-            repace = false;
-            paceStart = Number.NaN;
-          }
-          lastT = e.t;
-          const paced = speed !== 'max' && !paused && e.t >= fromT && e.t >= seekUntil;
-          // An input replayed without pacing (paused step, skip, before --from) makes the next paced one re-anchor.
-          if (!paced) paceStart = Number.NaN;
-          else {
-            if (Number.isNaN(paceStart)) {
-              paceStart = e.t;
-              wallStart = Date.now();
+          if (pacer.stopped) break outer;
+          pacer.begin(e.t, fromT);
+          // Snapshots already due go out before sleeping; sleep in slices so stop() and controls stay responsive.
+          for (let wait = pacer.remaining(e.t); wait > 0; wait = pacer.remaining(e.t)) {
+            if (out.length > 0) {
+              yield out;
+              out = [];
+              continue;
             }
-            // Snapshots already due go out before sleeping; sleep in slices so stop() and controls stay responsive.
-            for (;;) {
-              const wait = wallStart + (e.t - paceStart) / (speed as number) - Date.now();
-              if (wait < 2 || stopped || repace || paused) break;
-              if (out.length > 0) {
-                yield out;
-                out = [];
-                continue;
-              }
-              await sleep(Math.min(wait, MAX_SLEEP_MS));
-            }
-            if (stopped) break outer;
+            await pacer.sleep(wait);
           }
+          if (pacer.stopped) break outer;
           const snap = asm.push(e);
           if (snap && snap.time >= fromT) {
             out.push(snap);
             // A step shows its snapshot at once.
-            if (stepCredit > 0) {
-              stepCredit--;
+            if (pacer.takeStep()) {
               yield out;
               out = [];
             }
@@ -227,7 +127,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
       }
     } finally {
       // The end of the recording ends a skip too (`]` near the end used to leave "skipping…" on screen forever).
-      finished = true;
+      pacer.finished = true;
       await reader.close();
     }
   }
@@ -255,10 +155,7 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
       () => sub.complete(),
       (err: unknown) => sub.error(err),
     );
-    return () => {
-      stopped = true;
-      wake?.();
-    };
+    return () => pacer.stop();
   }).pipe(share({ resetOnError: false, resetOnComplete: false, resetOnRefCountZero: false }));
 
   return {
@@ -266,17 +163,16 @@ export async function replaySession(path: string, opts: ReplayOptions): Promise<
     header,
     description: header.description,
     stats: reader.stats,
-    replay: control,
+    replay: pacer.control,
     snapshots$,
     batches,
     position: () => {
-      const start = Number.isNaN(origin) ? header.startedAt : origin;
-      const t = Number.isNaN(lastT) ? start : lastT;
+      const start = pacer.start();
+      const t = Number.isNaN(pacer.lastT) ? start : pacer.lastT;
       return { t, elapsedMs: t - start, startedAt: start };
     },
     stop: async () => {
-      stopped = true;
-      wake?.();
+      pacer.stop();
       await done;
       await reader.close();
     },

@@ -4,6 +4,7 @@ import type { Widgets } from 'blessed';
 import type { Subscription } from 'rxjs';
 import { ExitCode, TcpscopeError, messageOf } from '../errors.js';
 import type { Session } from '../model/session.js';
+import { SIGNAL_EXIT_CODES, createInterrupter, onTermSignals } from '../shutdown.js';
 import { createDashboard, noColorRequested, type Dashboard, type NetnsChoice } from './dashboard.js';
 
 /** Full settings of a restarted session (the current ones with one changed). */
@@ -34,9 +35,6 @@ export interface RunDashboardOptions {
   /** Longest wait for session.stop() before restoring the terminal anyway (default 10 s). */
   stopTimeoutMs?: number;
 }
-
-const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
-type Sig = keyof typeof SIGNALS;
 
 /** A screen on the real terminal, with blessed's own exit-on-signal handlers removed (ours stop bpftrace first). */
 export function createTerminalScreen(): Widgets.Screen {
@@ -127,17 +125,15 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
     };
 
     // The first interrupt stops cleanly; one more while stopping (a second Ctrl-C or signal) forces the exit.
+    const interrupter = createInterrupter(
+      (code) => finish(code),
+      (code) => force(code),
+    );
     const interrupt = (code: number): void => {
-      if (finishing) force(code);
-      else finish(code);
+      if (finishing) interrupter.markStopping();
+      interrupter.interrupt(code);
     };
-
-    const onSignal = (sig: Sig): void => interrupt(SIGNALS[sig]);
-    const removeSignals = (): void => {
-      if (!handleSignals) return;
-      for (const s of Object.keys(SIGNALS) as Sig[]) process.removeListener(s, onSignal);
-    };
-    if (handleSignals) for (const s of Object.keys(SIGNALS) as Sig[]) process.on(s, onSignal);
+    const removeSignals = handleSignals ? onTermSignals(interrupt) : (): void => undefined;
 
     const attach = (s: Session): void => {
       current = s;
@@ -207,7 +203,8 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
       info: session.info,
       color: opts.color ?? !noColorRequested(),
       handlers: {
-        quit: (reason) => (reason === 'ctrl-c' ? interrupt(SIGNALS.SIGINT) : finishing ? undefined : finish(0)),
+        quit: (reason) =>
+          reason === 'ctrl-c' ? interrupt(SIGNAL_EXIT_CODES.SIGINT) : finishing ? undefined : finish(0),
         ...(opts.restart
           ? {
               setPort: (port: number | undefined) => restartWith({ port, netns: current.info.netns.name }),

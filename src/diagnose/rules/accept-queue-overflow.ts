@@ -91,21 +91,12 @@ export const acceptQueueOverflow: Rule = {
           : `accept queue full on ${where}`,
       evidence,
       sysctls: [
-        {
-          name: 'net.core.somaxconn',
-          value: ctx.sysctl('net.core.somaxconn'),
-          role: 'caps every listen() backlog; read at listen() time',
-        },
-        {
-          name: 'net.ipv4.tcp_abort_on_overflow',
-          value: ctx.sysctl('net.ipv4.tcp_abort_on_overflow'),
-          role: 'what happens to a final ACK when the accept queue is full (0 drop, 1 RST)',
-        },
-        {
-          name: 'net.ipv4.tcp_synack_retries',
-          value: ctx.sysctl('net.ipv4.tcp_synack_retries'),
-          role: 'how long a dropped handshake is retried',
-        },
+        ctx.ref('net.core.somaxconn', 'caps every listen() backlog; read at listen() time'),
+        ctx.ref(
+          'net.ipv4.tcp_abort_on_overflow',
+          'what happens to a final ACK when the accept queue is full (0 drop, 1 RST)',
+        ),
+        ctx.ref('net.ipv4.tcp_synack_retries', 'how long a dropped handshake is retried'),
       ],
       explanation:
         `Completed connections wait in the accept queue until the application calls accept(); ${limit}. ` +

@@ -46,13 +46,7 @@ export const finWait2Orphans: Rule = {
       severity: 'warning',
       title: `${fw2} sockets in FIN_WAIT2 (${orphaned} orphaned): peers not closing their side`,
       evidence,
-      sysctls: [
-        {
-          name: 'net.ipv4.tcp_fin_timeout',
-          value: ctx.sysctl('net.ipv4.tcp_fin_timeout'),
-          role: "how long an orphaned FIN_WAIT2 socket waits for the peer's FIN",
-        },
-      ],
+      sysctls: [ctx.ref('net.ipv4.tcp_fin_timeout', "how long an orphaned FIN_WAIT2 socket waits for the peer's FIN")],
       explanation:
         "This side sent its FIN and got it acknowledged; FIN_WAIT2 waits for the peer's FIN. " +
         `An orphaned one (the application already called close()) is kept for tcp_fin_timeout${finTimeout !== undefined ? ` = ${fmtS(finTimeout * 1000)} s` : ''}, then dropped; ` +

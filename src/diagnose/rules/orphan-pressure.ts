@@ -45,21 +45,12 @@ export const orphanPressure: Rule = {
           : `${orphans} orphaned sockets, ≥ ${FRACTION * 100}% of tcp_max_orphans=${maxOrphans}`,
       evidence,
       sysctls: [
-        {
-          name: 'net.ipv4.tcp_max_orphans',
-          value: ctx.sysctl('net.ipv4.tcp_max_orphans'),
-          role: 'past it, orphans are reset (TCPAbortOnMemory, "too many orphaned sockets")',
-        },
-        {
-          name: 'net.ipv4.tcp_orphan_retries',
-          value: ctx.sysctl('net.ipv4.tcp_orphan_retries'),
-          role: 'retransmits before an orphan gives up (0 means 8)',
-        },
-        {
-          name: 'net.ipv4.tcp_fin_timeout',
-          value: ctx.sysctl('net.ipv4.tcp_fin_timeout'),
-          role: 'lifetime of orphaned FIN_WAIT2 sockets',
-        },
+        ctx.ref(
+          'net.ipv4.tcp_max_orphans',
+          'past it, orphans are reset (TCPAbortOnMemory, "too many orphaned sockets")',
+        ),
+        ctx.ref('net.ipv4.tcp_orphan_retries', 'retransmits before an orphan gives up (0 means 8)'),
+        ctx.ref('net.ipv4.tcp_fin_timeout', 'lifetime of orphaned FIN_WAIT2 sockets'),
       ],
       explanation:
         'An orphan is a socket the application closed while data or its FIN is still unacknowledged (FIN_WAIT1, LAST_ACK, CLOSING, FIN_WAIT2). ' +

@@ -125,13 +125,7 @@ export const resetsAfterHandshake: Rule = {
       severity: serious ? 'warning' : 'info',
       title: `${total} RSTs sent this interval${top ? `, mostly ${top[0]}` : ''}`,
       evidence,
-      sysctls: [
-        {
-          name: 'net.ipv4.tcp_abort_on_overflow',
-          value: ctx.sysctl('net.ipv4.tcp_abort_on_overflow'),
-          role: '1: a full accept queue answers with RST',
-        },
-      ],
+      sysctls: [ctx.ref('net.ipv4.tcp_abort_on_overflow', '1: a full accept queue answers with RST')],
       explanation: `This host sent RSTs: ${lines.join('; ')}. A RST ends the connection at once: the peer's pending data is discarded and it sees ECONNRESET.`,
       advice,
     };

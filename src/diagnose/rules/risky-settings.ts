@@ -21,7 +21,7 @@ export const riskySettingsRule: Rule = {
       severity,
       title: `${warnings.length} risky TCP setting${warnings.length > 1 ? 's' : ''}: ${warnings.map((w) => `${w.name.replace(/^net\.(ipv4|core)\./, '')}=${w.value}`).join(', ')}`,
       evidence,
-      sysctls: warnings.map((w) => ({ name: w.name, value: ctx.sysctl(w.name), role: w.warning })),
+      sysctls: warnings.map((w) => ctx.ref(w.name, w.warning)),
       explanation: warnings.map((w) => `${w.name}=${w.value}: ${w.warning}.`).join(' '),
       advice: warnings
         .filter((w) => w.suggest !== undefined)

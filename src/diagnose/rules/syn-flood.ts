@@ -53,21 +53,9 @@ export const synFlood: Rule = {
         : `SYN queue overflowing: ${Math.max(doCookies, sent)} SYNs answered with syncookies this interval`,
       evidence,
       sysctls: [
-        {
-          name: 'net.ipv4.tcp_syncookies',
-          value: ctx.sysctl('net.ipv4.tcp_syncookies'),
-          role: 'why these SYNs were answered instead of dropped',
-        },
-        {
-          name: 'net.core.somaxconn',
-          value: ctx.sysctl('net.core.somaxconn'),
-          role: 'caps the listen() backlog, which bounds the SYN queue',
-        },
-        {
-          name: 'net.ipv4.tcp_synack_retries',
-          value: ctx.sysctl('net.ipv4.tcp_synack_retries'),
-          role: 'how long each half-open request holds a queue slot',
-        },
+        ctx.ref('net.ipv4.tcp_syncookies', 'why these SYNs were answered instead of dropped'),
+        ctx.ref('net.core.somaxconn', 'caps the listen() backlog, which bounds the SYN queue'),
+        ctx.ref('net.ipv4.tcp_synack_retries', 'how long each half-open request holds a queue slot'),
       ],
       explanation:
         'The SYN queue of a listener is full when its length exceeds min(listen() backlog, somaxconn); with syncookies the kernel then answers each SYN with a cookie ' +

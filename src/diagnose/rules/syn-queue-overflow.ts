@@ -61,21 +61,12 @@ export const synQueueOverflow: Rule = {
       title: `${reqQFullDrop + backlogDrops} SYNs dropped this interval: SYN queue full`,
       evidence,
       sysctls: [
-        {
-          name: 'net.ipv4.tcp_syncookies',
-          value: ctx.sysctl('net.ipv4.tcp_syncookies'),
-          role: 'cookies (1 on overflow, 2 always) instead of dropping SYNs',
-        },
-        {
-          name: 'net.ipv4.tcp_max_syn_backlog',
-          value: ctx.sysctl('net.ipv4.tcp_max_syn_backlog'),
-          role: 'with syncookies=0 only: past 3/4 of it, SYNs from unproven peers are dropped',
-        },
-        {
-          name: 'net.core.somaxconn',
-          value: ctx.sysctl('net.core.somaxconn'),
-          role: 'caps the listen() backlog, which bounds the SYN queue',
-        },
+        ctx.ref('net.ipv4.tcp_syncookies', 'cookies (1 on overflow, 2 always) instead of dropping SYNs'),
+        ctx.ref(
+          'net.ipv4.tcp_max_syn_backlog',
+          'with syncookies=0 only: past 3/4 of it, SYNs from unproven peers are dropped',
+        ),
+        ctx.ref('net.core.somaxconn', 'caps the listen() backlog, which bounds the SYN queue'),
       ],
       explanation:
         "Each SYN creates a request (SYN_RECV) in the listener's SYN queue until the handshake completes. The queue is full when its length exceeds " +

@@ -48,16 +48,11 @@ export const synRetransmits: Rule = {
       title: `outgoing connects not answered: ${count} SYN retransmits this interval${exact ? '' : ' (SYN+SYN-ACK, procfs)'}, ${synSent} connects pending`,
       evidence,
       sysctls: [
-        {
-          name: 'net.ipv4.tcp_syn_retries',
-          value: ctx.sysctl('net.ipv4.tcp_syn_retries'),
-          role: 'SYN retransmits before connect() fails',
-        },
-        {
-          name: 'net.ipv4.tcp_syn_linear_timeouts',
-          value: ctx.sysctl('net.ipv4.tcp_syn_linear_timeouts'),
-          role: 'first retries with a linear 1 s timeout, added to the retry limit',
-        },
+        ctx.ref('net.ipv4.tcp_syn_retries', 'SYN retransmits before connect() fails'),
+        ctx.ref(
+          'net.ipv4.tcp_syn_linear_timeouts',
+          'first retries with a linear 1 s timeout, added to the retry limit',
+        ),
       ],
       explanation:
         `Each SYN without a SYN-ACK within the RTO (1 s initially) is sent again. ${timeline} ` +

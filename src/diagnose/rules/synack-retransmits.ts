@@ -67,16 +67,11 @@ export const synackRetransmits: Rule = {
       title: `clients not completing handshakes${where}: ${count} SYN-ACK retransmits this interval${exact ? '' : ' (SYN+SYN-ACK, procfs)'}`,
       evidence,
       sysctls: [
-        {
-          name: 'net.ipv4.tcp_synack_retries',
-          value: ctx.sysctl('net.ipv4.tcp_synack_retries'),
-          role: 'how many SYN-ACK retransmits before a half-open request is dropped',
-        },
-        {
-          name: 'net.ipv4.tcp_abort_on_overflow',
-          value: ctx.sysctl('net.ipv4.tcp_abort_on_overflow'),
-          role: '0: final ACKs hitting a full accept queue are dropped, which also shows up as SYN-ACK retransmits',
-        },
+        ctx.ref('net.ipv4.tcp_synack_retries', 'how many SYN-ACK retransmits before a half-open request is dropped'),
+        ctx.ref(
+          'net.ipv4.tcp_abort_on_overflow',
+          '0: final ACKs hitting a full accept queue are dropped, which also shows up as SYN-ACK retransmits',
+        ),
       ],
       explanation:
         "The server sent a SYN-ACK and the client's final ACK did not arrive within the timeout (1 s, doubling). " +

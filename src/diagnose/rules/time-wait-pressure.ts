@@ -92,31 +92,15 @@ export const timeWaitPressure: Rule = {
           : `${tw} sockets in TIME_WAIT${fastOpens ? `: ephemeral ports run out at ${ports?.perSecond}/s per destination` : ''}`,
       evidence,
       sysctls: [
-        {
-          name: 'net.ipv4.tcp_max_tw_buckets',
-          value: ctx.sysctl('net.ipv4.tcp_max_tw_buckets'),
-          role: 'past it new TIME_WAIT sockets are not created (TCPTimeWaitOverflow)',
-        },
+        ctx.ref('net.ipv4.tcp_max_tw_buckets', 'past it new TIME_WAIT sockets are not created (TCPTimeWaitOverflow)'),
         {
           name: 'net.ipv4.ip_local_port_range',
           value: range,
           role: 'ephemeral ports per destination for outgoing connects',
         },
-        {
-          name: 'net.ipv4.tcp_tw_reuse',
-          value: ctx.sysctl('net.ipv4.tcp_tw_reuse'),
-          role: 'reuse TIME_WAIT ports for outgoing connects (2 = loopback only)',
-        },
-        {
-          name: 'net.ipv4.tcp_timestamps',
-          value: ctx.sysctl('net.ipv4.tcp_timestamps'),
-          role: 'tcp_tw_reuse needs them',
-        },
-        {
-          name: 'net.ipv4.tcp_fin_timeout',
-          value: ctx.sysctl('net.ipv4.tcp_fin_timeout'),
-          role: 'NOT TIME_WAIT: only orphaned FIN_WAIT2',
-        },
+        ctx.ref('net.ipv4.tcp_tw_reuse', 'reuse TIME_WAIT ports for outgoing connects (2 = loopback only)'),
+        ctx.ref('net.ipv4.tcp_timestamps', 'tcp_tw_reuse needs them'),
+        ctx.ref('net.ipv4.tcp_fin_timeout', 'NOT TIME_WAIT: only orphaned FIN_WAIT2'),
       ],
       explanation:
         `${parts.join('; ')}. The side that closes first holds TIME_WAIT for 60 s (TCP_TIMEWAIT_LEN, fixed in the kernel; tcp_fin_timeout does not change it). ` +

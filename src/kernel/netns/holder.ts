@@ -18,8 +18,8 @@ export async function startNetnsHolder(nsPath: string): Promise<NetnsHolder> {
   });
   const pid = child.pid;
   if (pid === undefined) {
-    await child;
-    throw new Error(`cannot start a holder in ${nsPath}`);
+    const r = await child;
+    throw new Error(`cannot start a holder in ${nsPath}`, { cause: r.cause ?? r.stderr });
   }
   // nsenter execs cat in place (same pid): wait until the pid is in the target netns, or the child failed.
   const want = await nsfsInode(nsPath);
@@ -33,7 +33,7 @@ export async function startNetnsHolder(nsPath: string): Promise<NetnsHolder> {
   }
   if (exited) {
     const r = await child;
-    throw new Error(`holder in ${nsPath} exited: ${String(r.stderr).trim()}`);
+    throw new Error(`holder in ${nsPath} exited: ${String(r.stderr).trim()}`, { cause: r.cause ?? r.stderr });
   }
   return {
     pid,

@@ -1,5 +1,5 @@
 // A bounded window of per-snapshot rates (not whole snapshots) plus the latest snapshot: what every panel reads.
-import type { Snapshot, SysctlChange } from '../../model/snapshot.js';
+import { counterOf, type Snapshot, type SysctlChange } from '../../model/snapshot.js';
 import { perSecond } from './format.js';
 import { keyRates, type RateKey } from './rates.js';
 import { QUEUE_COUNTERS } from './queue-counters.js';
@@ -34,7 +34,7 @@ export class History {
     const drops: Record<string, number> = {};
     for (const [k, v] of Object.entries(s.events.dropsByReason)) drops[k] = perSecond(v, s.intervalMs);
     const queue: Record<string, number> = {};
-    for (const q of QUEUE_COUNTERS) queue[q.key] = perSecond(s.counters[q.counter] ?? 0, s.intervalMs);
+    for (const q of QUEUE_COUNTERS) queue[q.key] = perSecond(counterOf(s, q.counter), s.intervalMs);
     this.points.push({ time: s.time, seq: s.seq, rates: keyRates(s), queue, drops, states: { ...s.census.states } });
     if (this.points.length > this.capacity) this.points.splice(0, this.points.length - this.capacity);
     for (const ch of s.sysctlChanges) this.changes.set(ch.name, ch);

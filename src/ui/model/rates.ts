@@ -1,5 +1,5 @@
 // The key rates of the "State transitions" panel, from eBPF transitions/events or, in procfs mode, counter deltas.
-import type { Snapshot } from '../../model/snapshot.js';
+import { counterOf, type Snapshot } from '../../model/snapshot.js';
 import { perSecond } from './format.js';
 
 export type RateKey =
@@ -20,7 +20,7 @@ export interface RateDef {
 }
 
 const t = (s: Snapshot, key: string): number => s.transitions[key] ?? 0;
-const c = (s: Snapshot, key: string): number => s.counters[key] ?? 0;
+const c = counterOf;
 
 export const RATE_DEFS: readonly RateDef[] = [
   {

@@ -1,4 +1,5 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
+import type { AlertEvent } from '../../../src/alert/event.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode, TcpscopeError } from '../../../src/errors.js';
 import { createRecorder } from '../../../src/record/recorder.js';
@@ -25,6 +26,19 @@ async function readAll(
 
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 30));
 
+const ALERT: AlertEvent = {
+  type: 'alert',
+  name: 'overflow',
+  expr: 'TcpExtListenOverflows > 0',
+  state: 'firing',
+  value: 9,
+  threshold: 0,
+  time: 1_700_000_000_000,
+  netns: { inode: 4026531833, name: undefined },
+  severity: 'warning',
+  message: 'overflow firing in netns:4026531833: TcpExtListenOverflows > 0 (9 > 0)',
+};
+
 describe('createRecorder + readRecording', () => {
   for (const gzip of [false, true]) {
     it(`round-trips inputs and alerts (${gzip ? 'gzip' : 'plain'})`, async () => {
@@ -33,7 +47,7 @@ describe('createRecorder + readRecording', () => {
       const rec = createRecorder(session, { path, gzip });
       const inputs = rawInputs(12);
       for (const i of inputs.slice(0, 6)) session.input$.next(i);
-      rec.alert(inputs[5]!.t, { rule: 'overflow', value: 9 });
+      rec.alert(inputs[5]!.t, ALERT);
       for (const i of inputs.slice(6)) session.input$.next(i);
       const summary = await rec.stop();
       expect(summary).toMatchObject({
@@ -56,9 +70,7 @@ describe('createRecorder + readRecording', () => {
         description: JSON.parse(JSON.stringify(session.describe())) as unknown,
       });
       expect(withoutHints(entries.filter((e) => e.kind !== 'alert' && e.kind !== 'end'))).toEqual(inputs);
-      expect(entries.filter((e) => e.kind === 'alert')).toEqual([
-        { kind: 'alert', t: inputs[5]!.t, alert: { rule: 'overflow', value: 9 } },
-      ]);
+      expect(entries.filter((e) => e.kind === 'alert')).toEqual([{ kind: 'alert', t: inputs[5]!.t, alert: ALERT }]);
       expect(reader.stats).toMatchObject({
         inputs: inputs.length,
         alerts: 1,

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { detectCapabilities } from '../../../src/kernel/capabilities.js';
+import { detectCapabilities } from '../../../../src/kernel/capabilities.js';
 import {
   BatchDecoder,
   isAttachedLine,
@@ -10,9 +10,9 @@ import {
   reasonTables,
   type ProbeBatch,
   type ReasonTables,
-} from '../../../src/kernel/probes/index.js';
+} from '../../../../src/kernel/probes/index.js';
 
-const lines = readFileSync(new URL('../../fixtures/bpftrace/full-6.18.ndjson', import.meta.url), 'utf8').split('\n');
+const lines = readFileSync(new URL('../../../fixtures/bpftrace/full-6.18.ndjson', import.meta.url), 'utf8').split('\n');
 const NS = 4026532177;
 
 function decodeAll(input: readonly string[], tables: ReasonTables): { batches: ProbeBatch[]; dec: BatchDecoder } {
@@ -27,7 +27,7 @@ function decodeAll(input: readonly string[], tables: ReasonTables): { batches: P
 
 describe('BatchDecoder', async () => {
   const tables = reasonTables(
-    await detectCapabilities(fileURLToPath(new URL('../../fixtures/kernels/6.18', import.meta.url))),
+    await detectCapabilities(fileURLToPath(new URL('../../../fixtures/kernels/6.18', import.meta.url))),
   );
 
   it('reason tables are plain JSON-able objects', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { censusFromScan, censusFromSs } from '../../../src/kernel/host/census.js';
-import { listenerAtCapacity, listenersFromScan, listenersFromSs } from '../../../src/kernel/host/listeners.js';
-import { countOwners } from '../../../src/kernel/host/poller.js';
-import { ipv6FromHex, ipv4FromHex } from '../../../src/kernel/host/proc-addr.js';
-import { parseSockstat } from '../../../src/kernel/host/sockstat.js';
-import { parseSsRows, splitSsAddr } from '../../../src/kernel/host/ss-table.js';
-import { newTcpScan, scanTcpTable } from '../../../src/kernel/host/tcp-table.js';
+import { censusFromScan, censusFromSs } from '../../../../src/kernel/host/census.js';
+import { listenerAtCapacity, listenersFromScan, listenersFromSs } from '../../../../src/kernel/host/listeners.js';
+import { countOwners } from '../../../../src/kernel/host/poller.js';
+import { ipv6FromHex, ipv4FromHex } from '../../../../src/kernel/host/proc-addr.js';
+import { parseSockstat } from '../../../../src/kernel/host/sockstat.js';
+import { parseSsRows, splitSsAddr } from '../../../../src/kernel/host/ss-table.js';
+import { newTcpScan, scanTcpTable } from '../../../../src/kernel/host/tcp-table.js';
 import { fixture, fixtureBuf, ssTanCounts } from './fixtures.js';
 
 const nonZero = (c: Record<string, number>): Record<string, number> =>

@@ -7,7 +7,14 @@ import { toSnapshots } from '../../../src/pipeline/to-snapshots.js';
 import type { Snapshot } from '../../../src/model/snapshot.js';
 import { createRecorder } from '../../../src/record/recorder.js';
 import { replaySession } from '../../../src/session/replay.js';
-import { CAPTURE_NS, capturedProbeLines, ebpfDescription, fakeSession, liveLikeInputs, tempDir } from './helpers.js';
+import {
+  CAPTURE_NS,
+  capturedProbeLines,
+  ebpfDescription,
+  fakeSession,
+  liveLikeInputs,
+  tempDir,
+} from '../record/helpers.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 // The probe builder picks the right variant per kernel (format-file fixtures of 4 kernels) and never names a missing field.
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { detectCapabilities, type Capabilities } from '../../../src/kernel/capabilities.js';
+import { detectCapabilities, type Capabilities } from '../../../../src/kernel/capabilities.js';
 import {
   assembleProgram,
   buildProgram,
@@ -9,11 +9,11 @@ import {
   loadProbePieces,
   parsePiece,
   TICK_MARKER,
-} from '../../../src/kernel/probes/program.js';
-import { programArgs } from '../../../src/kernel/probes/params.js';
-import { TcpscopeError, ExitCode } from '../../../src/errors.js';
+} from '../../../../src/kernel/probes/program.js';
+import { programArgs } from '../../../../src/kernel/probes/params.js';
+import { TcpscopeError, ExitCode } from '../../../../src/errors.js';
 
-const fixture = (v: string): string => fileURLToPath(new URL(`../../fixtures/kernels/${v}`, import.meta.url));
+const fixture = (v: string): string => fileURLToPath(new URL(`../../../fixtures/kernels/${v}`, import.meta.url));
 
 /** tracepoint id -> fields referenced as args->x in that probe's block. */
 function fieldsUsed(text: string): Map<string, Set<string>> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSnmp6, parseSnmpPairs } from '../../../src/kernel/host/counters.js';
-import { parseSockstat } from '../../../src/kernel/host/sockstat.js';
+import { parseSnmp6, parseSnmpPairs } from '../../../../src/kernel/host/counters.js';
+import { parseSockstat } from '../../../../src/kernel/host/sockstat.js';
 import { fixture } from './fixtures.js';
 
 describe('parseSnmpPairs (real /proc/net/netstat + snmp)', () => {

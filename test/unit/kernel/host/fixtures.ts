@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const DIR = fileURLToPath(new URL('../../fixtures/proc/', import.meta.url));
+const DIR = fileURLToPath(new URL('../../../fixtures/proc/', import.meta.url));
 export const fixture = (name: string): string => readFileSync(DIR + name, 'latin1');
 export const fixtureBuf = (name: string): Buffer => readFileSync(DIR + name);
 

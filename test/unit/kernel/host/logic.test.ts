@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { counterDeltas } from '../../../src/kernel/host/counter-deltas.js';
-import { parseNetnsSpec, isValidNetnsName } from '../../../src/kernel/netns/spec.js';
-import { inodeFromNsLink } from '../../../src/kernel/netns/scan.js';
-import { diffSysctls } from '../../../src/kernel/sysctl/diff.js';
-import { parseGrepH } from '../../../src/kernel/sysctl/read.js';
-import { SYSCTLS, sysctlName, sysctlPath } from '../../../src/kernel/sysctl/catalog.js';
+import { counterDeltas } from '../../../../src/kernel/host/counter-deltas.js';
+import { parseNetnsSpec, isValidNetnsName } from '../../../../src/kernel/netns/spec.js';
+import { inodeFromNsLink } from '../../../../src/kernel/netns/scan.js';
+import { diffSysctls } from '../../../../src/kernel/sysctl/diff.js';
+import { parseGrepH } from '../../../../src/kernel/sysctl/read.js';
+import { SYSCTLS, sysctlName, sysctlPath } from '../../../../src/kernel/sysctl/catalog.js';
 import { fixture } from './fixtures.js';
 
 describe('counterDeltas', () => {

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom, lastValueFrom, toArray, filter, take, type Observable } from 'rxjs';
-import { ExitCode, TcpscopeError } from '../../../src/errors.js';
-import { runBpftrace, runningBpftracePids, whenBpftraceStopped } from '../../../src/kernel/bpftrace/runner.js';
-import { BatchDecoder, probeInputs$ } from '../../../src/kernel/probes/index.js';
-import type { GapInput, ProbeLineInput } from '../../../src/model/inputs.js';
+import { ExitCode, TcpscopeError } from '../../../../src/errors.js';
+import { runBpftrace, runningBpftracePids, whenBpftraceStopped } from '../../../../src/kernel/bpftrace/runner.js';
+import { BatchDecoder, probeInputs$ } from '../../../../src/kernel/probes/index.js';
+import type { GapInput, ProbeLineInput } from '../../../../src/model/inputs.js';
 
-const FAKE = fileURLToPath(new URL('../../fixtures/bpftrace/fake-bpftrace.mjs', import.meta.url));
+const FAKE = fileURLToPath(new URL('../../../fixtures/bpftrace/fake-bpftrace.mjs', import.meta.url));
 const program = { text: 'BEGIN { }', args: ['0', '0', '1000', '20', '40', '2'] };
 let dir: string;
 let log: string;

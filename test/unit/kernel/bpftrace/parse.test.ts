@@ -1,11 +1,11 @@
 // The bpftrace line parser types every real output line and survives any truncation; stderr maps to clear errors.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseLine } from '../../../src/kernel/bpftrace/parse.js';
-import { classifyStderrLine, stderrError } from '../../../src/kernel/bpftrace/stderr.js';
-import { ExitCode } from '../../../src/errors.js';
+import { parseLine } from '../../../../src/kernel/bpftrace/parse.js';
+import { classifyStderrLine, stderrError } from '../../../../src/kernel/bpftrace/stderr.js';
+import { ExitCode } from '../../../../src/errors.js';
 
-const fx = (f: string): string => readFileSync(new URL(`../../fixtures/bpftrace/${f}`, import.meta.url), 'utf8');
+const fx = (f: string): string => readFileSync(new URL(`../../../fixtures/bpftrace/${f}`, import.meta.url), 'utf8');
 
 describe('parseLine', () => {
   const lines = fx('full-6.18.ndjson').split('\n');
