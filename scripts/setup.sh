@@ -18,6 +18,7 @@ need_root() {
 declare -A PKG_CMD=(
   [bpftrace]=bpftrace [nftables]=nft [hping3]=hping3 [iproute2]=ss [libbpf-tools]=tcpstates
   [bpftool]=bpftool [tmux]=tmux [util-linux]=nsenter [gcc]=cc [procps]=pgrep
+  [jq]=jq [bsdutils]=script
 )
 missing=()
 for pkg in "${!PKG_CMD[@]}"; do
