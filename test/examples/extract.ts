@@ -57,7 +57,7 @@ function joinContinuations(lines: { n: number; text: string }[]): { n: number; t
   for (const l of lines) {
     const cont = /\\\s*$/.test(l.text);
     const text = l.text.replace(/\\\s*$/, ' ');
-    if (cur) cur.text += ` ${text.trim()}`;
+    if (cur) cur.text = `${cur.text.trimEnd()} ${text.trim()}`;
     else cur = { n: l.n, text };
     if (!cont) {
       out.push(cur);
@@ -124,7 +124,10 @@ export function helpExamples(source: string, help: string): Example[] {
   return out;
 }
 
-/** README.md and every docs/*.md of the repository at `root`. */
+/**
+ * README.md and every docs/*.md of the repository at `root`: what users copy. CONTRIBUTING.md is for developers
+ * (`npm ci`, `npm run format`, `sudo npm test` change the checkout or run this suite) and is not run.
+ */
 export function documentationExamples(root: string): Example[] {
   const files = [
     'README.md',
@@ -133,13 +136,5 @@ export function documentationExamples(root: string): Example[] {
       .sort()
       .map((f) => `docs/${f}`),
   ];
-  for (const extra of ['CONTRIBUTING.md']) {
-    try {
-      readFileSync(join(root, extra));
-      files.push(extra);
-    } catch {
-      // optional file
-    }
-  }
   return files.flatMap((f) => markdownExamples(f, readFileSync(join(root, f), 'utf8')));
 }
