@@ -113,7 +113,7 @@ describe('odd values', () => {
     ],
     [
       ['record', '-o', '/tmp/never-written.ndjson', '--max-size', '1'],
-      'tcpscope: invalid --max-size "1": the smallest is 64K (a header and first host sample take several KiB)',
+      'tcpscope: invalid --max-size "1": the smallest is 1K (the recording header alone is larger)',
     ],
     [
       ['watch', '--alert', `${'('.repeat(2000)}1 > 0${')'.repeat(2000)}`.slice(0)],

@@ -23,7 +23,7 @@ function kib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-/** Smallest --max-size accepted. */
+/** Smallest --max-size without a warning. */
 export const MIN_MAX_SIZE = 64 * 1024;
 
 export function registerRecord(program: Command): void {
@@ -54,9 +54,15 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
       const { durationMs } = sessionOpts;
       const maxSize = flags.maxSize !== undefined ? parseSize(flags.maxSize, '--max-size') : undefined;
       // Below this a file holds the header and hardly one interval: it would record nothing and exit 0 (item 14).
-      if (maxSize !== undefined && maxSize < MIN_MAX_SIZE) {
+      // Below 1K not even the header fits (an error); below 64K a file may hold no interval at all (a warning).
+      if (maxSize !== undefined && maxSize < 1024) {
         throw usageError(
-          `invalid --max-size "${flags.maxSize}": the smallest is 64K (a header and first host sample take several KiB)`,
+          `invalid --max-size "${flags.maxSize}": the smallest is 1K (the recording header alone is larger)`,
+        );
+      }
+      if (maxSize !== undefined && maxSize < MIN_MAX_SIZE) {
+        process.stderr.write(
+          `tcpscope: warning: --max-size ${flags.maxSize} is below 64K: a header and first host sample take several KiB, so a file may hold no complete interval\n`,
         );
       }
       let rotate: number | undefined;
