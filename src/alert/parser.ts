@@ -1,27 +1,23 @@
 // Recursive-descent parser for alert expressions (grammar in docs/alerts.md); every error names its column.
-import type { AlertSeverity, BoolExpr, CmpOp, NumExpr, ParsedCondition, Selector } from './ast.js';
-import { resolveMetric, type MetricScope } from './metrics.js';
+import type { AlertSeverity, BoolExpr, CmpOp, NumExpr, ParsedCondition } from './ast.js';
+import type { MetricScope } from './metrics.js';
+import { SelectorParser, WINDOW_FNS } from './selector-parser.js';
 import { didYouMean } from './suggest.js';
 import { ExprError, tokenize, type Token } from './tokenizer.js';
-import { RULES } from '../diagnose/rules/index.js';
 
-/** Finding ids `finding(ID)` may name: the diagnosis rules. */
-const FINDING_IDS: readonly string[] = RULES.map((r) => r.id);
 /** Nesting allowed in one expression (parentheses, not, unary minus): deep enough for any real rule. */
 export const MAX_DEPTH = 64;
 
 type Typed = { t: 'num'; e: NumExpr; col: number } | { t: 'bool'; e: BoolExpr; col: number };
 
 const CMP_OPS: readonly string[] = ['>', '>=', '<', '<=', '==', '!='];
-const WINDOW_FNS = ['rate', 'delta', 'avg', 'max', 'min'] as const;
 const FUNCTIONS: readonly string[] = [...WINDOW_FNS, 'finding'];
 const KEYWORDS: readonly string[] = ['and', 'or', 'not', 'for', 'clear', 'after', 'cooldown', 'severity', 'offset'];
 const CLAUSES: readonly string[] = ['for', 'clear', 'cooldown', 'severity'];
 const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'critical'];
 const RATE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 
-class Parser {
-  private i = 0;
+class Parser extends SelectorParser {
   private depth = 0;
   /** Guards recursion: a pathological expression is a usage error at its column, not a stack overflow. */
   private nest<T>(col: number, f: () => T): T {
@@ -33,56 +29,6 @@ class Parser {
       this.depth--;
     }
   }
-  constructor(
-    private readonly toks: Token[],
-    private readonly src: string,
-    private readonly scope: MetricScope,
-  ) {}
-
-  private get tok(): Token {
-    return this.toks[this.i]!;
-  }
-  private atEnd(): boolean {
-    return this.tok.kind === 'eof';
-  }
-  private peek(n = 1): Token {
-    return this.toks[Math.min(this.i + n, this.toks.length - 1)]!;
-  }
-  private prev(): Token | undefined {
-    return this.i > 0 ? this.toks[this.i - 1] : undefined;
-  }
-  private isOp(text: string, t = this.tok): boolean {
-    return t.kind === 'op' && t.text === text;
-  }
-  private isWord(text: string, t = this.tok): boolean {
-    return t.kind === 'ident' && t.text === text;
-  }
-  private next(): Token {
-    const t = this.tok;
-    if (t.kind !== 'eof') this.i++;
-    return t;
-  }
-  private describe(t: Token): string {
-    return t.kind === 'eof'
-      ? 'end of expression'
-      : `"${t.kind === 'string' ? this.src.slice(t.col - 1, t.end - 1) : t.text}"`;
-  }
-  private expectOp(text: string, what: string): Token {
-    if (!this.isOp(text))
-      throw new ExprError(this.tok.col, `expected "${text}" ${what}, got ${this.describe(this.tok)}`);
-    return this.next();
-  }
-  private duration(after: string): number {
-    const t = this.tok;
-    if (t.kind !== 'duration') {
-      const got = t.kind === 'number' ? ` (add a unit: ${t.text}s)` : '';
-      throw new ExprError(t.col, `expected a duration like 10s or 1m after "${after}"${got}`);
-    }
-    if (t.value <= 0) throw new ExprError(t.col, `duration after "${after}" must be > 0`);
-    this.next();
-    return t.value;
-  }
-
   parseRule(): ParsedCondition {
     if (this.tok.kind === 'eof')
       throw new ExprError(1, 'empty expression: write a condition, e.g. rate(TcpExtListenOverflows) > 0');
@@ -331,100 +277,9 @@ class Parser {
     }
     return { t: 'num', e: { kind: 'window', fn, sel }, col: name.col };
   }
-
-  /** Finding ids are kebab-case: adjacent `word-word` tokens with no spaces. */
-  private findingId(): string {
-    const t = this.tok;
-    if (t.kind !== 'ident')
-      throw new ExprError(t.col, `expected a finding id like accept-queue-overflow after "finding("`);
-    let id = this.next().text;
-    let end = t.end;
-    while (this.isOp('-') && this.tok.col === end && this.peek().kind === 'ident' && this.peek().col === this.tok.end) {
-      this.next();
-      const part = this.next();
-      id += `-${part.text}`;
-      end = part.end;
-    }
-    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id))
-      throw new ExprError(t.col, `finding id "${id}" must be kebab-case, e.g. accept-queue-overflow`);
-    if (!FINDING_IDS.includes(id)) {
-      throw new ExprError(
-        t.col,
-        `unknown finding "${id}"${didYouMean(id, FINDING_IDS) || ` (findings: ${FINDING_IDS.join(', ')})`}`,
-      );
-    }
-    return id;
-  }
-
-  private selector(): Selector {
-    const name = this.next();
-    const labels: Record<string, string> = {};
-    const labelCols: Record<string, number> = {};
-    if (this.isOp('{')) {
-      this.next();
-      while (!this.isOp('}')) {
-        const k = this.tok;
-        if (k.kind !== 'ident') throw new ExprError(k.col, `expected a label name in {...}, got ${this.describe(k)}`);
-        this.next();
-        this.expectOp('=', `after label "${k.text}"`);
-        const v = this.tok;
-        if (v.kind !== 'string' && v.kind !== 'number' && v.kind !== 'ident') {
-          throw new ExprError(v.col, `expected a quoted value after ${k.text}=, e.g. ${k.text}="..."`);
-        }
-        this.next();
-        if (labels[k.text] !== undefined) throw new ExprError(k.col, `label "${k.text}" given twice`);
-        labels[k.text] = v.text;
-        labelCols[k.text] = k.col;
-        if (this.isOp(',')) this.next();
-        else if (!this.isOp('}'))
-          throw new ExprError(this.tok.col, `expected "," or "}" in labels, got ${this.describe(this.tok)}`);
-      }
-      this.next();
-    }
-    const metric = resolveMetric(name.text, labels, name.col, labelCols, this.scope);
-    let windowMs: number | undefined;
-    if (this.isOp('[')) {
-      const open = this.next();
-      windowMs = this.duration('[');
-      this.expectOp(']', 'to close the window');
-      if (metric.kind === 'gauge' && !this.insideWindowFn()) {
-        throw new ExprError(
-          open.col,
-          `${metric.text} is a gauge: a window needs avg(), max() or min(), e.g. avg(${metric.text}[1m])`,
-        );
-      }
-    }
-    let offsetMs = 0;
-    if (this.isWord('offset')) {
-      this.next();
-      offsetMs = this.duration('offset');
-    }
-    return { metric, windowMs, offsetMs, col: name.col };
-  }
-
-  /** True when the selector being parsed is the argument of rate/delta/avg/max/min. */
-  private insideWindowFn(): boolean {
-    let depth = 0;
-    for (let j = this.i - 1; j >= 0; j--) {
-      const t = this.toks[j]!;
-      if (t.kind === 'op' && (t.text === ')' || t.text === ']' || t.text === '}')) depth++;
-      else if (t.kind === 'op' && (t.text === '(' || t.text === '[' || t.text === '{')) {
-        if (depth === 0) {
-          const fn = this.toks[j - 1];
-          return (
-            t.text === '(' &&
-            fn !== undefined &&
-            fn.kind === 'ident' &&
-            (WINDOW_FNS as readonly string[]).includes(fn.text)
-          );
-        }
-        depth--;
-      }
-    }
-    return false;
-  }
 }
 
+/** Parses an alert condition with its clauses; throws ExprError (col + detail). */
 /** The value of an expression made of number literals only (`0`, `1-1`, `-0`), else undefined. */
 function constantValue(e: NumExpr): number | undefined {
   switch (e.kind) {
@@ -445,7 +300,6 @@ function constantValue(e: NumExpr): number | undefined {
   }
 }
 
-/** Parses an alert condition with its clauses; throws ExprError (col + detail). */
 export function parseCondition(src: string, scope: MetricScope): ParsedCondition {
   const p = new Parser(tokenize(src), src, scope);
   return p.parseRule();

@@ -6,7 +6,7 @@ export {
   type RecordingSummary,
   type RecordingEndReason,
 } from './recorder.js';
-export { readRecording, recordingInputs$, type RecordingReader, type ReadStats, type ReadOptions } from './reader.js';
+export { readRecording, type RecordingReader, type ReadStats, type ReadOptions } from './reader.js';
 export {
   ReportBuilder,
   type IncidentReport,

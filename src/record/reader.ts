@@ -3,9 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { recoverGzip } from './gzip-recover.js';
 import type { Readable } from 'node:stream';
-import { Observable } from 'rxjs';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
-import type { RawInput } from '../model/inputs.js';
 import { EntryDecoder, MAX_LINE_BYTES, checkHeader, type RecordingEntry, type RecordingHeader } from './format.js';
 import { LineSplitter, LineTooLongError } from './lines.js';
 
@@ -237,26 +235,4 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
   }
 
   return { path, header: checked.header, gzip, stats, batches, [Symbol.asyncIterator]: entries, close };
-}
-
-/** The raw inputs of a recording as a cold Observable (alerts, end markers and segment headers left out). */
-export function recordingInputs$(path: string, opts: ReadOptions = {}): Observable<RawInput> {
-  return new Observable<RawInput>((sub) => {
-    let reader: RecordingReader | undefined;
-    let cancelled = false;
-    (async () => {
-      reader = await readRecording(path, opts);
-      for await (const batch of reader.batches()) {
-        for (const e of batch) {
-          if (cancelled) return;
-          if (e.kind !== 'alert' && e.kind !== 'end' && e.kind !== 'segment') sub.next(e);
-        }
-      }
-      sub.complete();
-    })().catch((err: unknown) => sub.error(err));
-    return () => {
-      cancelled = true;
-      void reader?.close();
-    };
-  });
 }

@@ -1,7 +1,6 @@
 // Public API of the host (procfs + sock_diag + sysctl) half.
 export type { HostSample, Listener, OwnerCount, NetnsRef } from '../../model/host-sample.js';
 export { createHostPoller, countOwners, type HostPoller, type HostPollerOptions } from './poller.js';
-export { hostInputs$ } from './inputs.js';
 export { parseSnmpPairs, parseSnmp6 } from './counters.js';
 export { parseSockstat } from './sockstat.js';
 export { counterDeltas } from './counter-deltas.js';

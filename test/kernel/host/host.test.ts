@@ -1,6 +1,4 @@
 import { execa } from 'execa';
-import { firstValueFrom, take, toArray } from 'rxjs';
-import { hostInputs$ } from '../../../src/kernel/host/inputs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TcpscopeError } from '../../../src/errors.js';
 import { createHostPoller } from '../../../src/kernel/host/poller.js';
@@ -160,17 +158,6 @@ describe('netns edge cases', () => {
       await a.stop();
       await ns.del();
     }
-  });
-
-  it('hostInputs$ emits at once, then per interval, as HostInput', async () => {
-    await requireLab();
-    const t0 = Date.now();
-    const inputs = await firstValueFrom(hostInputs$(await resolveNetns(undefined), 300).pipe(take(2), toArray()));
-    expect(inputs.map((i) => i.kind)).toEqual(['host', 'host']);
-    expect(inputs[0]!.t - t0).toBeLessThan(5000);
-    expect(inputs[1]!.t).toBeGreaterThan(inputs[0]!.t);
-    expect(inputs[1]!.sample.counters.TcpActiveOpens).toBeTypeOf('number');
-    expect(inputs[1]!.sample.sysctls['net.core.somaxconn']).toMatch(/^\d+$/);
   });
 
   it('an unreadable sysctl source is a note, not a crash', async () => {

@@ -1,10 +1,9 @@
-import { readFile, truncate, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { firstValueFrom, toArray } from 'rxjs';
 import { ExitCode } from '../../../src/errors.js';
 import { EntryEncoder, encodeHeader, type RecordingEntry, type RecordingHeader } from '../../../src/record/format.js';
-import { readRecording, recordingInputs$ } from '../../../src/record/reader.js';
+import { readRecording } from '../../../src/record/reader.js';
 import { description, rawInputs, tempDir, withoutHints } from './helpers.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -137,19 +136,5 @@ describe('readRecording', () => {
       exitCode: ExitCode.recording,
       message: expect.stringMatching(/line 5 is longer than 4096 bytes/),
     });
-  });
-
-  it('streams raw inputs as an Observable, leaving alerts and the end marker out', async () => {
-    const inputs = rawInputs(4);
-    await writeFile(
-      tmp.path('o'),
-      recordingText([...inputs, { kind: 'alert', t: 1, alert: 'x' }, { kind: 'end', t: 2, reason: 'stopped' }]),
-    );
-    expect(withoutHints(await firstValueFrom(recordingInputs$(tmp.path('o')).pipe(toArray())))).toEqual(inputs);
-    await truncate(tmp.path('o'), 10);
-    await expect(firstValueFrom(recordingInputs$(tmp.path('o')))).rejects.toMatchObject({
-      exitCode: ExitCode.recording,
-    });
-    expect((await readFile(tmp.path('o'))).length).toBe(10);
   });
 });
