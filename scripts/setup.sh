@@ -22,6 +22,7 @@ declare -A PKG_CMD=(
   [qemu-system-x86]=qemu-system-x86_64 [busybox-static]=busybox [kmod]=depmod [cpio]=cpio
   [docker.io]=dockerd [tar]=tar
   [prometheus]=promtool [prometheus-alertmanager]=prometheus-alertmanager [systemd]=systemd-analyze
+  [jq]=jq [bsdutils]=script
 )
 # Debian package -> a file that proves it is installed (packages without a command).
 declare -A PKG_FILE=(

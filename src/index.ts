@@ -1,4 +1,7 @@
 // The library API: everything the CLI does, as typed Observables (start on subscribe, stop bpftrace on unsubscribe).
+// Node's types are part of the API (streams, NodeJS.*): the package depends on @types/node and references it, so a
+// consumer without its own @types/node type-checks.
+/// <reference types="node" preserve="true" />
 import { Observable, from, switchMap } from 'rxjs';
 import { startSession, type LiveSessionOptions } from './session/live.js';
 import type { Snapshot } from './model/snapshot.js';

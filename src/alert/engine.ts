@@ -25,7 +25,7 @@ const reached = (elapsed: number, wanted: number, intervalMs: number): boolean =
 const MAX_HISTORY = 4096;
 
 export function createAlertEngine(rules: readonly AlertRule[]): AlertEngine {
-  const perNetns = new Map<number, { history: Snapshot[]; states: RuleState[] }>();
+  const perNetns = new Map<string, { history: Snapshot[]; states: RuleState[] }>();
 
   function holds(
     rule: AlertRule,
@@ -71,7 +71,12 @@ export function createAlertEngine(rules: readonly AlertRule[]): AlertEngine {
 
   return {
     evaluate(s: Snapshot): AlertEvent[] {
-      let ns = perNetns.get(s.netns.inode);
+      // State per netns, by inode and name: lab inodes are reused, and a concatenated recording's next segment (seq
+      // back to 0) starts over, so its events carry its own netns and never resolve the previous segment's (item 17).
+      const key = `${s.netns.inode}/${s.netns.name ?? ''}`;
+      let ns = perNetns.get(key);
+      const last = ns?.history[ns.history.length - 1];
+      if (last !== undefined && s.seq < last.seq) ns = undefined;
       if (ns === undefined) {
         ns = {
           history: [],
@@ -82,7 +87,7 @@ export function createAlertEngine(rules: readonly AlertRule[]): AlertEngine {
             lastFiredAt: undefined,
           })),
         };
-        perNetns.set(s.netns.inode, ns);
+        perNetns.set(key, ns);
       }
       ns.history.push(s);
       const keep = Math.min(

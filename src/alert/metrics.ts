@@ -2,6 +2,7 @@
 import { counterOf, type Snapshot } from '../model/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
 import { ExprError } from './tokenizer.js';
+import { DROP_REASONS, RESET_REASONS } from './reason-names.js';
 import { didYouMean } from './suggest.js';
 import { latencyMetric, LATENCY_METRICS, type IntervalHistogram } from './latency-metrics.js';
 
@@ -69,6 +70,19 @@ function checkLabels(metric: string, labels: Labels, labelCols: Record<string, n
     }
     if (k === 'state' || k === 'from' || k === 'to') checkState(k, v, col);
     if (k === 'port') checkPort(k, v, col);
+    if (k === 'reason') checkReason(metric, v, col);
+  }
+}
+
+/** A reason no kernel has would never match: refused with the closest name (issue 13 item 3). */
+function checkReason(metric: string, value: string, col: number): void {
+  const names = metric === 'events.drops' ? DROP_REASONS : RESET_REASONS;
+  if (!names.includes(value)) {
+    const kind = metric === 'events.drops' ? 'skb drop reason' : 'reset reason';
+    throw new ExprError(
+      col,
+      `unknown ${kind} "${value}"${didYouMean(value.toUpperCase(), names) || ` (kernel enum names such as ${names.slice(0, 2).join(', ')})`}`,
+    );
   }
 }
 

@@ -6,6 +6,9 @@ import { isLatency } from './latency-metrics.js';
 import { didYouMean } from './suggest.js';
 import { ExprError, tokenize, type Token } from './tokenizer.js';
 
+/** Nesting allowed in one expression (parentheses, not, unary minus): deep enough for any real rule. */
+export const MAX_DEPTH = 64;
+
 type Typed = { t: 'num'; e: NumExpr; col: number } | { t: 'bool'; e: BoolExpr; col: number };
 
 const CMP_OPS: readonly string[] = ['>', '>=', '<', '<=', '==', '!='];
@@ -20,6 +23,17 @@ class Parser extends SelectorParser {
   /** Inside the right-hand side of a comparison with a latency: `200ms` is the number 200 (ms). */
   private durationsAsMs = false;
 
+  private depth = 0;
+  /** Guards recursion: a pathological expression is a usage error at its column, not a stack overflow. */
+  private nest<T>(col: number, f: () => T): T {
+    if (++this.depth > MAX_DEPTH)
+      throw new ExprError(col, `expression nested too deeply (more than ${MAX_DEPTH} levels)`);
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
   parseRule(): ParsedCondition {
     if (this.tok.kind === 'eof')
       throw new ExprError(1, 'empty expression: write a condition, e.g. rate(TcpExtListenOverflows) > 0');
@@ -125,7 +139,7 @@ class Parser extends SelectorParser {
   private notExpr(): Typed {
     if (this.isWord('not')) {
       const op = this.next();
-      const arg = this.notExpr();
+      const arg = this.nest(op.col, () => this.notExpr());
       return { t: 'bool', e: { kind: 'not', arg: this.boolOperand(arg, op) }, col: op.col };
     }
     return this.comparison();
@@ -163,7 +177,10 @@ class Parser extends SelectorParser {
     while (this.isOp('*') || this.isOp('/')) {
       const op = this.next();
       const l = this.asNum(left, op.text);
+      const rightTok = this.tok;
       const r = this.asNum(this.unary(), op.text);
+      if (op.text === '/' && constantValue(r) === 0)
+        throw new ExprError(rightTok.col, 'division by zero: the divisor is always 0');
       left = { t: 'num', e: { kind: 'arith', op: op.text as '*' | '/', left: l, right: r }, col: left.col };
     }
     return left;
@@ -171,7 +188,17 @@ class Parser extends SelectorParser {
   private unary(): Typed {
     if (this.isOp('-')) {
       const op = this.next();
-      return { t: 'num', e: { kind: 'neg', arg: this.asNum(this.unary(), '-') }, col: op.col };
+      return {
+        t: 'num',
+        e: {
+          kind: 'neg',
+          arg: this.asNum(
+            this.nest(op.col, () => this.unary()),
+            '-',
+          ),
+        },
+        col: op.col,
+      };
     }
     return this.primary();
   }
@@ -199,7 +226,7 @@ class Parser extends SelectorParser {
     }
     if (this.isOp('(')) {
       this.next();
-      const inner = this.orExpr();
+      const inner = this.nest(t.col, () => this.orExpr());
       this.expectOp(')', 'to close "("');
       return inner;
     }
@@ -291,6 +318,26 @@ class Parser extends SelectorParser {
 }
 
 /** Parses an alert condition with its clauses; throws ExprError (col + detail). */
+/** The value of an expression made of number literals only (`0`, `1-1`, `-0`), else undefined. */
+function constantValue(e: NumExpr): number | undefined {
+  switch (e.kind) {
+    case 'num':
+      return e.value;
+    case 'neg': {
+      const v = constantValue(e.arg);
+      return v === undefined ? undefined : -v;
+    }
+    case 'arith': {
+      const l = constantValue(e.left);
+      const r = constantValue(e.right);
+      if (l === undefined || r === undefined) return undefined;
+      return e.op === '+' ? l + r : e.op === '-' ? l - r : e.op === '*' ? l * r : l / r;
+    }
+    default:
+      return undefined;
+  }
+}
+
 export function parseCondition(src: string, scope: MetricScope): ParsedCondition {
   const p = new Parser(tokenize(src), src, scope);
   return p.parseRule();

@@ -5,6 +5,7 @@ import { METRIC_NAMES } from './metric-names.js';
 import type { MetricScope } from './metrics.js';
 import { parseCondition, parseThreshold } from './parser.js';
 import { ExprError } from './tokenizer.js';
+import { DURATION_HELP, durationMs } from '../duration.js';
 
 /** A rule as written by a user (rules file entry, or a flag split into fields). */
 export interface AlertRuleSpec {
@@ -50,18 +51,14 @@ export function metricScope(extra?: Iterable<string>): MetricScope {
   return { counterNames: names };
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 function durationField(
   v: string | number | undefined,
   field: string,
   fail: (msg: string) => never,
 ): number | undefined {
   if (v === undefined) return undefined;
-  const m = DURATION.exec(String(v).trim());
-  if (!m) return fail(`invalid ${field} "${v}": use e.g. 10s, 1m`);
-  const ms = Number(m[1]) * UNIT_MS[m[2] ?? 's']!;
+  const ms = durationMs(String(v).trim());
+  if (ms === undefined) return fail(`invalid ${field} "${v}": use ${DURATION_HELP}`);
   if (!(ms > 0)) return fail(`invalid ${field} "${v}": must be > 0`);
   return ms;
 }

@@ -1,11 +1,16 @@
 // Loads alert rules from a YAML or JSON file (or `builtin`), reporting errors as file:line:col.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
 import type { AlertSeverity } from './ast.js';
 import { BUILTIN_RULES } from './builtin.js';
 import { compileRule, type AlertRule, type AlertRuleSpec, type CompileOptions } from './rule.js';
 import { didYouMean } from './suggest.js';
+
+/** A rules file is a few KiB; anything over this is not one (checked before reading). */
+export const MAX_RULES_FILE_BYTES = 1024 * 1024;
 
 const FIELDS = ['name', 'expr', 'severity', 'cooldown', 'for', 'clear', 'clearAfter'] as const;
 const SEVERITIES: readonly string[] = ['info', 'warning', 'critical'];
@@ -112,11 +117,31 @@ export async function loadAlertsFile(
   opts: Pick<CompileOptions, 'extraMetrics'> = {},
 ): Promise<AlertRule[]> {
   let text: string;
+  // What the path is, before reading it: a directory, a device (/dev/zero) or a huge file is a wrong flag value (2).
+  let st: Stats | undefined;
+  try {
+    st = await stat(path);
+  } catch {
+    st = undefined; // readFile below names the cause
+  }
+  if (st?.isDirectory())
+    throw new TcpscopeError(`cannot read alerts file ${path}: it is a directory, not a rules file`, {
+      exitCode: ExitCode.usage,
+    });
+  if (st && !st.isFile())
+    throw new TcpscopeError(`cannot read alerts file ${path}: not a regular file`, { exitCode: ExitCode.usage });
+  if (st && st.size > MAX_RULES_FILE_BYTES) {
+    throw new TcpscopeError(
+      `cannot read alerts file ${path}: ${st.size} bytes, more than a rules file can be (${MAX_RULES_FILE_BYTES / 1024 / 1024} MiB)`,
+      { exitCode: ExitCode.usage },
+    );
+  }
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = errnoOf(err);
-    throw new TcpscopeError(`cannot read alerts file ${path}: ${code === 'ENOENT' ? 'no such file' : messageOf(err)}`, {
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : messageOf(err);
+    throw new TcpscopeError(`cannot read alerts file ${path}: ${why}`, {
       exitCode: code === 'ENOENT' ? ExitCode.usage : ExitCode.io,
       cause: err,
     });

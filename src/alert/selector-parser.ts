@@ -3,6 +3,11 @@ import type { Selector } from './ast.js';
 import { resolveMetric, type MetricScope } from './metrics.js';
 import { TokenCursor } from './token-cursor.js';
 import { ExprError, type Token } from './tokenizer.js';
+import { didYouMean } from './suggest.js';
+import { RULES } from '../diagnose/rules/index.js';
+
+/** Finding ids `finding(ID)` may name: the diagnosis rules. */
+const FINDING_IDS: readonly string[] = RULES.map((r) => r.id);
 
 export const WINDOW_FNS = ['rate', 'delta', 'avg', 'max', 'min'] as const;
 export const QUANTILE_FNS = ['p50', 'p90', 'p99'] as const;
@@ -31,6 +36,12 @@ export class SelectorParser extends TokenCursor {
     }
     if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id))
       throw new ExprError(t.col, `finding id "${id}" must be kebab-case, e.g. accept-queue-overflow`);
+    if (!FINDING_IDS.includes(id)) {
+      throw new ExprError(
+        t.col,
+        `unknown finding "${id}"${didYouMean(id, FINDING_IDS) || ` (findings: ${FINDING_IDS.join(', ')})`}`,
+      );
+    }
     return id;
   }
 

@@ -1,4 +1,5 @@
 // Splits an alert expression into tokens with their 1-based columns, so every parse error can point at a column.
+import { DURATION_HELP, durationMs, durationPrefix } from '../duration.js';
 
 export type TokenKind = 'number' | 'duration' | 'percent' | 'ident' | 'string' | 'op' | 'eof';
 
@@ -25,7 +26,6 @@ export class ExprError extends Error {
   }
 }
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const OPERATORS = ['>=', '<=', '==', '!=', '>', '<', '+', '-', '*', '/', '(', ')', '[', ']', '{', '}', ',', '='];
 
 export function tokenize(src: string): Token[] {
@@ -42,17 +42,24 @@ export function tokenize(src: string): Token[] {
       const m = /^(\d+(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?/i.exec(src.slice(i))!;
       const num = Number(m[0]);
       i += m[0].length;
-      const unit = /^(ms|s|m|h|%)(?![A-Za-z0-9_])/.exec(src.slice(i));
-      if (unit) {
-        i += unit[1]!.length;
-        const text = src.slice(col - 1, i);
-        if (unit[1] === '%') out.push({ kind: 'percent', text, value: num / 100, col, end: i + 1 });
-        else out.push({ kind: 'duration', text, value: num * DURATION_UNITS[unit[1]!]!, col, end: i + 1 });
+      if (src[i] === '%' && !/[A-Za-z0-9_]/.test(src[i + 1] ?? '')) {
+        i++;
+        out.push({ kind: 'percent', text: src.slice(col - 1, i), value: num / 100, col, end: i + 1 });
+        continue;
+      }
+      // Durations follow the one grammar of src/duration.ts (10s, 1m30s, 1d).
+      const dur = durationPrefix(src, col - 1);
+      if (dur.length > m[0].length && !/[A-Za-z0-9_]/.test(src[col - 1 + dur.length] ?? '')) {
+        const ms = durationMs(dur, { bareSeconds: false });
+        if (ms === undefined)
+          throw new ExprError(col, `bad duration "${dur}": write units from the largest down, ${DURATION_HELP}`);
+        i = col - 1 + dur.length;
+        out.push({ kind: 'duration', text: dur, value: ms, col, end: i + 1 });
         continue;
       }
       if (/[A-Za-z_]/.test(src[i] ?? '')) {
         const junk = /^[A-Za-z0-9_]+/.exec(src.slice(i))![0];
-        throw new ExprError(col, `bad number "${m[0]}${junk}": durations are written 500ms, 10s, 1m, 1h`);
+        throw new ExprError(col, `bad number "${m[0]}${junk}": durations are written ${DURATION_HELP}`);
       }
       out.push({ kind: 'number', text: m[0], value: num, col, end: i + 1 });
       continue;
@@ -78,7 +85,9 @@ export function tokenize(src: string): Token[] {
       continue;
     }
     const op = OPERATORS.find((o) => src.startsWith(o, i));
-    if (op === undefined) throw new ExprError(col, `unexpected character "${ch}"`);
+    // A whole code point in the message (an emoji is two UTF-16 units: never print half of it).
+    if (op === undefined)
+      throw new ExprError(col, `unexpected character "${String.fromCodePoint(src.codePointAt(i)!)}"`);
     i += op.length;
     out.push({ kind: 'op', text: op, value: NaN, col, end: i + 1 });
   }

@@ -8,6 +8,8 @@ import { assertKnownCommand, commandsFor } from './commands/index.js';
 import { VERSION } from '../version.js';
 import { armFaultInjection } from './fault-injection.js';
 import { exitOnCrash } from './crash-exit.js';
+import { splitExecArgv } from './exec-argv.js';
+import { assertNoRepeatedOptions } from './repeated-options.js';
 
 /** The commander program with the commands `argv` needs (all of them by default). */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
@@ -43,14 +45,28 @@ Exit codes: 0 ok, 1 alert fired (--exit-on-alert), 2 usage, 3 procfs-only (docto
 }
 
 export async function main(argv: string[]): Promise<number> {
+  let args: string[];
   try {
     assertKnownCommand(argv);
+    // Only the commands with alert actions take --exec; elsewhere commander names the unknown option.
+    const first = argv[2];
+    args =
+      first === undefined || first.startsWith('-') || ['watch', 'top', 'replay'].includes(first)
+        ? splitExecArgv(argv).argv
+        : argv;
   } catch (err) {
     return reportError(err);
   }
-  const program = await buildProgram(argv);
+  const program = await buildProgram(args);
   try {
-    await program.parseAsync(argv);
+    const named = program.commands.find((c) => c.name() === args[2]);
+    const cmd = named ?? program.commands.find((c) => c.name() === 'top');
+    if (cmd) assertNoRepeatedOptions(cmd, args.slice(named ? 3 : 2));
+  } catch (err) {
+    return reportError(err);
+  }
+  try {
+    await program.parseAsync(args);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -1,13 +1,18 @@
 // Validates flag values (durations, ports, sizes) in TypeScript before anything reaches the kernel or bpftrace.
 import { usageError } from '../errors.js';
+import { DURATION_HELP, durationMs } from '../duration.js';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** A flag value with nothing in it, or with spaces around it (`--port ' 80'`), is refused, never trimmed silently. */
+export function assertPlainValue(text: string, flag: string): void {
+  if (text === '') throw usageError(`invalid ${flag}: empty value`);
+  if (text.trim() !== text) throw usageError(`invalid ${flag} "${text}": remove the spaces around the value`);
+}
 
-/** `500ms`, `1s`, `1.5s`, `2m`, `1h`, or a bare number of seconds -> milliseconds. */
+/** The one duration grammar (src/duration.ts: `500ms`, `30s`, `1m30s`, `1d`, bare seconds) -> milliseconds. */
 export function parseDuration(text: string, flag = 'duration'): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw usageError(`invalid ${flag} "${text}": use e.g. 500ms, 1s, 30s, 5m`);
-  const ms = Number(m[1]) * UNITS[m[2] ?? 's']!;
+  assertPlainValue(text, flag);
+  const ms = durationMs(text);
+  if (ms === undefined) throw usageError(`invalid ${flag} "${text}": use ${DURATION_HELP}`);
   if (!Number.isFinite(ms) || ms <= 0) throw usageError(`invalid ${flag} "${text}": must be > 0`);
   return Math.round(ms);
 }
@@ -21,7 +26,8 @@ export function parseInterval(text: string): number {
 }
 
 export function parsePort(text: string): number {
-  if (!/^\d+$/.test(text.trim())) throw usageError(`invalid --port "${text}": a number 1-65535`);
+  assertPlainValue(text, '--port');
+  if (!/^\d+$/.test(text)) throw usageError(`invalid --port "${text}": a number 1-65535`);
   const n = Number(text);
   if (n < 1 || n > 65535) throw usageError(`invalid --port "${text}": a number 1-65535`);
   return n;
@@ -29,7 +35,8 @@ export function parsePort(text: string): number {
 
 /** `100M`, `1G`, `512K`, `1000` (bytes). */
 export function parseSize(text: string, flag = '--max-size'): number {
-  const m = /^(\d+(?:\.\d+)?)([KMG]i?B?|B)?$/i.exec(text.trim());
+  assertPlainValue(text, flag);
+  const m = /^(\d+(?:\.\d+)?)([KMG]i?B?|B)?$/i.exec(text);
   if (!m) throw usageError(`invalid ${flag} "${text}": use e.g. 100M, 1G, 512K`);
   const unit = (m[2] ?? 'B').toUpperCase()[0]!;
   const mult = unit === 'K' ? 1024 : unit === 'M' ? 1024 ** 2 : unit === 'G' ? 1024 ** 3 : 1;

@@ -1,7 +1,12 @@
 // The flags every live command shares (interval, duration, netns, port, procfs/ebpf), declared and validated once.
 import type { Command } from 'commander';
 import type { SessionOptions } from '../session/live.js';
-import { parseDuration, parseInterval, parsePort } from './parse-options.js';
+import { assertPlainValue, parseDuration, parseInterval, parsePort } from './parse-options.js';
+
+const plain = (text: string, flag: string): string => {
+  assertPlainValue(text, flag);
+  return text;
+};
 
 export interface SessionFlags {
   interval: string;
@@ -35,9 +40,9 @@ export function addSessionOptions(cmd: Command, help: { duration?: string; port?
 export function sessionOptionsFrom(flags: SessionFlags): SessionOptions & { intervalMs: number } {
   return {
     intervalMs: parseInterval(flags.interval),
-    durationMs: flags.duration ? parseDuration(flags.duration, '--duration') : undefined,
-    port: flags.port ? parsePort(flags.port) : undefined,
-    netns: flags.netns,
+    durationMs: flags.duration !== undefined ? parseDuration(flags.duration, '--duration') : undefined,
+    port: flags.port !== undefined ? parsePort(flags.port) : undefined,
+    netns: flags.netns !== undefined ? plain(flags.netns, '--netns') : undefined,
     mode: flags.procfs ? 'procfs' : flags.ebpf ? 'ebpf' : 'auto',
     ...(flags.latency === true ? { latency: true } : {}),
   };

@@ -16,7 +16,7 @@ export function watchLine(s: Snapshot): string {
   const rstIn = s.mode === 'ebpf' ? s.events.resetsReceived : n(c.TcpEstabResets);
   const parts = [
     `${time} ${s.netns.owner ? ownerSelector(s.netns.owner) : (s.netns.name ?? s.netns.inode)}`,
-    `estab ${n(st.ESTABLISHED)} tw ${n(st.TIME_WAIT)} cw ${n(st.CLOSE_WAIT)} fw2 ${n(st.FIN_WAIT2)} synrecv ${n(st.SYN_RECV)}`,
+    `estab ${n(st.ESTABLISHED)} tw ${n(st.TIME_WAIT)} cw ${n(st.CLOSE_WAIT)} fw2 ${n(st.FIN_WAIT2)} synrecv ${n(st.SYN_RECV)} synsent ${n(st.SYN_SENT)}`,
     `conn/s out ${per(active)} in ${per(passive)}`,
     `rst/s out ${per(rstOut)} in ${per(rstIn)}`,
     `overflow/s ${per(n(c.TcpExtListenOverflows))} synq-drop/s ${per(n(c.TcpExtTCPReqQFullDrop))} synack-rtx ${s.events.synackRetrans || n(c.TcpExtTCPSynRetrans)}`,

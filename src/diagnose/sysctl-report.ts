@@ -3,6 +3,8 @@ import { release } from 'node:os';
 import { SYSCTLS, readSysctls } from '../kernel/sysctl/index.js';
 import { resolveNetns } from '../kernel/netns/index.js';
 import { createNetnsNamer } from '../kernel/runtimes/namer.js';
+import { privileges } from '../kernel/privileges.js';
+import { ExitCode, TcpscopeError } from '../errors.js';
 import { computeTimelines, type Timelines } from './kernel-timelines.js';
 import { meaningOnThisKernel } from './sysctl-meaning.js';
 import { riskySettings, type RiskyWarning } from './risky.js';
@@ -50,6 +52,17 @@ export async function collectSysctlReport(netnsSpec: string | undefined): Promis
         : undefined);
   } finally {
     namer.close();
+  }
+  // Another netns's sysctls are visible only from inside it (setns needs CAP_SYS_ADMIN): say so instead of printing
+  // every value as absent (issue 13 item 5), with the same exit code as watch --netns.
+  if (!target.isSelf && !(await privileges()).canEnterNetns) {
+    throw new TcpscopeError(
+      `reading the sysctls of netns ${netnsSpec ?? target.path} needs root: they are visible only from inside it`,
+      {
+        exitCode: ExitCode.permission,
+        hint: `sudo tcpscope sysctl --netns ${netnsSpec ?? target.path}`,
+      },
+    );
   }
   const names = [...SYSCTLS.map((s) => s.name), ...EXTRA.filter((e) => !SYSCTLS.some((s) => s.name === e))];
   const read = await readSysctls(target, names);

@@ -6,7 +6,7 @@ import { TRACEPOINTS, detectCapabilities, hasBtf, type Capabilities } from './ca
 import { bpftraceInfo } from './bpftrace/version.js';
 import { isHarmlessStderr } from './bpftrace/noise.js';
 import { privileges } from './privileges.js';
-import { ensureTracefs, findTracefs } from './tracefs/tracefs.js';
+import { ensureTracefs, findTracefs, isTracefsMounted } from './tracefs/tracefs.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 export interface Check {
@@ -111,6 +111,15 @@ export async function runDoctor(opts: { mount: boolean } = { mount: true }): Pro
         ),
       );
     }
+  } else if (await isTracefsMounted()) {
+    // Mounted, but mode 0700: a non-root reader cannot see events/ (issue 13 item 10).
+    checks.push(
+      fail(
+        'tracefs',
+        `mounted at /sys/kernel/tracing but not readable as ${priv.description}: reading tracepoints needs root`,
+        'run tcpscope doctor with sudo',
+      ),
+    );
   } else {
     checks.push(
       fail(

@@ -10,6 +10,8 @@ export interface Privileges {
   capEff: bigint;
   canTrace: boolean;
   description: string;
+  /** setns() into another network namespace (nsenter) needs CAP_SYS_ADMIN. */
+  canEnterNetns: boolean;
 }
 
 export async function privileges(statusPath = '/proc/self/status'): Promise<Privileges> {
@@ -27,5 +29,5 @@ export async function privileges(statusPath = '/proc/self/status'): Promise<Priv
   const canTrace = (uid === 0 && has(CAP_SYS_ADMIN)) || bpfPerf || has(CAP_SYS_ADMIN);
   const description =
     uid === 0 ? 'root' : bpfPerf ? `uid ${uid} with CAP_BPF+CAP_PERFMON` : `uid ${uid} without CAP_BPF/CAP_PERFMON`;
-  return { uid, capEff, canTrace, description };
+  return { uid, capEff, canTrace, description, canEnterNetns: has(CAP_SYS_ADMIN) };
 }

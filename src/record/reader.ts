@@ -1,6 +1,7 @@
 // Streams a recording (plain or gzip, told by magic bytes) entry by entry: never loads the file, tolerates a cut end.
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import { recoverGzip } from './gzip-recover.js';
 import type { Readable } from 'node:stream';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
 import { EntryDecoder, MAX_LINE_BYTES, checkHeader, type RecordingEntry, type RecordingHeader } from './format.js';
@@ -97,6 +98,7 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
 
   /** Next chunk of complete lines (plus the unterminated rest at the end); undefined once the stream is over. */
   let finished = false;
+  let decompressed = 0;
   const nextLines = async (): Promise<Chunk | undefined> => {
     if (finished) return undefined;
     let res: IteratorResult<Buffer>;
@@ -106,12 +108,22 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
       finished = true;
       const code = errnoOf(err);
       if (code !== undefined && code.startsWith('Z_')) {
-        // A gzip stream cut mid-block (recorder killed) or damaged: keep what decoded, report the rest as lost.
-        stats.truncated =
-          code === 'Z_BUF_ERROR'
-            ? 'the gzip stream ends early (recording cut)'
-            : `gzip data corrupt (${messageOf(err)}): the rest is lost`;
-        return { lines: [], rest: splitter.end() };
+        // A gzip stream cut mid-block (recorder killed) or damaged: the chunk zlib failed in is decoded again in small
+        // slices, so everything before the damage replays; the warning names where it is (item 4).
+        if (code === 'Z_BUF_ERROR') {
+          stats.truncated = 'the gzip stream ends early (recording cut)';
+          return { lines: [], rest: splitter.end() };
+        }
+        const r = await recoverGzip(path, decompressed);
+        stats.truncated = r.afterEnd
+          ? `junk after the end of the gzip data (${r.reason} near byte ${r.goodInputBytes} of ${r.fileBytes}): ignored`
+          : `gzip data damaged (${r.reason}, noticed at byte ${r.goodInputBytes} of ${r.fileBytes}): replayed what decoded before it`;
+        try {
+          return { lines: splitter.push(r.tail), rest: splitter.end() };
+        } catch (e) {
+          if (e instanceof LineTooLongError) throw recordingError(path, `${e.message}: corrupt or not a recording`, e);
+          throw e;
+        }
       }
       throw new TcpscopeError(`cannot read recording ${path}: ${messageOf(err)}`, {
         exitCode: ExitCode.io,
@@ -122,6 +134,7 @@ export async function readRecording(path: string, opts: ReadOptions = {}): Promi
       finished = true;
       return { lines: [], rest: splitter.end() };
     }
+    decompressed += res.value.length;
     try {
       return { lines: splitter.push(res.value), rest: undefined };
     } catch (err) {

@@ -47,7 +47,7 @@ function provenance(r: IncidentReport): string {
     rec.mode === 'ebpf'
       ? `eBPF mode${rec.bpftraceVersion ? `, bpftrace ${rec.bpftraceVersion}` : ''}`
       : `${rec.mode} mode`;
-  return `Recorded ${iso(rec.startedAt)} for ${duration(rec.endedAt - rec.startedAt)} (${rec.snapshots} intervals of ${rec.intervalMs} ms) by tcpscope ${rec.tcpscopeVersion} on Linux ${rec.kernel} (${mode}).`;
+  return `Recorded ${iso(rec.startedAt)} for ${duration(rec.endedAt - rec.startedAt)} (${rec.snapshots} snapshot${rec.snapshots === 1 ? '' : 's'}, one per ${rec.intervalMs} ms interval) by tcpscope ${rec.tcpscopeVersion} on Linux ${rec.kernel} (${mode}).`;
 }
 
 export function renderText(r: IncidentReport): string {

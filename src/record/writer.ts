@@ -1,6 +1,7 @@
 // Writes one recording file: created 0600 and exclusively, every write reaches the file at once (gzip: Z_SYNC_FLUSH),
 // so a killed recorder leaves a prefix that replays.
-import { closeSync, constants, fchmodSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fdatasyncSync, openSync, statSync, writeSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 import { constants as zc, createGzip, type Gzip } from 'node:zlib';
 import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../errors.js';
 import { EntryEncoder, encodeHeader, type RecordingEntry, type RecordingHeader } from './format.js';
@@ -18,22 +19,44 @@ export function writeError(path: string, err: unknown, bytes: number): TcpscopeE
   return new TcpscopeError(message, { exitCode: ExitCode.io, cause: err });
 }
 
+/** The true cause of a failed O_CREAT|O_EXCL open (EEXIST is also a directory; ENOENT also a file system like /proc). */
+export function createFailure(path: string, err: unknown): string {
+  const code = errnoOf(err);
+  const dir = dirname(path);
+  const statOf = (p: string): Stats | undefined => {
+    try {
+      return statSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  if (code === 'EEXIST') {
+    return statOf(path)?.isDirectory()
+      ? 'it is a directory (give a file name inside it)'
+      : 'the file already exists (tcpscope never overwrites a recording: remove it or choose another name)';
+  }
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    const d = statOf(dir);
+    if (d === undefined) return `the directory ${dir} does not exist`;
+    if (!d.isDirectory()) return `${dir} is not a directory`;
+    return `the file system of ${dir} does not allow creating files there`;
+  }
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied in ${dir}`;
+  if (code === 'EROFS') return `${dir} is on a read-only file system`;
+  if (code === 'EISDIR') return 'it is a directory (give a file name inside it)';
+  return messageOf(err);
+}
+
 /** Creates the file 0600, refusing to overwrite (O_EXCL): a recording holds host details. */
 export function createExclusive(path: string): number {
   let fd: number;
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   } catch (err) {
-    const code = errnoOf(err);
-    const why =
-      code === 'EEXIST'
-        ? 'the file already exists (tcpscope never overwrites a recording: remove it or choose another name)'
-        : code === 'ENOENT'
-          ? 'the directory does not exist'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : messageOf(err);
-    throw new TcpscopeError(`cannot create recording ${path}: ${why}`, { exitCode: ExitCode.io, cause: err });
+    throw new TcpscopeError(`cannot create recording ${path}: ${createFailure(path, err)}`, {
+      exitCode: ExitCode.io,
+      cause: err,
+    });
   }
   // The umask can only remove bits, but make the mode explicit anyway (e.g. for a pre-set default ACL).
   fchmodSync(fd, 0o600);

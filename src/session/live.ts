@@ -2,7 +2,7 @@
 // raw inputs (polling right after each probe tick so both halves cover the same interval) and builds snapshots.
 import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
-import { Observable, ReplaySubject, Subject, merge, share, takeUntil, tap, timer } from 'rxjs';
+import { Observable, ReplaySubject, Subject, share, takeUntil, tap } from 'rxjs';
 import { createHostPoller, type HostPoller } from '../kernel/host/index.js';
 import { createNetnsNamer } from '../kernel/runtimes/namer.js';
 import type { HostSample } from '../model/host-sample.js';
@@ -93,13 +93,25 @@ export async function startSession(opts: LiveSessionOptions): Promise<LiveSessio
     let attaching: number | undefined;
     let fallback: NodeJS.Timeout | undefined;
     let closed = false;
+    let lastPollAt = Date.now();
+    let intervals = 0;
+    // --duration D: ceil(D / interval) intervals, each closed by a poll, then the source completes (issue 13 item 6:
+    // `--duration 1s` is one full interval, never zero snapshots).
+    const wanted =
+      opts.durationMs !== undefined ? Math.max(1, Math.ceil(opts.durationMs / opts.intervalMs - 1e-9)) : undefined;
     const poll = (): void => {
       if (polling || closed) return;
       polling = true;
+      lastPollAt = Date.now();
       poller.poll().then(
         (sample) => {
           polling = false;
-          if (!closed) sub.next({ kind: 'host', t: Date.now(), sample });
+          if (closed) return;
+          sub.next({ kind: 'host', t: Date.now(), sample });
+          if (wanted !== undefined && ++intervals >= wanted) {
+            closed = true;
+            sub.complete();
+          }
         },
         (err: unknown) => {
           polling = false;
@@ -115,6 +127,19 @@ export async function startSession(opts: LiveSessionOptions): Promise<LiveSessio
         armFallback(opts.intervalMs);
       }, ms);
     };
+    // A probe tick (or the attach line) closes the interval; before the first snapshot only once a full interval has
+    // passed since the baseline (issue 13 item 6: the first snapshot covers a full interval).
+    const tickPoll = (): void => {
+      const since = Date.now() - lastPollAt;
+      // Only the first snapshot waits for a full interval; later ticks always close theirs, so no snapshot ever
+      // merges two ticks (each tick's detail is capped in the kernel: two would exceed the cap).
+      if (intervals > 0 || since >= opts.intervalMs * 0.98) {
+        poll();
+        armFallback(Math.round(opts.intervalMs * 1.5));
+      } else {
+        armFallback(Math.max(1, Math.round(opts.intervalMs - since)));
+      }
+    };
     // The first poll is the baseline. Until bpftrace has attached (seconds on a busy host: it parses BTF), snapshots
     // come from procfs polls every interval, so data is on screen at once; after that each probe tick triggers the
     // poll, so counter deltas and probe counts cover the same interval. The fallback keeps snapshots coming when
@@ -127,15 +152,13 @@ export async function startSession(opts: LiveSessionOptions): Promise<LiveSessio
             if (input.kind === 'probe' && isAttachedLine(input.line)) {
               const ev = parseLine(input.line);
               attaching = ev.type === 'attached_probes' ? ev.probes : 0;
-              poll();
-              armFallback(Math.round(opts.intervalMs * 1.5));
+              tickPoll();
             } else if (input.kind === 'probe' && isTickLine(input.line)) {
               // bpftrace 0.17 prints attached_probes BEFORE it loads (verifies) and attaches the programs, which takes
               // up to seconds on a loaded host; the interval probe is attached last, so its first tick means all are live.
               if (attaching !== undefined) attached.next(attaching);
               attaching = undefined;
-              poll();
-              armFallback(Math.round(opts.intervalMs * 1.5));
+              tickPoll();
             }
           },
           error: (err: unknown) => sub.error(err),
@@ -148,8 +171,7 @@ export async function startSession(opts: LiveSessionOptions): Promise<LiveSessio
       probeSub?.unsubscribe();
       attached.complete();
     };
-    // The duration timer lives inside the pipeline, so an early stop() (--exit-on-alert) does not leave it behind.
-  }).pipe(takeUntil(opts.durationMs ? merge(stop$, timer(opts.durationMs)) : stop$));
+  }).pipe(takeUntil(stop$));
 
   const description: SessionDescription = {
     info,

@@ -32,6 +32,8 @@ export class ReplayPacer {
   private stepCredit = 0;
   /** Absolute recording time up to which inputs go as fast as possible (skip). */
   private seekUntil = Number.NEGATIVE_INFINITY;
+  /** Set when the recording has been read to its end: no skip can still be under way. */
+  finished = false;
   /** Set when pacing must re-anchor on the next input (speed change, resume, end of a skip). */
   private repace = false;
   /** Recording time and wall time of the input pacing is anchored on (NaN: re-anchor on the next paced input). */
@@ -51,7 +53,7 @@ export class ReplayPacer {
       paused: this.paused,
       speed: this.speed,
       elapsedMs: Number.isNaN(this.lastT) || Number.isNaN(this.origin) ? 0 : this.lastT - this.origin,
-      seeking: this.lastT < this.seekUntil,
+      seeking: !this.finished && this.lastT < this.seekUntil,
     }),
     pause: () => {
       this.paused = true;

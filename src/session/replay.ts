@@ -110,8 +110,14 @@ export async function openReplay<T extends { time: number }>(
           if (e.kind === 'alert' || e.kind === 'end') continue;
           if (e.kind === 'segment') {
             // A concatenated recording: a fresh pipeline from its header (new baseline), and no waiting for the
-            // wall-clock gap between the two recordings.
+            // wall-clock gap between the two recordings. The previous segment's snapshots go out first, then the
+            // session info (the dashboard's header) follows the segment: its netns, interval and port (item 17).
+            if (out.length > 0) {
+              yield out;
+              out = [];
+            }
             push = pipeline(e.header);
+            Object.assign(info, { ...e.header.description.info, mode: 'replay' });
             pacer.reanchor();
             continue;
           }
@@ -158,6 +164,8 @@ export async function openReplay<T extends { time: number }>(
         if (out.length > 0) yield out;
       }
     } finally {
+      // The end of the recording ends a skip too (`]` near the end used to leave "skipping…" on screen forever).
+      pacer.finished = true;
       await reader.close();
     }
   }

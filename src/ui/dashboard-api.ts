@@ -14,6 +14,8 @@ export interface FlightState {
 
 export interface NetnsChoice {
   name: string;
+  /** Shown instead of the name (the host's own netns has none). */
+  label?: string;
   inode?: number;
 }
 

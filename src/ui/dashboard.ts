@@ -61,7 +61,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       case 'matrix':
         return matrixLines(history.latest, size);
       case 'queues':
-        return queueLines(history, size);
+        return queueLines(history, size, info.port);
       case 'latency':
         return latencyLines(history.latest, size);
       case 'states':
@@ -149,8 +149,8 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
         if (destroyed || dialogs.open) return;
         if (choices.length === 0)
           return api.setMessage('no named network namespaces (ip netns list) and no containers, pods or services');
-        const items = choices.map((c) => `${c.name}${c.inode !== undefined ? `  (${c.inode})` : ''}`);
-        dialogs.list('Network namespace (enter / esc)', items, (i) => {
+        const items = choices.map((c) => `${c.label ?? c.name}${c.inode !== undefined ? `  (${c.inode})` : ''}`);
+        dialogs.list('Network namespace (↑↓ enter / esc)', items, (i) => {
           const choice = i === null ? undefined : choices[i];
           if (!choice) return;
           api.setMessage(`switching to netns ${choice.name}…`);

@@ -193,9 +193,11 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
       if (!toggle || restarting || finishing) return;
       toggle(current).then(
         (path) => {
+          // Stopping names the file that was written (issue 13 item 18): the header no longer shows it.
+          const stopped = recording;
           recording = path;
           dashboard.setRecording(path);
-          dashboard.setMessage(path === undefined ? 'recording stopped' : undefined);
+          dashboard.setMessage(path === undefined ? `recording stopped: ${stopped ?? 'file closed'}` : undefined);
         },
         (err: unknown) => dashboard.setMessage(`recording: ${messageOf(err)}`),
       );

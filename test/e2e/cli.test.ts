@@ -31,7 +31,7 @@ describe('tcpscope CLI', () => {
   it('rejects a bad duration with one line and exit code 2', async () => {
     const r = await run(['watch', '--duration', 'soon']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr.trim()).toBe('tcpscope: invalid --duration "soon": use e.g. 500ms, 1s, 30s, 5m');
+    expect(r.stderr.trim()).toBe('tcpscope: invalid --duration "soon": use e.g. 500ms, 30s, 5m, 1m30s, 2h, 1d');
   });
 
   it('prints --version', async () => {

@@ -18,6 +18,11 @@ export interface ExecActionOptions {
   queueLimit?: number;
   /** Warnings (dropped events, failures, timeouts): default one line on stderr. */
   onWarning?: (message: string) => void;
+  /**
+   * Where the command's stdout and stderr go, line by line. Default: tcpscope's stderr (stdout carries NDJSON). The
+   * dashboard passes its alerts log, so nothing the command prints lands on the dashboard's terminal.
+   */
+  onOutput?: (line: string) => void;
 }
 
 export interface ExecStats {
@@ -69,12 +74,28 @@ export function createExecAction(opts: ExecActionOptions): ExecAction {
       extendEnv: true,
       detached: true,
       cleanup: true,
-      // Its stdout goes to our stderr: tcpscope's stdout carries NDJSON.
-      stdout: 2,
-      stderr: 2,
+      // Its stdout goes to our stderr (tcpscope's stdout carries NDJSON), or line by line to onOutput.
+      stdout: opts.onOutput ? 'pipe' : 2,
+      stderr: opts.onOutput ? 'pipe' : 2,
+      buffer: false,
       reject: false,
       forceKillAfterDelay: false,
     });
+    if (opts.onOutput) {
+      const out = opts.onOutput;
+      for (const stream of [child.stdout, child.stderr]) {
+        let rest = '';
+        stream?.setEncoding('utf8');
+        stream?.on('data', (chunk: string) => {
+          const lines = (rest + chunk).split('\n');
+          rest = lines.pop()!;
+          for (const l of lines) out(l);
+        });
+        stream?.on('end', () => {
+          if (rest !== '') out(rest);
+        });
+      }
+    }
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {

@@ -18,7 +18,15 @@ export interface WebhookActionOptions {
   body?: (e: AlertEvent) => unknown;
   headers?: Record<string, string>;
   onWarning?: (message: string) => void;
+  /**
+   * How long close() waits for deliveries still pending when the run ends (--duration, Ctrl-C). Default 2 s; after it
+   * in-flight requests are aborted and one warning says how many events were dropped.
+   */
+  closeGraceMs?: number;
 }
+
+/** Default grace for pending deliveries at the end of a run (README, docs/alerts.md). */
+export const WEBHOOK_CLOSE_GRACE_MS = 2_000;
 
 export interface WebhookStats {
   delivered: number;
@@ -46,11 +54,27 @@ export function parseWebhookUrl(text: string): URL {
   return url;
 }
 
+/**
+ * `https://user:pass@host/…` cannot be fetched as is (fetch refuses credentials in a URL): they become a Basic
+ * Authorization header, checked at start, and the URL without them is what is requested and named in messages.
+ */
+export function splitCredentials(url: URL): { url: URL; authorization: string | undefined } {
+  if (url.username === '' && url.password === '') return { url, authorization: undefined };
+  const bare = new URL(url.href);
+  bare.username = '';
+  bare.password = '';
+  const user = decodeURIComponent(url.username);
+  const pass = decodeURIComponent(url.password);
+  return { url: bare, authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
+}
+
 /** A status worth retrying: the server may accept later. */
 const retryable = (status: number): boolean => status >= 500 || status === 429 || status === 408;
 
 export function createWebhookAction(opts: WebhookActionOptions): WebhookAction {
-  const url = parseWebhookUrl(opts.url);
+  const { url, authorization } = splitCredentials(parseWebhookUrl(opts.url));
+  const grace = opts.closeGraceMs ?? WEBHOOK_CLOSE_GRACE_MS;
+  const abort = new AbortController();
   const timeoutMs = opts.timeoutMs ?? 5_000;
   const retries = Math.max(0, opts.retries ?? 3);
   const backoff = opts.backoffMs ?? 500;
@@ -63,19 +87,27 @@ export function createWebhookAction(opts: WebhookActionOptions): WebhookAction {
   const stats: WebhookStats = { delivered: 0, failed: 0, attempts: 0, dropped: 0, queued: 0 };
   let worker: Promise<void> | undefined;
   let closed = false;
+  let abandoned = false;
+  let inFlight = 0;
 
   async function deliver(e: AlertEvent): Promise<void> {
     const payload = JSON.stringify(body(e));
     let last = '';
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await sleep(Math.min(maxBackoff, backoff * 2 ** (attempt - 1)));
+      if (abandoned) return;
       stats.attempts++;
       try {
         const res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'tcpscope', ...opts.headers },
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'tcpscope',
+            ...(authorization ? { authorization } : {}),
+            ...opts.headers,
+          },
           body: payload,
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), abort.signal]),
         });
         await res.arrayBuffer().catch(() => undefined);
         if (res.ok) {
@@ -85,6 +117,7 @@ export function createWebhookAction(opts: WebhookActionOptions): WebhookAction {
         last = `HTTP ${res.status}`;
         if (!retryable(res.status)) break;
       } catch (err) {
+        if (abandoned) return;
         last = err instanceof Error && err.name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : messageOf(err);
       }
     }
@@ -93,10 +126,12 @@ export function createWebhookAction(opts: WebhookActionOptions): WebhookAction {
   }
 
   async function drain(): Promise<void> {
-    while (queue.length > 0) {
+    while (queue.length > 0 && !abandoned) {
       const e = queue.shift()!;
       stats.queued = queue.length;
+      inFlight = 1;
       await deliver(e);
+      inFlight = 0;
     }
     worker = undefined;
   }
@@ -116,7 +151,24 @@ export function createWebhookAction(opts: WebhookActionOptions): WebhookAction {
     stats: () => ({ ...stats }),
     async close() {
       closed = true;
-      await worker;
+      if (!worker) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        worker.then(() => false),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), grace))),
+      ]);
+      clearTimeout(timer);
+      if (!timedOut) return;
+      // The run is over: what is still pending is dropped, and said so, rather than holding the exit for retries.
+      const pending = queue.length + inFlight;
+      abandoned = true;
+      abort.abort();
+      queue.length = 0;
+      stats.dropped += pending;
+      stats.queued = 0;
+      warn(
+        `--webhook ${where}: dropped ${pending} alert event${pending === 1 ? '' : 's'} not delivered within ${grace} ms after the run ended`,
+      );
     },
   };
 }

@@ -11,10 +11,11 @@ function nameOf(n: NetnsSummary): string {
   return parts.length > 0 ? parts.join(' ') : '-';
 }
 
-function row(n: NetnsSummary, nameWidth: number): string {
+export function row(n: NetnsSummary, nameWidth = 24): string {
   const proc = n.pid !== undefined ? `${n.pid} (${n.comm ?? '?'})` : '-';
   const tcp = n.tcpSockets === undefined ? '?' : String(n.tcpSockets);
-  return `${String(n.inode).padEnd(12)} ${nameOf(n).padEnd(nameWidth)} ${proc.padEnd(24)} ${String(n.processes).padStart(5)} ${tcp.padStart(8)}${n.isSelf ? '  (tcpscope)' : ''}`;
+  // The netns tcpscope runs in is marked in a column of its own (it used to trail the TCP count: "1  (tcpscope)").
+  return `${n.isSelf ? '*' : ' '} ${String(n.inode).padEnd(12)} ${nameOf(n).padEnd(nameWidth)} ${proc.padEnd(24)} ${String(n.processes).padStart(5)} ${tcp.padStart(8)}`;
 }
 
 export function registerNetns(program: Command): void {
@@ -45,8 +46,10 @@ Examples:
       }
       const w = Math.max(24, ...namespaces.map((n) => nameOf(n).length));
       process.stdout.write(
-        `${'INODE'.padEnd(12)} ${'NAME'.padEnd(w)} ${'PID (COMM)'.padEnd(24)} ${'PROCS'.padStart(5)} ${'TCP'.padStart(8)}\n`,
+        `  ${'INODE'.padEnd(12)} ${'NAME'.padEnd(w)} ${'PID (COMM)'.padEnd(24)} ${'PROCS'.padStart(5)} ${'TCP'.padStart(8)}\n`,
       );
       for (const n of namespaces) process.stdout.write(`${row(n, w)}\n`);
+      if (namespaces.some((n) => n.isSelf))
+        process.stdout.write('* the netns tcpscope runs in (the host netns: the reference for sysctl drift)\n');
     });
 }

@@ -1,5 +1,7 @@
 // `tcpscope record -o FILE`: records a session's raw inputs for a later replay or report on another machine.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createFailure } from '../../record/writer.js';
 import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, usageError } from '../../errors.js';
 import { startSession } from '../../session/live.js';
@@ -31,6 +33,9 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 function kib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
+
+/** Smallest --max-size without a warning. */
+export const MIN_MAX_SIZE = 64 * 1024;
 
 export function registerRecord(program: Command): void {
   const cmd = addSessionOptions(program.command('record'))
@@ -64,7 +69,19 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
     const flightOpts = flightSetup(flags, alerting.rules.length);
     const sessionOpts = sessionOptionsFrom(flags);
     const { durationMs } = sessionOpts;
-    const maxSize = flags.maxSize ? parseSize(flags.maxSize, '--max-size') : undefined;
+    const maxSize = flags.maxSize !== undefined ? parseSize(flags.maxSize, '--max-size') : undefined;
+    // Below this a file holds the header and hardly one interval: it would record nothing and exit 0 (item 14).
+    // Below 1K not even the header fits (an error); below 64K a file may hold no interval at all (a warning).
+    if (maxSize !== undefined && maxSize < 1024) {
+      throw usageError(
+        `invalid --max-size "${flags.maxSize}": the smallest is 1K (the recording header alone is larger)`,
+      );
+    }
+    if (maxSize !== undefined && maxSize < MIN_MAX_SIZE) {
+      process.stderr.write(
+        `tcpscope: warning: --max-size ${flags.maxSize} is below 64K: a header and first host sample take several KiB, so a file may hold no complete interval\n`,
+      );
+    }
     let rotate: number | undefined;
     if (flags.rotate !== undefined) {
       if (!/^\d+$/.test(flags.rotate) || Number(flags.rotate) < 1 || Number(flags.rotate) > 1000)
@@ -72,9 +89,19 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
       if (maxSize === undefined) throw usageError('--rotate needs --max-size');
       rotate = Number(flags.rotate);
     }
+    if (
+      path !== undefined &&
+      !existsSync(path) &&
+      (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory())
+    ) {
+      throw new TcpscopeError(
+        `cannot create recording ${path}: ${createFailure(path, Object.assign(new Error('missing'), { code: 'ENOENT' }))}`,
+        { exitCode: ExitCode.io },
+      );
+    }
     if (path !== undefined && existsSync(path)) {
       throw new TcpscopeError(
-        `cannot create recording ${path}: the file already exists (tcpscope never overwrites a recording: remove it or choose another name)`,
+        `cannot create recording ${path}: ${createFailure(path, Object.assign(new Error('exists'), { code: 'EEXIST' }))}`,
         { exitCode: ExitCode.io },
       );
     }

@@ -52,5 +52,10 @@ Exit codes: 0 ok (warnings on stderr for skipped lines or a cut file), 2 bad fla
           `tcpscope: warning: ${file}: ${r.skippedLines} corrupt line(s) skipped (${r.skippedExamples.join('; ')})\n`,
         );
       if (r.truncated) process.stderr.write(`tcpscope: warning: ${file}: ${r.truncated}\n`);
+      // An empty report says why (item 11): nothing recorded, or --from/--to outside the recording.
+      if (r.snapshots === 0)
+        process.stderr.write(
+          `tcpscope: warning: ${file}: no complete interval${flags.from !== undefined || flags.to !== undefined ? ' in the --from/--to range' : ' in the recording (header only?)'}: the report is empty\n`,
+        );
     });
 }

@@ -1,6 +1,8 @@
 // `tcpscope serve`: Prometheus export over HTTP (/metrics, /healthz, loopback by default) and/or a textfile.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { ExitCode, TcpscopeError, errnoOf, messageOf } from '../../errors.js';
 import { startSession } from '../../session/live.js';
 import { startWholeHostSession } from '../../session/wholehost.js';
 import { DEFAULT_MAX_NETNS, hostSnapshotsForExport } from '../../export/host-feed.js';
@@ -41,6 +43,28 @@ export function serveTargets(flags: ServeFlags): {
   return { listen, textfileDir };
 }
 
+/** --textfile names a directory that must exist: checked at start, with the real cause (issue 13 item 12). */
+async function assertDirectory(dir: string): Promise<void> {
+  let st;
+  try {
+    st = await stat(dir);
+  } catch (err) {
+    const code = errnoOf(err);
+    throw new TcpscopeError(
+      `invalid --textfile ${dir}: ${code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'a parent is not a directory' : messageOf(err)}`,
+      {
+        exitCode: code === 'ENOENT' || code === 'ENOTDIR' ? ExitCode.usage : ExitCode.io,
+        cause: err,
+      },
+    );
+  }
+  if (!st.isDirectory())
+    throw new TcpscopeError(
+      `invalid --textfile ${dir}: not a directory (give the node_exporter textfile directory; tcpscope writes ${TEXTFILE_NAME} in it)`,
+      { exitCode: ExitCode.usage },
+    );
+}
+
 export function registerServe(program: Command): void {
   const cmd = addSessionOptions(program.command('serve'))
     .description('export live metrics for Prometheus: an HTTP /metrics endpoint and/or a node_exporter textfile')
@@ -70,6 +94,7 @@ Metric names and labels: docs/metrics.md. Alert changes print one line each on s
     );
   addFlightOptions(addAlertOptions(cmd)).action(async (flags: ServeFlags) => {
     const { listen, textfileDir } = serveTargets(flags);
+    if (textfileDir !== undefined) await assertDirectory(textfileDir);
     const sessionOpts = sessionOptionsFrom(flags);
     const { intervalMs } = sessionOpts;
     const maxNetns = Number(flags.maxNetns ?? DEFAULT_MAX_NETNS);

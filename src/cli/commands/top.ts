@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { listNetnsNamed } from '../../kernel/netns/index.js';
 import { ownerSelector } from '../../kernel/runtimes/label.js';
+import type { NetnsOwner } from '../../model/host-sample.js';
 import { startSession } from '../../session/live.js';
 import type { LiveSession, Session } from '../../model/session.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
@@ -11,6 +12,8 @@ import { alerts } from '../../alert/index.js';
 import { addAlertOptions, alertSetup, type AlertFlags } from '../alert-flags.js';
 import { addFlightOptions, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
 import type { FlightRecorder } from '../../record/flight.js';
+import type { AlertNotice } from '../../ui/model/findings.js';
+import type { NetnsChoice } from '../../ui/dashboard.js';
 
 export interface TopFlags extends AlertFlags, SessionFlags, FlightFlags {
   record?: string;
@@ -24,6 +27,17 @@ export function defaultRecordingPath(now = new Date()): string {
   return `tcpscope-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}.ndjson`;
 }
 
+/** The `n` list: the host's own netns (tcpscope's) first, so it is always a way back, then the named ones. */
+export function netnsChoices(
+  all: readonly { inode: number; names: string[]; isSelf: boolean; owner?: NetnsOwner | undefined }[],
+): NetnsChoice[] {
+  const self = all.find((n) => n.isSelf);
+  const named = all
+    .filter((n) => (n.names.length > 0 || n.owner !== undefined) && !n.isSelf)
+    .map((n) => ({ name: n.owner ? ownerSelector(n.owner) : n.names[0]!, inode: n.inode }));
+  return self ? [{ name: String(self.inode), label: 'host (this netns)', inode: self.inode }, ...named] : named;
+}
+
 export function registerTop(program: Command): void {
   const cmd = addSessionOptions(program.command('top', { isDefault: true }), {
     duration: 'quit after this long (default: until q)',
@@ -34,7 +48,7 @@ export function registerTop(program: Command): void {
     .addHelpText(
       'after',
       `
-Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · R save ring · s sysctls · ? help
+Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · R save ring · s sysctls · t transitions · ↑↓ scroll popups · ? help
 
 Examples:
   sudo tcpscope                        # this host, eBPF when possible
@@ -48,7 +62,14 @@ Examples:
   addFlightOptions(addAlertOptions(cmd)).action(async (flags: TopFlags) => {
     const sessionOpts = sessionOptionsFrom(flags);
     const { durationMs, port } = sessionOpts;
-    const alerting = await alertSetup(flags);
+    // --exec output belongs in the alerts log: a command writing to the terminal would tear the dashboard.
+    let dash: { pushAlert(a: AlertNotice): void } | undefined;
+    const alerting = await alertSetup(flags, {
+      execOutput: (line) => {
+        if (dash) dash.pushAlert({ time: Date.now(), severity: 'info', name: 'exec', message: `--exec: ${line}` });
+        else process.stderr.write(`tcpscope: --exec: ${line}\n`);
+      },
+    });
     const flightOpts = flightSetup(flags, alerting.rules.length);
     assertTerminal();
     const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
@@ -78,16 +99,14 @@ Examples:
     process.exitCode = await runDashboard(session, {
       exitOnEnd: durationMs !== undefined,
       restart: (change) => start(change),
-      // Named netns and those a container, pod or service owns, each by a selector --netns accepts.
-      listNetns: async () =>
-        (await listNetnsNamed()).namespaces
-          .filter((n) => n.names.length > 0 || n.owner !== undefined)
-          .map((n) => ({ name: n.owner ? ownerSelector(n.owner) : n.names[0]!, inode: n.inode })),
+      // Named netns and those a container, pod or service owns (by a selector --netns accepts); the host's own first.
+      listNetns: async () => netnsChoices((await listNetnsNamed()).namespaces),
       toggleRecording,
       startRecording: flags.record !== undefined,
       // Alerts go to the dashboard log, to the recording (when one runs) and to --exec/--webhook.
       ...(flightOpts ? { saveRing: () => flight?.save('manual') } : {}),
       onSession: (s, d) => {
+        dash = d;
         if (alerting.rules.length === 0) return;
         if (flight) stopping.push(flight.stop());
         flight = flightOpts && isLive(s) ? startFlight(flightOpts, s, (line) => d.setMessage(line)) : undefined;
@@ -112,6 +131,7 @@ Examples:
     });
     // An open incident is completed (end marker, report) before tcpscope exits.
     await Promise.all([...stopping, flight?.stop()]);
+    dash = undefined; // the screen is restored: late output goes to stderr
     await alerting.action?.close();
   });
 }

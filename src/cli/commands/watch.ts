@@ -30,7 +30,7 @@ Examples:
   sudo tcpscope watch --netns web1 --port 8080         # one container, one port
   tcpscope watch --procfs --interval 5s                # no root: counters and socket table only
   sudo tcpscope watch --alerts builtin --webhook http://127.0.0.1:9000/hook
-  sudo tcpscope watch --duration 60s --alert 'rate(TcpExtListenOverflows) > 1/s for 2s' --exit-on-alert
+  sudo tcpscope watch --netns web1 --duration 60s --alert 'rate(TcpExtListenOverflows) > 1/s for 2s' --exit-on-alert  # exit 1 on overflows
   sudo tcpscope watch --alert 'census.CLOSE_WAIT > 500' --exec /usr/local/bin/page-oncall --team net`,
     );
   addFlightOptions(addAlertOptions(cmd)).action(async (flags: WatchFlags) => {
@@ -48,9 +48,11 @@ Examples:
     const flight = flightOpts
       ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
       : undefined;
+    // Ctrl-C: bpftrace first, then pending alert deliveries get their grace and a "dropped N" line (item 1).
     const off = onShutdown(async () => {
       await session.stop();
       await flight?.stop();
+      await alerting.action?.close();
     });
     if (session.info.mode === 'procfs')
       process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);

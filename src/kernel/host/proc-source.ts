@@ -36,6 +36,7 @@ export class ProcNetSource {
   /** Current /proc/<pid>/net directory, verified to still be in the target netns. */
   async dir(): Promise<string> {
     if (this.target.isSelf) return '/proc/self/net';
+    await this.checkName();
     if (this.pid !== undefined && (await netnsOfPid(this.pid)) === this.target.inode) return `/proc/${this.pid}/net`;
     const gone = this.pid;
     this.pid = ((await pidsByNetns()).get(this.target.inode) ?? []).find((p) => p !== process.pid);
@@ -46,6 +47,28 @@ export class ProcNetSource {
     }
     await this.startHolder(gone);
     return `/proc/${String(this.pid)}/net`;
+  }
+
+  private unnamed = false;
+
+  /**
+   * `ip netns del NAME` while watched (issue 13 item 19): if only tcpscope's holder keeps the netns alive it is gone
+   * for everyone else, which ends the session (exit 6); if processes still live in it, one note says it lost its name.
+   */
+  private async checkName(): Promise<void> {
+    const path = this.namedPath();
+    if (path === undefined || this.unnamed) return;
+    if ((await nsfsInode(path)) === this.target.inode) return;
+    this.unnamed = true;
+    if (this.holder !== undefined && this.pid === this.holder.pid) {
+      throw new TcpscopeError(`netns ${this.target.name} was deleted (ip netns del) while watched`, {
+        exitCode: ExitCode.netns,
+        hint: 'no process was left in it',
+      });
+    }
+    this.events.push(
+      `netns ${this.target.name} was deleted (ip netns del): its processes keep it alive, still watched`,
+    );
   }
 
   private async startHolder(gone: number | undefined): Promise<void> {

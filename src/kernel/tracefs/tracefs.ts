@@ -1,5 +1,5 @@
 // Finds (and as root, mounts) tracefs: it is not mounted at boot on many hosts, and bpftrace then misreports the cause.
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { ExitCode, TcpscopeError, messageOf } from '../../errors.js';
 
@@ -27,6 +27,19 @@ export async function findTracefs(candidates: readonly string[] = TRACEFS_CANDID
     if (await exists(`${dir}/events`)) return dir;
   }
   return undefined;
+}
+
+/** Is `dir` a tracefs mount point per /proc/self/mounts? (Mounted but unreadable means: not root.) */
+export async function isTracefsMounted(dir = '/sys/kernel/tracing'): Promise<boolean> {
+  try {
+    const mounts = await readFile('/proc/self/mounts', 'utf8');
+    return mounts.split('\n').some((l) => {
+      const [, mnt, type] = l.split(' ');
+      return mnt === dir && type === 'tracefs';
+    });
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -19,7 +19,11 @@ export function chartSeries(h: History, maxPoints: number): ChartSeries[] {
   const points = h.window.slice(-maxPoints);
   const last = points[points.length - 1];
   if (!last) return [];
-  const x = points.map((p) => `-${Math.round((last.time - p.time) / 1000)}s`);
+  // Labels from the nominal interval, one step per point: timestamps rounded to seconds gave "-5s -5s -4s … -0s"
+  // when intervals were not exactly one second (issue 13 item 18). The newest point is "now".
+  const stepS = (latest.intervalMs ?? 1000) / 1000;
+  const n = points.length;
+  const x = points.map((_, i) => (i === n - 1 ? 'now' : `-${Math.round((n - 1 - i) * stepS * 10) / 10}s`));
   const out: ChartSeries[] = [];
   RATE_DEFS.forEach((d, i) => {
     const label = rateLabel(d, ebpf, true);

@@ -17,10 +17,21 @@ export interface ListenerRow {
 }
 
 /** Listeners fullest first (at capacity on top), then by port. */
-export function listenerRows(s: Snapshot): ListenerRow[] {
+/** `198.19.200.1:8080` in `width` columns: the address is shortened, never the port (issue 13 item 18). */
+export function fitEndpoint(endpoint: string, width: number): string {
+  if (endpoint.length <= width) return endpoint;
+  const colon = endpoint.lastIndexOf(':');
+  const port = endpoint.slice(colon);
+  const room = width - port.length - 1;
+  return room >= 1 ? `${endpoint.slice(0, room)}…${port}` : endpoint.slice(endpoint.length - width);
+}
+
+/** Listeners of the snapshot, fullest first; with a port filter (`/`), only that port's (the others are not watched). */
+export function listenerRows(s: Snapshot, port?: number): ListenerRow[] {
   const syn = new Map<string, number>();
   for (const l of s.events.synackRetransByListener) if (l.synQueue >= 0) syn.set(`${l.laddr}:${l.lport}`, l.synQueue);
   return s.census.listeners
+    .filter((l) => port === undefined || l.port === port)
     .map((l) => {
       const endpoint = l.family === 6 ? `[${l.addr}]:${l.port}` : `${l.addr}:${l.port}`;
       return {
@@ -52,7 +63,7 @@ export function topDropReasons(h: History, n: number): { reason: string; rate: n
     .slice(0, n);
 }
 
-export function queueLines(h: History, size: PanelSize): Line[] {
+export function queueLines(h: History, size: PanelSize, port?: number): Line[] {
   const latest = h.latest;
   const now = h.window[h.window.length - 1];
   if (!latest || !now) return [[span('waiting for the first snapshot…', 'dim')]];
@@ -77,7 +88,7 @@ export function queueLines(h: History, size: PanelSize): Line[] {
       ),
     ]);
   }
-  const rows = listenerRows(latest);
+  const rows = listenerRows(latest, port);
   const drops = hasEbpf(latest) ? topDropReasons(h, short ? 2 : 4) : [];
   let room = size.height - lines.length;
   const dropRoom = drops.length > 0 ? Math.min(drops.length + 1, Math.max(0, room - 2)) : 0;
@@ -92,7 +103,7 @@ export function queueLines(h: History, size: PanelSize): Line[] {
     for (const r of shown) {
       const tone = r.atCapacity ? 'crit' : r.queue > 0 ? 'warn' : 'normal';
       const line: Line = [
-        span(pad(r.endpoint, epW), tone, r.atCapacity),
+        span(pad(fitEndpoint(r.endpoint, epW), epW), tone, r.atCapacity),
         span(pad(`${r.queue}/${r.capacity}`, qW, 'right'), tone, r.atCapacity),
         span(' '),
         span(fillBar(r.queue, r.capacity, barW), tone),
@@ -106,6 +117,20 @@ export function queueLines(h: History, size: PanelSize): Line[] {
     }
   }
   room = size.height - lines.length;
+  // Queue overflows counted by the kernel but no drop reason: a SYN dropped on a full queue is freed with consume_skb
+  // and never reaches kfree_skb (issue 13 item 16): say so rather than leave "drops 0" unexplained.
+  const fullQueueDrops = (now.queue.overflows ?? 0) + (now.queue.reqQFullDrop ?? 0) > 0;
+  if (hasEbpf(latest) && fullQueueDrops && !drops.some((d) => d.rate > 0) && room >= 1) {
+    lines.push([
+      span(
+        short
+          ? 'full-queue SYN drops: no skb reason'
+          : 'SYNs dropped on a full queue have no skb drop reason (consume_skb)',
+        'dim',
+      ),
+    ]);
+    room--;
+  }
   if (drops.length > 0 && room >= 2) {
     lines.push([span('drop reasons /s', 'dim')]);
     for (const d of drops.slice(0, room - 1)) {

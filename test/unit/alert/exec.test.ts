@@ -149,3 +149,28 @@ describe('exec action', () => {
     expect(warnings.some((w) => w.includes('does-not-exist'))).toBe(true);
   });
 });
+
+describe('exec output routing (issue 13: never onto the dashboard terminal)', () => {
+  it('hands stdout and stderr lines to onOutput instead of the terminal', async () => {
+    const lines: string[] = [];
+    const a = createExecAction({
+      command: '/bin/sh',
+      args: ['-c', 'echo out-line; echo err-line >&2; printf tail'],
+      onOutput: (l) => lines.push(l),
+    });
+    a.handle({
+      type: 'alert',
+      name: 'n',
+      expr: 'e',
+      state: 'firing',
+      value: 1,
+      threshold: 0,
+      time: 1,
+      netns: { inode: 1, name: undefined },
+      severity: 'warning',
+      message: 'm',
+    });
+    await a.close();
+    expect(lines.sort()).toEqual(['err-line', 'out-line', 'tail']);
+  });
+});

@@ -130,12 +130,12 @@ describe('errors point at the column and suggest', () => {
     ['events.resetsSent{reason="X} > 0', 'col 26: unterminated string: add the closing "'],
     ['census.LISTEN > 1 # comment', 'col 19: unexpected character "#"'],
     [
-      'finding(x) clear 1',
-      'col 12: "clear <threshold>" needs the condition to be one comparison, e.g. rate(X[1m]) > 5/s clear 1/s',
+      'finding(syn-flood) clear 1',
+      'col 20: "clear <threshold>" needs the condition to be one comparison, e.g. rate(X[1m]) > 5/s clear 1/s',
     ],
     ['TcpExtListenOverflows > 1 for 1s for 2s', 'col 34: "for" given twice'],
     ['TcpExtListenOverflows > 1 severity urgent', 'col 36: expected info, warning or critical after "severity"'],
-    ['TcpExtListenOverflows > 3x', 'col 25: bad number "3x": durations are written 500ms, 10s, 1m, 1h'],
+    ['TcpExtListenOverflows > 3x', 'col 25: bad number "3x": durations are written e.g. 500ms, 30s, 5m, 1m30s, 2h, 1d'],
     ['', 'col 1: empty expression: write a condition, e.g. rate(TcpExtListenOverflows) > 0'],
   ])('%s', (text, message) => {
     expect(errorOf(text)).toBe(message);
@@ -145,5 +145,49 @@ describe('errors point at the column and suggest', () => {
     expect(() => parseAlertFlag('of: rate(TcpExtListenOverflow) > 1')).toThrow(
       '--alert "of: rate(TcpExtListenOverflow) > 1": col 10: unknown metric "TcpExtListenOverflow" — did you mean TcpExtListenOverflows?',
     );
+  });
+});
+
+describe('issue 13: odd expressions get a clear usage error', () => {
+  const err = (text: string): string => {
+    try {
+      parseAlertFlag(text);
+    } catch (e) {
+      expect(e).toBeInstanceOf(TcpscopeError);
+      expect((e as TcpscopeError).exitCode).toBe(2);
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+  it('limits nesting depth (2000 parentheses, nots or minus signs) instead of overflowing the stack (item 2)', () => {
+    expect(err(`${'('.repeat(2000)}TcpOutRsts > 0${')'.repeat(2000)}`)).toMatch(
+      /col 65: expression nested too deeply \(more than 64 levels\)/,
+    );
+    expect(err(`${'not '.repeat(5000)}TcpOutRsts > 0`)).toMatch(/nested too deeply/);
+    expect(err(`${'-'.repeat(5000)}TcpOutRsts > 0`)).toMatch(/nested too deeply/);
+    expect(err(`${'('.repeat(10)}TcpOutRsts > 0${')'.repeat(10)}`)).toBe('accepted');
+  });
+  it('refuses unknown finding ids and reason labels with the column and a suggestion (item 3)', () => {
+    expect(err('finding(nope)')).toMatch(/col 9: unknown finding "nope" \(findings: accept-queue-overflow, /);
+    expect(err('finding(accept-queue-overflw)')).toMatch(
+      /col 9: unknown finding "accept-queue-overflw" — did you mean accept-queue-overflow\?/,
+    );
+    expect(err('events.resetsSent{reason="NOPE"} > 0')).toMatch(/col 19: unknown reset reason "NOPE"/);
+    expect(err('events.resetsSent{reason="TCP_ABORT_ON_DAT"} > 0')).toMatch(/did you mean TCP_ABORT_ON_DATA\?/);
+    expect(err('events.drops{reason="TCP_LISTEN_OVERFLOWS"} > 0')).toMatch(
+      /unknown skb drop reason .*did you mean TCP_LISTEN_OVERFLOW\?/,
+    );
+    expect(err('events.drops{reason="TCP_LISTEN_OVERFLOW"} > 0')).toBe('accepted');
+    expect(err('events.resetsSent{reason="NO_SOCKET"} > 0')).toBe('accepted');
+  });
+  it('refuses a constant division by zero (item 3)', () => {
+    expect(err('1/0 > 1')).toMatch(/col 3: division by zero/);
+    expect(err('TcpOutRsts / (2 - 2) > 1')).toMatch(/col 14: division by zero/);
+    expect(err('TcpOutRsts / 2 > 1')).toBe('accepted');
+  });
+  it('prints whole code points in messages (item 15)', () => {
+    const m = err('💥: TcpOutRsts > 0');
+    expect(m).toContain('unexpected character "💥"');
+    expect(m).not.toMatch(/\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
 });

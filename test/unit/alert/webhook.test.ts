@@ -114,4 +114,38 @@ describe('webhook action', () => {
     expect(() => createWebhookAction({ url: 'file:///etc/passwd' })).toThrow(TcpscopeError);
     expect(() => createWebhookAction({ url: 'not a url' })).toThrow(/invalid --webhook "not a url"/);
   });
+
+  it('bounds delivery at close by the grace, then drops what is pending with one warning (issue 13 item 1)', async () => {
+    let got = 0;
+    const url = await serve(() => {
+      got++; // accepts, never answers
+    });
+    const warnings: string[] = [];
+    const a = createWebhookAction({ url, closeGraceMs: 300, onWarning: (m) => warnings.push(m) });
+    a.handle(event('one'));
+    a.handle(event('two'));
+    const t0 = Date.now();
+    await a.close();
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(got).toBe(1);
+    expect(a.stats()).toMatchObject({ delivered: 0, dropped: 2 });
+    expect(warnings).toEqual([
+      `--webhook ${new URL(url).protocol}//${new URL(url).host}: dropped 2 alert events not delivered within 300 ms after the run ended`,
+    ]);
+    server!.closeAllConnections();
+  });
+
+  it('sends credentials of the URL as a Basic Authorization header, never in the request line (item 13)', async () => {
+    const seen: { auth: string | undefined; url: string | undefined }[] = [];
+    const url = await serve((req, _b, res) => {
+      seen.push({ auth: req.headers.authorization, url: req.url });
+      res.end();
+    });
+    const withCreds = url.replace('http://', 'http://ops:p%40ss@');
+    const a = createWebhookAction({ url: withCreds });
+    a.handle(event('x'));
+    await a.close();
+    expect(seen).toEqual([{ auth: `Basic ${Buffer.from('ops:p@ss').toString('base64')}`, url: '/hook' }]);
+    expect(a.stats().delivered).toBe(1);
+  });
 });

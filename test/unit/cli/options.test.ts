@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDuration, parseInterval, parsePort, parseSize } from '../../../src/cli/parse-options.js';
 import { formatError } from '../../../src/cli/output.js';
+import { parsePosition } from '../../../src/record/position.js';
+import { compileRule, parseAlertFlag } from '../../../src/alert/rule.js';
 import { ExitCode, TcpscopeError } from '../../../src/errors.js';
 import { VERSION } from '../../../src/version.js';
 
@@ -13,21 +15,42 @@ describe('flag values', () => {
     expect(parseDuration('3')).toBe(3000);
     expect(parseDuration('1h')).toBe(3_600_000);
   });
-  it.each(['', 'abc', '-1s', '0', '1d', '1 s s', '1e3'])('rejects duration %j as a usage error', (bad) => {
-    expect(() => parseDuration(bad)).toThrow(TcpscopeError);
-    try {
-      parseDuration(bad);
-    } catch (err) {
-      expect((err as TcpscopeError).exitCode).toBe(ExitCode.usage);
+  it('accepts one duration grammar everywhere: compounds from the largest unit down and days (issue 13 item 7)', () => {
+    expect(parseDuration('1m30s')).toBe(90_000);
+    expect(parseDuration('1d')).toBe(86_400_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parsePosition('1m30s', '--from')).toBe(90_000);
+    expect(parsePosition('1d', '--from')).toBe(86_400_000);
+    expect(compileRule({ expr: 'census.CLOSE_WAIT > 5', for: '1m30s' }).forMs).toBe(90_000);
+    expect(parseAlertFlag('census.CLOSE_WAIT > 5 for 1m30s').forMs).toBe(90_000);
+    expect(parseAlertFlag('delta(TcpOutRsts[1d]) > 5').condition).toBeDefined();
+    for (const bad of ['1s1m', '1m1m', '30s 1m']) {
+      expect(() => parseDuration(bad)).toThrow(/invalid duration/);
+      expect(() => parsePosition(bad, '--from')).toThrow(/invalid --from/);
     }
+    expect(() => parseAlertFlag('census.CLOSE_WAIT > 5 for 1s1m')).toThrow(/bad duration "1s1m"/);
   });
+  it.each(['', ' ', ' 1s', '1s ', 'abc', '-1s', '0', '1x', '1 s s', '1e3'])(
+    'rejects duration %j as a usage error',
+    (bad) => {
+      expect(() => parseDuration(bad)).toThrow(TcpscopeError);
+      try {
+        parseDuration(bad);
+      } catch (err) {
+        expect((err as TcpscopeError).exitCode).toBe(ExitCode.usage);
+      }
+    },
+  );
   it('bounds the interval', () => {
     expect(() => parseInterval('50ms')).toThrow(/smallest interval is 100ms/);
     expect(parseInterval('250ms')).toBe(250);
   });
   it('validates ports', () => {
     expect(parsePort('8080')).toBe(8080);
-    for (const bad of ['0', '65536', '80a', '-1', ' ']) expect(() => parsePort(bad)).toThrow(/invalid --port/);
+    for (const bad of ['0', '65536', '80a', '-1', ' ', '', ' 80', '80 '])
+      expect(() => parsePort(bad)).toThrow(/invalid --port/);
+    expect(() => parsePort('')).toThrow('invalid --port: empty value');
+    expect(() => parsePort(' 80')).toThrow('invalid --port " 80": remove the spaces around the value');
   });
   it('parses sizes', () => {
     expect(parseSize('100M')).toBe(100 * 1024 * 1024);

@@ -77,6 +77,16 @@ describe('replay controls', () => {
     await session.stop();
   });
 
+  it('a skip past the end of the recording ends as skipping when the recording ends (issue 13 item 18)', async () => {
+    const session = await replaySession(demoRecordingPath(), { speed: 1 });
+    let completed = false;
+    session.snapshots$.subscribe({ complete: () => (completed = true) });
+    await sleep(100);
+    session.replay.skip(10 * 60_000); // `]` ten times: far past the 25 s recording
+    await until(() => completed, 10_000);
+    expect(session.replay.state().seeking).toBe(false);
+  });
+
   it('stop() ends a paused replay at once', async () => {
     const session = await replaySession(demoRecordingPath(), { speed: 1 });
     let completed = false;

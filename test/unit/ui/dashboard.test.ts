@@ -187,7 +187,7 @@ describe('dashboard behaviour', () => {
     h.type('\r');
     await tick();
     d.flush();
-    expect(h.text()).toContain('Finding accept-queue-overflow (esc to close)');
+    expect(h.text()).toContain('Finding accept-queue-overflow (↑↓ scroll, esc to close)'); // says it scrolls (issue 13 item 18)
     expect(h.text()).toContain('min(backlog 128, somaxconn 4096)');
     h.type('q');
     await tick();

@@ -5,7 +5,10 @@ import { History } from '../../../src/ui/model/history.js';
 import { keyRates } from '../../../src/ui/model/rates.js';
 import { ratesLines } from '../../../src/ui/model/rates-view.js';
 import { matrixLines, transitionMatrix } from '../../../src/ui/model/matrix.js';
-import { listenerRows, queueLines } from '../../../src/ui/model/queues.js';
+import { fitEndpoint, listenerRows, queueLines } from '../../../src/ui/model/queues.js';
+import { chartSeries } from '../../../src/ui/model/chart.js';
+import { watchLine } from '../../../src/cli/watch-line.js';
+import { netnsChoices } from '../../../src/cli/commands/top.js';
 import { stateRows } from '../../../src/ui/model/states.js';
 import { sysctlLines, sysctlRows } from '../../../src/ui/model/sysctls.js';
 import { FindingLog, findingLines, entryDetail } from '../../../src/ui/model/findings.js';
@@ -102,6 +105,17 @@ describe('queues', () => {
     expect(text).toMatch(/accept-queue overflows\s+250\/s/);
     expect(text).toMatch(/127\.0\.0\.1:8080\s+129\/128 █+ FULL/);
     expect(text).toContain('TCP_LISTEN_OVERFLOW');
+  });
+  it('explains full-queue SYN drops that have no skb drop reason (live overflow: drops 0, issue 13 item 16)', () => {
+    const seq = overflowSequence().map((s) => ({ ...s, events: { ...s.events, drops: 0, dropsByReason: {} } }));
+    const wide = plain(queueLines(historyOf(seq), { width: 80, height: 14 }));
+    expect(wide).toContain('SYNs dropped on a full queue have no skb drop reason (consume_skb)');
+    const narrow = plain(queueLines(historyOf(seq), { width: 38, height: 9 }));
+    expect(narrow).toContain('full-queue SYN drops: no skb reason');
+    // with a reason row (the demo's final ACKs, TCP_LISTEN_OVERFLOW) there is nothing to explain
+    expect(plain(queueLines(historyOf(overflowSequence()), { width: 80, height: 14 }))).not.toContain(
+      'no skb drop reason',
+    );
   });
   it('is quiet before the overflow', () => {
     const text = plain(queueLines(historyOf(overflowSequence(3, 0)), { width: 80, height: 14 }));
@@ -211,5 +225,42 @@ describe('small helpers', () => {
     expect(layoutKind(200, 60)).toBe('full');
     expect(layoutCells('full', true).map((c) => c.id)).toContain('chart');
     expect(layoutCells('full', false).map((c) => c.id)).not.toContain('chart');
+  });
+});
+
+describe('80×24 details (issue 13 item 18)', () => {
+  it('a long listener address loses characters of the address, never its port', () => {
+    expect(fitEndpoint('198.19.200.1:8080', 12)).toBe('198.19…:8080');
+    expect(fitEndpoint('[2001:db8:7c::1]:443', 10)).toBe('[2001…:443');
+    expect(fitEndpoint('10.0.0.1:80', 20)).toBe('10.0.0.1:80');
+  });
+  it("with a port filter only that port's listeners are listed", () => {
+    const s = overflowSequence().at(-1)!;
+    expect(listenerRows(s).length).toBeGreaterThan(1);
+    expect(listenerRows(s, 8080).map((r) => r.endpoint)).toEqual(['127.0.0.1:8080']);
+  });
+  it('the chart axis counts intervals back to "now", one distinct label per point', () => {
+    const seq = overflowSequence(3, 3).map((s, i) => ({ ...s, time: T0 + [0, 400, 1400, 2400, 3100, 4000][i]! }));
+    const x = chartSeries(historyOf(seq), 6)[0]!.x;
+    expect(x).toEqual(['-5s', '-4s', '-3s', '-2s', '-1s', 'now']);
+  });
+  it('the watch line shows SYN_SENT (a client netns with stuck connects)', () => {
+    const s = snapshot(0);
+    s.census.states = { ...s.census.states, SYN_SENT: 37 };
+    expect(watchLine(s)).toMatch(/synrecv \d+ synsent 37 \|/);
+  });
+});
+
+describe('n: the netns list always leads back to the host (issue 13 item 18)', () => {
+  it("puts tcpscope's own netns first, by inode, labelled host", () => {
+    const list = netnsChoices([
+      { inode: 4026532177, names: ['web1'], isSelf: false },
+      { inode: 4026531840, names: [], isSelf: true },
+      { inode: 4026532300, names: [], isSelf: false },
+    ]);
+    expect(list).toEqual([
+      { name: '4026531840', label: 'host (this netns)', inode: 4026531840 },
+      { name: 'web1', inode: 4026532177 },
+    ]);
   });
 });
