@@ -70,10 +70,10 @@ function joinContinuations(lines: { n: number; text: string }[]): { n: number; t
 
 const SHELL_FENCES = new Set(['sh', 'bash', 'shell', 'console']);
 /**
- * Inline code that is a command: `tcpscope WORD…` or `sudo …` (a bare `tcpscope`, or a path such as
- * `scripts/lab/churn.c`, is a name in prose, not a command).
+ * Inline code that is a command: `tcpscope WORD ARGS…` or `sudo …` (a bare `tcpscope` or `tcpscope advise`, or a
+ * path such as `scripts/lab/churn.c`, is a name in prose, not a command).
  */
-const INLINE_COMMAND = /^(?:[A-Z_]+=\S+ )*(?:sudo \S|tcpscope \S)/;
+const INLINE_COMMAND = /^(?:[A-Z_]+=\S+ )*(?:sudo \S|tcpscope [a-z]+ \S)/;
 
 /** Examples of one Markdown file: every line of ```sh/bash/shell/console blocks, and inline `tcpscope …` commands. */
 export function markdownExamples(file: string, text: string): Example[] {

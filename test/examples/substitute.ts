@@ -1,7 +1,7 @@
 // The example runner's substitution table (CONTRIBUTING.md § Examples): documented placeholders become lab values,
 // and files an example reads are put in its working directory first. Nothing else in a command is changed.
-import { copyFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 
 export interface LabValues {
   /** The lab server netns, standing for `web1`. */
@@ -45,11 +45,17 @@ export function substitute(
   const inputs = [...out.matchAll(/\b(?:replay|report)\s+([\w./-]+\.(?:ndjson(?:\.gz)?|tcpscope))\b/g)].map(
     (m) => m[1]!,
   );
+  // advise takes one or more recordings.
+  const advise = /\badvise((?:\s+[\w./-]+\.ndjson(?:\.gz)?)+)/.exec(out);
+  if (advise) inputs.push(...advise[1]!.trim().split(/\s+/));
   const needsAlerts = /--alerts \.\/alerts\.yaml\b/.test(out);
   return {
     command: out,
     setup: async (dir) => {
-      for (const f of inputs) await copyFile(lab.demo, join(dir, f));
+      for (const f of inputs) {
+        await mkdir(dirname(join(dir, f)), { recursive: true });
+        await copyFile(lab.demo, join(dir, f));
+      }
       if (needsAlerts) await writeFile(join(dir, 'alerts.yaml'), ALERTS_YAML);
     },
   };

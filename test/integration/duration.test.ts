@@ -37,7 +37,7 @@ describe('--duration (item 6)', () => {
       ['3s', 3],
       ['2500ms', 3],
     ] as const) {
-      const r = await execa('node', [CLI, 'watch', '--ebpf', '--json', '--duration', d], {
+      const r = await execa('node', [CLI, 'watch', '--netns', 'self', '--ebpf', '--json', '--duration', d], {
         reject: false,
         timeout: 60_000,
       });
@@ -47,7 +47,7 @@ describe('--duration (item 6)', () => {
   });
   it('the first interval of a recording is a full one', async () => {
     const path = join(dir, 'rec.ndjson');
-    const r = await execa('node', [CLI, 'record', '--ebpf', '-q', '-o', path, '--duration', '3s'], {
+    const r = await execa('node', [CLI, 'record', '--netns', 'self', '--ebpf', '-q', '-o', path, '--duration', '3s'], {
       reject: false,
       timeout: 60_000,
     });
@@ -70,7 +70,19 @@ describe('webhook delivery bounded by the run (item 1)', () => {
     const t0 = Date.now();
     const r = await execa(
       'node',
-      [CLI, 'watch', '--procfs', '--duration', '2s', '--alert', 'always: census.total >= 0', '--webhook', url],
+      [
+        CLI,
+        'watch',
+        '--netns',
+        'self',
+        '--procfs',
+        '--duration',
+        '2s',
+        '--alert',
+        'always: census.total >= 0',
+        '--webhook',
+        url,
+      ],
       { reject: false, timeout: 60_000 },
     );
     const took = Date.now() - t0;
@@ -90,7 +102,7 @@ describe('webhook delivery on Ctrl-C (item 1)', () => {
       const url = `http://127.0.0.1:${(hang.address() as AddressInfo).port}/hook`;
       const child = execa(
         'node',
-        [CLI, 'watch', '--procfs', '--alert', 'always: census.total >= 0', '--webhook', url],
+        [CLI, 'watch', '--netns', 'self', '--procfs', '--alert', 'always: census.total >= 0', '--webhook', url],
         {
           reject: false,
           timeout: 60_000,

@@ -89,7 +89,7 @@ Examples:
   sudo tcpscope serve                                   # http://127.0.0.1:9464/metrics, every netns (netns label)
   sudo tcpscope serve --textfile /var/lib/node_exporter/textfile_collector
   sudo tcpscope serve --metrics 10.0.0.5:9464 --allow-public --netns web1
-  sudo tcpscope serve --alerts builtin --on-alert /var/lib/tcpscope/incidents --keep 50   # plus a flight recorder
+  sudo tcpscope serve --metrics 127.0.0.1:9465 --alerts builtin --on-alert /var/lib/tcpscope/incidents --keep 50
 Metric names and labels: docs/metrics.md. Alert changes print one line each on stderr.`,
     );
   addFlightOptions(addAlertOptions(cmd)).action(async (flags: ServeFlags) => {
