@@ -31,6 +31,8 @@ export function substitutionTable(lab: LabValues): Array<[RegExp, string]> {
     [/\/usr\/local\/bin\/page-oncall\b/g, join(lab.bin, 'page-oncall')],
     [/\/var\/lib\/node_exporter\/textfile(?:_collector)?\b/g, join(lab.dir, 'textfile')],
     [/--metrics 10\.0\.0\.5:/g, '--metrics 127.0.0.2:'],
+    // An explicit default address would collide with `serve` examples that use the default, run at the same time.
+    [/--metrics 127\.0\.0\.1:9464\b/g, '--metrics 127.0.0.3:9464'],
   ];
 }
 
