@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordScenario, TCPSCOPE } from '../../scripts/lab/record-scenario.js';
 import { sysctlFileEntries } from '../../scripts/lab/sysctl-file.js';
 import type { AdviceReport } from '../../src/advise/report.js';
-import type { Advice } from '../../src/advise/advice.js';
+import { dur, type Advice } from '../../src/advise/advice.js';
 import { synackSchedule, synSchedule } from '../../src/diagnose/timelines.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
@@ -119,14 +119,12 @@ describe('tcpscope advise on recorded lab workloads', () => {
     expect(server.profile.totals.synackRetrans).toBeGreaterThan(0);
     const sa = get(server.advice, 'net.ipv4.tcp_synack_retries');
     expect(sa).toMatchObject({ action: 'change', current: '1' });
-    expect(sa.consequence).toContain(
-      `gives up after ${synackSchedule(Number(sa.proposed)).giveUpMs / 1000} s instead of`,
-    );
+    expect(sa.consequence).toContain(`gives up after ${dur(synackSchedule(Number(sa.proposed)).giveUpMs)} instead of`);
     const sy = get(client.advice, 'net.ipv4.tcp_syn_retries');
     expect(sy).toMatchObject({ action: 'change', current: '1' });
     const linear = Number(client.profile.sysctls['net.ipv4.tcp_syn_linear_timeouts'] ?? 0);
     expect(sy.consequence).toContain(
-      `fails with ETIMEDOUT after ${synSchedule(Number(sy.proposed), linear).giveUpMs / 1000} s instead of`,
+      `fails with ETIMEDOUT after ${dur(synSchedule(Number(sy.proposed), linear).giveUpMs)} instead of`,
     );
   }, 240_000);
 
