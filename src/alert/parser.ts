@@ -1,7 +1,8 @@
-// Recursive-descent parser for alert expressions (grammar in docs/alerts.md); every error names its column.
+// Recursive-descent parser for alert expressions (grammar in docs/alerts.md): operators and clauses here, function
+// calls in call-parser.ts, selectors in selector-parser.ts; every error names its column.
 import type { AlertSeverity, BoolExpr, CmpOp, NumExpr, ParsedCondition } from './ast.js';
 import type { MetricScope } from './metrics.js';
-import { QUANTILE_FNS, SelectorParser, WINDOW_FNS } from './selector-parser.js';
+import { CallParser, type Typed } from './call-parser.js';
 import { isLatency } from './latency-metrics.js';
 import { didYouMean } from './suggest.js';
 import { ExprError, tokenize, type Token } from './tokenizer.js';
@@ -9,17 +10,14 @@ import { ExprError, tokenize, type Token } from './tokenizer.js';
 /** Nesting allowed in one expression (parentheses, not, unary minus): deep enough for any real rule. */
 export const MAX_DEPTH = 64;
 
-type Typed = { t: 'num'; e: NumExpr; col: number } | { t: 'bool'; e: BoolExpr; col: number };
-
 const CMP_OPS: readonly string[] = ['>', '>=', '<', '<=', '==', '!='];
-const FUNCTIONS: readonly string[] = [...WINDOW_FNS, ...QUANTILE_FNS, 'finding'];
 
 const KEYWORDS: readonly string[] = ['and', 'or', 'not', 'for', 'clear', 'after', 'cooldown', 'severity', 'offset'];
 const CLAUSES: readonly string[] = ['for', 'clear', 'cooldown', 'severity'];
 const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'critical'];
 const RATE_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 
-class Parser extends SelectorParser {
+class Parser extends CallParser {
   /** Inside the right-hand side of a comparison with a latency: `200ms` is the number 200 (ms). */
   private durationsAsMs = false;
 
@@ -107,7 +105,7 @@ class Parser extends SelectorParser {
     const text = this.src.slice(x.col - 1, this.prev()?.end === undefined ? undefined : this.prev()!.end - 1).trim();
     throw new ExprError(x.col, `"${text}" is a number, not a condition: compare it, e.g. ${text} > 0`);
   }
-  private asNum(x: Typed, op: string): NumExpr {
+  protected asNum(x: Typed, op: string): NumExpr {
     if (x.t === 'num') return x.e;
     throw new ExprError(x.col, `"${op}" needs numbers on both sides, not a condition`);
   }
@@ -162,7 +160,7 @@ class Parser extends SelectorParser {
     if (this.isOp('=')) throw new ExprError(this.tok.col, 'use "==" to compare');
     return left;
   }
-  private sum(): Typed {
+  protected sum(): Typed {
     let left = this.product();
     while (this.isOp('+') || this.isOp('-')) {
       const op = this.next();
@@ -248,76 +246,8 @@ class Parser extends SelectorParser {
       throw new ExprError(t.col, `expected ${expected}${what}${got}`);
     throw new ExprError(t.col, `unexpected ${this.describe(t)}${what}`);
   }
-
-  /** p50/p90/p99(histogram metric[window]), in ms. */
-  private quantile(name: Token): Typed {
-    const fn = name.text as (typeof QUANTILE_FNS)[number];
-    const argStart = this.tok;
-    const first = this.sum();
-    this.expectOp(')', `to close ${fn}(`);
-    if (first.t !== 'num' || first.e.kind !== 'metric' || first.e.sel.metric.kind !== 'histogram') {
-      throw new ExprError(
-        argStart.col,
-        `${fn}() takes a latency histogram: connectLatency, connectionLifetime or rtt, e.g. ${fn}(connectLatency{dport="5432"}[1m])`,
-      );
-    }
-    return { t: 'num', e: { kind: 'quantile', fn, sel: first.e.sel }, col: name.col };
-  }
-
-  private call(): Typed {
-    const name = this.next();
-    if (!FUNCTIONS.includes(name.text)) {
-      throw new ExprError(
-        name.col,
-        `unknown function "${name.text}"${didYouMean(name.text, FUNCTIONS)} (functions: ${FUNCTIONS.join(', ')})`,
-      );
-    }
-    this.next(); // (
-    if (name.text === 'finding') {
-      const id = this.findingId();
-      this.expectOp(')', 'to close finding(');
-      return { t: 'bool', e: { kind: 'finding', id }, col: name.col };
-    }
-    if ((QUANTILE_FNS as readonly string[]).includes(name.text)) return this.quantile(name);
-    const fn = name.text as (typeof WINDOW_FNS)[number];
-    const argStart = this.tok;
-    const first = this.sum();
-    if ((fn === 'max' || fn === 'min') && this.isOp(',')) {
-      const args = [this.asNum(first, `${fn}(`)];
-      while (this.isOp(',')) {
-        this.next();
-        args.push(this.asNum(this.sum(), `${fn}(`));
-      }
-      this.expectOp(')', `to close ${fn}(`);
-      return { t: 'num', e: { kind: 'extreme', fn, args }, col: name.col };
-    }
-    this.expectOp(')', `to close ${fn}(`);
-    if (first.t !== 'num' || first.e.kind !== 'metric') {
-      throw new ExprError(
-        argStart.col,
-        `${fn}() takes a metric, e.g. ${fn}(TcpExtListenOverflows[1m])${fn === 'max' || fn === 'min' ? `, or two or more values: ${fn}(5/s, ...)` : ''}`,
-      );
-    }
-    const sel = first.e.sel;
-    if (fn === 'max' && sel.metric.kind === 'histogram')
-      return { t: 'num', e: { kind: 'quantile', fn: 'max', sel }, col: name.col };
-    if (sel.metric.kind === 'histogram') {
-      throw new ExprError(
-        sel.col,
-        `${sel.metric.text} is a latency histogram: use p50(), p90(), p99() or max(), e.g. p99(${sel.metric.text}) > 200ms`,
-      );
-    }
-    if ((fn === 'rate' || fn === 'delta') && sel.metric.kind !== 'counter') {
-      throw new ExprError(
-        sel.col,
-        `${fn}() needs a counter; ${sel.metric.text} is a gauge (use avg(), max() or min())`,
-      );
-    }
-    return { t: 'num', e: { kind: 'window', fn, sel }, col: name.col };
-  }
 }
 
-/** Parses an alert condition with its clauses; throws ExprError (col + detail). */
 /** The value of an expression made of number literals only (`0`, `1-1`, `-0`), else undefined. */
 function constantValue(e: NumExpr): number | undefined {
   switch (e.kind) {
@@ -338,6 +268,7 @@ function constantValue(e: NumExpr): number | undefined {
   }
 }
 
+/** Parses an alert condition with its clauses; throws ExprError (col + detail). */
 export function parseCondition(src: string, scope: MetricScope): ParsedCondition {
   const p = new Parser(tokenize(src), src, scope);
   return p.parseRule();

@@ -2,7 +2,7 @@
 // poll right after each probe tick, one HostSnapshot per interval. The inputs are what a recording stores.
 import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
-import { Observable, ReplaySubject, Subject, merge, share, takeUntil, tap, timer } from 'rxjs';
+import { Observable, ReplaySubject, Subject, share, takeUntil, tap } from 'rxjs';
 import { TRACEPOINTS } from '../kernel/capabilities.js';
 import { resolveNetns } from '../kernel/netns/resolve.js';
 import {
@@ -44,12 +44,18 @@ export interface WholeHostSession {
   stop(): Promise<void>;
 }
 
+/** Intervals a `--duration` asks for: at least one full interval per started interval of the duration. */
+function intervalsFor(durationMs: number | undefined, intervalMs: number): number | undefined {
+  return durationMs !== undefined ? Math.max(1, Math.ceil(durationMs / intervalMs - 1e-9)) : undefined;
+}
+
 export async function startWholeHostSession(opts: WholeHostSessionOptions): Promise<WholeHostSession> {
   // Our own netns first: a clear error (exit 8) when /proc is unreadable, before anything starts.
   const self = await resolveNetns(undefined);
   const decision = await decideMode(opts.mode ?? 'auto');
   const sampler = createHostSetSampler(opts.sampler);
   const first = await sampler.poll();
+  const firstAt = Date.now();
   const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8').catch(() => 'unknown')).trim();
   const host = first.samples.find((s) => s.netns.isHost);
   const netns = { inode: self.inode, name: self.name };
@@ -83,13 +89,25 @@ export async function startWholeHostSession(opts: WholeHostSessionOptions): Prom
     let attaching: number | undefined;
     let fallback: NodeJS.Timeout | undefined;
     let closed = false;
+    let lastPollAt = firstAt;
+    let intervals = 0;
+    // --duration D: ceil(D / interval) intervals, each closed by a poll, then the source completes; as in a one-netns
+    // session (issue 13 item 6): `--duration 1s` is one full interval, never zero snapshots, however long bpftrace
+    // takes to attach (a timer from the start ended the run before the first snapshot on a loaded host).
+    const wanted = intervalsFor(opts.durationMs, opts.intervalMs);
     const poll = (): void => {
       if (polling || closed) return;
       polling = true;
+      lastPollAt = Date.now();
       sampler.poll().then(
         (set) => {
           polling = false;
-          if (!closed) sub.next({ kind: 'hosts', t: Date.now(), set });
+          if (closed) return;
+          sub.next({ kind: 'hosts', t: Date.now(), set });
+          if (wanted !== undefined && ++intervals >= wanted) {
+            closed = true;
+            sub.complete();
+          }
         },
         (err: unknown) => {
           polling = false;
@@ -104,7 +122,19 @@ export async function startWholeHostSession(opts: WholeHostSessionOptions): Prom
         armFallback(opts.intervalMs);
       }, ms);
     };
-    sub.next({ kind: 'hosts', t: Date.now(), set: first });
+    // A probe tick (or the attach line) closes the interval; the first snapshot only once a full interval has passed
+    // since the baseline (the first snapshot covers a full interval), later ticks always close theirs.
+    const tickPoll = (): void => {
+      const since = Date.now() - lastPollAt;
+      if (intervals > 0 || since >= opts.intervalMs * 0.98) {
+        poll();
+        armFallback(Math.round(opts.intervalMs * 1.5));
+      } else {
+        armFallback(Math.max(1, Math.round(opts.intervalMs - since)));
+      }
+    };
+    // The baseline carries the time it was read, so the first interval's counter deltas and its length agree.
+    sub.next({ kind: 'hosts', t: firstAt, set: first });
     const probeSub = program
       ? probeInputs$({ program, bpftrace: decision.bpftrace?.path }).subscribe({
           next: (input) => {
@@ -112,26 +142,24 @@ export async function startWholeHostSession(opts: WholeHostSessionOptions): Prom
             if (input.kind === 'probe' && isAttachedLine(input.line)) {
               const ev = parseLine(input.line);
               attaching = ev.type === 'attached_probes' ? ev.probes : 0;
-              poll();
-              armFallback(Math.round(opts.intervalMs * 1.5));
+              tickPoll();
             } else if (input.kind === 'probe' && isTickLine(input.line)) {
               if (attaching !== undefined) attached.next(attaching);
               attaching = undefined;
-              poll();
-              armFallback(Math.round(opts.intervalMs * 1.5));
+              tickPoll();
             }
           },
           error: (err: unknown) => sub.error(err),
         })
       : undefined;
-    armFallback(opts.intervalMs);
+    armFallback(Math.max(1, opts.intervalMs - (Date.now() - firstAt)));
     return () => {
       closed = true;
       if (fallback) clearTimeout(fallback);
       probeSub?.unsubscribe();
       attached.complete();
     };
-  }).pipe(takeUntil(opts.durationMs ? merge(stop$, timer(opts.durationMs)) : stop$));
+  }).pipe(takeUntil(stop$));
 
   const inputsSubject = new Subject<WholeHostInput>();
   const asm = createHostPipeline(

@@ -1,7 +1,7 @@
 // `tcpscope record -o FILE`: records a session's raw inputs for a later replay or report on another machine.
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createFailure } from '../../record/writer.js';
+import { createExclusive, createFailure } from '../../record/writer.js';
 import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, usageError } from '../../errors.js';
 import { startSession } from '../../session/live.js';
@@ -104,6 +104,12 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
         `cannot create recording ${path}: ${createFailure(path, Object.assign(new Error('exists'), { code: 'EEXIST' }))}`,
         { exitCode: ExitCode.io },
       );
+    }
+    // A path the file system itself refuses (/proc/x, a read-only mount) fails here too, before the session starts
+    // (seconds for the whole host on a busy machine): created as the recorder will create it, then removed.
+    if (path !== undefined) {
+      closeSync(createExclusive(path));
+      unlinkSync(path);
     }
     const gzip = flags.gzip === true || (path !== undefined && /\.gz$/i.test(path));
     // No --netns: the whole host (every netns), as `watch` does.

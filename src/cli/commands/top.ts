@@ -48,7 +48,7 @@ export function registerTop(program: Command): void {
     .addHelpText(
       'after',
       `
-Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · R save ring · s sysctls · t transitions · ↑↓ scroll popups · ? help
+Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · R save ring · s sysctls · t transitions · l latency · ↑↓ select, scroll popups · ? help
 
 Examples:
   sudo tcpscope                        # this host, eBPF when possible

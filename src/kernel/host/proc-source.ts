@@ -75,8 +75,16 @@ export class ProcNetSource {
     if (this.holder) await this.holder.stop().catch(() => undefined);
     this.holder = undefined;
     const path = this.namedPath();
-    if (path === undefined || (await nsfsInode(path)) !== this.target.inode) {
-      throw new TcpscopeError(`netns ${this.target.name ?? this.target.inode} vanished (no process left in it)`, {
+    if (path !== undefined && (await nsfsInode(path)) !== this.target.inode) {
+      // Its name was deleted and the last process inside (often another tcpscope's holder) went with it: the same
+      // words as when our own holder was the last one (issue 13 item 19), not a pid the user never started.
+      throw new TcpscopeError(`netns ${this.target.name} was deleted (ip netns del) while watched`, {
+        exitCode: ExitCode.netns,
+        hint: 'no process was left in it',
+      });
+    }
+    if (path === undefined) {
+      throw new TcpscopeError(`netns ${this.target.inode} vanished (no process left in it)`, {
         exitCode: ExitCode.netns,
         hint: gone !== undefined ? `pid ${gone} exited` : undefined,
       });

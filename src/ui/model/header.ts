@@ -3,7 +3,7 @@ import { ownerLabel } from '../../kernel/runtimes/label.js';
 import type { ReplayState, SessionInfo } from '../../model/session.js';
 import type { History } from './history.js';
 import { clock, fmtInterval, fmtSpeed, offset } from './format.js';
-import { fitLine, span, type Line } from './markup.js';
+import { fitLine, lineLength, span, type Line, type Span } from './markup.js';
 
 export interface HeaderState {
   paused: boolean;
@@ -35,6 +35,13 @@ export function ringDepth(ms: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
+/** The message/end-reason spans (each followed by `sep`) cut to `room` cells, still ending with `sep`. */
+function shortenLead(lead: Line, room: number, sep: Span): Line {
+  if (lineLength(lead) <= room) return lead;
+  const cut = room - sep.text.length;
+  return cut >= 2 ? [...fitLine(lead, cut), sep] : [];
+}
+
 export function headerLines(info: SessionInfo, h: History, ui: HeaderState, width: number): Line[] {
   const narrow = width < 120;
   const sep = span(narrow ? '│' : ' │ ', 'dim');
@@ -61,8 +68,10 @@ export function headerLines(info: SessionInfo, h: History, ui: HeaderState, widt
 
   const l2: Line = [];
   const latest = h.latest;
-  if (ui.message) l2.push(span(ui.message, 'warn', true), sep);
-  if (ui.ended) l2.push(span(`ended: ${ui.ended}`, 'warn', true), sep);
+  const lead: Line = [];
+  if (ui.message) lead.push(span(ui.message, 'warn', true), sep);
+  if (ui.ended) lead.push(span(`ended: ${ui.ended}`, 'warn', true), sep);
+  if (info.mode !== 'ebpf') l2.push(...lead);
   if (info.mode === 'procfs') {
     l2.push(span(`procfs-only: ${info.modeReason ?? 'eBPF unavailable'}`, 'warn'), span(` — ${PROCFS_FIX}`, 'dim'));
   } else if (info.mode === 'replay') {
@@ -78,12 +87,16 @@ export function headerLines(info: SessionInfo, h: History, ui: HeaderState, widt
   } else {
     const lost = h.lostTotal;
     const sup = h.suppressedTotal;
-    if (!narrow) l2.push(span(`bpftrace ${info.bpftraceVersion ?? '?'}`, 'dim'), sep);
-    l2.push(
+    const counters: Line = [];
+    if (!narrow) counters.push(span(`bpftrace ${info.bpftraceVersion ?? '?'}`, 'dim'), sep);
+    counters.push(
       span(`lost ${lost}`, lost > 0 ? 'crit' : 'dim', lost > 0),
       sep,
       span(`suppressed ${sup}`, sup > 0 ? 'warn' : 'dim'),
     );
+    // What the tracer did not show outranks a long message or end reason: those are shortened first (issue 13 item 18).
+    // One cell stays for the '…' that marks the cut of what follows them.
+    l2.push(...shortenLead(lead, width - lineLength(counters) - 1, sep), ...counters);
   }
   if (h.gapsTotal > 0) l2.push(sep, span(`tracer gaps ${h.gapsTotal}`, 'warn', true));
   const note = latest?.notes[0];

@@ -34,7 +34,17 @@ function keepPlotClearOfLegend(chart: ReturnType<typeof line>): void {
 }
 
 export function buildPanels(screen: Widgets.Screen, kind: LayoutKind, t: Theme): PanelSet {
-  const header = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: HEADER_HEIGHT, tags: true });
+  // wrap: false like the panels: blessed wraps a styled line of exactly the box's width at its last space, so a cut
+  // header line took the second header line's place and hid lost/suppressed (issue 13 item 18). Lines come fitted.
+  const header = blessed.box({
+    parent: screen,
+    top: 0,
+    left: 0,
+    width: '100%',
+    height: HEADER_HEIGHT,
+    tags: true,
+    wrap: false,
+  });
   const body = blessed.box({
     parent: screen,
     top: HEADER_HEIGHT,
