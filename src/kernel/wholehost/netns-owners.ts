@@ -77,8 +77,9 @@ export class NetnsOwners {
     if (!c || c.key !== key || poll - c.readAt >= this.rereadEvery) {
       this.hintReads += pids.length;
       const hints = await this.namer.hintsOf(pids);
-      // Every process left between discovery and this read: keep the hints we had and try again next poll.
-      if (hints.length > 0 || !c) c = { key, hints, readAt: poll, owner: c?.owner };
+      // No hint at all: every process left between discovery and this read, or all are tcpscope's own (its cgroup is
+      // ignored). Keep the hints we had (a container whose process just restarted keeps its name) until the next read.
+      c = { key, hints: hints.length > 0 || !c ? hints : c.hints, readAt: poll, owner: c?.owner };
       this.cache.set(t.inode, c);
     }
     c.owner = await this.namer.ownerFromHints(c.hints, t.name !== undefined ? [t.name] : []);
