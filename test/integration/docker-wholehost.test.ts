@@ -170,6 +170,26 @@ describe('whole host with a real Docker container', () => {
     );
   }, 180_000);
 
+  it('an unusable Docker socket: the container keeps its short id, one note in the snapshots, no error', async () => {
+    const w = startWatch<HostSnapshot>(undefined, ['--procfs', '--interval', '300ms'], {
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    });
+    try {
+      await w.moreSnapshots(4, 90_000);
+    } finally {
+      expect(await w.stop()).toBe(130);
+    }
+    const secs = w.snapshots.map(ours);
+    expect(secs.every((x) => x?.netns.owner?.name === web.id.slice(0, 12) && x.netns.owner.image === undefined)).toBe(
+      true,
+    );
+    const notes = w.snapshots.flatMap((h) => h.notes).filter((n) => n.includes('docker socket'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(
+      /^docker socket \/nonexistent\/docker\.sock not usable .*: docker containers named by short id$/,
+    );
+  }, 180_000);
+
   it('a rename mid-session shows from the next snapshots (watch, a recording replayed, the exporter), earlier ones keep the old name', async () => {
     const dir = tmp('tslab-whren-');
     const file = join(dir, 'host.ndjson');
