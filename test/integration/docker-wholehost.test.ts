@@ -190,6 +190,33 @@ describe('whole host with a real Docker container', () => {
     );
   }, 180_000);
 
+  it('a container stopped mid-session: its row goes (gone, still named), the rest of the view goes on', async () => {
+    const STOPPED = 'tslab-whstop';
+    const other = await lab.run(STOPPED, { port: 8081 });
+    const w = startWatch<HostSnapshot>(undefined, ['--procfs', '--interval', '300ms'], env);
+    try {
+      await w.moreSnapshots(2, 90_000);
+      await lab.docker(['stop', '-t', '0', STOPPED]);
+      const gone = (h: HostSnapshot) => h.namespaces.find((x) => x.netns.inode === other.netnsInode);
+      const end = Date.now() + deadline(60_000);
+      while (!w.snapshots.some((h) => gone(h)?.status === 'gone') && Date.now() < end) await w.moreSnapshots(1);
+      await w.moreSnapshots(2);
+      const i = w.snapshots.findIndex((h) => gone(h)?.status === 'gone');
+      expect(i, 'gone row').toBeGreaterThan(0);
+      expect(gone(w.snapshots[i]!)?.netns.owner).toMatchObject({ runtime: 'docker', name: STOPPED });
+      // Named in every row before it went; our other container keeps its name in every snapshot, after too.
+      const before = w.snapshots.slice(0, i).map((h) => `${gone(h)?.status}:${gone(h)?.netns.owner?.name}`);
+      expect(
+        before.every((x) => x.endsWith(`:${STOPPED}`)),
+        before.join(' '),
+      ).toBe(true);
+      expect(w.snapshots.every((h) => ours(h)?.netns.owner?.name === NAME)).toBe(true);
+      expect(w.child.exitCode).toBeNull();
+    } finally {
+      expect(await w.stop()).toBe(130);
+    }
+  }, 180_000);
+
   it('a rename mid-session shows from the next snapshots (watch, a recording replayed, the exporter), earlier ones keep the old name', async () => {
     const dir = tmp('tslab-whren-');
     const file = join(dir, 'host.ndjson');

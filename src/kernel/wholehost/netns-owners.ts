@@ -44,11 +44,14 @@ export class NetnsOwners {
     this.maxPids = Math.max(1, opts.maxPids ?? 16);
   }
 
-  /** Owners of `targets` now (known ones only); namespaces not listed are forgotten. */
-  async update(targets: OwnedTarget[]): Promise<Map<number, NetnsOwner>> {
+  /**
+   * Owners of `targets` now (known ones only). Namespaces neither listed nor in `keep` (rows not readable this poll,
+   * which keep their last owner) are forgotten.
+   */
+  async update(targets: OwnedTarget[], keep: Iterable<number> = []): Promise<Map<number, NetnsOwner>> {
     const t0 = performance.now();
     const poll = this.polls++;
-    const present = new Set(targets.map((t) => t.inode));
+    const present = new Set([...targets.map((t) => t.inode), ...keep]);
     for (const inode of this.cache.keys()) if (!present.has(inode)) this.cache.delete(inode);
     const out = new Map<number, NetnsOwner>();
     await Promise.all(

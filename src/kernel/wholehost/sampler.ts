@@ -57,7 +57,10 @@ export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetS
     const targets = samples
       .filter((s) => s.netns.isHost !== true)
       .map((s) => ({ inode: s.netns.inode, pids: readers.get(s.netns.inode)?.pids ?? [], name: s.netns.name }));
-    const found = await owners.update(targets);
+    const found = await owners.update(
+      targets,
+      unreadable.map((u) => u.netns.inode),
+    );
     for (const s of samples) {
       const o = found.get(s.netns.inode);
       if (o) s.netns.owner = o;

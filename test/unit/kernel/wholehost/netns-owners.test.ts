@@ -77,6 +77,10 @@ describe('NetnsOwners (whole-host naming per poll)', () => {
     const reads = owners.hintReads;
     expect((await owners.update([{ inode: WEB, pids: [555], name: undefined }])).get(WEB)?.id).toBe(DOCKER_ID);
     expect(owners.hintReads).toBe(reads);
+    // A row not readable this poll (kept) keeps its last owner across polls; once not listed at all it is forgotten.
+    await owners.update([], [WEB]);
+    await owners.update([], [WEB]);
+    expect(owners.last(WEB)?.id).toBe(DOCKER_ID);
     await owners.update([]);
     expect(owners.last(WEB)).toBeUndefined();
   });
