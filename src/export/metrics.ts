@@ -4,6 +4,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
 import { ALERT_COUNTERS, nstatMetricName, nstatMetricStem } from './nstat-names.js';
 import { createLatencyMetrics } from './latency-metrics.js';
+import { removeSeries } from './remove-series.js';
 
 /** Listener series per netns; the rest are summed into listener="other". */
 export const MAX_LISTENER_SERIES = 50;
@@ -129,6 +130,8 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
   const seenModes = new Map<string, string>();
   const seenOwners = new Map<string, string>();
   const primed = new Set<string>();
+  /** Pending removal of a renamed netns's old-labelled series (text() waits for it). */
+  let removing: Promise<void> = Promise.resolve();
 
   function incAll<K extends string>(c: Counter<NsLabel | K>, ns: NsLabels, key: K, rec: Record<string, number>): void {
     for (const [k, v] of Object.entries(rec)) if (v > 0) c.inc({ ...ns, [key]: k } as LabelValues<NsLabel | K>, v);
@@ -216,37 +219,33 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
   return {
     registry,
     contentType: registry.contentType,
-    text: () => registry.metrics(),
+    // Old-labelled series of a renamed netns are removed before any exposition shows them next to the new ones.
+    text: async () => {
+      await removing;
+      return registry.metrics();
+    },
     async forget(ns: string): Promise<void> {
-      for (const metric of registry.getMetricsAsArray() as unknown as {
-        get(): Promise<{ values: { labels: Record<string, string | number> }[] }>;
-      }[]) {
-        const got = await metric.get();
-        for (const v of got.values) {
-          if (v.labels.netns !== ns) continue;
-          (metric as unknown as { remove(l: Record<string, string | number>): void }).remove(
-            v.labels as Record<string, string | number>,
-          );
-        }
-      }
+      await removeSeries(registry, (labels) => labels.netns === ns, false);
       seenListeners.delete(ns);
       seenFindings.delete(ns);
       seenModes.delete(ns);
+      seenOwners.delete(ns);
       for (const key of primed) if ((JSON.parse(key) as NsLabels).netns === ns) primed.delete(key);
     },
     prime: (netns) => primeNs(refLabels(netns)),
     update(s: Snapshot): void {
       const ns = netnsLabels(s);
-      // What runs in a netns changed (container renamed or replaced): start every series over rather than keep stale
-      // ones under the old labels (counters restart at 0, which rate() reads as a reset).
+      // What runs in this netns changed (container renamed or replaced): its series under the old labels go, its new
+      // ones start at 0 (new label set = new series); every other netns's series are untouched.
       const key = JSON.stringify(ns);
       const prevKey = seenOwners.get(ns.netns);
       if (prevKey !== undefined && prevKey !== key) {
-        registry.resetMetrics();
-        seenListeners.clear();
-        seenFindings.clear();
-        seenModes.clear();
-        primed.clear();
+        const old = JSON.parse(prevKey) as NsLabels;
+        seenListeners.delete(ns.netns);
+        seenFindings.delete(ns.netns);
+        seenModes.delete(ns.netns);
+        primed.delete(prevKey);
+        removing = removing.then(() => removeSeries(registry, (l) => NS.every((k) => l[k] === old[k]), true));
       }
       seenOwners.set(ns.netns, key);
       primeNs(ns);

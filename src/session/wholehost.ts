@@ -16,6 +16,7 @@ import {
   type ReasonTables,
 } from '../kernel/probes/index.js';
 import { createHostSetSampler, type HostSetSamplerOptions } from '../kernel/wholehost/sampler.js';
+import { createNetnsNamer, type NetnsNamer } from '../kernel/runtimes/namer.js';
 import { VERSION } from '../version.js';
 import type { RawInput } from '../model/inputs.js';
 import { decideMode } from './mode.js';
@@ -31,6 +32,8 @@ export interface WholeHostSessionOptions {
   durationMs?: number | undefined;
   detailCap?: number;
   sampler?: HostSetSamplerOptions;
+  /** Names every netns by its container/pod/service (default: a namer on the usual runtime sockets); closed on stop. */
+  createNamer?: () => NetnsNamer;
 }
 
 export type WholeHostInput = RawInput;
@@ -53,8 +56,17 @@ export async function startWholeHostSession(opts: WholeHostSessionOptions): Prom
   // Our own netns first: a clear error (exit 8) when /proc is unreadable, before anything starts.
   const self = await resolveNetns(undefined);
   const decision = await decideMode(opts.mode ?? 'auto');
-  const sampler = createHostSetSampler(opts.sampler);
-  const first = await sampler.poll();
+  // One namer for the session: the Docker directory it holds is kept current by the engine's event stream.
+  const namer = (opts.createNamer ?? (() => createNetnsNamer()))();
+  const sampler = createHostSetSampler({ ...opts.sampler, namer });
+  let first: Awaited<ReturnType<typeof sampler.poll>>;
+  try {
+    first = await sampler.poll();
+  } catch (err) {
+    namer.close();
+    await sampler.close();
+    throw err;
+  }
   const firstAt = Date.now();
   const kernel = (await readFile('/proc/sys/kernel/osrelease', 'utf8').catch(() => 'unknown')).trim();
   const host = first.samples.find((s) => s.netns.isHost);
@@ -233,6 +245,7 @@ export async function startWholeHostSession(opts: WholeHostSessionOptions): Prom
         stop$.complete();
         await whenBpftraceStopped();
         await sampler.close();
+        namer.close();
       })();
       return stopped;
     },

@@ -3,18 +3,12 @@
 // degrades to short ids with one note when the Docker socket is unusable.
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startLabDocker,
-  startNodeAgent,
-  parseProcPairs,
-  type LabContainer,
-  type LabDocker,
-} from '../../scripts/lab/index.js';
+import { startLabDocker, type LabContainer, type LabDocker } from '../../scripts/lab/index.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { requireLab, requireRoot } from '../helpers/prereq.js';
-import { CLI, assertNothingLeft, killLeftovers, startWatch, sumCounter, trackNetns } from './helpers.js';
+import { cli as runCli, kernelCounters, overflowAcceptQueue } from './docker-helpers.js';
+import { assertNothingLeft, killLeftovers, startWatch, sumCounter, trackNetns } from './helpers.js';
 
 const NAME = 'tslab-web1';
 const COUNTERS = ['TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpPassiveOpens', 'TcpExtTCPSynRetrans'];
@@ -22,23 +16,7 @@ let lab: LabDocker;
 let web: LabContainer;
 let env: Record<string, string>;
 
-const kernelCounters = (pid: number): Record<string, number> => ({
-  ...parseProcPairs(readFileSync(`/proc/${pid}/net/snmp`, 'utf8')),
-  ...parseProcPairs(readFileSync(`/proc/${pid}/net/netstat`, 'utf8')),
-});
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function cli(
-  args: string[],
-  extraEnv: Record<string, string> = env,
-): Promise<{ code: number | undefined; stdout: string; stderr: string }> {
-  const r = await execa('node', [CLI, ...args], {
-    reject: false,
-    env: { NO_COLOR: '1', ...extraEnv },
-    timeout: 60_000,
-  });
-  return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
+const cli = (args: string[], extraEnv: Record<string, string> = env) => runCli(args, extraEnv);
 
 /** One short procfs watch: the netns its snapshots are about. */
 async function snapshotsOf(netns: string, extraEnv: Record<string, string> = env): Promise<Snapshot[]> {
@@ -102,23 +80,9 @@ describe('Docker container names (real dockerd)', () => {
     const before = kernelCounters(web.pid);
     const w = startWatch(NAME, ['--interval', '500ms', '--procfs'], env);
     await w.moreSnapshots(2);
-    const client = startNodeAgent(lab.topo, lab.topo.client, 'client.mjs');
-    await client.ready();
-    // capacity min(128, somaxconn 2) = 2: three handshakes fill the accept queue (nobody accepts), the other SYNs overflow it.
-    await client.request(
-      { op: 'connect', host: web.ip4, port: 8080, count: 12, concurrency: 12, after: 'hold', settleMs: 2500 },
-      20_000,
-    );
-    await client.request({ op: 'destroyAll' }, 10_000);
-    client.child.kill('SIGKILL');
-    // Wait until the container's counters stop moving (retransmits of destroyed SYNs end), then two more snapshots.
-    let last = JSON.stringify(kernelCounters(web.pid));
-    for (let i = 0; i < 40; i++) {
-      await sleep(500);
-      const now = JSON.stringify(kernelCounters(web.pid));
-      if (now === last) break;
-      last = now;
-    }
+    // capacity min(128, somaxconn 2) = 2: three handshakes fill the accept queue (nobody accepts), the other SYNs
+    // overflow it; then the counters settle and two more snapshots follow.
+    await overflowAcceptQueue(lab, web);
     await w.moreSnapshots(2);
     expect(await w.stop()).toBe(130); // SIGINT, as after Ctrl-C
     const after = kernelCounters(web.pid);

@@ -18,9 +18,10 @@ export function trackNetns(...names: string[]): void {
   for (const n of names) started.netns.add(n);
 }
 
-export interface WatchRun {
+export interface WatchRun<T = Snapshot> {
   child: ResultPromise;
-  snapshots: Snapshot[];
+  /** Every JSON line of stdout (whole host: HostSnapshots, and alert events when alerts are on). */
+  snapshots: T[];
   stderr(): string;
   /** Resolves with the probe count once watch reports its probes attached. */
   attached: Promise<number>;
@@ -30,13 +31,17 @@ export interface WatchRun {
   stop(): Promise<number | undefined>;
 }
 
-/** `tcpscope watch --json --netns <netns> --interval 500ms [...extra]`, stdout parsed line by line. */
-export function startWatch(
-  netns: string,
+/**
+ * `tcpscope watch --json --netns <netns> --interval 500ms [...extra]`, stdout parsed line by line; `netns` undefined:
+ * the whole host (no --netns; type the lines as HostSnapshot).
+ */
+export function startWatch<T = Snapshot>(
+  netns: string | undefined,
   extra: string[] = ['--interval', '500ms'],
   env: Record<string, string> = {},
-): WatchRun {
-  const child = execa('node', [CLI, 'watch', '--json', '--netns', netns, ...extra], {
+): WatchRun<T> {
+  const where = netns === undefined ? 'whole host' : `--netns ${netns}`;
+  const child = execa('node', [CLI, 'watch', '--json', ...(netns === undefined ? [] : ['--netns', netns]), ...extra], {
     reject: false,
     buffer: false,
     env: { NO_COLOR: '1', ...env },
@@ -44,16 +49,16 @@ export function startWatch(
     forceKillAfterDelay: 10_000,
   });
   if (child.pid !== undefined) started.watch.add(child.pid);
-  const snapshots: Snapshot[] = [];
+  const snapshots: T[] = [];
   let err = '';
   const waiters: (() => void)[] = [];
-  onJsonLines<Snapshot>(child.stdout, (snap) => {
+  onJsonLines<T>(child.stdout, (snap) => {
     snapshots.push(snap);
     for (const w of waiters.splice(0)) w();
   });
   const attached = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`watch --netns ${netns}: probes not attached after ${deadline(60)} s; stderr:\n${err}`)),
+      () => reject(new Error(`watch ${where}: probes not attached after ${deadline(60)} s; stderr:\n${err}`)),
       deadline(60_000),
     );
     child.stderr?.on('data', (c: Buffer) => {
@@ -67,7 +72,7 @@ export function startWatch(
     });
     void child.then((r) => {
       clearTimeout(timer);
-      reject(new Error(`watch --netns ${netns} exited (${String(r.exitCode)}) before attaching; stderr:\n${err}`));
+      reject(new Error(`watch ${where} exited (${String(r.exitCode)}) before attaching; stderr:\n${err}`));
     });
   });
   attached.catch(() => undefined);
@@ -81,7 +86,7 @@ export function startWatch(
       const end = Date.now() + deadline(timeoutMs);
       while (snapshots.length < target) {
         if (Date.now() > end || child.exitCode !== null)
-          throw new Error(`watch --netns ${netns}: ${snapshots.length}/${target} snapshots; stderr:\n${err}`);
+          throw new Error(`watch ${where}: ${snapshots.length}/${target} snapshots; stderr:\n${err}`);
         await new Promise<void>((r) => {
           waiters.push(r);
           setTimeout(r, 200);

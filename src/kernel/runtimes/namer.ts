@@ -8,6 +8,9 @@ import { createContainerDirectory, type ContainerDirectory } from './engine-dire
 import { readKubeNodeIndex, type KubeNodeIndex } from './kubelet-pods.js';
 import { decideOwner } from './owner.js';
 
+/** Cgroup hints of the processes of one netns (undefined: a process without a recognisable cgroup). */
+export type NetnsHints = (CgroupHint | undefined)[];
+
 export interface NetnsNamerOptions {
   /** Docker Engine socket; default $DOCKER_HOST (unix://) or /var/run/docker.sock; null: do not ask Docker. */
   dockerSocket?: string | null;
@@ -33,6 +36,13 @@ export interface NetnsNamer {
     names?: Map<number, string[]>,
     skipInodes?: Set<number>,
   ): Promise<Map<number, NetnsOwner>>;
+  /**
+   * The cgroup hints of the processes `pids` (one /proc/PID/cgroup read each, at most `maxPids`, tcpscope's own
+   * processes left out): what `ownerFromHints` decides from. Callers that poll often cache them per netns.
+   */
+  hintsOf(pids: number[]): Promise<NetnsHints>;
+  /** The owner from hints read earlier: map lookups in the engines' caches (a listing only for unknown ids). */
+  ownerFromHints(hints: NetnsHints, ipNetnsNames?: string[]): Promise<NetnsOwner | undefined>;
   /** Degraded sources seen since the last call, each said once per session (e.g. Docker socket unreadable). */
   takeNotes(): string[];
   /** Stops the engines' event streams. */
@@ -68,7 +78,7 @@ export function createNetnsNamer(opts: NetnsNamerOptions = {}): NetnsNamer {
   const readCgroup = (pid: number): Promise<string | undefined> =>
     readFile(`${procRoot}/${pid}/cgroup`, 'utf8').catch(() => undefined);
 
-  async function hintsOf(pids: number[]): Promise<(CgroupHint | undefined)[]> {
+  async function hintsOf(pids: number[]): Promise<NetnsHints> {
     ownCgroup ??= readCgroup(process.pid);
     const mine = await ownCgroup;
     const texts = await Promise.all(
@@ -109,7 +119,7 @@ export function createNetnsNamer(opts: NetnsNamerOptions = {}): NetnsNamer {
     return kube;
   }
 
-  async function decide(hints: (CgroupHint | undefined)[], ipNetnsNames: string[]): Promise<NetnsOwner | undefined> {
+  async function decide(hints: NetnsHints, ipNetnsNames: string[]): Promise<NetnsOwner | undefined> {
     const known = hints.filter((h): h is CgroupHint => h !== undefined);
     const idsOf = (kind: 'docker' | 'podman'): string[] => known.flatMap((h) => (h.kind === kind ? [h.id] : []));
     const dockerIds = idsOf('docker');
@@ -135,6 +145,8 @@ export function createNetnsNamer(opts: NetnsNamerOptions = {}): NetnsNamer {
       }
       return out;
     },
+    hintsOf,
+    ownerFromHints: (hints, ipNetnsNames = []) => decide(hints, ipNetnsNames),
     takeNotes: () => pending.splice(0),
     close() {
       docker?.close();

@@ -6,6 +6,8 @@ import type { HostSample } from '../../model/host-sample.js';
 import { discoverNetns } from './discover.js';
 import { NetnsReader, tcpSocketCount } from './netns-reader.js';
 import type { HostSetSample, UnreadableNetns } from '../../model/host-set-sample.js';
+import type { NetnsNamer } from '../runtimes/namer.js';
+import { NetnsOwners } from './netns-owners.js';
 
 export interface HostSetSamplerOptions {
   /**
@@ -18,6 +20,13 @@ export interface HostSetSamplerOptions {
   ownersEveryMs?: number;
   /** Polls at most this many namespaces concurrently (default 16): bounds open files and latency spikes. */
   concurrency?: number;
+  /**
+   * Names each netns by what runs in it (container, pod, service) at each poll: `netns.owner` of every sample. The
+   * caller owns it (closes it). Without it samples carry no owner.
+   */
+  namer?: NetnsNamer;
+  /** Cgroup hints of a netns are re-read every this many polls even when its pids did not change (default 10). */
+  ownerRereadEvery?: number;
 }
 
 export interface HostSetSampler {
@@ -25,7 +34,7 @@ export interface HostSetSampler {
   /** Netns inodes seen in probe output: sampled from the next poll on even with no socket left. */
   noteActive(inodes: Iterable<number>): void;
   /** Readers alive (self-monitoring, bench). */
-  stats(): { readers: number; capacityRuns: number };
+  stats(): { readers: number; capacityRuns: number; ownerMs: number; ownerHintReads: number };
   close(): Promise<void>;
 }
 
@@ -35,10 +44,33 @@ export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetS
   const sysctlEvery = Math.max(1, opts.sysctlEvery ?? 30);
   const discoverEvery = Math.max(1, opts.discoverEvery ?? 2);
   let polls = 0;
+  let pollCount = 0;
   let discovery: Awaited<ReturnType<typeof discoverNetns>> | undefined;
   const limit = Math.max(1, opts.concurrency ?? 16);
   let phase = 0;
   let closed = false;
+  const owners = opts.namer ? new NetnsOwners(opts.namer, { rereadEvery: opts.ownerRereadEvery }) : undefined;
+
+  /** Owners of the sampled (and unreadable) namespaces as they are now; the host's own netns is never named. */
+  async function name(samples: HostSample[], unreadable: UnreadableNetns[]): Promise<void> {
+    if (!owners) return;
+    const targets = samples
+      .filter((s) => s.netns.isHost !== true)
+      .map((s) => ({ inode: s.netns.inode, pids: readers.get(s.netns.inode)?.pids ?? [], name: s.netns.name }));
+    const found = await owners.update(
+      targets,
+      unreadable.map((u) => u.netns.inode),
+    );
+    for (const s of samples) {
+      const o = found.get(s.netns.inode);
+      if (o) s.netns.owner = o;
+    }
+    // A row that could not be read this poll keeps the name it had (a stopped container degrades its row only).
+    for (const u of unreadable) {
+      const o = owners.last(u.netns.inode);
+      if (o) u.netns = { ...u.netns, owner: o };
+    }
+  }
 
   async function pollOne(reader: NetnsReader): Promise<HostSample | UnreadableNetns | 'idle'> {
     const t = reader.target;
@@ -117,6 +149,9 @@ export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetS
       for (const o of orphans) seen.delete(o); // reported once per probe sighting, not forever
       samples.sort((a, b) => a.netns.inode - b.netns.inode);
       unreadable.sort((a, b) => a.netns.inode - b.netns.inode);
+      await name(samples, unreadable);
+      // The first poll is the session's baseline (no snapshot shows its notes): the namer's notes wait for the next.
+      if (opts.namer && pollCount++ > 0) notes.push(...opts.namer.takeNotes());
       return { samples, unreadable, idle, pollMs: Math.round((performance.now() - t0) * 100) / 100, notes };
     },
     noteActive(inodes) {
@@ -125,6 +160,8 @@ export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetS
     stats: () => ({
       readers: readers.size,
       capacityRuns: [...readers.values()].reduce((s, r) => s + r.capacityRuns, 0),
+      ownerMs: owners?.lastMs ?? 0,
+      ownerHintReads: owners?.hintReads ?? 0,
     }),
     async close() {
       closed = true;

@@ -11,6 +11,7 @@ import type { Mode } from '../../model/snapshot.js';
 import { HOST_SNAPSHOT_SCHEMA_VERSION, type HostSnapshot, type NetnsSection } from '../../model/host-snapshot.js';
 import { addRates, fullestListener, rankSections, ratesOf, worstSeverity, zeroRates } from './rank.js';
 import { splitBatch } from './split.js';
+import { ownerSelector } from '../../kernel/runtimes/label.js';
 
 export type { HostSetInput };
 
@@ -31,12 +32,20 @@ interface NetnsState {
   netns: NetnsRef;
 }
 
-/** `[web1]` or `[netns 4026532281]`: prefixed to finding titles so every finding says which netns. */
-export const netnsTag = (n: NetnsRef): string => (n.name ? `[${n.name}]` : `[netns ${n.inode}]`);
+/**
+ * `[docker:web1]`, `[pod:shop/cart-7d9f]`, `[blue]` or `[netns 4026532281]`: prefixed to finding titles so every
+ * finding says which netns, by what ran in it at that interval (a renamed container's next findings say the new name).
+ */
+export const netnsTag = (n: NetnsRef): string =>
+  n.owner ? `[${ownerSelector(n.owner)}]` : n.name ? `[${n.name}]` : `[netns ${n.inode}]`;
 
-function tagged(d: Diagnoser, n: NetnsRef): Diagnoser {
-  const tag = `${netnsTag(n)} `;
-  return { evaluate: (s) => d.evaluate(s).map((f: Finding) => ({ ...f, title: tag + f.title })) };
+function tagged(d: Diagnoser): Diagnoser {
+  return {
+    evaluate: (s) => {
+      const tag = `${netnsTag(s.netns)} `;
+      return d.evaluate(s).map((f: Finding) => ({ ...f, title: tag + f.title }));
+    },
+  };
 }
 
 export class WholeHostAssembler {
@@ -83,7 +92,10 @@ export class WholeHostAssembler {
   private stateFor(sample: HostSample, isHost: boolean): { st: NetnsState; fresh: boolean } {
     const inode = sample.netns.inode;
     const existing = this.netns.get(inode);
-    if (existing) return { st: existing, fresh: false };
+    if (existing) {
+      existing.netns = sample.netns; // as it is now (owner renamed, pid changed): a `gone` row shows the last one
+      return { st: existing, fresh: false };
+    }
     const ref: NetnsRef = sample.netns;
     const d = this.opts.diagnoserFor?.(ref, () => (isHost ? undefined : this.hostSysctls));
     const asm = new SnapshotAssembler({
@@ -92,7 +104,7 @@ export class WholeHostAssembler {
       mode: this.opts.mode,
       modeReason: this.opts.modeReason,
       decoder: undefined,
-      diagnoser: d ? tagged(d, ref) : undefined,
+      diagnoser: d ? tagged(d) : undefined,
       netnsFilter: inode,
     });
     const st: NetnsState = { asm, netns: ref };

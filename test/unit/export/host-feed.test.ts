@@ -62,4 +62,39 @@ describe('whole-host export', () => {
     expect(text).not.toMatch(/netns="web1"/);
     expect(text).toMatch(/netns="db1"/); // took the free slot
   });
+
+  it("a rename of one container removes only that netns's old-labelled series; the other netns keeps counting", async () => {
+    const metrics = createMetrics();
+    const in$ = new Subject<HostSnapshot>();
+    hostSnapshotsForExport(in$, metrics).subscribe((s) => metrics.update(s));
+    const docker = (name: string) => ({ runtime: 'docker' as const, name, id: name.repeat(8) });
+    const owned = (inode: number, name: string, overflows: number): NetnsSection => {
+      const sec = section(String(inode), inode, overflows);
+      const netns = { inode, name: undefined, owner: docker(name) };
+      return { ...sec, netns, snapshot: { ...sec.snapshot!, netns } };
+    };
+    const line = (text: string, metric: string, labels: string): string | undefined =>
+      text.split('\n').find((l) => l.startsWith(`${metric}{${labels}}`));
+    in$.next(host([owned(11, 'web', 3), owned(12, 'db', 5)]));
+    in$.next(host([owned(11, 'web', 1), owned(12, 'db', 2)]));
+    in$.next(host([owned(11, 'web-renamed', 4), owned(12, 'db', 7)]));
+    await new Promise((r) => setTimeout(r, 10));
+    const text = await metrics.text();
+    const web = 'netns="11",runtime="docker",container="web"';
+    const renamed = 'netns="11",runtime="docker",container="web-renamed"';
+    const db = 'netns="12",runtime="docker",container="db"';
+    // The other netns's counters are not reset: 5 + 2 + 7 overflows, 3 snapshots.
+    expect(line(text, 'tcpscope_netstat_tcpext_listen_overflows_total', db)).toBe(
+      `tcpscope_netstat_tcpext_listen_overflows_total{${db}} 14`,
+    );
+    expect(line(text, 'tcpscope_snapshots_total', db)).toBe(`tcpscope_snapshots_total{${db}} 3`);
+    expect(line(text, 'tcpscope_sockets', `${db},state="ESTABLISHED"`)).toBeDefined();
+    // The renamed netns: no series under the old name, its new series from the rename on.
+    expect(text).not.toContain(web);
+    expect(line(text, 'tcpscope_snapshots_total', renamed)).toBe(`tcpscope_snapshots_total{${renamed}} 1`);
+    expect(line(text, 'tcpscope_netstat_tcpext_listen_overflows_total', renamed)).toBe(
+      `tcpscope_netstat_tcpext_listen_overflows_total{${renamed}} 4`,
+    );
+    expect(line(text, 'tcpscope_sockets', `${renamed},state="ESTABLISHED"`)).toBeDefined();
+  });
 });

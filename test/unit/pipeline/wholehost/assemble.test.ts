@@ -172,6 +172,30 @@ describe('WholeHostAssembler', () => {
     expect(s?.namespaces.find((n) => n.netns.isHost)?.snapshot?.findings).toEqual([]);
   });
 
+  it('names a container netns by its owner of each interval: a rename shows from that poll on, a gone row keeps the last', () => {
+    const asm = make();
+    const host = () => sample(HOST, undefined, { sysctls: { ...DEFAULT_SYSCTLS, 'net.core.somaxconn': '1000' } });
+    const owner = (name: string) => ({ runtime: 'docker' as const, name, id: 'ab'.repeat(32), image: 'nginx:1.27' });
+    const app = (name: string) =>
+      sample(DB, undefined, { netns: { inode: DB, name: undefined, pid: 4242, owner: owner(name) } });
+    asm.push(hosts(1000, set([host(), app('web1')])));
+    const s1 = asm.push(hosts(2000, set([host(), app('web1')])));
+    const s2 = asm.push(hosts(3000, set([host(), app('web2')])));
+    const s3 = asm.push(hosts(4000, set([host()])));
+    const db = (s: typeof s1) => s?.namespaces.find((n) => n.netns.inode === DB);
+    const drift = (s: typeof s1) => db(s)?.snapshot?.findings.find((x) => x.id === 'sysctl-drift');
+    expect(db(s1)?.snapshot?.netns.owner?.name).toBe('web1');
+    expect(drift(s1)?.title).toMatch(/^\[docker:web1\] sysctls differ/);
+    expect(drift(s1)?.advice.join('\n')).toContain('recreate web1 with docker run --sysctl net.core.somaxconn=1000');
+    expect(db(s2)?.netns.owner?.name).toBe('web2');
+    expect(db(s2)?.snapshot?.netns.owner?.name).toBe('web2');
+    expect(drift(s2)?.title).toMatch(/^\[docker:web2\] sysctls differ/);
+    expect(drift(s2)?.advice.join('\n')).toContain('recreate web2 with docker run --sysctl');
+    expect(db(s3)).toMatchObject({ status: 'gone', netns: { owner: { name: 'web2' } } });
+    // The earlier snapshot object is not changed by the later poll (sinks may hold it).
+    expect(db(s1)?.netns.owner?.name).toBe('web1');
+  });
+
   it('is deterministic: the same inputs give the same snapshots (replay equals live)', () => {
     const inputs = [
       hosts(1000, set([sample(HOST, undefined, { counters: { TcpActiveOpens: 1 } }), sample(WEB, 'web1')])),
