@@ -1,22 +1,9 @@
 // Who dropped the SYNs of slow connects: a listener of this host (this netns or another one) whose accept queue or
 // SYN queue dropped them, or, when no local listener drops, the network or a remote server.
+import type { PeerListener } from '../model/peer-listener.js';
 
 /** A listener known on this host, with its drops over the recent window (any netns). */
-export interface KnownListener {
-  netns: number;
-  /** Name of its netns (ip netns name, container name), when known. */
-  netnsName?: string | undefined;
-  addr: string;
-  port: number;
-  pid?: number | undefined;
-  comm?: string | undefined;
-  queue: number;
-  capacity: number;
-  /** ListenOverflows of its netns over the window (accept queue full). */
-  overflows: number;
-  /** SYN-queue drops of its netns over the window (TcpExtTCPReqQFullDrop). */
-  synQueueDrops: number;
-}
+export type KnownListener = PeerListener;
 
 export type SynLossCause =
   | { kind: 'accept-queue'; listener: KnownListener }

@@ -31,6 +31,8 @@ export interface WholeHostSessionOptions {
   durationMs?: number | undefined;
   detailCap?: number;
   sampler?: HostSetSamplerOptions;
+  /** --latency: load the connect-latency probe (connlat.bt) for every netns; off by default, as in one netns. */
+  latency?: boolean | undefined;
 }
 
 export type WholeHostInput = RawInput;
@@ -72,6 +74,7 @@ export async function startWholeHostSession(opts: WholeHostSessionOptions): Prom
         port: opts.port ?? 0,
         intervalMs: opts.intervalMs,
         detailCap: opts.detailCap ?? 20,
+        ...(opts.latency === true ? {} : { exclude: ['connlat'] }),
       })
     : undefined;
   const stop$ = new Subject<void>();

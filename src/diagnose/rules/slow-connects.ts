@@ -63,7 +63,11 @@ export function slowConnectsFinding(ctx: RuleContext, listeners: readonly KnownL
       `${c} after ${n} lost SYN${n > 1 ? 's' : ''}${sched?.retransmitsAtMs[n - 1] !== undefined ? ` (~${fmtS(sched.retransmitsAtMs[n - 1]!)} s)` : ''}`,
   );
 
-  const cause = attributeSynLoss(worst.dport, listeners);
+  // The remote these slow connects went to (the kernel's per-remote rows), when one stands out.
+  const remote = (s.latency?.remotes ?? [])
+    .filter((r) => r.netns === worst.netns && r.dport === worst.dport && r.interval.slow > 0)
+    .sort((a, b) => b.interval.slow - a.interval.slow)[0];
+  const cause = attributeSynLoss(worst.dport, listeners, remote?.daddr);
   const evidence: Record<string, number | string> = {
     dport: worst.dport,
     connects: worst.interval.count,
@@ -74,6 +78,12 @@ export function slowConnectsFinding(ctx: RuleContext, listeners: readonly KnownL
     maxMs: Math.round(worst.interval.maxUs / 1000),
   };
   if (sched) evidence.connectGiveUpS = sched.giveUpMs / 1000;
+  if (remote) {
+    evidence.remote = remote.daddr.includes(':')
+      ? `[${remote.daddr}]:${remote.dport}`
+      : `${remote.daddr}:${remote.dport}`;
+    evidence.remoteSlowConnects = remote.interval.slow;
+  }
   let why: string;
   const advice: string[] = [];
   if (cause.kind === 'accept-queue') {
@@ -117,8 +127,15 @@ export function slowConnectsFinding(ctx: RuleContext, listeners: readonly KnownL
   };
 }
 
+/** This netns's listeners, then (whole host) every other netns's: a client's SYNs may be dropped next door. */
+function knownListeners(ctx: RuleContext): KnownListener[] {
+  const own = ownListeners(ctx);
+  const others = (ctx.peers ?? []).filter((l) => l.netns !== ctx.snapshot.netns.inode);
+  return [...own, ...others];
+}
+
 export const slowConnects: Rule = {
   id: 'slow-connects',
   kind: 'event',
-  evaluate: (ctx) => slowConnectsFinding(ctx, ownListeners(ctx)),
+  evaluate: (ctx) => slowConnectsFinding(ctx, knownListeners(ctx)),
 };

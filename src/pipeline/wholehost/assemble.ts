@@ -11,6 +11,8 @@ import type { Mode } from '../../model/snapshot.js';
 import { HOST_SNAPSHOT_SCHEMA_VERSION, type HostSnapshot, type NetnsSection } from '../../model/host-snapshot.js';
 import { addRates, fullestListener, rankSections, ratesOf, worstSeverity, zeroRates } from './rank.js';
 import { splitBatch } from './split.js';
+import { PeerListenerTable } from './peer-listeners.js';
+import type { PeerListener } from '../../model/peer-listener.js';
 
 export type { HostSetInput };
 
@@ -20,8 +22,15 @@ export interface WholeHostOptions {
   modeReason?: string | undefined;
   /** Present when probe lines are expected (eBPF live, or a replay of an eBPF recording). */
   decoder: LineDecoder | undefined;
-  /** One diagnoser per netns; `reference` returns the host netns's sysctls (for sysctl-drift). */
-  diagnoserFor?: (netns: NetnsRef, reference: () => Record<string, string> | undefined) => Diagnoser;
+  /**
+   * One diagnoser per netns; `reference` returns the host netns's sysctls (for sysctl-drift), `peers` the listeners
+   * of every netns with their recent queue drops (for cross-netns connect attribution).
+   */
+  diagnoserFor?: (
+    netns: NetnsRef,
+    reference: () => Record<string, string> | undefined,
+    peers: () => readonly PeerListener[],
+  ) => Diagnoser;
   /** Called with netns inodes seen in probe output (live: the sampler then samples them). */
   onProbeNetns?: (inodes: number[]) => void;
 }
@@ -46,6 +55,7 @@ export class WholeHostAssembler {
   private lost = 0;
   private suppressed = 0;
   private hostSysctls: Record<string, string> | undefined;
+  private readonly peers = new PeerListenerTable();
   private baseline = false;
   private seq = 0;
   inputs = 0;
@@ -85,7 +95,11 @@ export class WholeHostAssembler {
     const existing = this.netns.get(inode);
     if (existing) return { st: existing, fresh: false };
     const ref: NetnsRef = sample.netns;
-    const d = this.opts.diagnoserFor?.(ref, () => (isHost ? undefined : this.hostSysctls));
+    const d = this.opts.diagnoserFor?.(
+      ref,
+      () => (isHost ? undefined : this.hostSysctls),
+      () => this.peers.get(),
+    );
     const asm = new SnapshotAssembler({
       intervalMs: this.opts.intervalMs,
       netns: ref,
@@ -106,6 +120,7 @@ export class WholeHostAssembler {
     const hostSample = set.samples.find((s) => s.netns.isHost === true);
     const hostInode = hostSample?.netns.inode;
     if (hostSample) this.hostSysctls = hostSample.sysctls;
+    this.peers.update(set);
     const sections: NetnsSection[] = [];
     const present = new Set<number>();
     for (const sample of set.samples) {
