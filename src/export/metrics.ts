@@ -4,6 +4,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { TCP_STATES } from '../kernel/tcp-states.js';
 import { ALERT_COUNTERS, nstatMetricName, nstatMetricStem } from './nstat-names.js';
 import { createLatencyMetrics } from './latency-metrics.js';
+import { createRemoteMetrics } from './remote-metrics.js';
 
 /** Listener series per netns; the rest are summed into listener="other". */
 export const MAX_LISTENER_SERIES = 50;
@@ -123,6 +124,7 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     ]),
   };
   const latency = createLatencyMetrics(registry);
+  const remotes = createRemoteMetrics(registry);
   const nstat = new Map<string, Counter<NsLabel>>();
   const seenListeners = new Map<string, Set<string>>();
   const seenFindings = new Map<string, Map<string, string>>();
@@ -290,6 +292,7 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
       updateFindings(s, ns);
       updateNstat(s, ns);
       latency.update(s, ns.netns);
+      remotes.update(s, ns.netns);
     },
   };
 }

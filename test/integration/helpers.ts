@@ -30,13 +30,17 @@ export interface WatchRun {
   stop(): Promise<number | undefined>;
 }
 
-/** `tcpscope watch --json --netns <netns> --interval 500ms [...extra]`, stdout parsed line by line. */
+/**
+ * `tcpscope watch --json --netns <netns> --interval 500ms [...extra]`, stdout parsed line by line; netns undefined =
+ * the whole host (its lines are HostSnapshots).
+ */
 export function startWatch(
-  netns: string,
+  netns: string | undefined,
   extra: string[] = ['--interval', '500ms'],
   env: Record<string, string> = {},
+  attachMs = 60_000,
 ): WatchRun {
-  const child = execa('node', [CLI, 'watch', '--json', '--netns', netns, ...extra], {
+  const child = execa('node', [CLI, 'watch', '--json', ...(netns === undefined ? [] : ['--netns', netns]), ...extra], {
     reject: false,
     buffer: false,
     env: { NO_COLOR: '1', ...env },
@@ -53,8 +57,13 @@ export function startWatch(
   });
   const attached = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`watch --netns ${netns}: probes not attached after ${deadline(60)} s; stderr:\n${err}`)),
-      deadline(60_000),
+      () =>
+        reject(
+          new Error(
+            `watch --netns ${netns ?? '(whole host)'}: probes not attached after ${deadline(attachMs) / 1000} s; stderr:\n${err}`,
+          ),
+        ),
+      deadline(attachMs),
     );
     child.stderr?.on('data', (c: Buffer) => {
       err += c.toString();
@@ -67,7 +76,11 @@ export function startWatch(
     });
     void child.then((r) => {
       clearTimeout(timer);
-      reject(new Error(`watch --netns ${netns} exited (${String(r.exitCode)}) before attaching; stderr:\n${err}`));
+      reject(
+        new Error(
+          `watch --netns ${netns ?? '(whole host)'} exited (${String(r.exitCode)}) before attaching; stderr:\n${err}`,
+        ),
+      );
     });
   });
   attached.catch(() => undefined);
@@ -81,7 +94,9 @@ export function startWatch(
       const end = Date.now() + deadline(timeoutMs);
       while (snapshots.length < target) {
         if (Date.now() > end || child.exitCode !== null)
-          throw new Error(`watch --netns ${netns}: ${snapshots.length}/${target} snapshots; stderr:\n${err}`);
+          throw new Error(
+            `watch --netns ${netns ?? '(whole host)'}: ${snapshots.length}/${target} snapshots; stderr:\n${err}`,
+          );
         await new Promise<void>((r) => {
           waiters.push(r);
           setTimeout(r, 200);

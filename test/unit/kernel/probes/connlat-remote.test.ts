@@ -7,6 +7,7 @@ import { LatencyAccumulator } from '../../../../src/pipeline/latency.js';
 import { emptyBatch } from '../../../../src/model/probe-batch.js';
 import { REMOTE_TOP } from '../../../../src/model/latency.js';
 import { splitBatch } from '../../../../src/pipeline/wholehost/split.js';
+import type { RemoteConnectRow } from '../../../../src/model/latency-batch.js';
 
 const NS = 4026531833;
 const lines = readFileSync(
@@ -86,7 +87,7 @@ describe('per-remote connect rows', () => {
 
   it('top REMOTE_TOP per netns by slow + failed, then the largest latency; untracked connects counted', () => {
     const b = emptyBatch();
-    const remote = Array.from({ length: 15 }, (_, i) => ({
+    const remote: RemoteConnectRow[] = Array.from({ length: 15 }, (_, i) => ({
       netns: 7,
       daddr: `198.18.0.${i + 1}`,
       dport: 8080,
@@ -94,7 +95,7 @@ describe('per-remote connect rows', () => {
       sumUs: 4000 * (i + 1),
       maxUs: 1000 * (i + 1),
       slow: i === 3 ? 2 : 0,
-      failed: i === 9 ? { 110: 1 } : {},
+      failed: (i === 9 ? { 110: 1 } : {}) as Record<number, number>,
     }));
     remote.push({ netns: 8, daddr: '2001:db8::2', dport: 443, count: 1, sumUs: 10, maxUs: 10, slow: 0, failed: {} });
     b.latency = { connect: [], failed: [], lifetime: [], rtt: [], remote, untracked: [{ netns: 7, count: 5 }] };
