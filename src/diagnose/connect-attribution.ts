@@ -30,6 +30,26 @@ export function attributeSynLoss(dport: number, listeners: readonly KnownListene
   return { kind: 'network' };
 }
 
+/**
+ * Other listeners on `dport` that also dropped SYNs in the window (accept or SYN queue): on a host where several
+ * netns listen on the same port and address (identical lab pairs, replicas), the port alone cannot tell which one the
+ * client reached, so the finding names them too.
+ */
+export function otherDroppers(
+  dport: number,
+  listeners: readonly KnownListener[],
+  chosen: KnownListener,
+  daddr?: string,
+): KnownListener[] {
+  return listeners.filter(
+    (l) =>
+      l !== chosen &&
+      l.port === dport &&
+      l.overflows + l.synQueueDrops > 0 &&
+      (daddr === undefined || WILDCARDS.has(l.addr) || l.addr === daddr || l.addr === `::ffff:${daddr}`),
+  );
+}
+
 /** "[::]:8080 of pid 812 (nginx) in netns web1" */
 export function describeListener(l: KnownListener, thisNetns?: number): string {
   const addr = l.addr.includes(':') ? `[${l.addr}]` : l.addr;

@@ -3,7 +3,7 @@
 import type { Rule, RuleContext, FindingDraft } from '../rule.js';
 import { counterOf } from '../../model/snapshot.js';
 import type { ConnectLatencyStat } from '../../model/latency.js';
-import { attributeSynLoss, describeListener, type KnownListener } from '../connect-attribution.js';
+import { attributeSynLoss, describeListener, otherDroppers, type KnownListener } from '../connect-attribution.js';
 import { fmtS, formatSeconds, synSchedule } from '../timelines.js';
 
 /** A connect this slow needed at least one SYN retransmit (the first RTO is 1 s; 0.9 s leaves room for timer slack). */
@@ -108,6 +108,16 @@ export function slowConnectsFinding(ctx: RuleContext, listeners: readonly KnownL
     advice.push(
       `check the path to port ${worst.dport}: packet loss, firewall drops, and the server's own ListenOverflows / ListenDrops (run tcpscope there)`,
     );
+  }
+  if (cause.kind !== 'network') {
+    const others = otherDroppers(worst.dport, listeners, cause.listener, remote?.daddr);
+    if (others.length > 0)
+      why += ` Other listeners on port ${worst.dport} dropped SYNs in the window too (the port alone cannot tell which one these clients reached): ${others
+        .slice(0, 3)
+        .map(
+          (l) => `${describeListener(l, s.netns.inode)} (${l.overflows} overflows, ${l.synQueueDrops} SYN-queue drops)`,
+        )
+        .join('; ')}.`;
   }
   const timeline = sched
     ? `tcp_syn_retries=${retries}${linear !== undefined ? `, tcp_syn_linear_timeouts=${linear}` : ''}: a lost SYN is retransmitted at ${formatSeconds(sched.retransmitsAtMs)} and connect() fails with ETIMEDOUT at ${fmtS(sched.giveUpMs)} s.`
