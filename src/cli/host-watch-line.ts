@@ -1,6 +1,7 @@
 // The human lines of a whole-host `watch`: host totals, then the most troubled namespaces with their worst finding.
 import type { HostSnapshot, NetnsSection } from '../model/host-snapshot.js';
 import { sectionLabelOf } from '../pipeline/wholehost/label.js';
+import { latencyPart } from './latency-line.js';
 
 const TOP = 5;
 const n = (v: number | undefined): number => v ?? 0;
@@ -14,12 +15,14 @@ function sectionLine(s: NetnsSection): string {
   const st = s.snapshot.census.states;
   const x = s.rates;
   const worst = s.snapshot.findings[0];
+  const lat = latencyPart(s.snapshot);
   return (
     [
       `  #${s.rank} ${sectionLabel(s)}`,
       `estab ${n(st.ESTABLISHED)} synrecv ${n(st.SYN_RECV)} tw ${n(st.TIME_WAIT)} cw ${n(st.CLOSE_WAIT)}`,
       `conn/s in ${r(x.connIn)} out ${r(x.connOut)}`,
       `overflow/s ${r(x.overflows)} synq-drop/s ${r(x.synDrops)} drops/s ${r(x.drops)} rst/s out ${r(x.rstSent)} in ${r(x.rstRecv)}`,
+      ...(lat ? [lat] : []),
     ].join(' | ') + (worst ? `\n    ${worst.severity.toUpperCase()} ${worst.id}: ${worst.title}` : '')
   );
 }

@@ -1,6 +1,7 @@
 // One human line per snapshot for `tcpscope watch`: the numbers an on-call person scans first.
 import { ownerSelector } from '../kernel/runtimes/label.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { latencyPart } from './latency-line.js';
 
 const n = (v: number | undefined): number => v ?? 0;
 
@@ -21,6 +22,8 @@ export function watchLine(s: Snapshot): string {
     `rst/s out ${per(rstOut)} in ${per(rstIn)}`,
     `overflow/s ${per(n(c.TcpExtListenOverflows))} synq-drop/s ${per(n(c.TcpExtTCPReqQFullDrop))} synack-rtx ${s.events.synackRetrans || n(c.TcpExtTCPSynRetrans)}`,
   ];
+  const lat = latencyPart(s);
+  if (lat) parts.push(lat);
   if (s.gaps.length) parts.push(`GAP ${s.gaps.map((g) => g.reason).join('; ')}`);
   if (s.events.lost || s.events.suppressed) parts.push(`lost ${s.events.lost} suppressed ${s.events.suppressed}`);
   let line = parts.join(' | ');

@@ -1,22 +1,9 @@
 // Who dropped the SYNs of slow connects: a listener of this host (this netns or another one) whose accept queue or
 // SYN queue dropped them, or, when no local listener drops, the network or a remote server.
+import type { PeerListener } from '../model/peer-listener.js';
 
 /** A listener known on this host, with its drops over the recent window (any netns). */
-export interface KnownListener {
-  netns: number;
-  /** Name of its netns (ip netns name, container name), when known. */
-  netnsName?: string | undefined;
-  addr: string;
-  port: number;
-  pid?: number | undefined;
-  comm?: string | undefined;
-  queue: number;
-  capacity: number;
-  /** ListenOverflows of its netns over the window (accept queue full). */
-  overflows: number;
-  /** SYN-queue drops of its netns over the window (TcpExtTCPReqQFullDrop). */
-  synQueueDrops: number;
-}
+export type KnownListener = PeerListener;
 
 export type SynLossCause =
   | { kind: 'accept-queue'; listener: KnownListener }
@@ -41,6 +28,26 @@ export function attributeSynLoss(dport: number, listeners: readonly KnownListene
   const syn = candidates.filter((l) => l.synQueueDrops > 0).sort((a, b) => b.synQueueDrops - a.synQueueDrops);
   if (syn[0]) return { kind: 'syn-queue', listener: syn[0] };
   return { kind: 'network' };
+}
+
+/**
+ * Other listeners on `dport` that also dropped SYNs in the window (accept or SYN queue): on a host where several
+ * netns listen on the same port and address (identical lab pairs, replicas), the port alone cannot tell which one the
+ * client reached, so the finding names them too.
+ */
+export function otherDroppers(
+  dport: number,
+  listeners: readonly KnownListener[],
+  chosen: KnownListener,
+  daddr?: string,
+): KnownListener[] {
+  return listeners.filter(
+    (l) =>
+      l !== chosen &&
+      l.port === dport &&
+      l.overflows + l.synQueueDrops > 0 &&
+      (daddr === undefined || WILDCARDS.has(l.addr) || l.addr === daddr || l.addr === `::ffff:${daddr}`),
+  );
 }
 
 /** "[::]:8080 of pid 812 (nginx) in netns web1" */

@@ -1,17 +1,20 @@
 // Builds the RuleContext a rule sees from a snapshot and the engine's history, plus small window helpers for rules.
 import { counterOf, type Snapshot } from '../model/snapshot.js';
 import type { RuleContext } from './rule.js';
+import type { PeerListener } from '../model/peer-listener.js';
 import { sysctlNumber } from './values.js';
 
 export function makeContext(
   snapshot: Snapshot,
   history: readonly Snapshot[],
   reference?: Record<string, string>,
+  peers?: readonly PeerListener[],
 ): RuleContext {
   return {
     snapshot,
     history,
     reference,
+    peers,
     sysctl: (name) => snapshot.sysctls[name],
     num: (name) => sysctlNumber(snapshot.sysctls[name]),
     ref: (name, role) => ({ name, value: snapshot.sysctls[name], role }),

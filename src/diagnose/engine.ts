@@ -3,6 +3,7 @@
 import { withPersistence } from './persist-advice.js';
 import type { Diagnoser, Finding, Severity } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
+import type { PeerListener } from '../model/peer-listener.js';
 import type { FindingDraft, Rule } from './rule.js';
 import { makeContext } from './context.js';
 import { RULES } from './rules/index.js';
@@ -17,6 +18,8 @@ export interface DiagnoserOptions {
   clearAfter?: number;
   /** Whole-host mode: the host netns's current sysctls, for rules comparing a netns with the host (sysctl-drift). */
   reference?: () => Record<string, string> | undefined;
+  /** Whole-host mode: the listeners of every netns with their recent drops (cross-netns connect attribution). */
+  peers?: () => readonly PeerListener[] | undefined;
 }
 
 interface RuleState {
@@ -44,7 +47,7 @@ export function createDiagnoser(opts: DiagnoserOptions = {}): Diagnoser {
     evaluate(snapshot) {
       history.push(snapshot);
       if (history.length > historySize) history.splice(0, history.length - historySize);
-      const ctx = makeContext(snapshot, history, opts.reference?.());
+      const ctx = makeContext(snapshot, history, opts.reference?.(), opts.peers?.());
       const out: Finding[] = [];
       for (const rule of rules) {
         const st = states.get(rule.id);

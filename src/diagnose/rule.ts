@@ -1,6 +1,7 @@
 // The contract of one diagnosis rule: a pure function of the current snapshot and a bounded history.
 import type { Finding, SysctlRef } from '../model/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
+import type { PeerListener } from '../model/peer-listener.js';
 
 /** A finding as a rule produces it; the engine adds `since`. */
 export type FindingDraft = Omit<Finding, 'since'>;
@@ -18,6 +19,11 @@ export interface RuleContext {
    * comparing a namespace with the host (sysctl-drift). Undefined in single-netns mode and for the host netns.
    */
   reference?: Record<string, string> | undefined;
+  /**
+   * Whole-host mode: the listeners of every netns of the host with their netns's recent queue drops, so a rule in a
+   * client's netns can name the server netns whose queue dropped its SYNs. Undefined in single-netns mode.
+   */
+  peers?: readonly PeerListener[] | undefined;
   /** A finding's sysctl row: the name, its live value here, and why it matters to this finding. */
   ref(name: string, role: string): SysctlRef;
 }

@@ -46,6 +46,11 @@ class CumulativeHistogram {
   reset(): void {
     this.series.clear();
   }
+
+  /** forget(netns): every series of that netns. */
+  remove(labels: Record<string, string | number>): void {
+    for (const [k, v] of this.series) if (v.labels.netns === labels.netns) this.series.delete(k);
+  }
 }
 
 function sumStats(xs: LatencyStats[]): LatencyStats {
@@ -95,6 +100,9 @@ export function createLatencyMetrics(registry: Registry, maxPorts = MAX_LATENCY_
         values: [...failures.values()].map((f) => ({ labels: f.labels, value: f.n })),
       }),
     reset: () => failures.clear(),
+    remove: (l: Record<string, string | number>) => {
+      for (const [k, f] of failures) if (f.labels.netns === l.netns) failures.delete(k);
+    },
   };
   registry.registerMetric(failMetric as unknown as Parameters<Registry['registerMetric']>[0]);
 

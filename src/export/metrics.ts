@@ -5,6 +5,7 @@ import { TCP_STATES } from '../kernel/tcp-states.js';
 import { ALERT_COUNTERS, nstatMetricName, nstatMetricStem } from './nstat-names.js';
 import { createLatencyMetrics } from './latency-metrics.js';
 import { removeSeries } from './remove-series.js';
+import { createRemoteMetrics } from './remote-metrics.js';
 
 /** Listener series per netns; the rest are summed into listener="other". */
 export const MAX_LISTENER_SERIES = 50;
@@ -124,6 +125,7 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
     ]),
   };
   const latency = createLatencyMetrics(registry);
+  const remotes = createRemoteMetrics(registry);
   const nstat = new Map<string, Counter<NsLabel>>();
   const seenListeners = new Map<string, Set<string>>();
   const seenFindings = new Map<string, Map<string, string>>();
@@ -289,6 +291,7 @@ export function createMetrics(registry: Registry = new Registry(), opts: Metrics
       updateFindings(s, ns);
       updateNstat(s, ns);
       latency.update(s, ns.netns);
+      remotes.update(s, ns.netns);
     },
   };
 }

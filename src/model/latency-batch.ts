@@ -37,9 +37,28 @@ export interface DurationRow {
   buckets: Log2Buckets;
 }
 
+/** Connects to one remote (netns, remote address, remote port) the kernel tracks (the first 256 of a run). */
+export interface RemoteConnectRow {
+  netns: number;
+  daddr: string;
+  dport: number;
+  /** Connects that completed, their latency sum and largest (0 when the peak map lost it). */
+  count: number;
+  sumUs: number;
+  maxUs: number;
+  /** Completed connects that needed at least one SYN retransmit. */
+  slow: number;
+  /** Failed connects by sk_err (111 refused, 110 timed out, ...). */
+  failed: Record<number, number>;
+}
+
 export interface LatencyBatch {
   connect: ConnectLatencyRow[];
   failed: FailedConnectRow[];
   lifetime: DurationRow[];
   rtt: DurationRow[];
+  /** Per-remote rows (absent in recordings made before the probe had them). */
+  remote?: RemoteConnectRow[];
+  /** Connects (completed or failed) to remotes past the in-kernel cap, per netns. */
+  untracked?: { netns: number; count: number }[];
 }

@@ -38,12 +38,43 @@ export interface DurationStat {
   session: LatencyStats;
 }
 
+/** Connects to one remote: counts, average and largest latency, slow (SYN retransmitted) and failed connects. */
+export interface RemoteTally {
+  connects: number;
+  avgUs: number;
+  maxUs: number;
+  /** Completed connects that needed at least one SYN retransmit. */
+  slow: number;
+  failed: number;
+}
+
+/** One remote (netns, remote address, remote port) of the per-netns top list: this interval and the session. */
+export interface RemoteConnectStat {
+  netns: number;
+  daddr: string;
+  dport: number;
+  interval: RemoteTally;
+  session: RemoteTally;
+  /** This interval's failures by outcome. */
+  failedBy: Partial<Record<ConnectOutcome, number>>;
+}
+
 export interface LatencySection {
   connect: ConnectLatencyStat[];
   failed: FailedConnectStat[];
   lifetime: DurationStat[];
   rtt: DurationStat[];
+  /**
+   * The remotes with the most trouble, at most REMOTE_TOP per netns: ranked by slow + failed connects this interval,
+   * then the largest latency, then the session's slow + failed. Absent in older recordings.
+   */
+  remotes?: RemoteConnectStat[];
+  /** Connects to remotes the kernel does not track (past its cap of 256 remotes per run), per netns. */
+  untrackedRemotes?: { netns: number; interval: number; session: number }[];
 }
+
+/** Remotes listed per netns in the latency section (the kernel tracks up to 256 per run). */
+export const REMOTE_TOP = 10;
 
 export function outcomeOf(errno: number): ConnectOutcome {
   switch (errno) {

@@ -10,6 +10,7 @@ import {
   type FailedConnectStat,
   type LatencySection,
 } from '../model/latency.js';
+import { RemoteAccumulator } from './latency-remotes.js';
 
 export { outcomeOf, type LatencySection };
 
@@ -29,6 +30,7 @@ export class LatencyAccumulator {
   private readonly failed = new Map<string, number>();
   private readonly lifetime = new Map<string, { row: Omit<DurationRow, 'count' | 'sumUs' | 'buckets'>; s: Acc }>();
   private readonly rtt = new Map<string, { row: Omit<DurationRow, 'count' | 'sumUs' | 'buckets'>; s: Acc }>();
+  private readonly remotes = new RemoteAccumulator();
   private seen = false;
 
   /** The section for one interval's batches (netns undefined = every namespace), or undefined if the probe never ran. */
@@ -82,7 +84,9 @@ export class LatencyAccumulator {
       }
       this.durations(l.lifetime, keep, this.lifetime, iLife);
       this.durations(l.rtt, keep, this.rtt, iRtt);
+      this.remotes.add(l, keep);
     }
+    const remotes = this.remotes.take();
     if (!this.seen) return undefined;
     const connect = [...this.connect.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -112,7 +116,7 @@ export class LatencyAccumulator {
             session: statsOf(s.s.buckets, s.s.sumUs, undefined),
           };
         });
-    return { connect, failed, lifetime: dur(this.lifetime, iLife), rtt: dur(this.rtt, iRtt) };
+    return { connect, failed, lifetime: dur(this.lifetime, iLife), rtt: dur(this.rtt, iRtt), ...remotes };
   }
 
   private durations(

@@ -34,6 +34,8 @@ export interface WholeHostSessionOptions {
   sampler?: HostSetSamplerOptions;
   /** Names every netns by its container/pod/service (default: a namer on the usual runtime sockets); closed on stop. */
   createNamer?: () => NetnsNamer;
+  /** --latency: load the connect-latency probe (connlat.bt) for every netns; off by default, as in one netns. */
+  latency?: boolean | undefined;
 }
 
 export type WholeHostInput = RawInput;
@@ -90,6 +92,7 @@ export async function startWholeHostSession(opts: WholeHostSessionOptions): Prom
         port: opts.port ?? 0,
         intervalMs: opts.intervalMs,
         detailCap: opts.detailCap ?? 20,
+        ...(opts.latency === true ? {} : { exclude: ['connlat'] }),
       })
     : undefined;
   const stop$ = new Subject<void>();

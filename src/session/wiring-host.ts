@@ -15,7 +15,7 @@ export function hostPipelineOptions(o: Omit<WiringOptions, 'overrides'>): WholeH
     mode: o.mode,
     modeReason: d.info.modeReason,
     decoder: ebpf ? new BatchDecoder(d.reasonTables ?? {}) : undefined,
-    diagnoserFor: (_n, reference) => (make ? make() : createDiagnoser({ reference })),
+    diagnoserFor: (_n, reference, peers) => (make ? make() : createDiagnoser({ reference, peers })),
   };
 }
 

@@ -39,6 +39,7 @@ export function startWatch<T = Snapshot>(
   netns: string | undefined,
   extra: string[] = ['--interval', '500ms'],
   env: Record<string, string> = {},
+  attachMs = 60_000,
 ): WatchRun<T> {
   const where = netns === undefined ? 'whole host' : `--netns ${netns}`;
   const child = execa('node', [CLI, 'watch', '--json', ...(netns === undefined ? [] : ['--netns', netns]), ...extra], {
@@ -58,8 +59,9 @@ export function startWatch<T = Snapshot>(
   });
   const attached = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`watch ${where}: probes not attached after ${deadline(60)} s; stderr:\n${err}`)),
-      deadline(60_000),
+      () =>
+        reject(new Error(`watch ${where}: probes not attached after ${deadline(attachMs) / 1000} s; stderr:\n${err}`)),
+      deadline(attachMs),
     );
     child.stderr?.on('data', (c: Buffer) => {
       err += c.toString();

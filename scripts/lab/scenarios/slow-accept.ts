@@ -7,7 +7,8 @@ import { recordClientTimings, timedConnects } from './latency-helpers.js';
 
 export const slowAccept: ScenarioDef = {
   needs: { cc: true },
-  timeoutMs: () => 45_000,
+  // variant timeoutMs: a caller that waits inside the scenario (a whole-host watch polling every netns) needs more.
+  timeoutMs: (ctx) => num(ctx.variant, 'timeoutMs', 45_000),
   async setup(ctx) {
     const l = await startChurnAgent(ctx.topo, ctx.topo.server, ['listen', '--port', String(PORT), '--backlog', '1']);
     await l.ready();

@@ -3,7 +3,7 @@
 import type { Rule, RuleContext, FindingDraft } from '../rule.js';
 import { counterOf } from '../../model/snapshot.js';
 import type { ConnectLatencyStat } from '../../model/latency.js';
-import { attributeSynLoss, describeListener, type KnownListener } from '../connect-attribution.js';
+import { attributeSynLoss, describeListener, otherDroppers, type KnownListener } from '../connect-attribution.js';
 import { fmtS, formatSeconds, synSchedule } from '../timelines.js';
 
 /** A connect this slow needed at least one SYN retransmit (the first RTO is 1 s; 0.9 s leaves room for timer slack). */
@@ -63,7 +63,11 @@ export function slowConnectsFinding(ctx: RuleContext, listeners: readonly KnownL
       `${c} after ${n} lost SYN${n > 1 ? 's' : ''}${sched?.retransmitsAtMs[n - 1] !== undefined ? ` (~${fmtS(sched.retransmitsAtMs[n - 1]!)} s)` : ''}`,
   );
 
-  const cause = attributeSynLoss(worst.dport, listeners);
+  // The remote these slow connects went to (the kernel's per-remote rows), when one stands out.
+  const remote = (s.latency?.remotes ?? [])
+    .filter((r) => r.netns === worst.netns && r.dport === worst.dport && r.interval.slow > 0)
+    .sort((a, b) => b.interval.slow - a.interval.slow)[0];
+  const cause = attributeSynLoss(worst.dport, listeners, remote?.daddr);
   const evidence: Record<string, number | string> = {
     dport: worst.dport,
     connects: worst.interval.count,
@@ -74,6 +78,12 @@ export function slowConnectsFinding(ctx: RuleContext, listeners: readonly KnownL
     maxMs: Math.round(worst.interval.maxUs / 1000),
   };
   if (sched) evidence.connectGiveUpS = sched.giveUpMs / 1000;
+  if (remote) {
+    evidence.remote = remote.daddr.includes(':')
+      ? `[${remote.daddr}]:${remote.dport}`
+      : `${remote.daddr}:${remote.dport}`;
+    evidence.remoteSlowConnects = remote.interval.slow;
+  }
   let why: string;
   const advice: string[] = [];
   if (cause.kind === 'accept-queue') {
@@ -99,6 +109,16 @@ export function slowConnectsFinding(ctx: RuleContext, listeners: readonly KnownL
       `check the path to port ${worst.dport}: packet loss, firewall drops, and the server's own ListenOverflows / ListenDrops (run tcpscope there)`,
     );
   }
+  if (cause.kind !== 'network') {
+    const others = otherDroppers(worst.dport, listeners, cause.listener, remote?.daddr);
+    if (others.length > 0)
+      why += ` Other listeners on port ${worst.dport} dropped SYNs in the window too (the port alone cannot tell which one these clients reached): ${others
+        .slice(0, 3)
+        .map(
+          (l) => `${describeListener(l, s.netns.inode)} (${l.overflows} overflows, ${l.synQueueDrops} SYN-queue drops)`,
+        )
+        .join('; ')}.`;
+  }
   const timeline = sched
     ? `tcp_syn_retries=${retries}${linear !== undefined ? `, tcp_syn_linear_timeouts=${linear}` : ''}: a lost SYN is retransmitted at ${formatSeconds(sched.retransmitsAtMs)} and connect() fails with ETIMEDOUT at ${fmtS(sched.giveUpMs)} s.`
     : 'tcp_syn_retries is unreadable here.';
@@ -117,8 +137,15 @@ export function slowConnectsFinding(ctx: RuleContext, listeners: readonly KnownL
   };
 }
 
+/** This netns's listeners, then (whole host) every other netns's: a client's SYNs may be dropped next door. */
+function knownListeners(ctx: RuleContext): KnownListener[] {
+  const own = ownListeners(ctx);
+  const others = (ctx.peers ?? []).filter((l) => l.netns !== ctx.snapshot.netns.inode);
+  return [...own, ...others];
+}
+
 export const slowConnects: Rule = {
   id: 'slow-connects',
   kind: 'event',
-  evaluate: (ctx) => slowConnectsFinding(ctx, ownListeners(ctx)),
+  evaluate: (ctx) => slowConnectsFinding(ctx, knownListeners(ctx)),
 };

@@ -89,6 +89,23 @@ function listenerSource(key: string, labels: Readonly<Record<string, string>>): 
   }
 }
 
+/** The counters of the latency section: connects = the connect histogram's _count, failures by outcome. */
+const LATENCY_COUNTERS: Record<string, { metric: string; labels: readonly string[] }> = {
+  connects: { metric: 'tcpscope_connect_latency_seconds_count', labels: ['dport'] },
+  connectFailures: { metric: 'tcpscope_connect_failures_total', labels: ['dport', 'outcome'] },
+};
+
+/** Refuses a `netns` label: the exporter labels a netns by its name when it has one, the alert by its inode. */
+export function checkLatencyLabels(ref: MetricRef, allowed: readonly string[], metric: string): void {
+  for (const k of Object.keys(ref.labels)) {
+    if (k === 'netns')
+      throw new Untranslatable(
+        `${ref.name}{netns=...}: the exported netns label is the namespace's name when it has one, not its inode: select it with a Prometheus label matcher instead`,
+      );
+    if (!allowed.includes(k)) throw new Untranslatable(`${ref.name}{${k}=...}: ${metric} has no "${k}" label`);
+  }
+}
+
 /** The exported series behind one alert metric; throws Untranslatable when the exporter has none. */
 export function promSource(ref: MetricRef): PromSource {
   const { name, labels } = ref;
@@ -97,6 +114,11 @@ export function promSource(ref: MetricRef): PromSource {
   const key = dot === -1 ? '' : name.slice(dot + 1);
   if (family === 'transitions')
     return labelled('tcpscope_transitions_total', labels, ['from', 'to'], ['from', 'to'], name);
+  const lat = LATENCY_COUNTERS[name];
+  if (lat) {
+    checkLatencyLabels(ref, lat.labels, lat.metric);
+    return labelled(lat.metric, labels, lat.labels, lat.labels, name);
+  }
   if (dot === -1) {
     const metric = nstatMetricName(name);
     if (metric === undefined) throw new Untranslatable(`${name} is a level, not a counter, and is not exported`);

@@ -2,6 +2,7 @@
 // it cannot be (a per-interval count has no Prometheus equivalent; a missing series cannot mean "not active").
 import type { BoolExpr, CmpOp, NumExpr, Selector } from '../../alert/ast.js';
 import { promSource, Untranslatable } from './promql-metrics.js';
+import { quantileToPromQL } from './promql-quantile.js';
 
 /** A PromQL value: a scalar (folded to a number where possible) or an instant vector. */
 type Q = { kind: 'scalar'; value: number; text: string } | { kind: 'vector'; text: string };
@@ -112,10 +113,7 @@ export function numToPromQL(e: NumExpr): Q {
     case 'extreme':
       return extreme(e.fn, e.args.map(numToPromQL));
     case 'quantile':
-      // Refused rather than approximated: tcpscope's own buckets are finer than the exported le buckets.
-      throw new Untranslatable(
-        `${e.fn}(${e.sel.metric.text}) is not translated yet: alert on histogram_quantile() over the exported _bucket series`,
-      );
+      return { kind: 'vector', text: quantileToPromQL(e.fn, e.sel, promDuration) };
     case 'neg': {
       const a = numToPromQL(e.arg);
       return a.kind === 'scalar' ? scalar(-a.value) : { kind: 'vector', text: `-(${a.text})` };

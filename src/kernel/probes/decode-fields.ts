@@ -4,6 +4,7 @@ import { stateName } from '../tcp-states.js';
 import type { ProbeDetail } from '../../model/probe-batch.js';
 import { DETAIL_MARKER, TICK_MARKER } from './program.js';
 import { LATENCY_PEAKS } from './latency-decode.js';
+import { REMOTE_PEAKS } from './remote-decode.js';
 
 /** Reason number -> name tables of the traced kernel (plain objects: they are stored in recordings as JSON). */
 export interface ReasonTables {
@@ -23,7 +24,7 @@ export const TICK_PREFIX = `${TICK_MARKER} `;
 export const DETAIL_PREFIX = `${DETAIL_MARKER} `;
 
 /** Queue gauges: last values, never counts. */
-export const GAUGES = new Set<string>(['@sab', '@sam', '@saq', ...LATENCY_PEAKS]);
+export const GAUGES = new Set<string>(['@sab', '@sam', '@saq', ...LATENCY_PEAKS, ...REMOTE_PEAKS]);
 
 /** Drop "reasons" that are not drops. */
 export const NOT_DROPS = new Set(['NOT_DROPPED_YET', 'CONSUMED']);

@@ -1,6 +1,7 @@
 // Decodes the connlat.bt maps of one interval (already turned into per-interval counts) into a LatencyBatch.
 import { bucketLowUs } from '../../model/latency-stats.js';
 import type { ConnectLatencyRow, DurationRow, FailedConnectRow, LatencyBatch } from '../../model/latency-batch.js';
+import { decodeRemotes, REMOTE_MAPS, REMOTE_PEAKS } from './remote-decode.js';
 
 /** Maps of connlat.bt; the peak maps are per-interval maxima (last value, never differenced). */
 export const LATENCY_MAPS = ['@cl', '@cls', '@clr', '@cf', '@cfs', '@lt', '@lts', '@srt', '@srts'] as const;
@@ -62,7 +63,7 @@ function durations(maps: IntervalMaps, hist: string, sum: string, bad: { n: numb
 
 /** The interval's latency rows, or undefined when connlat.bt printed nothing (not loaded, older recording). */
 export function decodeLatency(maps: IntervalMaps, bad: { n: number }): LatencyBatch | undefined {
-  if (![...LATENCY_MAPS, ...LATENCY_PEAKS].some((m) => maps.has(m))) return undefined;
+  if (![...LATENCY_MAPS, ...LATENCY_PEAKS, ...REMOTE_MAPS, ...REMOTE_PEAKS].some((m) => maps.has(m))) return undefined;
   const connect = new Map<string, ConnectLatencyRow>();
   const conn = (ns: number, dport: number): ConnectLatencyRow => {
     const key = `${pad(ns)} ${pad(dport)}`;
@@ -123,5 +124,6 @@ export function decodeLatency(maps: IntervalMaps, bad: { n: number }): LatencyBa
     failed: failedRows,
     lifetime: durations(maps, '@lt', '@lts', bad),
     rtt: durations(maps, '@srt', '@srts', bad),
+    ...decodeRemotes(maps, bad),
   };
 }

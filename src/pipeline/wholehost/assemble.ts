@@ -12,6 +12,8 @@ import { HOST_SNAPSHOT_SCHEMA_VERSION, type HostSnapshot, type NetnsSection } fr
 import { addRates, fullestListener, rankSections, ratesOf, worstSeverity, zeroRates } from './rank.js';
 import { splitBatch } from './split.js';
 import { ownerSelector } from '../../kernel/runtimes/label.js';
+import { PeerListenerTable } from './peer-listeners.js';
+import type { PeerListener } from '../../model/peer-listener.js';
 
 export type { HostSetInput };
 
@@ -21,8 +23,15 @@ export interface WholeHostOptions {
   modeReason?: string | undefined;
   /** Present when probe lines are expected (eBPF live, or a replay of an eBPF recording). */
   decoder: LineDecoder | undefined;
-  /** One diagnoser per netns; `reference` returns the host netns's sysctls (for sysctl-drift). */
-  diagnoserFor?: (netns: NetnsRef, reference: () => Record<string, string> | undefined) => Diagnoser;
+  /**
+   * One diagnoser per netns; `reference` returns the host netns's sysctls (for sysctl-drift), `peers` the listeners
+   * of every netns with their recent queue drops (for cross-netns connect attribution).
+   */
+  diagnoserFor?: (
+    netns: NetnsRef,
+    reference: () => Record<string, string> | undefined,
+    peers: () => readonly PeerListener[],
+  ) => Diagnoser;
   /** Called with netns inodes seen in probe output (live: the sampler then samples them). */
   onProbeNetns?: (inodes: number[]) => void;
 }
@@ -55,6 +64,7 @@ export class WholeHostAssembler {
   private lost = 0;
   private suppressed = 0;
   private hostSysctls: Record<string, string> | undefined;
+  private readonly peers = new PeerListenerTable();
   private baseline = false;
   private seq = 0;
   inputs = 0;
@@ -97,7 +107,11 @@ export class WholeHostAssembler {
       return { st: existing, fresh: false };
     }
     const ref: NetnsRef = sample.netns;
-    const d = this.opts.diagnoserFor?.(ref, () => (isHost ? undefined : this.hostSysctls));
+    const d = this.opts.diagnoserFor?.(
+      ref,
+      () => (isHost ? undefined : this.hostSysctls),
+      () => this.peers.get(),
+    );
     const asm = new SnapshotAssembler({
       intervalMs: this.opts.intervalMs,
       netns: ref,
@@ -118,6 +132,7 @@ export class WholeHostAssembler {
     const hostSample = set.samples.find((s) => s.netns.isHost === true);
     const hostInode = hostSample?.netns.inode;
     if (hostSample) this.hostSysctls = hostSample.sysctls;
+    this.peers.update(set);
     const sections: NetnsSection[] = [];
     const present = new Set<number>();
     for (const sample of set.samples) {

@@ -2,6 +2,7 @@
 // plus the one-line summary the compact layout shows in its rates panel.
 import type { Snapshot } from '../../model/snapshot.js';
 import type { LatencyStats } from '../../model/latency-stats.js';
+import type { RemoteConnectStat } from '../../model/latency.js';
 import { sparkline } from './format.js';
 import { pad, span, type Line, type Tone } from './markup.js';
 import type { PanelSize } from './rates-view.js';
@@ -68,6 +69,7 @@ export function latencyLines(latest: Snapshot | undefined, size: PanelSize): Lin
     lines.push(line);
   }
   if (rows.length === 0) lines.push([span('no connects yet', 'dim')]);
+  lines.push(...remoteLines(l.remotes ?? [], size.height - lines.length));
   for (const f of l.failed) {
     if (lines.length >= size.height) break;
     lines.push([
@@ -89,6 +91,32 @@ export function latencyLines(latest: Snapshot | undefined, size: PanelSize): Lin
     }
   }
   return lines.slice(0, Math.max(1, size.height));
+}
+
+const endpoint = (addr: string, port: number): string => (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
+
+/**
+ * The remotes with slow (SYN retransmitted) or failed connects, worst first as the section ranks them (at most 3):
+ * `→ 198.18.0.2:8080  slow 3 failed 0 of 5  avg 1.20s max 2.01s` (this interval when it had any, else the session).
+ */
+export function remoteLines(remotes: readonly RemoteConnectStat[], room: number): Line[] {
+  const out: Line[] = [];
+  for (const r of remotes) {
+    if (out.length >= Math.min(3, room)) break;
+    const now = r.interval.slow + r.interval.failed > 0;
+    const t = now ? r.interval : r.session;
+    if (t.slow + t.failed === 0) continue;
+    const line: Line = [
+      span(pad(`→ ${endpoint(r.daddr, r.dport)}`, 24), now ? 'normal' : 'dim'),
+      span(` slow ${t.slow}`, t.slow > 0 ? 'crit' : 'dim', t.slow > 0),
+      span(` failed ${t.failed}`, t.failed > 0 ? 'crit' : 'dim', t.failed > 0),
+      span(` of ${t.connects + t.failed}`, 'dim'),
+    ];
+    if (t.connects > 0) line.push(span(`  avg ${fmtLatency(t.avgUs)} max ${fmtLatency(t.maxUs)}`, tone(t.maxUs)));
+    if (!now) line.push(span(' (session)', 'dim'));
+    out.push(line);
+  }
+  return out;
 }
 
 /** `connect p99 1.02s :5432` of the slowest port this interval (compact layout), or undefined when nothing connected. */

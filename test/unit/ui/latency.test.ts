@@ -7,6 +7,7 @@ import { connectSummary, fmtLatency, latencyLines, octaveBars } from '../../../s
 import { layoutCells } from '../../../src/ui/model/layout.js';
 import { toPlain } from '../../../src/ui/model/markup.js';
 import { snap } from '../alert/snapshots.js';
+import { watchLine } from '../../../src/cli/watch-line.js';
 
 const NS = 4026531840;
 
@@ -72,5 +73,45 @@ describe('latency panel', () => {
     expect(connectSummary(snap(0))).toBeUndefined();
     expect(layoutCells('full', true).map((c) => c.id)).toContain('latency');
     expect(layoutCells('compact', true).map((c) => c.id)).not.toContain('latency');
+  });
+
+  it('names the remotes with slow or failed connects, worst first, in the panel and in the watch line', () => {
+    const s = withLatency({ 8080: [1_005_000, 2_010_000, 300], 443: [200] });
+    const b = emptyBatch();
+    b.latency = {
+      connect: [],
+      failed: [],
+      lifetime: [],
+      rtt: [],
+      remote: [
+        {
+          netns: NS,
+          daddr: '198.18.0.2',
+          dport: 8080,
+          count: 3,
+          sumUs: 3_015_300,
+          maxUs: 2_010_000,
+          slow: 2,
+          failed: {},
+        },
+        { netns: NS, daddr: '2001:db8::9', dport: 443, count: 1, sumUs: 200, maxUs: 200, slow: 0, failed: {} },
+        { netns: NS, daddr: '198.18.0.4', dport: 8081, count: 0, sumUs: 0, maxUs: 0, slow: 0, failed: { 111: 4 } },
+      ],
+      untracked: [],
+    };
+    s.latency = { ...s.latency!, ...new LatencyAccumulator().add([b], NS)!, connect: s.latency!.connect };
+    const text = latencyLines(s, { width: 90, height: 12 }).map(toPlain);
+    const remotes = text.filter((l) => l.startsWith('→'));
+    expect(remotes).toEqual([
+      '→ 198.18.0.4:8081        slow 0 failed 4 of 4',
+      '→ 198.18.0.2:8080        slow 2 failed 0 of 3  avg 1.01s max 2.01s',
+    ]);
+    expect(watchLine(s)).toContain('| connect 4 p99 2.01s :8080 | slow remote 198.18.0.4:8081 0 slow 4 failed of 4');
+    // A short panel keeps the port rows first.
+    expect(
+      latencyLines(s, { width: 90, height: 3 })
+        .map(toPlain)
+        .filter((l) => l.startsWith('→')),
+    ).toHaveLength(0);
   });
 });

@@ -71,7 +71,7 @@ describe('assembleProgram on format fixtures', async () => {
       for (const m of prog.maps) {
         expect(prog.text).toContain(`print(${m});`);
         // ...and the per-interval peaks of connlat.bt (a max cannot be differenced).
-        if (m === '@suppressed' || m === '@clx' || m === '@cfx') expect(prog.text).toContain(`clear(${m});`);
+        if (['@suppressed', '@clx', '@cfx', '@rax'].includes(m)) expect(prog.text).toContain(`clear(${m});`);
         else expect(prog.text).not.toContain(`clear(${m});`);
       }
       expect(prog.maps.at(-1)).toBe('@suppressed');
