@@ -7,7 +7,7 @@ import { createFlightRecorder, type FlightRecorder, type IncidentInfo } from '..
 import { InputRing } from '../../../src/record/ring.js';
 import { readRecording } from '../../../src/record/reader.js';
 import type { RawInput } from '../../../src/model/inputs.js';
-import { NS, fakeSession, rawInputs, tempDir, type FakeSession } from './helpers.js';
+import { NS, fakeSession, hostSample, rawInputs, tempDir, type FakeSession } from './helpers.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -63,6 +63,45 @@ describe('InputRing', () => {
     expect(s.bytes).toBeLessThanOrEqual(2500);
     expect(s.droppedForMemory).toBeGreaterThan(0);
     expect(ring.contents()[0]!.kind).toBe('host');
+  });
+});
+
+describe('InputRing memory', () => {
+  /** Decoded inputs carry counter deltas and a lazy counter table: compare what a recording would hold. */
+  const norm = (inputs: RawInput[]): unknown[] =>
+    inputs.map((i) => (i.kind === 'host' ? { ...i, sample: { ...i.sample }, counterDeltas: undefined } : i));
+
+  it('holds delta-encoded lines, gzips closed segments, and gives back exactly the inputs of the window', () => {
+    const ring = new InputRing({ windowMs: 10_000, maxBytes: 1e9, segmentMs: 3000 });
+    const inputs = rawInputs(60, T0);
+    for (const i of inputs) ring.push(i);
+    // Newest host at T0+59 s: the window starts after T0+49 s, the baseline is the host at T0+49 s.
+    const from = inputs.findIndex((i) => i.kind === 'host' && i.t === T0 + 49_000);
+    expect(norm(ring.contents())).toEqual(norm(inputs.slice(from)));
+    expect(ring.stats()).toMatchObject({ inputs: inputs.length - from, depthMs: 10_000, droppedForMemory: 0 });
+    // What a full sample per interval would take (the old ring's cost) vs what it holds.
+    const full = inputs.slice(from).reduce((n, i) => n + JSON.stringify(i).length, 0);
+    expect(ring.stats().bytes).toBeLessThan(full / 2);
+  });
+
+  it('a whole-host interval of 50 quiet namespaces costs little more than their inodes', () => {
+    const ring = new InputRing({ windowMs: 60_000, maxBytes: 1e9, segmentMs: 60_000 });
+    const samples = Array.from({ length: 50 }, (_, k) => ({
+      ...hostSample(1),
+      netns: { inode: NS + k, name: `ns${k}` },
+    }));
+    const at = (t: number): RawInput => ({
+      kind: 'hosts',
+      t,
+      set: { samples, unreadable: [], idle: 0, pollMs: 2, notes: [] },
+    });
+    ring.push(at(T0));
+    const first = ring.stats().bytes;
+    for (let k = 1; k <= 10; k++) ring.push(at(T0 + k * 1000));
+    expect((ring.stats().bytes - first) / 10 / 50).toBeLessThan(20);
+    const back = ring.contents();
+    expect(back).toHaveLength(11);
+    expect(back.at(-1)).toMatchObject({ kind: 'hosts', set: { samples: samples.map((s) => ({ ...s, pollMs: 0 })) } });
   });
 });
 
