@@ -6,7 +6,9 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTopology } from '../../scripts/lab/index.js';
 import { startChurnAgent, startNodeAgent } from '../../scripts/lab/agent.js';
+import type { AlertEvent } from '../../src/alert/event.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
+import { readRecording } from '../../src/record/reader.js';
 import { requireKernelTracing, requireLab } from '../helpers/prereq.js';
 import { onJsonLines } from '../helpers/ndjson.js';
 import { ATTACHED_LINE, CLI, assertNothingLeft, killLeftovers, startWatch, sumCounter, trackNetns } from './helpers.js';
@@ -136,6 +138,138 @@ describe('flight recorder (lab)', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  // The issue's timeline at real speed (1 s interval, --ring 1m): a first incident at t≈5 s, RSTs to a closed port at
+  // t≈20 s, an overflow at t≈40 s, a second firing of the same alert within --after (which extends that incident),
+  // and a third incident after it closes: --keep 2 then deletes the oldest. About 60 s of test time.
+  it('a second firing within --after extends the incident; --keep 2 deletes the oldest of three', async () => {
+    await requireLab();
+    await requireKernelTracing();
+    const topo = await createTopology();
+    trackNetns(topo.server.name, topo.client.name);
+    const dir = await mkdtemp(join(tmpdir(), 'tcpscope-flight-'));
+    try {
+      const listener = await startChurnAgent(topo, topo.server, ['listen', '--port', '8080', '--backlog', '1']);
+      await listener.ready();
+      const client = startNodeAgent(topo, topo.client, 'client.mjs');
+      const run = startWatch(topo.server.name, [
+        '--interval',
+        '1s',
+        '--alert',
+        RULE,
+        '--on-alert',
+        dir,
+        '--ring',
+        '1m',
+        '--after',
+        '8s',
+        '--keep',
+        '2',
+      ]);
+      await run.attached;
+      await run.moreSnapshots(2);
+      const t0 = Date.now();
+      const at = async (s: number): Promise<void> => sleep(Math.max(0, t0 + s * 1000 - Date.now()));
+      const alerts = (): AlertEvent[] =>
+        (run.snapshots as unknown as (AlertEvent | Snapshot)[]).filter((x): x is AlertEvent => 'type' in x);
+      const count = (state: string): number => alerts().filter((a) => a.state === state).length;
+      // One spike: 30 connects at once to the backlog-1 listener that never accepts (its queue stays full), then the
+      // client gives up on them, so the overflows stop and the alert resolves.
+      const spike = async (): Promise<void> => {
+        await client.request(
+          {
+            op: 'connect',
+            host: topo.server.ip4,
+            port: 8080,
+            count: 30,
+            after: 'hold',
+            concurrency: 30,
+            settleMs: 1200,
+          },
+          20_000,
+        );
+        await client.request({ op: 'destroyAll' });
+      };
+      const saved = (): number => (run.stderr().match(/incident saved: /g) ?? []).length;
+
+      await at(5);
+      await spike();
+      await waitFor('incident 1 to be saved', () => saved() === 1 && count('resolved') >= 1, 40_000, run.stderr);
+      await at(20);
+      const refused = await client.request(
+        {
+          op: 'connect',
+          host: topo.server.ip4,
+          port: 8081,
+          count: 20,
+          after: 'destroy',
+          concurrency: 4,
+          settleMs: 5000,
+        },
+        20_000,
+      );
+      expect(refused.errors).toMatchObject({ ECONNREFUSED: 20 });
+      await at(40);
+      await spike();
+      await waitFor('the alert to fire and resolve', () => count('resolved') >= 2, 20_000, run.stderr);
+      // Within --after (8 s) of the firing: the same alert fires again.
+      await spike();
+      await waitFor('the second firing', () => count('firing') >= 3, 20_000, run.stderr);
+      await waitFor('incident 2 to be saved', () => saved() === 2, 40_000, run.stderr);
+      await spike();
+      await waitFor('incident 3 to be saved', () => saved() === 3, 40_000, run.stderr);
+      const elapsed = (Date.now() - t0) / 1000;
+      expect(await run.stop()).toBe(130);
+
+      const firings = alerts().filter((a) => a.state === 'firing');
+      expect(firings, run.stderr()).toHaveLength(4); // incident 1, incident 2 and its extension, incident 3
+      const [f1, f2, f2b, f3] = firings.map((a) => a.time) as [number, number, number, number];
+      expect(f2b - f2).toBeLessThan(8000);
+      // Three incidents were saved; --keep 2 deleted the first (said on stderr), leaving 2 and 3 with their reports.
+      const deleted = /incident deleted \(oldest, --keep 2\): (\S+)/.exec(run.stderr());
+      expect(deleted, run.stderr()).not.toBeNull();
+      const names = (await readdir(dir)).sort();
+      const files = names.filter((n) => n.endsWith('.ndjson.gz'));
+      expect(files).toHaveLength(2);
+      expect(names.filter((n) => n.endsWith('.md'))).toHaveLength(2);
+      expect(deleted![1]).not.toBe(join(dir, files[0]!));
+      const stamp = (t: number): string => new Date(t).toISOString().replace(/[-:]/g, '').replace('.', '');
+      expect(files.map((f) => f.slice('incident-'.length, 'incident-'.length + 19))).toEqual([stamp(f2), stamp(f3)]);
+      expect(deleted![1]).toContain(stamp(f1));
+
+      // Incident 2: one file for both firings, from before the RSTs (ring 1m) to 8 s past the second firing.
+      const file = join(dir, files[0]!);
+      const r = await readRecording(file);
+      const inFile: AlertEvent[] = [];
+      let lastHost = 0;
+      for await (const e of r) {
+        if (e.kind === 'alert') inFile.push(e.alert as AlertEvent);
+        if (e.kind === 'host') lastHost = e.t;
+      }
+      await r.close();
+      expect(inFile.filter((a) => a.state === 'firing').map((a) => a.time)).toEqual([f2, f2b]);
+      expect(lastHost).toBeGreaterThanOrEqual(f2b + 8000);
+      const rp = await replay(file);
+      expect(rp.exitCode, rp.stderr).toBe(0);
+      expect(
+        sumCounter(
+          rp.snaps.filter((s) => s.time < f2),
+          'TcpOutRsts',
+        ),
+      ).toBe(20);
+      expect(
+        sumCounter(
+          rp.snaps.filter((s) => s.time >= f2b),
+          'TcpExtListenOverflows',
+        ),
+      ).toBeGreaterThan(0);
+      // How long the scenario took (the issue asks for the real timeline within about a minute).
+      expect(elapsed).toBeLessThan(90);
+    } finally {
+      await topo.destroy();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 
   it('a SIGKILL during --after leaves an incident that replays up to the cut', async () => {
     await requireLab();
