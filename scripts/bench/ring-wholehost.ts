@@ -1,7 +1,9 @@
 // Flight recorder ring, whole host: N namespaces (a listener + 2 connections/s each, netns-fleet.ts) watched by one
 // whole-host session (eBPF, 1 s) whose raw inputs feed InputRings in this process, first idle, then with a lab pair at
-// max churn. Per minute: what the ring holds (delta-encoded lines; older segments gzipped), the same lines never
-// gzipped, and what the ring took before (a full JSON sample of every netns per interval). Prints one JSON line.
+// max churn. Per interval (a loaded machine polls less often than every 1 s, so per-minute figures are per-interval
+// ones × 60): what the ring holds (delta-encoded lines gzipped in 10 s chunks, the newest chunk as text), the same
+// lines never gzipped, and what the previous ring took (a full JSON sample of every netns per interval); the longest
+// push (the gzip of a chunk blocks the event loop). Prints one JSON line.
 // Usage (root, after npm run build): npx tsx scripts/bench/ring-wholehost.ts [--netns 50] [--seconds 60]
 import { runScenario } from '../lab/index.js';
 import type { RawInput } from '../../src/model/inputs.js';
@@ -20,7 +22,7 @@ const say = (m: string): void =>
   void process.stderr.write(`[ring-wholehost ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
 interface Phase {
-  /** The ring as the flight recorder runs it, a 15 min window (segments of 60 s, the older ones gzipped). */
+  /** The ring as the flight recorder runs it with --ring 15m (segments of 60 s gzipped in 10 s chunks). */
   held: InputRing;
   /** Lines never gzipped (one segment for the whole phase): the uncompressed size. */
   raw: InputRing;
@@ -28,17 +30,19 @@ interface Phase {
   objectBytes: number;
   namespaces: number;
   intervals: number;
+  maxPushMs: number;
   t0: number;
   t1: number;
 }
 
 let phase: Phase | undefined;
-const newPhase = (segmentMs: number): Phase => ({
-  held: new InputRing({ windowMs: 15 * 60_000, maxBytes: 2 ** 40, segmentMs }),
+const newPhase = (): Phase => ({
+  held: new InputRing({ windowMs: 15 * 60_000, maxBytes: 2 ** 40 }),
   raw: new InputRing({ windowMs: 15 * 60_000, maxBytes: 2 ** 40, segmentMs: 86_400_000 }),
   objectBytes: 0,
   namespaces: 0,
   intervals: 0,
+  maxPushMs: 0,
   t0: 0,
   t1: 0,
 });
@@ -47,7 +51,9 @@ const onInput = (i: RawInput): void => {
   if (!p) return;
   // Each phase starts at a host poll, as a ring does.
   if (p.intervals === 0 && i.kind !== 'hosts') return;
+  const t = performance.now();
   p.held.push(i);
+  p.maxPushMs = Math.max(p.maxPushMs, performance.now() - t);
   p.raw.push(i);
   p.objectBytes += i.kind === 'probe' ? i.line.length + 32 : JSON.stringify(i).length;
   if (i.kind === 'hosts') {
@@ -59,20 +65,20 @@ const onInput = (i: RawInput): void => {
 };
 
 async function measure(name: string, ms: number): Promise<Record<string, number>> {
-  // Segments of 10 s here so a 1-minute phase shows the gzipped steady state (the default is 60 s).
-  phase = newPhase(10_000);
+  phase = newPhase();
   await sleep(ms);
   const p = phase;
   phase = undefined;
-  const minutes = (p.t1 - p.t0) / 60_000;
-  const perMin = (b: number): number => Math.round(b / minutes);
+  const perInterval = (b: number): number => Math.round(b / p.intervals);
   const held = p.held.stats();
   const r = {
     [`${name}Namespaces`]: p.namespaces,
     [`${name}Intervals`]: p.intervals,
-    [`${name}HeldBytesPerMin`]: perMin(held.bytes),
-    [`${name}RawBytesPerMin`]: perMin(p.raw.stats().bytes),
-    [`${name}ObjectBytesPerMin`]: perMin(p.objectBytes),
+    [`${name}Seconds`]: Math.round((p.t1 - p.t0) / 1000),
+    [`${name}HeldBytesPerInterval`]: perInterval(held.bytes),
+    [`${name}RawBytesPerInterval`]: perInterval(p.raw.stats().bytes),
+    [`${name}ObjectBytesPerInterval`]: perInterval(p.objectBytes),
+    [`${name}MaxPushMs`]: Math.round(p.maxPushMs),
   };
   // The held figure, checked: the ring gives back every input it was fed.
   if (p.held.contents().length !== held.inputs) throw new Error('ring contents do not match its count');

@@ -11,6 +11,8 @@ export interface RingOptions {
   maxBytes: number;
   /** A new self-contained segment starts at the first host input this long after the current one's (default: window/4, 1 s–60 s). */
   segmentMs?: number;
+  /** The open segment's lines are gzipped every this many ms of input (default 10 s, at most segmentMs). */
+  chunkMs?: number;
 }
 
 export interface RingStats {
@@ -26,12 +28,16 @@ export interface RingStats {
 
 /**
  * A run of inputs encoded by one EntryEncoder from a host input on (a key frame: full counters and sysctls), so it
- * decodes on its own. The open segment keeps its lines; a closed one is one gzip buffer.
+ * decodes on its own. Its lines are gzipped in chunks of `chunkMs`; only the newest chunk's lines stay as text.
  */
 interface Segment {
   encoder: EntryEncoder | undefined;
-  lines: string[] | undefined;
-  packed: Buffer | undefined;
+  lines: string[];
+  /** Bytes (characters) of `lines`. */
+  open: number;
+  /** Input time of the first line of `lines`. */
+  openT: number;
+  packed: Buffer[];
   bytes: number;
   inputs: number;
   firstT: number;
@@ -54,9 +60,11 @@ export class InputRing {
   private bytes = 0;
   private droppedForMemory = 0;
   private readonly segmentMs: number;
+  private readonly chunkMs: number;
 
   constructor(private readonly opts: RingOptions) {
     this.segmentMs = opts.segmentMs ?? Math.min(60_000, Math.max(1000, Math.floor(opts.windowMs / 4)));
+    this.chunkMs = Math.min(opts.chunkMs ?? 10_000, this.segmentMs);
   }
 
   push(input: RawInput): void {
@@ -65,14 +73,17 @@ export class InputRing {
       const full = input.t - seg.hostTs[0] >= this.segmentMs || seg.bytes * 4 > this.opts.maxBytes;
       if (full) {
         this.pack(seg);
+        seg.encoder = undefined;
         seg = undefined;
-      }
+      } else if (input.t - seg.openT >= this.chunkMs) this.pack(seg);
     }
-    if (!seg || !seg.lines) {
+    if (!seg) {
       seg = {
         encoder: new EntryEncoder(),
         lines: [],
-        packed: undefined,
+        open: 0,
+        openT: input.t,
+        packed: [],
         bytes: 0,
         inputs: 0,
         firstT: input.t,
@@ -83,7 +94,9 @@ export class InputRing {
       this.segments.push(seg);
     }
     const line = seg.encoder!.encode(input);
-    seg.lines!.push(line);
+    if (seg.lines.length === 0) seg.openT = input.t;
+    seg.lines.push(line);
+    seg.open += line.length;
     seg.bytes += line.length;
     this.bytes += line.length;
     seg.lastT = input.t;
@@ -100,7 +113,7 @@ export class InputRing {
     const out: RawInput[] = [];
     const skip = this.baseline()?.index ?? 0;
     this.segments.forEach((seg, n) => {
-      const text = seg.packed ? gunzipSync(seg.packed).toString('utf8') : seg.lines!.join('');
+      const text = seg.packed.map((b) => gunzipSync(b).toString('utf8')).join('') + seg.lines.join('');
       const decoder = new EntryDecoder();
       let i = 0;
       for (const line of text.split('\n')) {
@@ -154,12 +167,14 @@ export class InputRing {
     if (forMemory) this.droppedForMemory += seg.inputs;
   }
 
+  /** Gzips the open lines of a segment into one more chunk (each chunk is a complete gzip member). */
   private pack(seg: Segment): void {
-    const text = seg.lines!.join('');
-    seg.packed = gzipSync(text, { level: 6 });
-    seg.lines = undefined;
-    seg.encoder = undefined;
-    this.bytes += seg.packed.length - seg.bytes;
-    seg.bytes = seg.packed.length;
+    if (seg.lines.length === 0) return;
+    const chunk = gzipSync(seg.lines.join(''), { level: 4 });
+    seg.packed.push(chunk);
+    seg.lines = [];
+    this.bytes += chunk.length - seg.open;
+    seg.bytes += chunk.length - seg.open;
+    seg.open = 0;
   }
 }

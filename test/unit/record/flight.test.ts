@@ -72,7 +72,8 @@ describe('InputRing memory', () => {
     inputs.map((i) => (i.kind === 'host' ? { ...i, sample: { ...i.sample }, counterDeltas: undefined } : i));
 
   it('holds delta-encoded lines, gzips closed segments, and gives back exactly the inputs of the window', () => {
-    const ring = new InputRing({ windowMs: 10_000, maxBytes: 1e9, segmentMs: 3000 });
+    // Segments of 6 s gzipped in 2 s chunks: the window spans several segments, each of several chunks.
+    const ring = new InputRing({ windowMs: 10_000, maxBytes: 1e9, segmentMs: 6000, chunkMs: 2000 });
     const inputs = rawInputs(60, T0);
     for (const i of inputs) ring.push(i);
     // Newest host at T0+59 s: the window starts after T0+49 s, the baseline is the host at T0+49 s.
