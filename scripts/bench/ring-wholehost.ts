@@ -38,7 +38,7 @@ interface Phase {
 let phase: Phase | undefined;
 const newPhase = (): Phase => ({
   held: new InputRing({ windowMs: 15 * 60_000, maxBytes: 2 ** 40 }),
-  raw: new InputRing({ windowMs: 15 * 60_000, maxBytes: 2 ** 40, segmentMs: 86_400_000 }),
+  raw: new InputRing({ windowMs: 15 * 60_000, maxBytes: 2 ** 40, segmentMs: 86_400_000, chunkMs: 86_400_000 }),
   objectBytes: 0,
   namespaces: 0,
   intervals: 0,

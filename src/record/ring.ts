@@ -3,6 +3,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { RawInput } from '../model/inputs.js';
 import { EntryDecoder, EntryEncoder } from './format.js';
+import { MAP_LINE_PREFIX, MapDeltaDecoder, MapDeltaEncoder } from './ring-maps.js';
 
 export interface RingOptions {
   /** How far back the ring reaches (ms of input time). */
@@ -32,6 +33,7 @@ export interface RingStats {
  */
 interface Segment {
   encoder: EntryEncoder | undefined;
+  maps: MapDeltaEncoder | undefined;
   lines: string[];
   /** Bytes (characters) of `lines`. */
   open: number;
@@ -74,12 +76,14 @@ export class InputRing {
       if (full) {
         this.pack(seg);
         seg.encoder = undefined;
+        seg.maps = undefined;
         seg = undefined;
       } else if (input.t - seg.openT >= this.chunkMs) this.pack(seg);
     }
     if (!seg) {
       seg = {
         encoder: new EntryEncoder(),
+        maps: new MapDeltaEncoder(),
         lines: [],
         open: 0,
         openT: input.t,
@@ -93,7 +97,8 @@ export class InputRing {
       };
       this.segments.push(seg);
     }
-    const line = seg.encoder!.encode(input);
+    const delta = input.kind === 'probe' ? seg.maps!.encode(input) : undefined;
+    const line = delta !== undefined ? `${delta}\n` : seg.encoder!.encode(input);
     if (seg.lines.length === 0) seg.openT = input.t;
     seg.lines.push(line);
     seg.open += line.length;
@@ -115,14 +120,21 @@ export class InputRing {
     this.segments.forEach((seg, n) => {
       const text = seg.packed.map((b) => gunzipSync(b).toString('utf8')).join('') + seg.lines.join('');
       const decoder = new EntryDecoder();
+      const maps = new MapDeltaDecoder();
       let i = 0;
       for (const line of text.split('\n')) {
         if (line === '') continue;
         // Lines before the baseline are still decoded: later lines hold only what changed since them.
-        const r = decoder.decode(line);
-        if (!r.ok) throw new Error(`flight ring: cannot decode its own line (${r.reason})`);
+        let e: RawInput;
+        if (line.startsWith(MAP_LINE_PREFIX)) e = maps.decode(line);
+        else {
+          const r = decoder.decode(line);
+          if (!r.ok) throw new Error(`flight ring: cannot decode its own line (${r.reason})`);
+          if (r.entry.kind === 'alert' || r.entry.kind === 'end' || r.entry.kind === 'segment') continue;
+          e = r.entry;
+          if (e.kind === 'probe') maps.saw(e);
+        }
         if (n === 0 && i++ < skip) continue;
-        const e = r.entry;
         if (e.kind === 'probe' || e.kind === 'host' || e.kind === 'hosts' || e.kind === 'gap') out.push(e);
       }
     });
