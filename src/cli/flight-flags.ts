@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, errnoOf, messageOf, usageError } from '../errors.js';
 import { createFlightRecorder, type FlightRecorder, type FlightSource, type IncidentScope } from '../record/flight.js';
 import { buildReport } from '../session/report.js';
+import { buildHostReport, renderHostReport } from '../session/report-host.js';
 import { renderMarkdown } from '../record/report-render.js';
 import { parseDuration, parseSize } from './parse-options.js';
 
@@ -91,7 +92,10 @@ export function startFlight(setup: FlightSetup, session: FlightSource, say: (lin
     ...setup,
     say,
     writeReport: async (path, reportPath) => {
-      const md = renderMarkdown(await buildReport(path));
+      // A whole-host incident (every netns, or the alerting one) gets the per-netns report `tcpscope report` gives it.
+      const md = session.info.wholeHost
+        ? renderHostReport(await buildHostReport(path), 'markdown')
+        : renderMarkdown(await buildReport(path));
       writeFileSync(reportPath, md, { mode: 0o600, flag: 'wx' });
     },
   });
