@@ -5,10 +5,14 @@ import { plainPrintfBody } from '../bpftrace/parse.js';
 import { DETAIL_PREFIX } from './decode-fields.js';
 
 const KEY_NETNS = /^(\d+)(?:,|$)/;
-/** nsfs inode numbers (PROC_DYNAMIC_FIRST = 0xF0000000 up, 32-bit): a socket address key never looks like one. */
+/**
+ * The netns of a row: nsfs inode numbers are 32-bit (0 = the kernel could not tell, a row no netns section takes). A
+ * larger first field is a socket address (scratch maps), not a netns: such a map is kept whole.
+ */
 const nsOf = (key: string): number | undefined => {
-  const n = Number(KEY_NETNS.exec(key)?.[1]);
-  return n >= 0xf0000000 && n < 2 ** 32 ? n : undefined;
+  const m = KEY_NETNS.exec(key);
+  const n = m ? Number(m[1]) : Number.NaN;
+  return n < 2 ** 32 ? n : undefined;
 };
 
 /**

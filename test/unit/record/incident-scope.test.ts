@@ -82,6 +82,8 @@ describe('probeLineForNetns', () => {
       data: { '@k': { [`${WEB},10,3`]: 1 } },
     });
     expect(probeLineForNetns(map('@synrt', { [`${DB}`]: 2 }), keep)).toBe(map('@synrt', {}));
+    // Rows the kernel could not place in a netns (0) belong to no netns section: not kept either.
+    expect(probeLineForNetns(map('@dr', { '0,2': 3, [`${WEB},2`]: 1 }), keep)).toBe(map('@dr', { [`${WEB},2`]: 1 }));
     expect(probeLineForNetns(detail(DB), keep)).toBeUndefined();
     expect(probeLineForNetns(detail(WEB), keep)).toBe(detail(WEB));
   });
