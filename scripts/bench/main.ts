@@ -468,6 +468,17 @@ async function ring(): Promise<void> {
       '15 min ≤ 256 MiB cap',
       churn * 15 <= cap,
     );
+    const w = await jsonLineOf('scripts/bench/ring-wholehost.ts', ['--netns', '50', '--seconds', quick ? '30' : '60']);
+    const perMin = (k: string): number => Number(w[k]) * 60; // at a 1 s interval
+    for (const phase of ['idle', 'churn'] as const) {
+      const held = perMin(`${phase}HeldBytesPerInterval`);
+      row(
+        `flight recorder ring, whole host, ${String(w[`${phase}Namespaces`])} netns (50 with a listener + 2 conn/s${phase === 'churn' ? `, one pair at max churn ≈ ${String(w.churnConnectionsPerSec)}/s` : ''}), per minute at 1 s: held (text before gzip; previous ring)`,
+        `${kib(held)}/min (${kib(perMin(`${phase}RawBytesPerInterval`))}/min; ${kib(perMin(`${phase}ObjectBytesPerInterval`))}/min), longest push ${String(w[`${phase}MaxPushMs`])} ms`,
+        '15 min ≤ 256 MiB cap',
+        held * 15 <= cap,
+      );
+    }
   } catch (err) {
     row(
       'flight recorder ring per minute',

@@ -2,8 +2,9 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, errnoOf, messageOf, usageError } from '../errors.js';
-import { createFlightRecorder, type FlightRecorder, type FlightSource } from '../record/flight.js';
+import { createFlightRecorder, type FlightRecorder, type FlightSource, type IncidentScope } from '../record/flight.js';
 import { buildReport } from '../session/report.js';
+import { buildHostReport, renderHostReport } from '../session/report-host.js';
 import { renderMarkdown } from '../record/report-render.js';
 import { parseDuration, parseSize } from './parse-options.js';
 
@@ -13,6 +14,9 @@ export interface FlightFlags {
   after?: string;
   keep?: string;
   maxDisk?: string;
+  incidentScope?: string;
+  /** The session's --netns: --incident-scope netns is for whole-host mode only. */
+  netns?: string;
 }
 
 export interface FlightSetup {
@@ -21,6 +25,7 @@ export interface FlightSetup {
   afterMs: number;
   keep: number | undefined;
   maxDiskBytes: number | undefined;
+  scope: IncidentScope;
 }
 
 export function addFlightOptions(cmd: Command): Command {
@@ -29,7 +34,11 @@ export function addFlightOptions(cmd: Command): Command {
     .option('--ring <duration>', 'with --on-alert: how much recent past to keep in memory (default 15m)')
     .option('--after <duration>', 'with --on-alert: keep recording this long after the alert (default 2m)')
     .option('--keep <n>', 'with --on-alert: keep only the newest N incidents in DIR (oldest deleted first)')
-    .option('--max-disk <size>', 'with --on-alert: keep DIR under this size, e.g. 500M (oldest deleted first)');
+    .option('--max-disk <size>', 'with --on-alert: keep DIR under this size, e.g. 500M (oldest deleted first)')
+    .option(
+      '--incident-scope <scope>',
+      'with --on-alert, whole host: what an incident holds: host (every netns, default) or netns (the alerting one)',
+    );
 }
 
 /**
@@ -43,6 +52,7 @@ export function flightSetup(flags: FlightFlags, rules: number): FlightSetup | un
       ['--after', flags.after],
       ['--keep', flags.keep],
       ['--max-disk', flags.maxDisk],
+      ['--incident-scope', flags.incidentScope],
     ] as const) {
       if (v !== undefined) throw usageError(`${f} needs --on-alert DIR (where incidents are saved)`);
     }
@@ -60,6 +70,11 @@ export function flightSetup(flags: FlightFlags, rules: number): FlightSetup | un
     keep = Number(flags.keep);
   }
   const maxDiskBytes = flags.maxDisk !== undefined ? parseSize(flags.maxDisk, '--max-disk') : undefined;
+  const scope = flags.incidentScope ?? 'host';
+  if (scope !== 'host' && scope !== 'netns')
+    throw usageError(`invalid --incident-scope "${scope}": host (every netns) or netns (the alerting one)`);
+  if (scope === 'netns' && flags.netns !== undefined)
+    throw usageError('--incident-scope netns is for whole-host mode: with --netns an incident holds that netns only');
   if (rules === 0) throw usageError('--on-alert needs at least one --alert or --alerts rule');
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -68,7 +83,7 @@ export function flightSetup(flags: FlightFlags, rules: number): FlightSetup | un
     const why = errnoOf(err) === 'EEXIST' || errnoOf(err) === 'ENOTDIR' ? 'not a directory' : messageOf(err);
     throw new TcpscopeError(`cannot use --on-alert ${dir}: ${why}`, { exitCode: ExitCode.io, cause: err });
   }
-  return { dir, ringMs, afterMs, keep, maxDiskBytes };
+  return { dir, ringMs, afterMs, keep, maxDiskBytes, scope };
 }
 
 /** Starts the flight recorder on a live session; each incident gets its Markdown report beside it. */
@@ -77,7 +92,10 @@ export function startFlight(setup: FlightSetup, session: FlightSource, say: (lin
     ...setup,
     say,
     writeReport: async (path, reportPath) => {
-      const md = renderMarkdown(await buildReport(path));
+      // A whole-host incident (every netns, or the alerting one) gets the per-netns report `tcpscope report` gives it.
+      const md = session.info.wholeHost
+        ? renderHostReport(await buildHostReport(path), 'markdown')
+        : renderMarkdown(await buildReport(path));
       writeFileSync(reportPath, md, { mode: 0o600, flag: 'wx' });
     },
   });

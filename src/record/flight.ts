@@ -6,14 +6,18 @@ import { netnsLabel } from '../alert/event.js';
 import { messageOf } from '../errors.js';
 import type { RawInput } from '../model/inputs.js';
 import type { LiveSession } from '../model/session.js';
-
-/** What the flight recorder needs of a session (a single-netns or a whole-host one): its inputs and description. */
-export type FlightSource = Pick<LiveSession, 'inputs$' | 'describe' | 'info'>;
 import { VERSION } from '../version.js';
 import { RECORDING_FORMAT, RECORDING_VERSION, type IncidentMeta, type RecordingHeader } from './format.js';
 import { incidentFileName, pruneIncidents, reportPathOf } from './incident-files.js';
 import { IncidentWriter } from './incident-writer.js';
 import { InputRing, type RingStats } from './ring.js';
+import { scopeInput } from './incident-scope.js';
+
+/** What the flight recorder needs of a session (a single-netns or a whole-host one): its inputs and description. */
+export type FlightSource = Pick<LiveSession, 'inputs$' | 'describe' | 'info'>;
+
+/** What a whole-host incident holds: every netns (`host`, the default) or the alerting one(s) (`netns`). */
+export type IncidentScope = 'host' | 'netns';
 
 /** Default memory cap of the ring: ≈ 30 min of max churn in one netns (see README benchmarks), far above idle. */
 export const DEFAULT_RING_MAX_BYTES = 256 * 1024 * 1024;
@@ -26,6 +30,8 @@ export interface FlightOptions {
   maxDiskBytes?: number;
   maxRingBytes?: number;
   gzip?: boolean;
+  /** Whole-host sessions only: `netns` keeps just the alerting netns (and the host netns, the sysctl reference). */
+  scope?: IncidentScope;
   /** One line for the user (saved, extended, pruned, failed): stderr, or the dashboard's alerts log. */
   say(line: string): void;
   /** Writes the Markdown report of a finished incident beside it (injected: record/ does not replay). */
@@ -57,6 +63,8 @@ interface Open {
   writer: IncidentWriter;
   meta: IncidentMeta;
   lastT: number;
+  /** --incident-scope netns: the inodes kept (alerting netns + host netns); undefined: everything. */
+  keep: Set<number> | undefined;
 }
 
 export function createFlightRecorder(session: FlightSource, opts: FlightOptions): FlightRecorder {
@@ -66,6 +74,9 @@ export function createFlightRecorder(session: FlightSource, opts: FlightOptions)
   let open: Open | undefined;
   let saved = 0;
   let lastT = 0;
+  /** The host netns of a whole-host session (from its polls): kept in a netns-scoped incident as the sysctl reference. */
+  let hostInode: number | undefined;
+  const scoped = opts.scope === 'netns' && session.info.wholeHost === true;
   let pending: Promise<void> = Promise.resolve();
   /** Incidents opened and not yet complete (report included): never pruned. */
   const unfinished = new Set<string>();
@@ -73,14 +84,23 @@ export function createFlightRecorder(session: FlightSource, opts: FlightOptions)
   const onInput = (input: RawInput): void => {
     ring.push(input);
     lastT = input.t;
+    if (input.kind === 'hosts' && hostInode === undefined)
+      hostInode = input.set.samples.find((s) => s.netns.isHost === true)?.netns.inode;
     if (!open) return;
-    open.writer.add(input);
+    const kept = scopeInput(input, open.keep);
+    if (kept) open.writer.add(kept);
     open.lastT = input.t;
     if ((input.kind === 'host' || input.kind === 'hosts') && input.t >= open.meta.until) finish('complete');
   };
 
-  const start = (meta: IncidentMeta): void => {
-    const past = ring.contents();
+  const start = (meta: IncidentMeta, inode: number | undefined): void => {
+    const keep = scoped && inode !== undefined ? new Set([inode]) : undefined;
+    if (keep) {
+      if (hostInode !== undefined) keep.add(hostInode);
+      meta.scope = 'netns';
+      meta.inodes = [...keep];
+    }
+    const past = ring.contents().flatMap((i) => scopeInput(i, keep) ?? []);
     const startedAt = past[0]?.t ?? meta.firedAt;
     const header: RecordingHeader = {
       type: 'header',
@@ -93,7 +113,7 @@ export function createFlightRecorder(session: FlightSource, opts: FlightOptions)
     };
     const path = join(opts.dir, incidentFileName(meta.firedAt, meta.netns, meta.alert, gzip));
     try {
-      open = { writer: IncidentWriter.open(path, header, past, gzip), meta, lastT: lastT };
+      open = { writer: IncidentWriter.open(path, header, past, gzip), meta, lastT: lastT, keep };
       unfinished.add(path);
       opts.say(
         `incident: saving ${path} (${Math.round((meta.firedAt - startedAt) / 1000)} s before "${meta.alert}", until ${Math.round(opts.afterMs / 1000)} s after)`,
@@ -146,32 +166,41 @@ export function createFlightRecorder(session: FlightSource, opts: FlightOptions)
     }
   };
 
-  const begin = (alert: string, netns: string, severity: string, t: number): void => {
+  const begin = (alert: string, netns: string, severity: string, t: number, inode?: number): void => {
     if (open && !open.writer.error) {
       // A new firing during --after extends the same incident instead of writing a second one.
       open.meta.until = Math.max(open.meta.until, t + opts.afterMs);
       if (!open.meta.alerts.includes(alert)) open.meta.alerts.push(alert);
+      // Netns scope: a firing in another netns adds that netns from now on (its first poll is its baseline).
+      if (open.keep && inode !== undefined && !open.keep.has(inode)) {
+        open.keep.add(inode);
+        open.meta.inodes = [...open.keep];
+      }
       return;
     }
     if (open) finish('write-error');
-    start({
-      alert,
-      alerts: [alert],
-      netns,
-      severity,
-      firedAt: t,
-      until: t + opts.afterMs,
-      ringMs: opts.ringMs,
-      afterMs: opts.afterMs,
-    });
+    start(
+      {
+        alert,
+        alerts: [alert],
+        netns,
+        severity,
+        firedAt: t,
+        until: t + opts.afterMs,
+        ringMs: opts.ringMs,
+        afterMs: opts.afterMs,
+      },
+      inode,
+    );
   };
 
   const sub: Subscription = session.inputs$.subscribe({ next: onInput, complete: () => finish('session-ended') });
 
   return {
     alert(e) {
-      if (e.state === 'firing') begin(e.name, netnsLabel(e.netns), e.severity, e.time);
-      open?.writer.add({ kind: 'alert', t: e.time, alert: e });
+      if (e.state === 'firing') begin(e.name, netnsLabel(e.netns), e.severity, e.time, e.netns.inode);
+      // A netns-scoped incident keeps the alert lines of its own namespaces only.
+      if (!open?.keep || open.keep.has(e.netns.inode)) open?.writer.add({ kind: 'alert', t: e.time, alert: e });
     },
     save(reason) {
       begin(reason, netnsLabel(session.info.netns), 'info', lastT || Date.now());

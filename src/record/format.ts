@@ -41,6 +41,10 @@ export interface IncidentMeta {
   until: number;
   ringMs: number;
   afterMs: number;
+  /** `netns` when a whole-host incident holds only some namespaces (--incident-scope netns); absent: all of them. */
+  scope?: 'netns';
+  /** With scope `netns`: the inodes held (the alerting netns, the host netns, and any netns that extended it). */
+  inodes?: number[];
 }
 
 /** Something that happened to a recording besides inputs: an alert fired, or the end marker. */

@@ -1,17 +1,25 @@
-// The flight recorder's memory: the last N minutes of raw inputs, so an alert can save what happened before it.
+// The flight recorder's memory: the last N minutes of raw inputs, held as a recording would hold them (delta-encoded
+// lines, older minutes gzip-compressed), so an always-on ring costs what a compressed recording costs, even whole host.
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { RawInput } from '../model/inputs.js';
+import { EntryDecoder, EntryEncoder } from './format.js';
+import { MAP_LINE_PREFIX, MapDeltaDecoder, MapDeltaEncoder } from './ring-maps.js';
 
 export interface RingOptions {
   /** How far back the ring reaches (ms of input time). */
   windowMs: number;
-  /** Memory cap: past it the oldest inputs go first, even inside the window (counted in `droppedForMemory`). */
+  /** Memory cap: past it the oldest segments go first, even inside the window (counted in `droppedForMemory`). */
   maxBytes: number;
+  /** A new self-contained segment starts at the first host input this long after the current one's (default: window/4, 1 s–60 s). */
+  segmentMs?: number;
+  /** The open segment's lines are gzipped every this many ms of input (default 10 s, at most segmentMs). */
+  chunkMs?: number;
 }
 
 export interface RingStats {
   /** Inputs held. */
   inputs: number;
-  /** Approximate bytes held (the recording's encoded size, before gzip). */
+  /** Bytes held: encoded lines of the current segment plus the gzip size of the older ones. */
   bytes: number;
   /** Input time covered: newest t − oldest t. */
   depthMs: number;
@@ -19,92 +27,166 @@ export interface RingStats {
   droppedForMemory: number;
 }
 
-interface Slot {
-  input: RawInput;
+/**
+ * A run of inputs encoded by one EntryEncoder from a host input on (a key frame: full counters and sysctls), so it
+ * decodes on its own. Its lines are gzipped in chunks of `chunkMs`; only the newest chunk's lines stay as text.
+ */
+interface Segment {
+  encoder: EntryEncoder | undefined;
+  maps: MapDeltaEncoder | undefined;
+  lines: string[];
+  /** Bytes (characters) of `lines`. */
+  open: number;
+  /** Input time of the first line of `lines`. */
+  openT: number;
+  packed: Buffer[];
   bytes: number;
+  inputs: number;
+  firstT: number;
+  lastT: number;
+  /** Time and index (within the segment) of each host input: where an incident may start. */
+  hostTs: number[];
+  hostAt: number[];
 }
 
 /** A host poll (single netns or whole host): where an interval ends and a replay can start. */
 const isHost = (i: RawInput): boolean => i.kind === 'host' || i.kind === 'hosts';
 
-/** Encoded size of an input as a recording line (close enough to bound memory; exact size is not needed). */
-export function inputBytes(input: RawInput): number {
-  switch (input.kind) {
-    case 'probe':
-      return input.line.length + 32;
-    case 'gap':
-      return input.reason.length + 48;
-    case 'host':
-      // A host sample's size is dominated by its tables; estimate once per interval (one per interval is cheap).
-      return JSON.stringify(input.sample).length + 32;
-    case 'hosts':
-      // Whole host: every netns's sample of the interval (the recording stores them delta-encoded: an upper bound).
-      return JSON.stringify(input.set).length + 32;
-  }
-}
-
 /**
- * A bounded FIFO of raw inputs. It always starts at a host input (the baseline a replay needs for its first
- * interval's counter deltas), so what it holds replays on its own as a recording.
+ * A bounded FIFO of raw inputs. What `contents()` returns always starts at a host input (the baseline a replay needs
+ * for its first interval's counter deltas), so it replays on its own as a recording. Quiet intervals cost what a
+ * recording line costs (a whole-host netns whose nothing changed: its inode), and each closed segment is gzipped.
  */
 export class InputRing {
-  private slots: Slot[] = [];
-  private head = 0;
+  private segments: Segment[] = [];
   private bytes = 0;
   private droppedForMemory = 0;
+  private readonly segmentMs: number;
+  private readonly chunkMs: number;
 
-  constructor(private readonly opts: RingOptions) {}
-
-  push(input: RawInput): void {
-    const bytes = inputBytes(input);
-    this.slots.push({ input, bytes });
-    this.bytes += bytes;
-    if (input.kind === 'host' || input.kind === 'hosts') this.trim(input.t);
+  constructor(private readonly opts: RingOptions) {
+    this.segmentMs = opts.segmentMs ?? Math.min(60_000, Math.max(1000, Math.floor(opts.windowMs / 4)));
+    this.chunkMs = Math.min(opts.chunkMs ?? 10_000, this.segmentMs);
   }
 
-  /** The inputs held, oldest first (a copy: the ring keeps moving). */
+  push(input: RawInput): void {
+    let seg = this.segments.at(-1);
+    if (isHost(input) && seg?.hostTs[0] !== undefined) {
+      const full = input.t - seg.hostTs[0] >= this.segmentMs || seg.bytes * 4 > this.opts.maxBytes;
+      if (full) {
+        this.pack(seg);
+        seg.encoder = undefined;
+        seg.maps = undefined;
+        seg = undefined;
+      } else if (input.t - seg.openT >= this.chunkMs) this.pack(seg);
+    }
+    if (!seg) {
+      seg = {
+        encoder: new EntryEncoder(),
+        maps: new MapDeltaEncoder(),
+        lines: [],
+        open: 0,
+        openT: input.t,
+        packed: [],
+        bytes: 0,
+        inputs: 0,
+        firstT: input.t,
+        lastT: input.t,
+        hostTs: [],
+        hostAt: [],
+      };
+      this.segments.push(seg);
+    }
+    const delta = input.kind === 'probe' ? seg.maps!.encode(input) : undefined;
+    const line = delta !== undefined ? `${delta}\n` : seg.encoder!.encode(input);
+    if (seg.lines.length === 0) seg.openT = input.t;
+    seg.lines.push(line);
+    seg.open += line.length;
+    seg.bytes += line.length;
+    this.bytes += line.length;
+    seg.lastT = input.t;
+    if (isHost(input)) {
+      seg.hostTs.push(input.t);
+      seg.hostAt.push(seg.inputs);
+    }
+    seg.inputs++;
+    if (isHost(input)) this.trim(input.t);
+  }
+
+  /** The inputs held, oldest first, decoded from the segments (called once per incident). */
   contents(): RawInput[] {
-    return this.slots.slice(this.head).map((s) => s.input);
+    const out: RawInput[] = [];
+    const skip = this.baseline()?.index ?? 0;
+    this.segments.forEach((seg, n) => {
+      const text = seg.packed.map((b) => gunzipSync(b).toString('utf8')).join('') + seg.lines.join('');
+      const decoder = new EntryDecoder();
+      const maps = new MapDeltaDecoder();
+      let i = 0;
+      for (const line of text.split('\n')) {
+        if (line === '') continue;
+        // Lines before the baseline are still decoded: later lines hold only what changed since them.
+        let e: RawInput;
+        if (line.startsWith(MAP_LINE_PREFIX)) e = maps.decode(line);
+        else {
+          const r = decoder.decode(line);
+          if (!r.ok) throw new Error(`flight ring: cannot decode its own line (${r.reason})`);
+          if (r.entry.kind === 'alert' || r.entry.kind === 'end' || r.entry.kind === 'segment') continue;
+          e = r.entry;
+          if (e.kind === 'probe') maps.saw(e);
+        }
+        if (n === 0 && i++ < skip) continue;
+        if (e.kind === 'probe' || e.kind === 'host' || e.kind === 'hosts' || e.kind === 'gap') out.push(e);
+      }
+    });
+    return out;
   }
 
   stats(): RingStats {
-    const n = this.slots.length - this.head;
-    const first = this.slots[this.head]?.input.t;
-    const last = this.slots[this.slots.length - 1]?.input.t;
+    const total = this.segments.reduce((n, s) => n + s.inputs, 0);
+    const base = this.baseline();
+    const first = base?.t ?? this.segments[0]?.firstT;
+    const last = this.segments.at(-1)?.lastT;
     return {
-      inputs: n,
+      inputs: total - (base?.index ?? 0),
       bytes: this.bytes,
       droppedForMemory: this.droppedForMemory,
       depthMs: first !== undefined && last !== undefined ? last - first : 0,
     };
   }
 
-  /** Drops what is older than the window (keeping the host input just before it as the baseline), then over-cap inputs. */
-  private trim(now: number): void {
-    const cutoff = now - this.opts.windowMs;
-    let keepFrom = this.head;
-    for (let i = this.head; i < this.slots.length; i++) {
-      const s = this.slots[i]!;
-      if (s.input.t > cutoff) break;
-      if (s.input.kind === 'host' || s.input.kind === 'hosts') keepFrom = i;
-    }
-    this.dropBefore(keepFrom);
-    while (this.bytes > this.opts.maxBytes && this.slots.length - this.head > 1) {
-      // Over the cap: drop up to the next host input so the ring still starts at a baseline.
-      let next = this.head + 1;
-      while (next < this.slots.length - 1 && !isHost(this.slots[next]!.input)) next++;
-      this.droppedForMemory += next - this.head;
-      this.dropBefore(next);
-    }
-    // Compact now and then: shifting a large array per input would be quadratic.
-    if (this.head > 4096 && this.head * 2 > this.slots.length) {
-      this.slots = this.slots.slice(this.head);
-      this.head = 0;
-    }
+  /** The host input of the first segment a replay starts at: the last one at or before the window's start. */
+  private baseline(): { t: number; index: number } | undefined {
+    const seg = this.segments[0];
+    const lastT = this.segments.at(-1)?.hostTs.at(-1);
+    if (!seg || lastT === undefined) return undefined;
+    const cutoff = lastT - this.opts.windowMs;
+    let found: { t: number; index: number } | undefined;
+    for (let i = 0; i < seg.hostTs.length && seg.hostTs[i]! <= cutoff; i++)
+      found = { t: seg.hostTs[i]!, index: seg.hostAt[i]! };
+    return found;
   }
 
-  private dropBefore(index: number): void {
-    for (let i = this.head; i < index; i++) this.bytes -= this.slots[i]!.bytes;
-    this.head = Math.max(this.head, index);
+  /** Drops segments wholly older than the window (the next one starts at a host input at or before it), then over-cap ones. */
+  private trim(now: number): void {
+    const cutoff = now - this.opts.windowMs;
+    while (this.segments.length > 1 && this.segments[1]!.hostTs[0]! <= cutoff) this.drop(false);
+    while (this.bytes > this.opts.maxBytes && this.segments.length > 1) this.drop(true);
+  }
+
+  private drop(forMemory: boolean): void {
+    const seg = this.segments.shift()!;
+    this.bytes -= seg.bytes;
+    if (forMemory) this.droppedForMemory += seg.inputs;
+  }
+
+  /** Gzips the open lines of a segment into one more chunk (each chunk is a complete gzip member). */
+  private pack(seg: Segment): void {
+    if (seg.lines.length === 0) return;
+    const chunk = gzipSync(seg.lines.join(''), { level: 4 });
+    seg.packed.push(chunk);
+    seg.lines = [];
+    this.bytes += chunk.length - seg.open;
+    seg.bytes += chunk.length - seg.open;
+    seg.open = 0;
   }
 }

@@ -10,6 +10,8 @@ interface Row {
   alert: string;
   netns: string;
   severity: string;
+  /** What the file holds: `netns` (one netns, or the alerting ones of a whole-host session), `host` (every netns). */
+  holds: 'netns' | 'host' | null;
   bytes: number;
   report: boolean;
 }
@@ -43,9 +45,11 @@ Exit codes: 0 ok, 8 the directory cannot be read.`,
       for (const f of files) {
         let meta;
         let note = '(unreadable header)';
+        let wholeHost = false;
         try {
           const r = await readRecording(f.path);
           meta = r.header.incident;
+          wholeHost = r.header.description.info.wholeHost === true;
           note = '(no incident header)';
           await r.close();
         } catch {
@@ -57,6 +61,7 @@ Exit codes: 0 ok, 8 the directory cannot be read.`,
           alert: meta?.alert ?? note,
           netns: meta?.netns ?? '',
           severity: meta?.severity ?? '',
+          holds: meta ? (wholeHost && meta.scope !== 'netns' ? 'host' : 'netns') : null,
           bytes: f.bytes,
           report: f.reportBytes > 0,
         });
@@ -70,13 +75,13 @@ Exit codes: 0 ok, 8 the directory cannot be read.`,
         return;
       }
       process.stdout.write(
-        'time (UTC)           alert                          netns                  size      file\n',
+        'time (UTC)           alert                          netns                  holds  size      file\n',
       );
       for (const r of rows) {
         const t = r.firedAt === null ? '?' : new Date(r.firedAt).toISOString().slice(0, 19).replace('T', ' ');
         const size = r.bytes >= 1024 * 1024 ? `${(r.bytes / 1048576).toFixed(1)}M` : `${(r.bytes / 1024).toFixed(1)}K`;
         process.stdout.write(
-          `${t.padEnd(20)} ${r.alert.padEnd(30)} ${r.netns.padEnd(22)} ${size.padEnd(9)} ${r.path}\n`,
+          `${t.padEnd(20)} ${r.alert.padEnd(30)} ${r.netns.padEnd(22)} ${(r.holds ?? '?').padEnd(6)} ${size.padEnd(9)} ${r.path}\n`,
         );
       }
     });

@@ -151,7 +151,7 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
     alertSub?.add(() => attachedSub?.unsubscribe());
     if (flightOpts)
       say(
-        `flight recorder on ${where} in ${mode}: keeping ${flags.ring ?? '15m'} of inputs, incidents go to ${flightOpts.dir}; Ctrl-C stops`,
+        `flight recorder on ${where} in ${mode}: keeping ${flags.ring ?? '15m'} of inputs, incidents${flightOpts.scope === 'netns' && info.wholeHost ? ' (the alerting netns only)' : ''} go to ${flightOpts.dir}; Ctrl-C stops`,
       );
     if (!recorder) {
       await flightOnly(session, flight!, alertSub, alerting.action);

@@ -33,6 +33,17 @@ describe('flight recorder flags', () => {
     [['record', '--on-alert', 'DIR', '--alert', 'TcpOutRsts > 1', '--ring', 'soon'], 2, '--ring'],
     [['record', '--on-alert', 'FILE', '--alert', 'TcpOutRsts > 1'], 8, 'not a directory'],
     [['record'], 2, '--output FILE (or --on-alert DIR, the flight recorder) is required'],
+    [['watch', '--incident-scope', 'netns'], 2, '--incident-scope needs --on-alert DIR'],
+    [
+      ['record', '--on-alert', 'DIR', '--alert', 'TcpOutRsts > 1', '--incident-scope', 'pod'],
+      2,
+      'invalid --incident-scope "pod"',
+    ],
+    [
+      ['record', '--on-alert', 'DIR', '--alert', 'TcpOutRsts > 1', '--incident-scope', 'netns', '--netns', 'x'],
+      2,
+      '--incident-scope netns is for whole-host mode',
+    ],
   ])('%j → exit %i', async (args, code, text) => {
     const file = tmp.path('a-file');
     await writeFile(file, 'x');

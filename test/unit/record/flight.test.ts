@@ -5,9 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../../src/alert/event.js';
 import { createFlightRecorder, type FlightRecorder, type IncidentInfo } from '../../../src/record/flight.js';
 import { InputRing } from '../../../src/record/ring.js';
+import { MapDeltaEncoder } from '../../../src/record/ring-maps.js';
 import { readRecording } from '../../../src/record/reader.js';
 import type { RawInput } from '../../../src/model/inputs.js';
-import { NS, fakeSession, rawInputs, tempDir, type FakeSession } from './helpers.js';
+import { NS, fakeSession, hostSample, rawInputs, tempDir, type FakeSession } from './helpers.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -63,6 +64,85 @@ describe('InputRing', () => {
     expect(s.bytes).toBeLessThanOrEqual(2500);
     expect(s.droppedForMemory).toBeGreaterThan(0);
     expect(ring.contents()[0]!.kind).toBe('host');
+  });
+});
+
+describe('InputRing memory', () => {
+  /** Decoded inputs carry counter deltas and a lazy counter table: compare what a recording would hold. */
+  const norm = (inputs: RawInput[]): unknown[] =>
+    inputs.map((i) => (i.kind === 'host' ? { ...i, sample: { ...i.sample }, counterDeltas: undefined } : i));
+
+  it('holds delta-encoded lines, gzips closed segments, and gives back exactly the inputs of the window', () => {
+    // Segments of 6 s gzipped in 2 s chunks: the window spans several segments, each of several chunks.
+    const ring = new InputRing({ windowMs: 10_000, maxBytes: 1e9, segmentMs: 6000, chunkMs: 2000 });
+    const inputs = rawInputs(60, T0);
+    for (const i of inputs) ring.push(i);
+    // Newest host at T0+59 s: the window starts after T0+49 s, the baseline is the host at T0+49 s.
+    const from = inputs.findIndex((i) => i.kind === 'host' && i.t === T0 + 49_000);
+    expect(norm(ring.contents())).toEqual(norm(inputs.slice(from)));
+    expect(ring.stats()).toMatchObject({ inputs: inputs.length - from, depthMs: 10_000, droppedForMemory: 0 });
+    // What a full sample per interval would take (the old ring's cost) vs what it holds.
+    const full = inputs.slice(from).reduce((n, i) => n + JSON.stringify(i).length, 0);
+    expect(ring.stats().bytes).toBeLessThan(full / 2);
+  });
+
+  it('gives back captured bpftrace lines byte for byte; a repeated map print costs only its changed rows', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const fixture = async (name: string): Promise<string[]> =>
+      (await readFile(new URL(`../../fixtures/bpftrace/${name}`, import.meta.url), 'utf8')).split('\n').filter(Boolean);
+    const lines = [...(await fixture('full-6.18.ndjson')), ...(await fixture('connlat-6.18.ndjson'))];
+    // A cumulative map printed every interval, one row changing: what latency maps do whole host.
+    const rows = (i: number): string =>
+      Array.from({ length: 40 }, (_, k) => `"${4026532000 + k},5432,${k % 16}": ${k === 7 ? i : k + 1}`).join(', ');
+    const inputs: RawInput[] = [{ kind: 'host', t: T0, sample: hostSample(0) }];
+    let t = T0;
+    for (let i = 1; i <= 20; i++) {
+      for (const line of lines.slice((i - 1) * 5, i * 5)) inputs.push({ kind: 'probe', t: ++t, line });
+      inputs.push({ kind: 'probe', t: ++t, line: `{"type": "map", "data": {"@cl": {${rows(i)}}}}` });
+      inputs.push({ kind: 'host', t: (t = T0 + i * 1000), sample: hostSample(i) });
+    }
+    const ring = new InputRing({ windowMs: 60_000, maxBytes: 1e9, chunkMs: 60_000 });
+    for (const i of inputs) ring.push(i);
+    const back = ring.contents();
+    const probes = (x: RawInput[]): string[] => x.flatMap((i) => (i.kind === 'probe' ? [i.line] : []));
+    expect(probes(back)).toEqual(probes(inputs));
+    expect(norm(back)).toEqual(norm(inputs));
+    // The ring's line for a repeated print: the first is stored whole, the next as row ids and its one changed value.
+    const enc = new MapDeltaEncoder();
+    const print = (i: number): RawInput & { kind: 'probe' } => ({
+      kind: 'probe',
+      t: T0 + i,
+      line: `{"type": "map", "data": {"@cl": {${rows(i)}}}}`,
+    });
+    expect(enc.encode(print(1))).toBeUndefined();
+    // Rows by id in print order (bpftrace sorts a print by value, so the order is kept), values only when changed.
+    expect(JSON.parse(enc.encode(print(2))!)).toEqual({
+      k: 'M',
+      t: T0 + 2,
+      n: '@cl',
+      o: Array.from({ length: 40 }, (_, k) => k),
+      c: { 7: 2 },
+    });
+  });
+
+  it('a whole-host interval of 50 quiet namespaces costs little more than their inodes', () => {
+    const ring = new InputRing({ windowMs: 60_000, maxBytes: 1e9, segmentMs: 60_000 });
+    const samples = Array.from({ length: 50 }, (_, k) => ({
+      ...hostSample(1),
+      netns: { inode: NS + k, name: `ns${k}` },
+    }));
+    const at = (t: number): RawInput => ({
+      kind: 'hosts',
+      t,
+      set: { samples, unreadable: [], idle: 0, pollMs: 2, notes: [] },
+    });
+    ring.push(at(T0));
+    const first = ring.stats().bytes;
+    for (let k = 1; k <= 10; k++) ring.push(at(T0 + k * 1000));
+    expect((ring.stats().bytes - first) / 10 / 50).toBeLessThan(20);
+    const back = ring.contents();
+    expect(back).toHaveLength(11);
+    expect(back.at(-1)).toMatchObject({ kind: 'hosts', set: { samples: samples.map((s) => ({ ...s, pollMs: 0 })) } });
   });
 });
 
