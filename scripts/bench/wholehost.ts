@@ -6,10 +6,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { ensureChurnBinary } from '../lab/agent.js';
 import { createHostSetSampler } from '../../src/kernel/wholehost/sampler.js';
 import { cpuSeconds, descendants, reapedChildrenCpuSeconds, rssMb } from './proc.js';
-import { holdSockets } from './socket-holder.js';
+import { startWholeHostLoad, type WholeHostLoad } from './wholehost-load.js';
 
 const arg = (name: string, d: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,50 +19,7 @@ const SECONDS = Number(arg('seconds', '30'));
 const BIG = Number(arg('netns-rss', '200'));
 const CLI = 'dist/cli/main.js';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const prefix = `tsx-wh-${process.pid}-`;
-const made: string[] = [];
 const children: ResultPromise[] = [];
-
-async function addNetns(i: number, traffic: boolean): Promise<void> {
-  const ns = `${prefix}${i}`;
-  await execa('ip', ['netns', 'add', ns]);
-  made.push(ns);
-  await execa('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-  const bin = await ensureChurnBinary();
-  const srv = execa('ip', ['netns', 'exec', ns, bin, 'server', '--port', '8080', '--backlog', '128'], {
-    reject: false,
-    stdout: 'pipe',
-    stderr: 'ignore',
-    stdin: 'ignore',
-  });
-  children.push(srv);
-  await new Promise<void>((res) => srv.stdout?.on('data', (d: Buffer) => d.toString().includes('ready') && res()));
-  if (traffic) {
-    children.push(
-      execa(
-        'ip',
-        [
-          'netns',
-          'exec',
-          ns,
-          bin,
-          'client',
-          '--host',
-          '127.0.0.1',
-          '--port',
-          '8080',
-          '--duration-ms',
-          '3600000',
-          '--rate',
-          '2',
-          '--concurrency',
-          '1',
-        ],
-        { reject: false, stdout: 'ignore', stderr: 'ignore', stdin: 'ignore' },
-      ),
-    );
-  }
-}
 
 /** CPU seconds of the tree: node itself, its bpftrace, other live helpers, and helpers it has reaped. */
 async function treeCpu(
@@ -97,13 +53,12 @@ const out: Record<string, number> = {};
 const say = (m: string): void =>
   void process.stderr.write(`[wholehost ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const dir = await mkdtemp(join(tmpdir(), 'tcpscope-whbench-'));
-let holder: Awaited<ReturnType<typeof holdSockets>> | undefined;
+let load: WholeHostLoad | undefined;
 try {
   say('holding 10 k sockets in the host netns');
-  holder = await holdSockets(`/proc/${process.pid}/ns/net`, 10_000);
+  load = await startWholeHostLoad(10_000);
   say(`starting ${N} namespaces`);
-  for (let i = 0; i < N; i += 10)
-    await Promise.all(Array.from({ length: Math.min(10, N - i) }, (_, k) => addNetns(i + k, true)));
+  await load.add(0, N, true);
   await sleep(2000);
 
   say('polling');
@@ -176,8 +131,7 @@ try {
 
   say(`RSS with ${BIG} namespaces`);
   // 3. RSS with BIG namespaces: the rest are listeners without traffic.
-  for (let i = N; i < BIG; i += 10)
-    await Promise.all(Array.from({ length: Math.min(10, BIG - i) }, (_, k) => addNetns(i + k, false)));
+  await load.add(N, BIG, false);
   const w = execa('node', [CLI, 'watch', '--json', '--interval', '1s'], {
     reject: false,
     stdout: 'pipe',
@@ -202,8 +156,7 @@ try {
 } finally {
   for (const c of children) c.kill('SIGINT');
   await Promise.all(children.map((c) => c.catch(() => undefined)));
-  await holder?.stop();
-  for (const ns of made) await execa('ip', ['netns', 'del', ns], { reject: false });
+  await load?.stop();
   await rm(dir, { recursive: true, force: true });
 }
 process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -1,6 +1,8 @@
 // Reads one netns for the whole-host view without a process per interval: counters, sockstat and the socket tables
 // from /proc/<pid>/net/* of a process inside (ProcNetSource keeps one holder in a process-less named netns), owners
 // from /proc/*/fd, listener capacity from a rare `ss` (CapacityCache), sysctls via nsenter only every Nth poll.
+// The socket table is the costly part (each read walks the host-wide established hash): a quiet netns whose tables
+// cannot have changed (TableReuse) keeps the last read.
 import { readFile } from 'node:fs/promises';
 import { messageOf } from '../../errors.js';
 import { censusFromScan, censusFromSs } from '../host/census.js';
@@ -19,6 +21,8 @@ import type { NetnsTarget } from '../netns/resolve.js';
 import { SYSCTLS } from '../sysctl/catalog.js';
 import { readSysctls } from '../sysctl/read.js';
 import { CapacityCache } from './capacity.js';
+import { readSeqTable } from '../host/seq-read.js';
+import { TableReuse, type Tables } from './table-reuse.js';
 
 const LISTEN = 10;
 const OWNED = [4, 5, 8, 9];
@@ -46,6 +50,7 @@ export class NetnsReader {
   private readonly source: ProcNetSource;
   private readonly owners: OwnerIndex;
   private readonly capacity = new CapacityCache();
+  private readonly reuse = new TableReuse();
   private sysctls: Record<string, string> | undefined;
   private polls = 0;
   /** Once a netns had TCP sockets or events it stays in the view (its counters keep their baseline). */
@@ -69,6 +74,11 @@ export class NetnsReader {
     return this.capacity.runs;
   }
 
+  /** Socket-table reads skipped because the netns was provably unchanged (self-monitoring, tests). */
+  get tableReuses(): number {
+    return this.reuse.reused;
+  }
+
   /** sockstat{,6} only: decides whether the netns has TCP at all (throws when it vanished). */
   async sockstat(): Promise<Record<string, number>> {
     // dir() first, alone: it may start the holder, and two concurrent reads would start two.
@@ -90,22 +100,13 @@ export class NetnsReader {
         return '';
       }
     };
-    const buf = async (file: string): Promise<Buffer | undefined> => {
-      try {
-        return await this.file(file);
-      } catch (err) {
-        notes.push(`${file} unreadable: ${messageOf(err)}`);
-        return undefined;
-      }
-    };
     const wantSysctls =
       this.target.isSelf || this.sysctls === undefined || (poll + this.opts.phase) % this.opts.sysctlEvery === 0;
     const big = tcpSocketCount(sockstat) > BIG_NETNS_SOCKETS;
-    const [netstat, snmp, snmp6, ssRows, sys] = await Promise.all([
+    const [netstat, snmp, snmp6, sys] = await Promise.all([
       text('netstat'),
       text('snmp'),
       text('snmp6'),
-      big ? this.ss(notes) : undefined,
       wantSysctls ? readSysctls({ isSelf: this.target.isSelf, path: this.source.nsPath() }, SYSCTL_NAMES) : undefined,
     ]);
     if (sys) {
@@ -122,9 +123,28 @@ export class NetnsReader {
       this.lastRaw = raw;
       this.lastCounters = counters;
     }
+    const fingerprint = `${TableReuse.sockstatKey(sockstat)}\n${raw}`;
+    const tables = this.reuse.take(fingerprint, poll) ?? (await this.tables(big, notes, poll, sockstat));
+    this.reuse.keep(fingerprint, poll, tables);
+    return {
+      netns: { inode: this.target.inode, name: this.target.name },
+      counters,
+      sockstat,
+      census: { ...tables.census },
+      listeners: tables.listeners.map((l) => ({ ...l })),
+      owners: tables.owners.map((o) => ({ ...o })),
+      sysctls: this.sysctls ?? {},
+      pollMs: Math.round((performance.now() - t0) * 100) / 100,
+      notes,
+    };
+  }
+
+  /** Census, listeners (with capacity) and owners from one socket-table read: ss for a big netns, else procfs. */
+  private async tables(big: boolean, notes: string[], poll: number, sockstat: Record<string, number>): Promise<Tables> {
+    const ssRows = big ? await this.ss(notes) : undefined;
     const scan = newTcpScan();
     if (!ssRows) {
-      const [tcp, tcp6] = await Promise.all([buf('tcp'), buf('tcp6')]);
+      const [tcp, tcp6] = await Promise.all([this.table('tcp', notes), this.table('tcp6', notes)]);
       if (tcp) scanTcpTable(tcp, 4, DETAIL, scan);
       if (tcp6) scanTcpTable(tcp6, 6, DETAIL, scan);
     }
@@ -144,17 +164,19 @@ export class NetnsReader {
         await this.capacity.refresh({ isSelf: this.target.isSelf, path: this.source.nsPath() }, poll, notes);
       listeners = this.capacity.apply(listeners);
     }
-    return {
-      netns: { inode: this.target.inode, name: this.target.name },
-      counters,
-      sockstat,
-      census: ssRows ? censusFromSs(ssRows, sockstat) : censusFromScan(scan),
-      listeners,
-      owners: countOwners(rows, ownerMap),
-      sysctls: this.sysctls ?? {},
-      pollMs: Math.round((performance.now() - t0) * 100) / 100,
-      notes,
-    };
+    const census = ssRows ? censusFromSs(ssRows, sockstat) : censusFromScan(scan);
+    const states = ssRows ? ssRows.map((r) => r.state) : scan.byState.flatMap((n, st) => (n > 0 ? [st] : []));
+    return { census, listeners, owners: countOwners(rows, ownerMap), stable: TableReuse.stable(states, listeners) };
+  }
+
+  /** A socket table of the netns (tcp, tcp6) read without the extra hash walk at EOF; undefined + note if unreadable. */
+  private async table(name: string, notes: string[]): Promise<Buffer | undefined> {
+    try {
+      return await readSeqTable(`${this.dir}/${name}`).catch(() => this.source.read(name));
+    } catch (err) {
+      notes.push(`${name} unreadable: ${messageOf(err)}`);
+      return undefined;
+    }
   }
 
   /**
