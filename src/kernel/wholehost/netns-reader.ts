@@ -16,7 +16,7 @@ import { countOwners } from '../host/poller.js';
 import { ProcNetSource } from '../host/proc-source.js';
 import type { HostSample } from '../../model/host-sample.js';
 import { parseSockstat } from '../host/sockstat.js';
-import { newTcpScan, scanTcpTable } from '../host/tcp-table.js';
+import { newTcpScan, scanTcpTable, type TcpScan } from '../host/tcp-table.js';
 import type { NetnsTarget } from '../netns/resolve.js';
 import { SYSCTLS } from '../sysctl/catalog.js';
 import { readSysctls } from '../sysctl/read.js';
@@ -73,6 +73,9 @@ export class NetnsReader {
   get capacityRuns(): number {
     return this.capacity.runs;
   }
+
+  /** Reads of one family's table skipped because that family had no socket (self-monitoring, tests). */
+  tablesSkipped = 0;
 
   /** Socket-table reads skipped because the netns was provably unchanged (self-monitoring, tests). */
   get tableReuses(): number {
@@ -142,12 +145,7 @@ export class NetnsReader {
   /** Census, listeners (with capacity) and owners from one socket-table read: ss for a big netns, else procfs. */
   private async tables(big: boolean, notes: string[], poll: number, sockstat: Record<string, number>): Promise<Tables> {
     const ssRows = big ? await this.ss(notes) : undefined;
-    const scan = newTcpScan();
-    if (!ssRows) {
-      const [tcp, tcp6] = await Promise.all([this.table('tcp', notes), this.table('tcp6', notes)]);
-      if (tcp) scanTcpTable(tcp, 4, DETAIL, scan);
-      if (tcp6) scanTcpTable(tcp6, 6, DETAIL, scan);
-    }
+    const scan = ssRows ? newTcpScan() : await this.scanTables(sockstat, notes);
     const rows: { state: number; inode: number }[] = ssRows ?? scan.rows;
     const wanted = rows
       .filter((r) => r.inode > 0 && (r.state === LISTEN || OWNED.includes(r.state)))
@@ -167,6 +165,36 @@ export class NetnsReader {
     const census = ssRows ? censusFromSs(ssRows, sockstat) : censusFromScan(scan);
     const states = ssRows ? ssRows.map((r) => r.state) : scan.byState.flatMap((n, st) => (n > 0 ? [st] : []));
     return { census, listeners, owners: countOwners(rows, ownerMap), stable: TableReuse.stable(states, listeners) };
+  }
+
+  /**
+   * Both socket tables, or only one when the other family provably has none: no full socket of it (sockstat inuse 0;
+   * a request socket needs a listener of its family, a dual-stack listener's are IPv6) and every timewait socket of
+   * the netns (sockstat tw counts both families) already in the first table. Each table read walks the host's whole
+   * established hash, so a netns of one family costs one walk instead of two.
+   */
+  private async scanTables(sockstat: Record<string, number>, notes: string[]): Promise<TcpScan> {
+    const scan = newTcpScan();
+    const v4 = sockstat['TCP.inuse'];
+    const v6 = sockstat['TCP6.inuse'];
+    const tw = sockstat['TCP.tw'];
+    if (v4 === undefined || v6 === undefined || tw === undefined || (v4 > 0 && v6 > 0)) {
+      const [tcp, tcp6] = await Promise.all([this.table('tcp', notes), this.table('tcp6', notes)]);
+      if (tcp) scanTcpTable(tcp, 4, DETAIL, scan);
+      if (tcp6) scanTcpTable(tcp6, 6, DETAIL, scan);
+      return scan;
+    }
+    const [first, second]: [4 | 6, 4 | 6] = v6 === 0 ? [4, 6] : [6, 4];
+    const name = (f: 4 | 6): string => (f === 4 ? 'tcp' : 'tcp6');
+    const a = await this.table(name(first), notes);
+    if (a) scanTcpTable(a, first, DETAIL, scan);
+    if (a && scan.timewait === tw) {
+      this.tablesSkipped++;
+      return scan;
+    }
+    const b = await this.table(name(second), notes);
+    if (b) scanTcpTable(b, second, DETAIL, scan);
+    return scan;
   }
 
   /** A socket table of the netns (tcp, tcp6) read without the extra hash walk at EOF; undefined + note if unreadable. */

@@ -7,28 +7,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSeqTable } from '../../../src/kernel/host/seq-read.js';
 import { NetnsReader } from '../../../src/kernel/wholehost/netns-reader.js';
 import { requireLab } from '../../helpers/prereq.js';
-import { holdStates, makeNetns, ssCount, type StateHolder } from '../host/netns-fixture.js';
+import { churn, holdStates, makeNetns, ssCount, type StateHolder } from '../host/netns-fixture.js';
 
 type Ns = Awaited<ReturnType<typeof makeNetns>>;
 const inodeOf = async (name: string): Promise<number> =>
   Number((await execa('stat', ['-L', '-c', '%i', `/run/netns/${name}`])).stdout);
 
-/** Listeners on 127.0.0.1 and ::1 with N accepted connections each; a stdin line `more` opens one more (accepted). */
+/** Listeners on 127.0.0.1 and/or ::1 (families '46', '6') with N accepted connections each; a stdin line `more` opens one more (accepted). */
 const HOLD_JS = `
 const net = require('net');
 const keep = [];
 const n = Number(process.argv[1]);
+const fam = process.argv[2];
 const listen = (host) => new Promise((res) => { const s = net.createServer((c) => keep.push(c)); s.listen({ host, port: 0, backlog: 16 }, () => res(s)); });
 const conn = (host, port) => new Promise((res, rej) => { const c = net.connect({ host, port }, () => res(c)); c.on('error', rej); keep.push(c); });
 (async () => {
-  const v4 = await listen('127.0.0.1');
+  const v4 = fam.includes('4') ? await listen('127.0.0.1') : undefined;
   const v6 = await listen('::1');
-  for (let i = 0; i < n; i++) { await conn('127.0.0.1', v4.address().port); await conn('::1', v6.address().port); }
+  for (let i = 0; i < n; i++) { if (v4) await conn('127.0.0.1', v4.address().port); await conn('::1', v6.address().port); }
   await new Promise((r) => setTimeout(r, 200));
   process.stdout.write('ready\\n');
   process.stdin.on('data', async (d) => {
     for (const cmd of d.toString().trim().split('\\n')) {
-      if (cmd === 'more') await conn('127.0.0.1', v4.address().port);
+      if (cmd === 'more') await (v4 ? conn('127.0.0.1', v4.address().port) : conn('::1', v6.address().port));
     }
     await new Promise((r) => setTimeout(r, 200));
     process.stdout.write('done\\n');
@@ -40,10 +41,11 @@ process.stdin.on('end', () => process.exit(0));
 async function hold(
   ns: Ns,
   n: number,
+  families = '46',
 ): Promise<{ pid: number; send(cmd: string): Promise<void>; stop(): Promise<void> }> {
   const child: ResultPromise = execa(
     'nsenter',
-    [`--net=${ns.path}`, '--', process.execPath, '-e', HOLD_JS, String(n)],
+    [`--net=${ns.path}`, '--', process.execPath, '-e', HOLD_JS, String(n), families],
     {
       stdin: 'pipe',
       stdout: 'pipe',
@@ -143,8 +145,65 @@ describe('whole-host reader cost cuts on real namespaces', () => {
     try {
       for (let i = 0; i < 3; i++) expect((await r2.read(await r2.sockstat())).census.FIN_WAIT2).toBeGreaterThan(0);
       expect(r2.tableReuses).toBe(0);
+      // IPv4 only: its tcp6 table is not read, and the census is still the kernel's.
+      expect(r2.tablesSkipped).toBe(3);
+      const c = (await r2.read(await r2.sockstat())).census;
+      for (const [state, ss] of [
+        ['ESTABLISHED', 'established'],
+        ['TIME_WAIT', 'time-wait'],
+        ['CLOSE_WAIT', 'close-wait'],
+        ['FIN_WAIT2', 'fin-wait-2'],
+        ['LISTEN', 'listening'],
+      ] as const)
+        expect(c[state], state).toBe(await ssCount(busy.name, ss));
     } finally {
       await r2.close();
+    }
+  });
+
+  it('reads the other family too when its timewait sockets are not all in the first table', async () => {
+    const mixed = await makeNetns();
+    let h6: Awaited<ReturnType<typeof hold>> | undefined;
+    let reader: NetnsReader | undefined;
+    try {
+      await churn(mixed.name, 10); // IPv4 TIME_WAIT sockets, no IPv4 socket left in use
+      h6 = await hold(mixed, 20, '6'); // IPv6 only in use: its table is read first
+      reader = new NetnsReader(
+        { inode: await inodeOf(mixed.name), name: mixed.name, path: mixed.path, pid: h6.pid, isSelf: false },
+        { sysctlEvery: 1000, phase: 0, ownersEveryMs: 0 },
+      );
+      reader.pids = [h6.pid];
+      const c = (await reader.read(await reader.sockstat())).census;
+      expect(reader.tablesSkipped).toBe(0);
+      expect(c.TIME_WAIT).toBeGreaterThanOrEqual(10);
+      expect(c.TIME_WAIT).toBe(await ssCount(mixed.name, 'time-wait'));
+      expect(c.ESTABLISHED).toBe(40);
+    } finally {
+      await reader?.close();
+      await h6?.stop();
+      await mixed.del();
+    }
+  });
+
+  it('reads only the IPv6 table of an IPv6-only netns', async () => {
+    const v6 = await makeNetns();
+    let h6: Awaited<ReturnType<typeof hold>> | undefined;
+    let reader: NetnsReader | undefined;
+    try {
+      h6 = await hold(v6, 20, '6');
+      reader = new NetnsReader(
+        { inode: await inodeOf(v6.name), name: v6.name, path: v6.path, pid: h6.pid, isSelf: false },
+        { sysctlEvery: 1000, phase: 0, ownersEveryMs: 0 },
+      );
+      reader.pids = [h6.pid];
+      const s = await reader.read(await reader.sockstat());
+      expect(reader.tablesSkipped).toBe(1);
+      expect(s.census).toMatchObject({ ESTABLISHED: 40, LISTEN: 1 });
+      expect(s.listeners).toEqual([expect.objectContaining({ addr: '::1', family: 6, pid: h6.pid })]);
+    } finally {
+      await reader?.close();
+      await h6?.stop();
+      await v6.del();
     }
   });
 });
