@@ -30,6 +30,8 @@ export interface WholeHostSessionOptions {
   mode?: RequestedMode;
   durationMs?: number | undefined;
   detailCap?: number;
+  /** --latency: load the connect-latency probe (off by default, as in single-netns mode: ≈ 180 ns per state change). */
+  latency?: boolean | undefined;
   sampler?: HostSetSamplerOptions;
 }
 
@@ -72,6 +74,7 @@ export async function startWholeHostSession(opts: WholeHostSessionOptions): Prom
         port: opts.port ?? 0,
         intervalMs: opts.intervalMs,
         detailCap: opts.detailCap ?? 20,
+        ...(opts.latency === true ? {} : { exclude: ['connlat'] }),
       })
     : undefined;
   const stop$ = new Subject<void>();

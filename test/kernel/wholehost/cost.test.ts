@@ -6,6 +6,7 @@ import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSeqTable } from '../../../src/kernel/host/seq-read.js';
 import { NetnsReader } from '../../../src/kernel/wholehost/netns-reader.js';
+import { startWholeHostSession } from '../../../src/session/wholehost.js';
 import { requireLab } from '../../helpers/prereq.js';
 import { churn, holdStates, makeNetns, ssCount, type StateHolder } from '../host/netns-fixture.js';
 
@@ -204,6 +205,18 @@ describe('whole-host reader cost cuts on real namespaces', () => {
       await reader?.close();
       await h6?.stop();
       await v6.del();
+    }
+  });
+
+  it('loads the connect-latency probe only with --latency, as single-netns mode does (≈ 180 ns per state change)', async () => {
+    for (const latency of [undefined, true]) {
+      const session = await startWholeHostSession({ intervalMs: 1000, latency });
+      try {
+        expect(session.describe().program, String(latency)).toBeDefined();
+        expect(session.describe().program?.includes('@cl['), String(latency)).toBe(latency === true);
+      } finally {
+        await session.stop();
+      }
     }
   });
 });
