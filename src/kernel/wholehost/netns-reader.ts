@@ -3,7 +3,7 @@
 // from /proc/*/fd, listener capacity from a rare `ss` (CapacityCache), sysctls via nsenter only every Nth poll.
 // The socket table is the costly part (each read walks the host-wide established hash): a quiet netns whose tables
 // cannot have changed (TableReuse) keeps the last read.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { messageOf } from '../../errors.js';
 import { censusFromScan, censusFromSs } from '../host/census.js';
 import { listenersFromSs } from '../host/listeners.js';
@@ -209,11 +209,13 @@ export class NetnsReader {
 
   /**
    * A file of the netns's /proc/net, from the directory checked at the start of this poll (one netns check per poll,
-   * not per file); a process that left meanwhile gets the checked path (ProcNetSource re-picks a pid).
+   * not per file); a process that left meanwhile gets the checked path (ProcNetSource re-picks a pid). Read
+   * synchronously: these are small counter files (≈ 10-30 µs in the kernel), and five async reads per netns per poll
+   * cost 3x the CPU in thread-pool hand-offs (0.10 vs 0.035 ms per file measured here). Socket tables stay async.
    */
   private async file(name: string): Promise<Buffer> {
     try {
-      return await readFile(`${this.dir}/${name}`);
+      return readFileSync(`${this.dir}/${name}`);
     } catch {
       return this.source.read(name);
     }
