@@ -8,24 +8,27 @@ import { open } from 'node:fs/promises';
 const SEQ_PAGE = 4096;
 /** Longest possible /proc/net/tcp6 row (its printf's maximum field widths sum to ≈ 290 bytes); tcp rows are 150. */
 const MAX_ROW = 512;
-const CHUNK = 64 * 1024;
+const CHUNK = 16 * 1024;
+/** Scratch buffers for reads in flight (a whole-host poll reads up to 16 tables at once): no 16 KiB garbage per read. */
+const scratch: Buffer[] = [];
 
 /** The whole table; stops reading when a chunk proves the walk reached its end (else at the usual empty read). */
 export async function readSeqTable(path: string): Promise<Buffer> {
   const fh = await open(path, 'r');
+  const buf = scratch.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
   try {
     const parts: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(CHUNK);
       const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
       if (bytesRead === 0) break;
-      parts.push(bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead));
+      parts.push(Buffer.from(buf.subarray(0, bytesRead)));
       total += bytesRead;
       if (bytesRead <= SEQ_PAGE - MAX_ROW) break;
     }
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
   } finally {
+    if (scratch.length < 32) scratch.push(buf);
     await fh.close();
   }
 }
