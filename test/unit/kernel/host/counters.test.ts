@@ -78,7 +78,7 @@ describe('the cached fast parse equals a plain split parse', () => {
     }
     const odd = 'Tcp: A B C D E F\nTcp: -1 18446744073709551615 0x10 7 junk 12345678901234567\n';
     expect(parseSnmpPairs(odd)).toEqual(reference(odd));
-    expect(parseSnmpPairs(odd).TcpB).toBe(18446744073709551615);
+    expect(parseSnmpPairs(odd).TcpB).toBe(Number('18446744073709551615'));
   });
 });
 
