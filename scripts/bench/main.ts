@@ -272,6 +272,7 @@ function summarize(runs: ChurnRun[]): void {
 async function wholeHost(): Promise<void> {
   try {
     const r = await jsonLineOf('scripts/bench/wholehost.ts', ['--netns', '50', '--seconds', quick ? '10' : '30']);
+    log(`wholehost: ${JSON.stringify(r)}`);
     const n = (k: string): number => Number(r[k]);
     row(
       `whole host: one full poll, 50 netns (listener + 2 conn/s) + host netns with 10 k sockets (median / max of 15)`,
@@ -287,7 +288,7 @@ async function wholeHost(): Promise<void> {
     );
     row(
       'whole host: CPU of tcpscope record (node + bpftrace + helpers) at 1 s, same setup',
-      `${n('cpuPctOfCore')} % of one core`,
+      `${n('cpuPctOfCore')} % of one core (node ${n('cpuNodePct')}, bpftrace ${n('cpuBpftracePct')}, helpers ${n('cpuHelpersPct')} %: CPU seconds ÷ wall seconds, not inflated by load)`,
       '≤ 5 %',
       n('cpuPctOfCore') <= 5,
     );

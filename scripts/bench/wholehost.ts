@@ -10,8 +10,7 @@ import { execa, type ResultPromise } from 'execa';
 import { createHostSetSampler } from '../../src/kernel/wholehost/sampler.js';
 import { createNetnsNamer } from '../../src/kernel/runtimes/namer.js';
 import { cpuSeconds, descendants, reapedChildrenCpuSeconds, rssMb } from './proc.js';
-import { holdSockets } from './socket-holder.js';
-import { netnsFleet } from './netns-fleet.js';
+import { startWholeHostLoad, type WholeHostLoad } from './wholehost-load.js';
 
 const arg = (name: string, d: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,8 +23,6 @@ const BIG = Number(arg('netns-rss', '200'));
 const POLL_ONLY = process.argv.includes('--poll-only');
 const CLI = 'dist/cli/main.js';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const prefix = `tsx-wh-${process.pid}-`;
-const fleet = netnsFleet(prefix);
 const children: ResultPromise[] = [];
 
 /** CPU seconds of the tree: node itself, its bpftrace, other live helpers, and helpers it has reaped. */
@@ -60,12 +57,12 @@ const out: Record<string, number> = {};
 const say = (m: string): void =>
   void process.stderr.write(`[wholehost ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 const dir = await mkdtemp(join(tmpdir(), 'tcpscope-whbench-'));
-let holder: Awaited<ReturnType<typeof holdSockets>> | undefined;
+let load: WholeHostLoad | undefined;
 try {
   say('holding 10 k sockets in the host netns');
-  holder = await holdSockets(`/proc/${process.pid}/ns/net`, 10_000);
+  load = await startWholeHostLoad(10_000);
   say(`starting ${N} namespaces`);
-  await fleet.addRange(0, N, true);
+  await load.add(0, N, true);
   await sleep(2000);
 
   say('polling');
@@ -153,7 +150,7 @@ try {
 
     say(`RSS with ${BIG} namespaces`);
     // 3. RSS with BIG namespaces: the rest are listeners without traffic.
-    await fleet.addRange(N, BIG, false);
+    await load.add(N, BIG, false);
     const w = execa('node', [CLI, 'watch', '--json', '--interval', '1s'], {
       reject: false,
       stdout: 'pipe',
@@ -179,8 +176,7 @@ try {
 } finally {
   for (const c of children) c.kill('SIGINT');
   await Promise.all(children.map((c) => c.catch(() => undefined)));
-  await holder?.stop();
-  await fleet.destroy();
+  await load?.stop();
   await rm(dir, { recursive: true, force: true });
 }
 process.stdout.write(`${JSON.stringify(out)}\n`);

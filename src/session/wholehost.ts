@@ -31,11 +31,11 @@ export interface WholeHostSessionOptions {
   mode?: RequestedMode;
   durationMs?: number | undefined;
   detailCap?: number;
+  /** --latency: load the connect-latency probe (off by default, as in single-netns mode: ≈ 180 ns per state change). */
+  latency?: boolean | undefined;
   sampler?: HostSetSamplerOptions;
   /** Names every netns by its container/pod/service (default: a namer on the usual runtime sockets); closed on stop. */
   createNamer?: () => NetnsNamer;
-  /** --latency: load the connect-latency probe (connlat.bt) for every netns; off by default, as in one netns. */
-  latency?: boolean | undefined;
 }
 
 export type WholeHostInput = RawInput;

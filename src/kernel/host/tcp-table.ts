@@ -17,10 +17,14 @@ export interface TcpScan {
   /** Count per kernel state number (index = state, 0 unused). */
   byState: number[];
   rows: TcpRow[];
+  /** Timewait minisockets (timer column `tr` 3: TIME_WAIT and orphaned FIN_WAIT2), counted in sockstat `tw`. */
+  timewait: number;
 }
 
-export const newTcpScan = (): TcpScan => ({ byState: new Array<number>(16).fill(0), rows: [] });
+export const newTcpScan = (): TcpScan => ({ byState: new Array<number>(16).fill(0), rows: [], timewait: 0 });
 
+const FIN_WAIT2 = 5;
+const TIME_WAIT = 6;
 const SP = 0x20;
 const NL = 0x0a;
 
@@ -67,6 +71,11 @@ export function scanTcpTable(buf: Buffer, family: 4 | 6, detail: number, scan: T
     if (h >= 0 && l >= 0 && localEnd > localAt) {
       const st = h * 16 + l;
       if (st < scan.byState.length) scan.byState[st] = (scan.byState[st] ?? 0) + 1;
+      if (st === TIME_WAIT || st === FIN_WAIT2) {
+        let t = skipSpaces(buf, skipToken(buf, q, nl), nl); // tx:rx
+        t = skipSpaces(buf, skipToken(buf, t, nl), nl); // tr:tm->when
+        if (buf[t] === 0x30 && buf[t + 1] === 0x33) scan.timewait++;
+      }
       if (detail & (1 << st)) {
         const row = parseRow(buf.toString('latin1', localAt, nl), family, st);
         if (row) scan.rows.push(row);
