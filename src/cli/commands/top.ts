@@ -72,6 +72,21 @@ Examples:
     });
     const flightOpts = flightSetup(flags, alerting.rules.length);
     assertTerminal();
+    // No --netns: every namespace at once, as the overview (`--netns self` is the host netns alone).
+    if (flags.netns === undefined) {
+      const { topWholeHost } = await import('../top-host.js');
+      process.exitCode = await topWholeHost({
+        session: sessionOpts,
+        alerting,
+        flight: flightOpts,
+        record: flags.record,
+        defaultPath: () => defaultRecordingPath(),
+        attach: (sink) => {
+          dash = sink;
+        },
+      });
+      return;
+    }
     const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
       startSession({ ...sessionOpts, port: o.port, netns: o.netns });
 

@@ -19,6 +19,8 @@ export interface HeaderState {
   flight?: { depthMs: number; incidents: number; open: string | undefined } | undefined;
   /** Where a replay is and how it runs (replays only). */
   replay?: ReplayState | undefined;
+  /** Opened from the whole-host overview: esc goes back to it. */
+  back?: boolean;
 }
 
 export const PROCFS_FIX = 'for eBPF run `sudo tcpscope doctor`';
@@ -63,6 +65,7 @@ export function headerLines(info: SessionInfo, h: History, ui: HeaderState, widt
   const latest = h.latest;
   if (ui.message) l2.push(span(ui.message, 'warn', true), sep);
   if (ui.ended) l2.push(span(`ended: ${ui.ended}`, 'warn', true), sep);
+  if (ui.back) l2.push(span('esc ◂ overview', 'info', true), sep);
   if (info.mode === 'procfs') {
     l2.push(span(`procfs-only: ${info.modeReason ?? 'eBPF unavailable'}`, 'warn'), span(` — ${PROCFS_FIX}`, 'dim'));
   } else if (info.mode === 'replay') {
