@@ -55,9 +55,13 @@ describe('overview table', () => {
     const { lines } = overviewTable(h.namespaces, 0, 198, 40);
     const text = linesToPlain(lines);
     const rows = text.split('\n');
-    expect(rows[0]).toMatch(/NETNS\s+ESTAB\s+SYNRCV\s+TW\s+CW\s+in\/s\s+out\/s\s+ovfl\/s\s+synq\/s\s+rstTx\/s\s+rstRx\/s\s+SArtx\/s\s+drop\/s\s+FULLEST LISTENER\s+WORST FINDING/);
+    expect(rows[0]).toMatch(
+      /NETNS\s+ESTAB\s+SYNRCV\s+TW\s+CW\s+in\/s\s+out\/s\s+ovfl\/s\s+synq\/s\s+rstTx\/s\s+rstRx\/s\s+SArtx\/s\s+drop\/s\s+FULLEST LISTENER\s+WORST FINDING/,
+    );
     // Critical first, then the warning, then the quiet ones; gone last.
-    expect(rows[1]).toMatch(/^▶tslab-ov-a-s\s+120\s+0\s+2\.1k\s+0\s+38\s+40\s+250\s+0\s+0\s+0\s+30\s+0\s+127\.0\.0\.1:8080 129\/128\s+CRIT accept-queue-overflow/);
+    expect(rows[1]).toMatch(
+      /^▶tslab-ov-a-s\s+120\s+0\s+2\.1k\s+0\s+38\s+40\s+250\s+0\s+0\s+0\s+30\s+0\s+127\.0\.0\.1:8080 129\/128\s+CRIT accept-queue-overflow/,
+    );
     expect(rows[2]).toMatch(/^ tslab-ov-b-s .*\s40\s.*WARN close-wait-leak/);
     expect(text).toMatch(/web1 \(docker, nginx:1\.27\)\s+7\s.*\[::\]:8443 3\/511/);
     expect(text).toMatch(/netns:4026532405 .*unreadable: permission denied/);
@@ -78,7 +82,11 @@ describe('overview table', () => {
     const view = overviewTable(h.namespaces, 25, 78, 10);
     expect(view.lines).toHaveLength(10);
     expect(view.first).toBe(17);
-    expect(linesToPlain(view.lines).split('\n').filter((l) => l.startsWith('▶'))).toHaveLength(1);
+    expect(
+      linesToPlain(view.lines)
+        .split('\n')
+        .filter((l) => l.startsWith('▶')),
+    ).toHaveLength(1);
     expect(linesToPlain([view.lines.at(-1)!])).toMatch(/^▶/);
   });
 
