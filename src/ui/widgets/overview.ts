@@ -25,6 +25,8 @@ export function buildOverview(screen: Widgets.Screen, t: Theme): OverviewWidgets
     width: '100%',
     height: OVERVIEW_HEADER_HEIGHT,
     tags: true,
+    // Lines are fitted to the width already: blessed's word wrap would push the third line out at exactly 80 cells.
+    wrap: false,
   });
   const table = blessed.box({
     parent: screen,

@@ -50,6 +50,7 @@ describe('overview, headless', () => {
     expect(lines.every((l) => l.length <= 80)).toBe(true);
     expect(lines[0]).toMatch(/^tcpscope eBPF 1s│whole host│7 netns \(2 troubled, 3 idle\)/);
     expect(lines[1]).toMatch(/^host ovfl\/s 250 synq\/s 0 drop\/s 0/);
+    expect(lines[2]).toMatch(/^last \d\d:\d\d:\d\d│.*\? help q$/); // a full-width line 2 must not wrap into it
     const rows = rowsOf(text);
     expect(rows[0]).toMatch(/^▶tslab-ov-a-s\s.*\s250\s.*:8080 129\/128\s+CRIT accept-q/);
     expect(rows[1]).toMatch(/^ tslab-ov-b-s\s.*WARN close-wai/);
