@@ -37,7 +37,8 @@ export async function topWholeHost(o: TopHostOptions): Promise<number> {
     return recorder.path;
   };
   // The flight recorder's incidents hold every netns (the whole host's raw inputs), as with `watch`.
-  const flight: FlightRecorder | undefined = o.flight ? startFlight(o.flight, session, () => undefined) : undefined;
+  let say = (_line: string): void => undefined;
+  const flight: FlightRecorder | undefined = o.flight ? startFlight(o.flight, session, (l) => say(l)) : undefined;
   const engine = o.alerting.rules.length > 0 ? createAlertEngine(o.alerting.rules) : undefined;
   const { runOverview } = await ui;
   try {
@@ -48,6 +49,9 @@ export async function topWholeHost(o: TopHostOptions): Promise<number> {
       ...(flight ? { saveRing: () => flight.save('manual') } : {}),
       onOverview: (overview) => {
         o.attach(overview);
+        say = (line) => overview.setMessage(line);
+        if (o.session.latency)
+          overview.setMessage('--latency needs --netns: the whole-host view does not load connlat');
         if (flight) flight.incidents$.subscribe((i) => overview.setMessage(`incident saved: ${i.path}`));
         if (!engine) return;
         // Alerts evaluate each netns's own snapshot, as `watch` does; each event names its netns.
