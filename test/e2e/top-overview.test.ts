@@ -1,9 +1,12 @@
 // The real `tcpscope` (top, no --netns) in tmux at 80×24 against two lab pairs of our own: the whole-host overview
 // ranks our overflowing netns first among ours with its overflow rate (the kernel's own counter moved too), enter opens
-// its dashboard from the same session, esc returns, / filters; q leaves no bpftrace. Other engineers' namespaces may
+// its dashboard from the same session, esc returns, / filters; q leaves no bpftrace; its recording replays into the
+// same overview. Other engineers' namespaces may
 // show too: every assertion is about ours, selected with the name filter.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requireCommand, requireKernelTracing, requireLab } from '../helpers/prereq.js';
 import { ADDR, PORT, createTopology, startNodeAgent, type Agent, type Topology } from '../../scripts/lab/index.js';
@@ -56,10 +59,12 @@ describe('tcpscope overview (tmux, lab)', () => {
     await requireCommand('tmux');
     const tag = `ov${randomBytes(3).toString('hex').slice(0, 5)}`;
     const session = `tsov-${process.pid}`;
+    const replay = `${session}-replay`;
     const topos: Topology[] = [];
     const agents: Agent[] = [];
     let topPid = 0;
     let tracers: { pid: number; comm: string }[] = [];
+    let dir = '';
     try {
       // Pair a: listen(1) and never accept, so every later SYN overflows the accept queue. Pair b: light, healthy.
       const bad = await createTopology({ id: `${tag}a` });
@@ -93,7 +98,9 @@ describe('tcpscope overview (tmux, lab)', () => {
         });
       };
 
-      topPid = await startPane(session, 80, 24, ['node', CLI]);
+      dir = await mkdtemp(join(tmpdir(), 'tcpscope-overview-'));
+      const recording = join(dir, 'host.ndjson');
+      topPid = await startPane(session, 80, 24, ['node', CLI, '--record', recording]);
       let text = await waitFor(session, (t) => /tcpscope eBPF 1s│whole host│\d+ netns/.test(t), 90_000);
       expect(text).toMatch(/whole host/);
       // Only ours: the filter keeps the rows whose name holds our tag.
@@ -127,9 +134,9 @@ describe('tcpscope overview (tmux, lab)', () => {
       // Enter: the single-netns dashboard of that netns, from the same session (no second bpftrace).
       const before = (await descendants(topPid)).filter((p) => p.comm.startsWith('bpftrace')).length;
       await tmux(['send-keys', '-t', session, 'Enter']);
-      text = await waitFor(session, (t) => t.includes('Queues & drops') && t.includes(`(${bad.server.name})`), 20_000);
-      expect(text).toContain(`(${bad.server.name})`);
-      expect(text).toContain('esc ◂ overview');
+      const opened = `${bad.server.name} esc ◂ overview`;
+      text = await waitFor(session, (t) => t.includes('Queues & drops') && t.includes(opened), 20_000);
+      expect(text).toContain(opened);
       text = await waitFor(session, (t) => /acc overflow\s+[1-9]/.test(t), 30_000, overflow);
       expect(text).toMatch(/acc overflow\s+[1-9][\d.]*k?\/s/);
       expect((await descendants(topPid)).filter((p) => p.comm.startsWith('bpftrace')).length).toBe(before);
@@ -147,8 +154,25 @@ describe('tcpscope overview (tmux, lab)', () => {
       const status = await paneExit(session, topPid);
       expect(status, await capture(session)).toBe('1 0');
       for (const t of tracers) expect(await alive(t.pid), `bpftrace ${t.pid} still running`).toBe(false);
-    } finally {
+
+      // The whole-host recording replays into the same overview (no tracer), our overflow first again.
+      // A second tmux session, started before the first is killed (the tmux server exits with its last session).
+      const replayPid = await startPane(replay, 80, 24, ['node', CLI, 'replay', recording, '--speed', '4']);
       await tmux(['kill-session', '-t', session]);
+      text = await waitFor(replay, (t) => /tcpscope REPLAY 1s│whole host│\d+ netns/.test(t), 30_000);
+      await tmux(['send-keys', '-t', replay, '/']);
+      await sleep(1000);
+      await tmux(['send-keys', '-t', replay, `tslab-${tag}a-s`]);
+      await sleep(300);
+      await tmux(['send-keys', '-t', replay, 'Enter']);
+      text = await waitFor(replay, (t) => /CRIT accept/.test(first(t)), 30_000);
+      expect(first(text), text).toMatch(new RegExp(`^▶${bad.server.name}\\s.*CRIT accept`));
+      await tmux(['send-keys', '-t', replay, 'q']);
+      expect(await paneExit(replay, replayPid), await capture(replay)).toBe('1 0');
+    } finally {
+      if (dir) await rm(dir, { recursive: true, force: true });
+      await tmux(['kill-session', '-t', session]);
+      await tmux(['kill-session', '-t', replay]);
       for (const t of tracers) if (await alive(t.pid)) process.kill(t.pid, 'SIGKILL');
       for (const a of agents) a.kill();
       for (const t of topos) await t.destroy();

@@ -4,6 +4,7 @@ import type { ReplayState, SessionInfo } from '../../model/session.js';
 import type { History } from './history.js';
 import { clock, fmtInterval, fmtSpeed, offset } from './format.js';
 import { fitLine, span, type Line } from './markup.js';
+import { netnsName } from './netns-name.js';
 
 export interface HeaderState {
   paused: boolean;
@@ -65,7 +66,8 @@ export function headerLines(info: SessionInfo, h: History, ui: HeaderState, widt
   const latest = h.latest;
   if (ui.message) l2.push(span(ui.message, 'warn', true), sep);
   if (ui.ended) l2.push(span(`ended: ${ui.ended}`, 'warn', true), sep);
-  if (ui.back) l2.push(span('esc ◂ overview', 'info', true), sep);
+  // Opened from the overview: which netns (line 1 may be cut at 80 columns) and the way back.
+  if (ui.back) l2.push(span(netnsName(ref), 'normal', true), span(' esc ◂ overview', 'info', true), sep);
   if (info.mode === 'procfs') {
     l2.push(span(`procfs-only: ${info.modeReason ?? 'eBPF unavailable'}`, 'warn'), span(` — ${PROCFS_FIX}`, 'dim'));
   } else if (info.mode === 'replay') {

@@ -80,7 +80,7 @@ describe('overview, headless', () => {
     let text = h.text();
     expect(text).toContain('Queues & drops');
     expect(text).toContain('netns 4026532401 (tslab-ov-a-s)');
-    expect(text).toContain('esc ◂ overview');
+    expect(text).toContain('tslab-ov-a-s esc ◂ overview');
     expect(text).toMatch(/127\.0\.0\.1:8080\s+129\/128 █+ FULL/);
     expect(text).toContain('accept-queue-overflow');
     expect(text).not.toContain('Namespaces by trouble');
@@ -105,7 +105,7 @@ describe('overview, headless', () => {
     h.type('\r');
     await tick();
     o.flush();
-    expect(h.text()).toContain('(tslab-ov-b-s)');
+    expect(h.text()).toContain('tslab-ov-b-s esc ◂ overview');
     h.type('?');
     await tick();
     expect(h.text()).toContain('Help');
