@@ -70,7 +70,7 @@ export function createOverview(opts: OverviewOptions): Overview {
   let shown: HostSnapshot | undefined;
   let selected = 0;
   let selectedInode: number | undefined;
-  let drill: { inode: number; dashboard: Dashboard } | undefined;
+  let drill: { inode: number; dashboard: Dashboard; missing: boolean } | undefined;
   let destroyed = false;
 
   const rows = () => filterSections(shown?.namespaces ?? [], ui.filter);
@@ -120,7 +120,7 @@ export function createOverview(opts: OverviewOptions): Overview {
         ...(handlers.saveRing ? { saveRing: () => handlers.saveRing?.() } : {}),
       },
     });
-    drill = { inode: sec.netns.inode, dashboard };
+    drill = { inode: sec.netns.inode, dashboard, missing: false };
     for (const h of recent) {
       const s = h.namespaces.find((x) => x.netns.inode === sec.netns.inode)?.snapshot;
       if (s) dashboard.update(s);
@@ -198,8 +198,16 @@ export function createOverview(opts: OverviewOptions): Overview {
       if (!ui.paused) shown = h;
       if (drill) {
         const sec = h.namespaces.find((s) => s.netns.inode === drill?.inode);
-        if (sec?.snapshot) drill.dashboard.update(sec.snapshot);
-        else if (!sec || sec.status === 'gone') drill.dashboard.setEnded('this netns is gone — esc for the overview');
+        if (sec?.snapshot) {
+          if (drill.missing) drill.dashboard.setMessage(undefined);
+          drill.missing = false;
+          drill.dashboard.update(sec.snapshot);
+        } else if (sec?.status === 'gone') drill.dashboard.setEnded('this netns is gone — esc for the overview');
+        else if (!sec && !drill.missing) {
+          // Out of the view (no TCP socket and no event this interval): it comes back with its next socket.
+          drill.missing = true;
+          drill.dashboard.setMessage('no TCP sockets or events in this netns now');
+        }
       }
       schedule();
     },

@@ -98,6 +98,22 @@ describe('overview, headless', () => {
     expect(rowsOf(text)[0]).toMatch(/^▶tslab-ov-a-s/);
   });
 
+  it('an open netns that vanishes says so (gone), and one out of view says why', async () => {
+    const { h, o } = setup(200, 50);
+    h.type('\r');
+    await tick();
+    const last = hostSequence(10)[9]!;
+    o.update({ ...last, seq: 10, namespaces: last.namespaces.filter((s) => s.netns.inode !== OVERFLOW.inode) });
+    o.flush();
+    expect(h.text()).toContain('no TCP sockets or events in this netns now');
+    const gone = last.namespaces.map((s) =>
+      s.netns.inode === OVERFLOW.inode ? { ...s, status: 'gone' as const, snapshot: undefined } : s,
+    );
+    o.update({ ...last, seq: 11, namespaces: gone });
+    o.flush();
+    expect(h.text()).toContain('ended: this netns is gone — esc for the overview');
+  });
+
   it('↓ then enter opens the second row; a popup in the dashboard closes on esc without leaving it', async () => {
     const { h, o } = setup(80, 24);
     h.type('j');
