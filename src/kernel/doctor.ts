@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { ExitCode } from '../errors.js';
 import { TRACEPOINTS, detectCapabilities, hasBtf, type Capabilities } from './capabilities.js';
 import { bpftraceInfo } from './bpftrace/version.js';
+import { bpftraceBtfEnv } from './bpftrace/btf-env.js';
 import { isHarmlessStderr } from './bpftrace/noise.js';
 import { privileges } from './privileges.js';
 import { ensureTracefs, findTracefs, isTracefsMounted } from './tracefs/tracefs.js';
@@ -34,7 +35,12 @@ const fail = (name: string, detail: string, fix?: string): Check => ({ name, sta
 async function canLoad(bin: string): Promise<{ ok: boolean; error: string }> {
   try {
     // 60 s: on a loaded or emulated host (scripts/kernels/run) this first compile took up to 30 s.
-    const r = await execa(bin, ['-e', 'BEGIN { exit(); }'], { timeout: 60_000, reject: false, stdin: 'ignore' });
+    const r = await execa(bin, ['-e', 'BEGIN { exit(); }'], {
+      timeout: 60_000,
+      reject: false,
+      stdin: 'ignore',
+      env: bpftraceBtfEnv(),
+    });
     const errors = r.stderr.split('\n').filter((l) => !isHarmlessStderr(l));
     return { ok: r.exitCode === 0, error: errors.join(' ').trim() || `exit code ${r.exitCode ?? 'none'}` };
   } catch (err) {

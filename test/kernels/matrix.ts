@@ -12,6 +12,12 @@ export interface MatrixKernel {
   /** Number of skb_drop_reason / sk_rst_reason names in the format files (0: no reason field). */
   dropReasons: number | undefined;
   resetReasons: number | undefined;
+  /**
+   * Whether the probes see the RST answering a segment with no socket. 6.10+ traces it (tcp_send_reset with a reason);
+   * 5.17–6.9 through its NO_SOCKET drop; 5.10 has neither (no reason on kfree_skb, tcp_send_reset only for full
+   * sockets): a documented limitation (docs/kernels.md), checked as such. TcpOutRsts still counts them.
+   */
+  noSocketResets: boolean;
 }
 
 const common = {
@@ -19,6 +25,7 @@ const common = {
   synack: 'synack.bt',
   'reset-received': 'reset-received.bt',
   retrans: 'retrans.bt',
+  connlat: 'connlat.bt',
 };
 
 export const MATRIX: MatrixKernel[] = [
@@ -29,6 +36,7 @@ export const MATRIX: MatrixKernel[] = [
     variants: undefined,
     dropReasons: undefined,
     resetReasons: undefined,
+    noSocketResets: true,
   },
   {
     version: '5.10',
@@ -37,6 +45,7 @@ export const MATRIX: MatrixKernel[] = [
     variants: { ...common, drops: 'drops-noreason.bt', 'reset-sent': 'reset-sent-noreason.bt' },
     dropReasons: 0,
     resetReasons: 0,
+    noSocketResets: false,
   },
   {
     version: '6.1',
@@ -45,6 +54,7 @@ export const MATRIX: MatrixKernel[] = [
     variants: { ...common, drops: 'drops.bt', 'reset-sent': 'reset-sent-noreason.bt' },
     dropReasons: 65,
     resetReasons: 0,
+    noSocketResets: true,
   },
 ];
 

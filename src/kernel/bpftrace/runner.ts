@@ -1,4 +1,5 @@
 // Runs one bpftrace process (no shell, never --unsafe) as an Observable of its stdout lines, stderr problems and exit.
+import { bpftraceBtfEnv } from './btf-env.js';
 import { existsSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { Observable } from 'rxjs';
@@ -92,6 +93,7 @@ export function runBpftrace(opts: RunOptions): Observable<RunnerEvent> {
         cancelSignal: abort.signal,
         killSignal: 'SIGINT',
         forceKillAfterDelay: opts.killAfterMs ?? 1000,
+        env: bpftraceBtfEnv(),
       }) as ResultPromise<{ buffer: false; reject: false }>;
     } catch (err) {
       sub.error(

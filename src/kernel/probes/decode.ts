@@ -13,6 +13,7 @@ import {
 } from '../../model/probe-batch.js';
 import { CUMULATIVE_FLAG, TICK_MARKER } from './program.js';
 import { decodeLatency } from './latency-decode.js';
+import { mergeReasons, withNoSocketResets } from './reason-rows.js';
 import {
   TICK_PREFIX,
   DETAIL_PREFIX,
@@ -271,6 +272,8 @@ export class BatchDecoder {
       ].filter((r) => !NOT_DROPS.has(r.reason)),
     );
 
+    if (this.tables.dropReasons && !this.tables.resetReasons) b.resetsSent = withNoSocketResets(b.resetsSent, b.drops);
+
     const bad = { n: 0 };
     const latency = decodeLatency(this.pending.maps, bad);
     this.stats.badLines += bad.n;
@@ -283,16 +286,4 @@ export class BatchDecoder {
     this.stats.batches++;
     return b;
   }
-}
-
-/** Sums rows with the same (netns, reason) (two numbers can share a name, e.g. UNKNOWN) and sorts them. */
-function mergeReasons(rows: ReasonCount[]): ReasonCount[] {
-  const acc = new Map<string, ReasonCount>();
-  for (const r of rows) {
-    const k = `${pad(r.netns)} ${r.reason}`;
-    const prev = acc.get(k);
-    if (prev) prev.count += r.count;
-    else acc.set(k, { ...r });
-  }
-  return [...acc.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }

@@ -288,4 +288,27 @@ describe('BatchDecoder', async () => {
     expect(isTickLine('{"type": "printf", "data": "@@tickle\\n"}')).toBe(false);
     expect(isTickLine('{"type": "printf", "data": "@@tick 12')).toBe(false);
   });
+
+  it('before 6.10 (no reset reason field), NO_SOCKET drops count as the NO_SOCKET resets tcp_send_reset misses', async () => {
+    const t61 = reasonTables(
+      await detectCapabilities(fileURLToPath(new URL('../../../fixtures/kernels/6.1', import.meta.url))),
+    );
+    expect(t61.resetReasons).toBeUndefined();
+    expect(t61.dropReasons?.[2]).toBe('NO_SOCKET');
+    const interval = [
+      '{"type": "map", "data": {"@dr": {"4026532177,2": 20, "4026532177,5": 3}}}',
+      '{"type": "map", "data": {"@rsn": {"4026532177": 2}}}',
+      '{"type": "printf", "data": "@@tick 5\\n"}',
+    ];
+    const [b61] = decodeAll(interval, t61).batches;
+    expect(b61?.resetsSent).toEqual([
+      { netns: NS, reason: 'NO_SOCKET', count: 20 },
+      { netns: NS, reason: 'UNKNOWN', count: 2 },
+    ]);
+    expect(b61?.drops.find((d) => d.reason === 'NO_SOCKET')?.count).toBe(20);
+    // 6.18 traces those resets itself (with their reason): its NO_SOCKET drops are never added a second time.
+    const [b618] = decodeAll(interval, tables).batches;
+    expect(b618?.resetsSent).toEqual([{ netns: NS, reason: 'UNKNOWN', count: 2 }]);
+  });
 });
+
