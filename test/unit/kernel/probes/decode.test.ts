@@ -311,4 +311,3 @@ describe('BatchDecoder', async () => {
     expect(b618?.resetsSent).toEqual([{ netns: NS, reason: 'UNKNOWN', count: 2 }]);
   });
 });
-
