@@ -89,6 +89,9 @@ Examples:
           dash = sink;
         },
       });
+      // The session is stopped and the terminal restored: if a straggler handle of the whole-host session still
+      // holds the event loop (seen under load: "exited never after Ctrl-C"), exit anyway after a grace period.
+      setTimeout(() => process.exit(), 3000).unref();
       return;
     }
     const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
