@@ -32,6 +32,8 @@ export interface DashboardHandlers {
   toggleRecording?(): void;
   /** `R`: save the flight recorder's ring now, as an incident (only with --on-alert). */
   saveRing?(): void;
+  /** Esc (no popup open): back to the whole-host overview this dashboard was opened from. */
+  back?(): void;
   /** A replay's controls: `p` pauses the replay itself, `.` steps, `+`/`-` speed, `]` skips a minute. */
   replay?: ReplayControl;
 }

@@ -1,25 +1,21 @@
 // The dashboard: feeds snapshots into the view models and draws them, at most ~4 frames/s, never blocking the data.
 import type { Widgets } from 'blessed';
 import type { Snapshot } from '../model/snapshot.js';
-import { chartSeries } from './model/chart.js';
-import { FindingLog, entryDetail, findingLines } from './model/findings.js';
-import { headerLines, type HeaderState } from './model/header.js';
+import { FindingLog, entryDetail } from './model/findings.js';
 import { helpLines } from './model/help.js';
 import { DEFAULT_HISTORY, History } from './model/history.js';
-import { layoutKind, PANEL_TITLES, type PanelId } from './model/layout.js';
-import { fitLine, linesToTagged, toTagged, type Line } from './model/markup.js';
+import { layoutKind, PANEL_TITLES } from './model/layout.js';
 import { matrixLines } from './model/matrix.js';
 import { parsePortInput } from './model/port-input.js';
-import { queueLines } from './model/queues.js';
 import { latencyLines } from './model/latency.js';
-import { ratesLines, type PanelSize } from './model/rates-view.js';
-import { statesLines } from './model/states.js';
+import type { PanelSize } from './model/rates-view.js';
 import { sysctlLines } from './model/sysctls.js';
 import { buildPanels, type PanelSet } from './widgets/panels.js';
 import { theme, type Theme } from './widgets/style.js';
 import { Dialogs } from './dialogs.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import type { Dashboard, DashboardOptions } from './dashboard-api.js';
+import { drawDashboard, numeric, panelLines, type DashboardViewState } from './dashboard-view.js';
 import { KEYMAP, REPLAY_KEYMAP, applyReplayAction, type DashboardAction } from './keymap.js';
 
 export type { Dashboard, DashboardHandlers, DashboardOptions, NetnsChoice } from './dashboard-api.js';
@@ -28,84 +24,38 @@ export function noColorRequested(env: NodeJS.ProcessEnv = process.env): boolean 
   return env.NO_COLOR !== undefined && env.NO_COLOR !== '';
 }
 
-const numeric = (v: number | string): number => (typeof v === 'number' ? v : 0);
-
 export function createDashboard(opts: DashboardOptions): Dashboard {
   const { screen, handlers } = opts;
   const t: Theme = theme(opts.color ?? !noColorRequested());
   const historySize = opts.historySize ?? DEFAULT_HISTORY;
-  let info = opts.info;
-  let history = new History(historySize);
-  let log = new FindingLog();
+  const st: DashboardViewState = {
+    info: opts.info,
+    history: new History(historySize),
+    log: new FindingLog(),
+    ui: {
+      paused: false,
+      pending: 0,
+      recording: undefined,
+      ended: undefined,
+      message: undefined,
+      back: handlers.back !== undefined,
+    },
+    focus: 'findings',
+    selected: 0,
+  };
+  const { ui } = st;
   const buffered: Snapshot[] = [];
-  const ui: HeaderState = { paused: false, pending: 0, recording: undefined, ended: undefined, message: undefined };
   let panels: PanelSet = buildPanels(screen, layoutKind(numeric(screen.width), numeric(screen.height)), t);
-  let focus: PanelId = 'findings';
-  let selected = 0;
   let destroyed = false;
 
   const ingest = (s: Snapshot): void => {
-    history.push(s);
-    log.observe(s);
-  };
-
-  const inner = (box: Widgets.BoxElement): PanelSize => ({
-    width: Math.max(0, numeric(box.width) - 2),
-    height: Math.max(0, numeric(box.height) - 2),
-  });
-
-  const panelLines = (id: PanelId, size: PanelSize): Line[] => {
-    switch (id) {
-      case 'rates':
-        return ratesLines(history, size);
-      case 'matrix':
-        return matrixLines(history.latest, size);
-      case 'queues':
-        return queueLines(history, size, info.port);
-      case 'latency':
-        return latencyLines(history.latest, size);
-      case 'states':
-        return statesLines(history, size);
-      case 'sysctls':
-        return sysctlLines(history, size);
-      case 'findings': {
-        const entries = log.list();
-        selected = Math.max(0, Math.min(selected, entries.length - 1));
-        return findingLines(entries, selected, size);
-      }
-      case 'chart':
-        return [];
-    }
+    st.history.push(s);
+    st.log.observe(s);
   };
 
   const draw = (): void => {
-    ui.replay = handlers.replay?.state();
-    panels.header.setContent(
-      headerLines(info, history, ui, numeric(screen.width))
-        .map((l) => toTagged(l, t.color))
-        .join('\n'),
-    );
-    for (const [id, box] of panels.boxes) {
-      const mark = id === focus ? '▶ ' : '';
-      box.setLabel(` ${mark}${PANEL_TITLES[id]} `);
-      const size = inner(box);
-      if (!panels.order.includes('latency')) size.compact = true; // the Rates panel then adds the p99 connect line
-      box.setContent(
-        linesToTagged(
-          panelLines(id, size).map((l) => fitLine(l, size.width)),
-          t.color,
-        ),
-      );
-    }
-    if (panels.chart) {
-      const series = chartSeries(history, Math.max(2, Math.min(120, numeric(panels.chart.width) - 12)));
-      if (series.length > 0) {
-        const max = Math.max(...series.flatMap((s) => s.y));
-        panels.chart.options.maxY = Math.max(1, max * 1.2);
-        panels.chart.setData(series.map((s) => ({ title: s.title, x: s.x, y: s.y, style: { line: s.color } })));
-      }
-    }
-    screen.render();
+    st.ui.replay = handlers.replay?.state();
+    drawDashboard(screen, panels, t, st);
   };
 
   const frames = new FrameScheduler(draw, opts.minFrameMs ?? 250);
@@ -115,7 +65,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
   const rebuild = (): void => {
     panels.destroy();
     panels = buildPanels(screen, layoutKind(numeric(screen.width), numeric(screen.height)), t);
-    if (!panels.order.includes(focus)) focus = 'findings';
+    if (!panels.order.includes(st.focus)) st.focus = 'findings';
     dialogs.toFront();
     frames.frame();
   };
@@ -123,17 +73,17 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
   const zoomSize = (): PanelSize => ({ width: Math.floor(numeric(screen.width) * 0.9) - 4, height: 400 });
 
   const openSelected = (): void => {
-    if (focus === 'findings') {
-      const e = log.list()[selected];
+    if (st.focus === 'findings') {
+      const e = st.log.list()[st.selected];
       if (e) dialogs.text(`${e.kind === 'alert' ? 'Alert' : 'Finding'} ${e.id}`, entryDetail(e));
       return;
     }
-    dialogs.text(PANEL_TITLES[focus], panelLines(focus, zoomSize()));
+    dialogs.text(PANEL_TITLES[st.focus], panelLines(st.focus, zoomSize(), st));
   };
 
   const promptPort = (): void => {
     if (!handlers.setPort) return api.setMessage('port filter is not available here');
-    dialogs.prompt('Filter by port', info.port === undefined ? '' : String(info.port), (value) => {
+    dialogs.prompt('Filter by port', st.info.port === undefined ? '' : String(st.info.port), (value) => {
       if (value === null) return;
       const parsed = parsePortInput(value);
       if (!parsed.ok) return api.setMessage(parsed.message);
@@ -171,8 +121,8 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
   };
 
   const moveFocus = (step: number): void => {
-    const i = panels.order.indexOf(focus);
-    focus = panels.order[(i + step + panels.order.length) % panels.order.length] ?? 'findings';
+    const i = panels.order.indexOf(st.focus);
+    st.focus = panels.order[(i + step + panels.order.length) % panels.order.length] ?? 'findings';
     schedule();
   };
 
@@ -187,10 +137,10 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       case 'focus-prev':
         return moveFocus(-1);
       case 'up':
-        selected = Math.max(0, selected - 1);
+        st.selected = Math.max(0, st.selected - 1);
         return schedule();
       case 'down':
-        selected += 1;
+        st.selected += 1;
         return schedule();
       case 'open':
         return openSelected();
@@ -209,11 +159,16 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       case 'help':
         return dialogs.text('Help', helpLines(handlers.replay !== undefined));
       case 'sysctls':
-        return dialogs.text(PANEL_TITLES.sysctls, sysctlLines(history, zoomSize()));
+        return dialogs.text(PANEL_TITLES.sysctls, sysctlLines(st.history, zoomSize()));
       case 'matrix':
-        return dialogs.text(PANEL_TITLES.matrix, matrixLines(history.latest, { width: zoomSize().width, height: 40 }));
+        return dialogs.text(
+          PANEL_TITLES.matrix,
+          matrixLines(st.history.latest, { width: zoomSize().width, height: 40 }),
+        );
       case 'latency':
-        return dialogs.text(PANEL_TITLES.latency, latencyLines(history.latest, zoomSize()));
+        return dialogs.text(PANEL_TITLES.latency, latencyLines(st.history.latest, zoomSize()));
+      case 'back':
+        return handlers.back?.();
     }
   };
 
@@ -251,7 +206,7 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       schedule();
     },
     pushAlert(a) {
-      log.push(a);
+      st.log.push(a);
       schedule();
     },
     setRecording(path) {
@@ -263,13 +218,13 @@ export function createDashboard(opts: DashboardOptions): Dashboard {
       schedule();
     },
     setInfo(next) {
-      info = next;
-      history = new History(historySize);
-      log = new FindingLog();
+      st.info = next;
+      st.history = new History(historySize);
+      st.log = new FindingLog();
       buffered.length = 0;
       ui.pending = 0;
       ui.ended = undefined;
-      selected = 0;
+      st.selected = 0;
       schedule();
     },
     setMessage(text) {

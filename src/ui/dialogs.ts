@@ -40,14 +40,21 @@ export class Dialogs {
     this.screen.render();
   }
 
-  /** A one-line prompt; `done` gets the value, or null when cancelled. */
-  prompt(title: string, initial: string, done: (value: string | null) => void): void {
+  /** A one-line prompt; `done` gets the value, or null when cancelled; `hint` is the line above the input. */
+  prompt(title: string, initial: string, done: (value: string | null) => void, hint?: string): void {
     this.popup = {
-      ...promptPopup(this.screen, title, initial, this.theme, (value) => {
-        this.popup = undefined;
-        done(value);
-        this.changed();
-      }),
+      ...promptPopup(
+        this.screen,
+        title,
+        initial,
+        this.theme,
+        (value) => {
+          this.popup = undefined;
+          done(value);
+          this.changed();
+        },
+        hint,
+      ),
       kind: 'prompt',
     };
     this.screen.render();

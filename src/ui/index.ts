@@ -10,3 +10,5 @@ export {
 export { runDashboard, createTerminalScreen, type RunDashboardOptions, type SessionChange } from './run.js';
 export { assertTerminal } from './terminal.js';
 export type { AlertNotice } from './model/findings.js';
+export { createOverview, type Overview, type OverviewOptions, type NetnsAlert } from './overview.js';
+export { runOverview, type HostSessionLike, type RunOverviewOptions } from './run-overview.js';

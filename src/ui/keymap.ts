@@ -16,7 +16,8 @@ export type DashboardAction =
   | 'help'
   | 'sysctls'
   | 'matrix'
-  | 'latency';
+  | 'latency'
+  | 'back';
 
 /** blessed `key.full` -> action, when no popup is open and the key is not a replay key. */
 export const KEYMAP: Readonly<Record<string, DashboardAction>> = {
@@ -37,6 +38,26 @@ export const KEYMAP: Readonly<Record<string, DashboardAction>> = {
   s: 'sysctls',
   t: 'matrix',
   l: 'latency',
+  escape: 'back',
+};
+
+export type OverviewAction =
+  'quit' | 'pause' | 'up' | 'down' | 'open' | 'filter' | 'clear' | 'record' | 'save-ring' | 'help';
+
+/** The whole-host overview's keys (the single-netns dashboard opened from it uses KEYMAP, esc comes back). */
+export const OVERVIEW_KEYMAP: Readonly<Record<string, OverviewAction>> = {
+  q: 'quit',
+  p: 'pause',
+  up: 'up',
+  k: 'up',
+  down: 'down',
+  j: 'down',
+  enter: 'open',
+  '/': 'filter',
+  escape: 'clear',
+  r: 'record',
+  'S-r': 'save-ring',
+  '?': 'help',
 };
 
 export type ReplayAction = 'toggle' | 'step' | 'faster' | 'slower' | 'skip';

@@ -2,7 +2,8 @@
 import blessed from 'blessed';
 import type { Widgets } from 'blessed';
 import type { Subscription } from 'rxjs';
-import { ExitCode, TcpscopeError, messageOf } from '../errors.js';
+import { messageOf } from '../errors.js';
+import { stopSession } from './stop-session.js';
 import type { Session } from '../model/session.js';
 import { SIGNAL_EXIT_CODES, createInterrupter, onTermSignals } from '../shutdown.js';
 import { createDashboard, noColorRequested, type Dashboard, type NetnsChoice } from './dashboard.js';
@@ -61,23 +62,6 @@ export function createTerminalScreen(): Widgets.Screen {
   return screen;
 }
 
-function withTimeout(p: Promise<void>, ms: number): Promise<'ok' | 'timeout'> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => resolve('timeout'), ms);
-    t.unref?.();
-    p.then(
-      () => {
-        clearTimeout(t);
-        resolve('ok');
-      },
-      (err: unknown) => {
-        clearTimeout(t);
-        reject(err);
-      },
-    );
-  });
-}
-
 /**
  * Runs the dashboard on `session` until the user quits (resolves 0), a signal arrives (128+n), or the session fails
  * (rejects with its error after cleanup). Always: session.stop() first, then the terminal is restored.
@@ -100,14 +84,7 @@ export function runDashboard(session: Session, opts: RunDashboardOptions = {}): 
         sub?.unsubscribe();
         dashboard.setMessage('stopping…');
         dashboard.flush();
-        let stopError: unknown;
-        try {
-          const r = await withTimeout(current.stop(), opts.stopTimeoutMs ?? 10_000);
-          if (r === 'timeout')
-            stopError = new TcpscopeError('the session did not stop in time', { exitCode: ExitCode.tracer });
-        } catch (err) {
-          stopError = err;
-        }
+        const stopError = await stopSession(() => current.stop(), opts.stopTimeoutMs ?? 10_000);
         if (recording !== undefined && opts.toggleRecording) await opts.toggleRecording(current).catch(() => undefined);
         dashboard.destroy();
         if (ownScreen) screen.destroy();

@@ -8,6 +8,7 @@ import { replayHostSession } from '../../session/replay-host.js';
 import { clock } from '../../ui/model/format.js';
 import { hostWatchLines } from '../host-watch-line.js';
 import { onShutdown } from '../shutdown.js';
+import { assertTerminal } from '../../ui/terminal.js';
 
 export async function runHostReplay(
   path: string,
@@ -21,9 +22,25 @@ export async function runHostReplay(
     from: flags.from !== undefined ? parsePosition(flags.from, '--from') : undefined,
     to: flags.to !== undefined ? parsePosition(flags.to, '--to') : undefined,
   });
+  const engine = o.rules.length > 0 ? createAlertEngine(o.rules) : undefined;
+  if (!o.headless) {
+    // A terminal: the same overview `top` shows live (enter opens one netns, esc back); p pauses the display.
+    assertTerminal(`use \`tcpscope replay ${path} --lines\` or \`--json\``);
+    const { runOverview } = await import('../../ui/run-overview.js');
+    const code = await runOverview(session, {
+      onOverview: (overview) => {
+        if (engine)
+          session.snapshots$.subscribe((h) => {
+            for (const sec of h.namespaces)
+              if (sec.snapshot) for (const e of engine.evaluate(sec.snapshot)) overview.pushAlert(e);
+          });
+      },
+    });
+    if (code !== 0) process.exitCode = code;
+    return;
+  }
   const out = new BatchedOutput(process.stdout);
   const off = onShutdown(() => session.stop());
-  const engine = o.rules.length > 0 ? createAlertEngine(o.rules) : undefined;
   const alertLine = (e: AlertEvent): string =>
     flags.json ? JSON.stringify(e) : `${new Date(e.time).toISOString().slice(11, 19)} ALERT ${e.state}: ${e.message}`;
   try {

@@ -43,20 +43,24 @@ export function registerTop(program: Command): void {
     duration: 'quit after this long (default: until q)',
     port: 'only sockets with this local or remote port (also: / in the dashboard)',
   })
-    .description('live dashboard (the default command): rates, queues, socket states, sysctls and findings')
+    .description(
+      'live dashboard (the default command): without --netns an overview of every netns ranked by trouble, enter opens one; with --netns rates, queues, socket states, sysctls and findings of that netns',
+    )
     .option('--record <file>', 'record the session from the start (r toggles recording in the dashboard)')
     .addHelpText(
       'after',
       `
-Keys: q quit · p pause · tab focus · enter details · / port filter · n netns · r record · R save ring · s sysctls · t transitions · l latency · ↑↓ select, scroll popups · ? help
+Keys (no --netns, the overview of every netns): ↑↓ select · enter open its dashboard · esc back · / filter by name · r record · R save ring · ? help · q quit
+Keys (one netns): q quit · p pause · tab focus · enter details · / port filter · n netns · r record · R save ring · s sysctls · t transitions · l latency · ↑↓ select, scroll popups · ? help
 
 Examples:
-  sudo tcpscope                        # this host, eBPF when possible
+  sudo tcpscope                        # every netns of this host ranked by trouble; enter opens one, esc back
+  sudo tcpscope top --netns self       # only the host's own netns (the single-netns dashboard)
   sudo tcpscope top --netns web1       # one container / named netns
-  sudo tcpscope top --port 8080        # one service
+  sudo tcpscope top --port 8080        # one port, in every netns
   tcpscope top --procfs                # no root: counters, socket table and sysctls
   NO_COLOR=1 sudo tcpscope             # no colours
-  sudo tcpscope --alerts builtin       # Netdata-like TCP alarms in the findings/alerts log
+  sudo tcpscope --alerts builtin       # Netdata-like TCP alarms, evaluated per netns
   sudo tcpscope --alerts builtin --on-alert /var/lib/tcpscope/incidents   # + flight recorder (R saves the ring)`,
     );
   addFlightOptions(addAlertOptions(cmd)).action(async (flags: TopFlags) => {
@@ -72,6 +76,24 @@ Examples:
     });
     const flightOpts = flightSetup(flags, alerting.rules.length);
     assertTerminal();
+    // No --netns: every namespace at once, as the overview (`--netns self` is the host netns alone).
+    if (flags.netns === undefined) {
+      const { topWholeHost } = await import('../top-host.js');
+      process.exitCode = await topWholeHost({
+        session: sessionOpts,
+        alerting,
+        flight: flightOpts,
+        record: flags.record,
+        defaultPath: () => defaultRecordingPath(),
+        attach: (sink) => {
+          dash = sink;
+        },
+      });
+      // The session is stopped and the terminal restored: if a straggler handle of the whole-host session still
+      // holds the event loop (seen under load: "exited never after Ctrl-C"), exit anyway after a grace period.
+      setTimeout(() => process.exit(), 3000).unref();
+      return;
+    }
     const start = (o: { port: number | undefined; netns: string | undefined }): Promise<LiveSession> =>
       startSession({ ...sessionOpts, port: o.port, netns: o.netns });
 

@@ -4,6 +4,7 @@ import type { ReplayState, SessionInfo } from '../../model/session.js';
 import type { History } from './history.js';
 import { clock, fmtInterval, fmtSpeed, offset } from './format.js';
 import { fitLine, lineLength, span, type Line, type Span } from './markup.js';
+import { netnsName } from './netns-name.js';
 
 export interface HeaderState {
   paused: boolean;
@@ -19,6 +20,8 @@ export interface HeaderState {
   flight?: { depthMs: number; incidents: number; open: string | undefined } | undefined;
   /** Where a replay is and how it runs (replays only). */
   replay?: ReplayState | undefined;
+  /** Opened from the whole-host overview: esc goes back to it. */
+  back?: boolean;
 }
 
 export const PROCFS_FIX = 'for eBPF run `sudo tcpscope doctor`';
@@ -69,6 +72,8 @@ export function headerLines(info: SessionInfo, h: History, ui: HeaderState, widt
   const l2: Line = [];
   const latest = h.latest;
   const lead: Line = [];
+  // Opened from the overview: which netns (line 1 may be cut at 80 columns) and the way back.
+  if (ui.back) lead.push(span(netnsName(ref), 'normal', true), span(' esc ◂ overview', 'info', true), sep);
   if (ui.message) lead.push(span(ui.message, 'warn', true), sep);
   if (ui.ended) lead.push(span(`ended: ${ui.ended}`, 'warn', true), sep);
   if (info.mode !== 'ebpf') l2.push(...lead);

@@ -47,6 +47,7 @@ export function promptPopup(
   initial: string,
   t: Theme,
   done: (value: string | null) => void,
+  hint = 'port 1-65535, empty for all; enter / esc',
 ): Popup {
   const box = blessed.box({
     parent: screen,
@@ -59,7 +60,7 @@ export function promptPopup(
     style: t.box,
     tags: false,
   });
-  blessed.text({ parent: box, top: 0, left: 1, height: 1, content: 'port 1-65535, empty for all; enter / esc' });
+  blessed.text({ parent: box, top: 0, left: 1, height: 1, content: hint });
   const input = blessed.textbox({
     parent: box,
     top: 1,
