@@ -123,7 +123,7 @@ describe('80×24 (issue 13 item 18)', () => {
     const program = new Command().exitOverride().configureOutput({ writeOut: (s) => (out += s) });
     registerTop(program);
     expect(() => program.parse(['top', '--help'], { from: 'user' })).toThrow();
-    const keys = out.slice(out.indexOf('Keys:'), out.indexOf('Examples:'));
+    const keys = out.slice(out.indexOf('Keys ('), out.indexOf('Examples:'));
     const named: Record<string, string> = { tab: 'tab', 'S-tab': 'tab', up: '↑↓', k: '↑↓', down: '↑↓', j: '↑↓' };
     named['S-r'] = 'R';
     for (const key of Object.keys(KEYMAP))
