@@ -126,6 +126,7 @@ describe('80×24 (issue 13 item 18)', () => {
     const keys = out.slice(out.indexOf('Keys ('), out.indexOf('Examples:'));
     const named: Record<string, string> = { tab: 'tab', 'S-tab': 'tab', up: '↑↓', k: '↑↓', down: '↑↓', j: '↑↓' };
     named['S-r'] = 'R';
+    named.escape = 'esc';
     for (const key of Object.keys(KEYMAP))
       expect(keys, key).toMatch(new RegExp(`(^|[ :])${escape(named[key] ?? key)} `));
     expect(Object.keys(REPLAY_KEYMAP).length).toBeGreaterThan(0); // replay keys: replay --help and the ? screen
