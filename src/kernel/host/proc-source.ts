@@ -9,6 +9,8 @@ import type { NetnsTarget } from '../netns/resolve.js';
 export class ProcNetSource {
   private pid: number | undefined;
   private holder: NetnsHolder | undefined;
+  /** Set by close(): a holder whose start was still pending then is stopped at once, never left running. */
+  private closed = false;
   /** Notes for the current poll (pid switched, holder started). */
   readonly events: string[] = [];
 
@@ -90,8 +92,15 @@ export class ProcNetSource {
       });
     }
     try {
-      this.holder = await startNetnsHolder(path);
+      const holder = await startNetnsHolder(path);
+      if (this.closed) {
+        // The session stopped while the holder started (a poll in flight at close): its process would keep Node alive.
+        await holder.stop().catch(() => undefined);
+        throw new TcpscopeError(`netns ${this.target.inode}: reader closed`, { exitCode: ExitCode.netns });
+      }
+      this.holder = holder;
     } catch (err) {
+      if (this.closed) throw err;
       throw new TcpscopeError(`cannot enter netns ${path}`, {
         exitCode: ExitCode.netns,
         cause: err,
@@ -120,6 +129,7 @@ export class ProcNetSource {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const h = this.holder;
     this.holder = undefined;
     if (h) await h.stop();

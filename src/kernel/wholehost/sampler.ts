@@ -103,6 +103,8 @@ export function createHostSetSampler(opts: HostSetSamplerOptions = {}): HostSetS
       // Between discoveries, a netns that vanished fails its read (reported unreadable once, then dropped).
       if (!discovery || polls++ % discoverEvery === 0 || extra.some((i) => !discovery!.found.has(i)))
         discovery = await discoverNetns(extra, holders);
+      // Closed while discovering: no new reader (and no holder process) may start after close().
+      if (closed) throw new Error('host sampler is closed');
       const { found, orphans } = discovery;
       for (const [inode, r] of readers) {
         if (!found.has(inode)) {

@@ -116,4 +116,23 @@ describe('whole-host sampler on real namespaces', () => {
       await new Promise((r) => setTimeout(r, 100));
     expect(await commOf(holderPid)).toBeUndefined();
   });
+
+  it('close() during a poll leaves no holder process behind (a running holder kept `top` from exiting)', async () => {
+    const quiet = await makeNetns();
+    try {
+      await churn(quiet.name, 3); // TIME_WAIT only: TCP sockets and no process, so reading it needs a holder
+      const pids = async (): Promise<string> => (await execa('ip', ['netns', 'pids', quiet.name])).stdout.trim();
+      for (const delayMs of [0, 5, 20, 60]) {
+        const s = createHostSetSampler();
+        const inFlight = s.poll().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, delayMs));
+        await s.close();
+        await inFlight;
+        await new Promise((r) => setTimeout(r, 300));
+        expect(await pids(), `close ${delayMs} ms into the poll`).toBe('');
+      }
+    } finally {
+      await quiet.del();
+    }
+  });
 });
