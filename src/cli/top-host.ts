@@ -50,8 +50,6 @@ export async function topWholeHost(o: TopHostOptions): Promise<number> {
       onOverview: (overview) => {
         o.attach(overview);
         say = (line) => overview.setMessage(line);
-        if (o.session.latency)
-          overview.setMessage('--latency needs --netns: the whole-host view does not load connlat');
         if (flight) flight.incidents$.subscribe((i) => overview.setMessage(`incident saved: ${i.path}`));
         if (!engine) return;
         // Alerts evaluate each netns's own snapshot, as `watch` does; each event names its netns.
