@@ -15,8 +15,8 @@ export function fmtLatency(us: number): string {
 }
 
 /** A connect this slow needed a SYN retransmit. */
-const SLOW_US = 900_000;
-const tone = (us: number): Tone => (us >= SLOW_US ? 'crit' : us >= 200_000 ? 'warn' : 'normal');
+export const SLOW_US = 900_000;
+export const tone = (us: number): Tone => (us >= SLOW_US ? 'crit' : us >= 200_000 ? 'warn' : 'normal');
 
 /** Counts per power of two from the lowest to the highest used, as block characters (one per octave). */
 export function octaveBars(buckets: Record<string, number>): { bars: string; from: number; to: number } {

@@ -4,6 +4,8 @@ import type { FullestListener, NetnsRates, NetnsSection } from '../../model/host
 import { fmtNum } from './format.js';
 import { span, type Span, type Tone } from './markup.js';
 import { netnsName } from './netns-name.js';
+import { connectP99Us } from './connect-p99.js';
+import { fmtLatency, tone as latencyTone } from './latency.js';
 
 export type ColumnId =
   | 'name'
@@ -19,6 +21,7 @@ export type ColumnId =
   | 'rstRx'
   | 'synack'
   | 'drop'
+  | 'p99'
   | 'listener'
   | 'finding';
 
@@ -67,6 +70,7 @@ export const COLUMNS: readonly Column[] = [
   num('rstRx', 'rstRx/s', 13, 'RSTs received per second'),
   num('synack', 'SArtx/s', 14, 'SYN-ACK retransmits per second'),
   num('drop', 'drop/s', 4, 'packets dropped per second (ListenDrops in procfs mode)'),
+  num('p99', 'p99', 15, 'p99 connect time of its clients this interval (with --latency)', 6),
   {
     id: 'listener',
     header: 'FULLEST LISTENER',
@@ -174,6 +178,10 @@ export function cellOf(c: FittedColumn, sec: NetnsSection): Span {
     }
     case 'finding':
       return findingSpan(sec);
+    case 'p99': {
+      const us = sec.snapshot ? connectP99Us(sec.snapshot) : undefined;
+      return us === undefined ? span('—', 'dim') : span(fmtLatency(us), latencyTone(us));
+    }
     default: {
       const state = STATE_OF[c.id];
       if (state !== undefined) {

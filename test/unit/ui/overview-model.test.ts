@@ -1,6 +1,10 @@
 // The overview's view model: names, columns fitted by width, the listener that keeps its port, filtering, ordering.
 import { describe, expect, it } from 'vitest';
-import { COLUMNS, fitColumns, listenerText } from '../../../src/ui/model/overview-columns.js';
+import { COLUMNS, cellOf, fitColumns, listenerText } from '../../../src/ui/model/overview-columns.js';
+import { connectP99Us } from '../../../src/ui/model/connect-p99.js';
+import { fmtLatency } from '../../../src/ui/model/latency.js';
+import { bucketOf, log2Of, statsOf } from '../../../src/model/latency-stats.js';
+import type { NetnsSection } from '../../../src/model/host-snapshot.js';
 import { filterSections, overviewHeader, overviewTable } from '../../../src/ui/model/overview.js';
 import { netnsName } from '../../../src/ui/model/netns-name.js';
 import { linesToPlain, lineLength } from '../../../src/ui/model/markup.js';
@@ -56,11 +60,11 @@ describe('overview table', () => {
     const text = linesToPlain(lines);
     const rows = text.split('\n');
     expect(rows[0]).toMatch(
-      /NETNS\s+ESTAB\s+SYNRCV\s+TW\s+CW\s+in\/s\s+out\/s\s+ovfl\/s\s+synq\/s\s+rstTx\/s\s+rstRx\/s\s+SArtx\/s\s+drop\/s\s+FULLEST LISTENER\s+WORST FINDING/,
+      /NETNS\s+ESTAB\s+SYNRCV\s+TW\s+CW\s+in\/s\s+out\/s\s+ovfl\/s\s+synq\/s\s+rstTx\/s\s+rstRx\/s\s+SArtx\/s\s+drop\/s\s+p99\s+FULLEST LISTENER\s+WORST FINDING/,
     );
     // Critical first, then the warning, then the quiet ones; gone last.
     expect(rows[1]).toMatch(
-      /^▶tslab-ov-a-s\s+120\s+0\s+2\.1k\s+0\s+38\s+40\s+250\s+0\s+0\s+0\s+30\s+0\s+127\.0\.0\.1:8080 129\/128\s+CRIT accept-queue-overflow/,
+      /^▶tslab-ov-a-s\s+120\s+0\s+2\.1k\s+0\s+38\s+40\s+250\s+0\s+0\s+0\s+30\s+0\s+—\s+127\.0\.0\.1:8080 129\/128\s+CRIT accept-queue-overflow/,
     );
     expect(rows[2]).toMatch(/^ tslab-ov-b-s .*\s40\s.*WARN close-wait-leak/);
     expect(text).toMatch(/web1 \(docker, nginx:1\.27\)\s+7\s.*\[::\]:8443 3\/511/);
@@ -113,5 +117,50 @@ describe('overview table', () => {
       expect(text).toContain('filter "ov" (esc clears)');
     }
     expect(linesToPlain(overviewHeader(sessionInfo(), undefined, ui, 80))).toContain('waiting for the first interval');
+  });
+});
+
+describe('overview p99 connect column', () => {
+  const stats = (values: number[]) => {
+    const buckets: Record<string, number> = {};
+    for (const v of values) buckets[bucketOf(v)] = (buckets[bucketOf(v)] ?? 0) + 1;
+    return statsOf(
+      buckets,
+      values.reduce((a, b) => a + b, 0),
+      Math.max(...values),
+    );
+  };
+  const withConnects = (rows: { dport: number; us: number[] }[]) => {
+    const h = hostSnapshot(3);
+    const sec = h.namespaces.find((s) => s.netns.inode === OVERFLOW.inode)!;
+    const connect = rows.map((r) => ({
+      netns: OVERFLOW.inode,
+      dport: r.dport,
+      interval: stats(r.us),
+      session: stats(r.us),
+      synRetrans: {},
+    }));
+    return { ...sec, snapshot: { ...sec.snapshot!, latency: { connect } } } as unknown as NetnsSection;
+  };
+
+  it('merges every port of the netns: 99 fast connects and 2 after a SYN retransmit give a p99 of the slow ones', () => {
+    const sec = withConnects([
+      { dport: 80, us: Array.from({ length: 99 }, () => 300) },
+      { dport: 5432, us: [1_030_000, 1_040_000] },
+    ]);
+    const p99 = connectP99Us(sec.snapshot!)!;
+    // In the same log2 bucket as the slow connects themselves (the histogram's resolution), past the 0.9 s SYN step.
+    expect(log2Of(p99)).toBe(log2Of(1_030_000));
+    expect(p99).toBeGreaterThan(900_000);
+    const col = fitColumns(200).find((c) => c.id === 'p99')!;
+    expect(cellOf(col, sec)).toMatchObject({ text: fmtLatency(p99), tone: 'crit' });
+  });
+
+  it('is "—" without the latency probe or without a connect this interval', () => {
+    const col = fitColumns(200).find((c) => c.id === 'p99')!;
+    const plain = hostSnapshot(3).namespaces.find((s) => s.netns.inode === OVERFLOW.inode)!;
+    expect(connectP99Us(plain.snapshot!)).toBeUndefined();
+    expect(cellOf(col, plain).text).toBe('—');
+    expect(connectP99Us(withConnects([]).snapshot!)).toBeUndefined();
   });
 });
