@@ -137,11 +137,12 @@ export async function startWholeHostSession(opts: WholeHostSessionOptions): Prom
         armFallback(opts.intervalMs);
       }, ms);
     };
-    // A probe tick (or the attach line) closes the interval; the first snapshot only once a full interval has passed
-    // since the baseline (the first snapshot covers a full interval), later ticks always close theirs.
+    // A probe tick (or the attach line) closes the interval once a full interval has passed since the last poll; a
+    // tick sooner than that (bpftrace attached out of phase with the fallback timer's polls) waits for the interval
+    // to be full, so no interval is short: the first covers a full interval, and `--duration D` spans at least D.
     const tickPoll = (): void => {
       const since = Date.now() - lastPollAt;
-      if (intervals > 0 || since >= opts.intervalMs * 0.98) {
+      if (since >= opts.intervalMs * 0.97) {
         poll();
         armFallback(Math.round(opts.intervalMs * 1.5));
       } else {

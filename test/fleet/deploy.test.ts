@@ -149,7 +149,7 @@ describe('deploy/', () => {
     expect(Number(level![1])).toBeLessThanOrEqual(5);
   });
 
-  it('systemd unit: its ExecStart with exactly its capabilities runs eBPF mode on a netns given by pid; without CAP_SYS_ADMIN it cannot', async () => {
+  it('systemd unit: its ExecStart with exactly its capabilities runs eBPF mode on a netns given by pid; without CAP_SYS_ADMIN its sysctls cannot be read', async () => {
     const keys = unitKeys(await readFile(UNIT, 'utf8'));
     const caps = keys.CapabilityBoundingSet!.split(/\s+/);
     expect(caps).toEqual(['CAP_BPF', 'CAP_PERFMON', 'CAP_SYS_ADMIN', 'CAP_SYS_PTRACE']);
@@ -183,13 +183,24 @@ describe('deploy/', () => {
     expect(text).toMatch(/tcpscope_sockets\{netns="[^"]+",state="LISTEN"\} 1/);
     expect(await stop(child)).toBe(143);
 
+    // Without CAP_SYS_ADMIN the probes still attach (bpftrace reads /sys/kernel/btf/vmlinux itself: BPFTRACE_BTF), but
+    // the netns's sysctls cannot be read (setns needs CAP_SYS_ADMIN): every snapshot says so, which is why the unit
+    // keeps it.
     const withoutAdmin = runConfined(
       caps.filter((c) => c !== 'CAP_SYS_ADMIN'),
-      [...args, '--ebpf'],
+      ['watch', '--json', '--ebpf', '--netns', String(listenerPid), '--interval', '500ms', '--duration', '2s'],
     );
     const r = await withoutAdmin;
-    expect(r.exitCode, String(r.stderr)).toBe(5); // tracer unavailable: bpftrace 0.17 cannot resolve kernel BTF types
-    expect(String(r.stderr)).toContain('bpftrace failed');
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    const snaps = String(r.stdout)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { mode: string; notes: string[] });
+    expect(snaps.length).toBeGreaterThan(0);
+    for (const s of snaps) {
+      expect(s.mode).toBe('ebpf');
+      expect(s.notes.join(' ')).toMatch(/sysctls unreadable in netns .*Operation not permitted/);
+    }
   }, 90_000);
 
   it("DaemonSet: host PID, read-only mounts bpftrace needs, the unit's capabilities, and its args serve /metrics and /healthz", async () => {
