@@ -14,6 +14,7 @@ import { requireLab, requireRoot } from '../helpers/prereq.js';
 import { cli, kernelCounters, overflowAcceptQueue } from './docker-helpers.js';
 import { deadline } from '../../scripts/lab/time-scale.js';
 import { CLI, assertNothingLeft, killLeftovers, startWatch, trackNetns } from './helpers.js';
+import { capture, paneExit, startPane, tmux } from '../helpers/tmux.js';
 
 const NAME = 'tslab-whweb';
 const RENAMED = `${NAME}-renamed`;
@@ -147,6 +148,49 @@ describe('whole host with a real Docker container', () => {
       TCPSCOPE_ALERT_RUNTIME: 'docker',
     });
   }, 180_000);
+
+  it('sudo tcpscope (the overview, tmux 200×50): the container row by name with its overflow; enter opens it by its full label', async () => {
+    const session = `tswh-${process.pid}`;
+    const label = `${NAME} (docker, ${IMAGE})`;
+    const wait = async (pred: (t: string) => boolean, ms: number, tick?: () => Promise<void>): Promise<string> => {
+      const until = Date.now() + deadline(ms);
+      let text = '';
+      for (let n = 0; Date.now() < until; n++) {
+        if (tick && n % 10 === 0) await tick();
+        text = await capture(session);
+        if (pred(text)) break;
+        await sleep(500);
+      }
+      return text;
+    };
+    try {
+      const pid = await startPane(session, 200, 50, ['node', CLI], { NO_COLOR: '1', ...env });
+      let text = await wait((t) => /whole host/.test(t), 90_000);
+      expect(text, text).toMatch(/whole host/);
+      // Only ours: the name filter keeps the rows whose name holds the container's.
+      await tmux(['send-keys', '-t', session, '/']);
+      await sleep(500);
+      await tmux(['send-keys', '-t', session, NAME, 'Enter']);
+      // The NETNS column is at most 30 cells: the label starts with the container name and its runtime.
+      const row = (t: string): string => t.split('\n').find((l) => l.includes(`${NAME} (docker, `)) ?? '';
+      text = await wait(
+        (t) => /CRIT accept/.test(row(t)),
+        60_000,
+        () => overflowAcceptQueue(lab, web),
+      );
+      expect(row(text), text).toMatch(/CRIT accept/);
+      // Enter: its dashboard, whose header names the netns by the whole label (`web1 (docker, nginx:1.27)`).
+      await tmux(['send-keys', '-t', session, 'Enter']);
+      text = await wait((t) => t.includes('esc ◂ overview'), 30_000);
+      expect(text, text).toContain(label);
+      await tmux(['send-keys', '-t', session, 'Escape']);
+      await sleep(1000);
+      await tmux(['send-keys', '-t', session, 'q']);
+      expect(await paneExit(session, pid)).toBe('1 0');
+    } finally {
+      await tmux(['kill-session', '-t', session]);
+    }
+  }, 240_000);
 
   it('serve --textfile without --netns: the container netns series carry runtime= and container=', async () => {
     const dir = tmp('tslab-whprom-');
