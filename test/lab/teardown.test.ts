@@ -28,7 +28,8 @@ describe.concurrent('lab teardown scenarios', () => {
     // One TIME_WAIT per connection, except that a RST can end one early (RFC 1337 "TIME-WAIT assassination",
     // tcp_rfc1337=0): on a loaded machine the server now and then answers a late duplicate ACK with a RST.
     const rsts = ctr(t, 'server', 'TcpOutRsts');
-    expect(rsts, `server RSTs ${info}`).toBeLessThanOrEqual(2);
+    // Seen: 0–3 of 200 (CI, 2026-11-27: 3 RSTs, 197 TIME_WAIT); each RST costs exactly one TIME_WAIT, checked below.
+    expect(rsts, `server RSTs ${info}`).toBeLessThanOrEqual(10);
     expect(t.client.census.TIME_WAIT, `census TIME_WAIT ${info}`).toBeGreaterThanOrEqual(200 - rsts);
     expect(t.client.census.TIME_WAIT, `census TIME_WAIT ${info}`).toBeLessThanOrEqual(200);
     expect(t.client.sockstat.TCP_tw, `sockstat tw ${info}`).toBe(t.client.census.TIME_WAIT);
