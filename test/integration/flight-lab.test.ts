@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTopology } from '../../scripts/lab/index.js';
+import { createTopology, type Agent, type Topology } from '../../scripts/lab/index.js';
 import { startChurnAgent, startNodeAgent } from '../../scripts/lab/agent.js';
 import type { AlertEvent } from '../../src/alert/event.js';
 import type { HostSnapshot } from '../../src/model/host-snapshot.js';
@@ -44,6 +44,26 @@ async function replay(
   return { snaps, firing: [], exitCode: r.exitCode, stderr: String(r.stderr) };
 }
 
+/**
+ * The flight tests' lab: a pair whose server listens with backlog 1 and never accepts, a lab client in the client
+ * netns and a temporary directory, all torn down after `body`, also when it fails.
+ */
+async function withOverflowLab(body: (lab: { topo: Topology; dir: string; client: Agent }) => Promise<void>) {
+  await requireLab();
+  await requireKernelTracing();
+  const topo = await createTopology();
+  trackNetns(topo.server.name, topo.client.name);
+  const dir = await mkdtemp(join(tmpdir(), 'tcpscope-flight-'));
+  try {
+    const listener = await startChurnAgent(topo, topo.server, ['listen', '--port', '8080', '--backlog', '1']);
+    await listener.ready();
+    await body({ topo, dir, client: startNodeAgent(topo, topo.client, 'client.mjs') });
+  } finally {
+    await topo.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('flight recorder (lab)', () => {
   afterAll(async () => {
     killLeftovers();
@@ -51,15 +71,7 @@ describe('flight recorder (lab)', () => {
   });
 
   it('an overflow alert saves an incident that holds the RSTs from before it and the overflow after it', async () => {
-    await requireLab();
-    await requireKernelTracing();
-    const topo = await createTopology();
-    trackNetns(topo.server.name, topo.client.name);
-    const dir = await mkdtemp(join(tmpdir(), 'tcpscope-flight-'));
-    try {
-      const listener = await startChurnAgent(topo, topo.server, ['listen', '--port', '8080', '--backlog', '1']);
-      await listener.ready();
-      const client = startNodeAgent(topo, topo.client, 'client.mjs');
+    await withOverflowLab(async ({ topo, dir, client }) => {
       const run = startWatch(topo.server.name, [
         '--interval',
         '500ms',
@@ -137,25 +149,14 @@ describe('flight recorder (lab)', () => {
       const list = await execa('node', [CLI, 'incidents', dir, '--json'], { reject: false });
       expect(list.exitCode).toBe(0);
       expect(JSON.parse(list.stdout)).toMatchObject({ alert: 'ovf', netns: topo.server.name, report: true });
-    } finally {
-      await topo.destroy();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 
   // The issue's timeline at real speed (1 s interval, --ring 1m): a first incident at t≈5 s, RSTs to a closed port at
   // t≈20 s, an overflow at t≈40 s, a second firing of the same alert within --after (which extends that incident),
   // and a third incident after it closes: --keep 2 then deletes the oldest. About 60 s of test time.
   it('a second firing within --after extends the incident; --keep 2 deletes the oldest of three', async () => {
-    await requireLab();
-    await requireKernelTracing();
-    const topo = await createTopology();
-    trackNetns(topo.server.name, topo.client.name);
-    const dir = await mkdtemp(join(tmpdir(), 'tcpscope-flight-'));
-    try {
-      const listener = await startChurnAgent(topo, topo.server, ['listen', '--port', '8080', '--backlog', '1']);
-      await listener.ready();
-      const client = startNodeAgent(topo, topo.client, 'client.mjs');
+    await withOverflowLab(async ({ topo, dir, client }) => {
       const run = startWatch(topo.server.name, [
         '--interval',
         '1s',
@@ -269,145 +270,134 @@ describe('flight recorder (lab)', () => {
       ).toBeGreaterThan(0);
       // How long the scenario took (the issue asks for the real timeline within about a minute).
       expect(elapsed).toBeLessThan(90);
-    } finally {
-      await topo.destroy();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   }, 240_000);
 
   // Whole host: other engineers' lab namespaces are watched too, so the rule names our server netns.
   it('--incident-scope netns: a whole-host incident holds the alerting netns and the host netns only, and replays', async () => {
-    await requireLab();
-    await requireKernelTracing();
-    const topo = await createTopology();
-    trackNetns(topo.server.name, topo.client.name);
-    const dir = await mkdtemp(join(tmpdir(), 'tcpscope-flight-'));
-    let rec: ReturnType<typeof execa> | undefined;
-    try {
-      const listener = await startChurnAgent(topo, topo.server, ['listen', '--port', '8080', '--backlog', '1']);
-      await listener.ready();
-      const client = startNodeAgent(topo, topo.client, 'client.mjs');
-      const rule = `ovf: rate(TcpExtListenOverflows{netns="${topo.server.name}"}) > 1/s`;
-      rec = execa(
-        'node',
-        [
-          CLI,
-          'record',
-          '--on-alert',
+    await withOverflowLab(async ({ topo, dir, client }) => {
+      let rec: ReturnType<typeof execa> | undefined;
+      try {
+        const rule = `ovf: rate(TcpExtListenOverflows{netns="${topo.server.name}"}) > 1/s`;
+        rec = execa(
+          'node',
+          [
+            CLI,
+            'record',
+            '--on-alert',
+            dir,
+            '--ring',
+            '1m',
+            '--after',
+            '3s',
+            '--incident-scope',
+            'netns',
+            '--interval',
+            '1s',
+            '--alert',
+            rule,
+          ],
+          { reject: false, killSignal: 'SIGINT', forceKillAfterDelay: 10_000 },
+        );
+        let err = '';
+        rec.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+        // Whole host compiles one program for every netns: slower to attach on a loaded machine than one netns.
+        await waitFor(
+          'probes to attach',
+          () => ATTACHED_LINE.test(err),
+          deadline(150_000),
+          () => err,
+        );
+        await sleep(4000);
+        // The marker, from the client netns to a closed port of the server netns: RSTs sent there, connects here.
+        const refused = await client.request(
+          {
+            op: 'connect',
+            host: topo.server.ip4,
+            port: 8081,
+            count: 20,
+            after: 'destroy',
+            concurrency: 4,
+            settleMs: 5000,
+          },
+          20_000,
+        );
+        expect(refused.errors).toMatchObject({ ECONNREFUSED: 20 });
+        await sleep(3000);
+        await client.request(
+          {
+            op: 'connect',
+            host: topo.server.ip4,
+            port: 8080,
+            count: 30,
+            after: 'hold',
+            concurrency: 30,
+            settleMs: 2000,
+          },
+          20_000,
+        );
+        await waitFor(
+          'the incident to be saved',
+          () => /incident saved: /.test(err),
+          60_000,
+          () => err,
+        );
+        rec.kill('SIGINT');
+        expect([0, 130], err).toContain((await rec).exitCode);
+        expect(err).not.toContain('not written');
+        const file = join(
           dir,
-          '--ring',
-          '1m',
-          '--after',
-          '3s',
-          '--incident-scope',
-          'netns',
-          '--interval',
-          '1s',
-          '--alert',
-          rule,
-        ],
-        { reject: false, killSignal: 'SIGINT', forceKillAfterDelay: 10_000 },
-      );
-      let err = '';
-      rec.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-      // Whole host compiles one program for every netns: slower to attach on a loaded machine than one netns.
-      await waitFor(
-        'probes to attach',
-        () => ATTACHED_LINE.test(err),
-        deadline(150_000),
-        () => err,
-      );
-      await sleep(4000);
-      // The marker, from the client netns to a closed port of the server netns: RSTs sent there, connects here.
-      const refused = await client.request(
-        {
-          op: 'connect',
-          host: topo.server.ip4,
-          port: 8081,
-          count: 20,
-          after: 'destroy',
-          concurrency: 4,
-          settleMs: 5000,
-        },
-        20_000,
-      );
-      expect(refused.errors).toMatchObject({ ECONNREFUSED: 20 });
-      await sleep(3000);
-      await client.request(
-        { op: 'connect', host: topo.server.ip4, port: 8080, count: 30, after: 'hold', concurrency: 30, settleMs: 2000 },
-        20_000,
-      );
-      await waitFor(
-        'the incident to be saved',
-        () => /incident saved: /.test(err),
-        60_000,
-        () => err,
-      );
-      rec.kill('SIGINT');
-      expect([0, 130], err).toContain((await rec).exitCode);
-      expect(err).not.toContain('not written');
-      const file = join(
-        dir,
-        (await readdir(dir)).find((n) => n.endsWith('.ndjson.gz'))!,
-      );
-      expect(file).toContain(`-${topo.server.name}-ovf.ndjson.gz`);
-      // Its Markdown report beside it: the per-netns report of a whole-host recording, naming the alerting netns.
-      expect(await readFile(file.replace(/\.ndjson\.gz$/, '.md'), 'utf8')).toContain(topo.server.name);
+          (await readdir(dir)).find((n) => n.endsWith('.ndjson.gz'))!,
+        );
+        expect(file).toContain(`-${topo.server.name}-ovf.ndjson.gz`);
+        // Its Markdown report beside it: the per-netns report of a whole-host recording, naming the alerting netns.
+        expect(await readFile(file.replace(/\.ndjson\.gz$/, '.md'), 'utf8')).toContain(topo.server.name);
 
-      const r = await readRecording(file);
-      expect(r.header.description.info.wholeHost).toBe(true);
-      expect(r.header.incident).toMatchObject({ scope: 'netns', netns: topo.server.name });
-      const kept = new Set(r.header.incident!.inodes);
-      expect(kept.has(topo.server.inode)).toBe(true);
-      expect(kept.size).toBe(2); // + the host netns
-      const sampled = new Set<number>();
-      let clientRows = 0;
-      const clientLines: string[] = [];
-      let serverRows = 0;
-      for await (const e of r) {
-        if (e.kind === 'hosts') for (const s of e.set.samples) sampled.add(s.netns.inode);
-        if (e.kind === 'probe' && mentions(e.line, topo.client.inode)) clientLines.push(e.line.slice(0, 300));
-        if (e.kind === 'probe' && mentions(e.line, topo.client.inode)) clientRows++;
-        if (e.kind === 'probe' && mentions(e.line, topo.server.inode)) serverRows++;
+        const r = await readRecording(file);
+        expect(r.header.description.info.wholeHost).toBe(true);
+        expect(r.header.incident).toMatchObject({ scope: 'netns', netns: topo.server.name });
+        const kept = new Set(r.header.incident!.inodes);
+        expect(kept.has(topo.server.inode)).toBe(true);
+        expect(kept.size).toBe(2); // + the host netns
+        const sampled = new Set<number>();
+        let clientRows = 0;
+        const clientLines: string[] = [];
+        let serverRows = 0;
+        for await (const e of r) {
+          if (e.kind === 'hosts') for (const s of e.set.samples) sampled.add(s.netns.inode);
+          if (e.kind === 'probe' && mentions(e.line, topo.client.inode)) clientLines.push(e.line.slice(0, 300));
+          if (e.kind === 'probe' && mentions(e.line, topo.client.inode)) clientRows++;
+          if (e.kind === 'probe' && mentions(e.line, topo.server.inode)) serverRows++;
+        }
+        await r.close();
+        expect([...sampled].sort()).toEqual([...kept].sort());
+        // The client netns made 50 connects in the ring's window: none of its rows are in the incident.
+        expect(clientRows, clientLines.join('\n')).toBe(0);
+        expect(serverRows).toBeGreaterThan(0);
+
+        // Replay: whole-host snapshots with the server netns's section, RSTs before the overflow, the overflow after.
+        const child = execa('node', [CLI, 'replay', file, '--json', '--speed', 'max'], {
+          reject: false,
+          buffer: { stdout: false },
+        });
+        const hosts: HostSnapshot[] = [];
+        onJsonLines<HostSnapshot>(child.stdout, (h) => hosts.push(h));
+        const done = await child;
+        expect(done.exitCode, String(done.stderr)).toBe(0);
+        const server = hosts.flatMap((h) => h.namespaces.filter((n) => n.netns.inode === topo.server.inode));
+        expect(hosts.every((h) => h.namespaces.every((n) => kept.has(n.netns.inode)))).toBe(true);
+        const snaps = server.flatMap((n) => (n.snapshot ? [n.snapshot] : []));
+        expect(sumCounter(snaps, 'TcpOutRsts')).toBeGreaterThanOrEqual(20);
+        expect(sumCounter(snaps, 'TcpExtListenOverflows')).toBeGreaterThan(0);
+      } finally {
+        rec?.kill('SIGINT');
+        await rec;
       }
-      await r.close();
-      expect([...sampled].sort()).toEqual([...kept].sort());
-      // The client netns made 50 connects in the ring's window: none of its rows are in the incident.
-      expect(clientRows, clientLines.join('\n')).toBe(0);
-      expect(serverRows).toBeGreaterThan(0);
-
-      // Replay: whole-host snapshots with the server netns's section, RSTs before the overflow, the overflow after.
-      const child = execa('node', [CLI, 'replay', file, '--json', '--speed', 'max'], {
-        reject: false,
-        buffer: { stdout: false },
-      });
-      const hosts: HostSnapshot[] = [];
-      onJsonLines<HostSnapshot>(child.stdout, (h) => hosts.push(h));
-      const done = await child;
-      expect(done.exitCode, String(done.stderr)).toBe(0);
-      const server = hosts.flatMap((h) => h.namespaces.filter((n) => n.netns.inode === topo.server.inode));
-      expect(hosts.every((h) => h.namespaces.every((n) => kept.has(n.netns.inode)))).toBe(true);
-      const snaps = server.flatMap((n) => (n.snapshot ? [n.snapshot] : []));
-      expect(sumCounter(snaps, 'TcpOutRsts')).toBeGreaterThanOrEqual(20);
-      expect(sumCounter(snaps, 'TcpExtListenOverflows')).toBeGreaterThan(0);
-    } finally {
-      rec?.kill('SIGINT');
-      await rec;
-      await topo.destroy();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   }, 180_000);
 
   it('a SIGKILL during --after leaves an incident that replays up to the cut', async () => {
-    await requireLab();
-    await requireKernelTracing();
-    const topo = await createTopology();
-    trackNetns(topo.server.name, topo.client.name);
-    const dir = await mkdtemp(join(tmpdir(), 'tcpscope-flight-'));
-    try {
-      const listener = await startChurnAgent(topo, topo.server, ['listen', '--port', '8080', '--backlog', '1']);
-      await listener.ready();
-      const client = startNodeAgent(topo, topo.client, 'client.mjs');
+    await withOverflowLab(async ({ topo, dir, client }) => {
       const rec = execa(
         'node',
         [
@@ -457,9 +447,6 @@ describe('flight recorder (lab)', () => {
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.snaps.length).toBeGreaterThan(2);
       expect(sumCounter(r.snaps, 'TcpExtListenOverflows')).toBeGreaterThan(0);
-    } finally {
-      await topo.destroy();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 });
