@@ -1,4 +1,5 @@
 // `tcpscope top` without --netns: the whole-host session drawn as the overview (enter opens one netns's dashboard).
+import { evaluateAlerts } from './live-alerts.js';
 import { createAlertEngine } from '../alert/index.js';
 import { createRecorder, type Recorder } from '../record/recorder.js';
 import type { FlightRecorder } from '../record/flight.js';
@@ -54,14 +55,11 @@ export async function topWholeHost(o: TopHostOptions): Promise<number> {
         if (!engine) return;
         // Alerts evaluate each netns's own snapshot, as `watch` does; each event names its netns.
         session.snapshots$.subscribe((h) => {
-          for (const sec of h.namespaces) {
-            if (!sec.snapshot) continue;
-            for (const e of engine.evaluate(sec.snapshot)) {
-              overview.pushAlert(e);
-              recorder?.alert(e.time, e);
-              flight?.alert(e);
-              o.alerting.action?.handle(e);
-            }
+          for (const e of evaluateAlerts(engine, h)) {
+            overview.pushAlert(e);
+            recorder?.alert(e.time, e);
+            flight?.alert(e);
+            o.alerting.action?.handle(e);
           }
         });
       },

@@ -1,4 +1,5 @@
 // `tcpscope watch`: headless live view, one human line or one NDJSON Snapshot per interval.
+import { evaluateAlerts } from '../live-alerts.js';
 import type { Command } from 'commander';
 import { EMPTY, lastValueFrom, mergeMap, of, defaultIfEmpty, from, concatMap } from 'rxjs';
 import { createAlertEngine } from '../../alert/index.js';
@@ -124,14 +125,11 @@ async function watchWholeHost(
       session.snapshots$.pipe(
         concatMap((h) => {
           process.stdout.write(flags.json ? `${JSON.stringify(h)}\n` : `${hostWatchLines(h)}\n`);
-          for (const sec of h.namespaces) {
-            if (!engine || !sec.snapshot) continue;
-            for (const e of engine.evaluate(sec.snapshot)) {
-              process.stdout.write(flags.json ? `${JSON.stringify(e)}\n` : `${alertLine(e)}\n`);
-              alerting.action?.handle(e);
-              flight?.alert(e);
-              if (e.state === 'firing') fired = true;
-            }
+          for (const e of engine ? evaluateAlerts(engine, h) : []) {
+            process.stdout.write(flags.json ? `${JSON.stringify(e)}\n` : `${alertLine(e)}\n`);
+            alerting.action?.handle(e);
+            flight?.alert(e);
+            if (e.state === 'firing') fired = true;
           }
           return alerting.exitOnAlert && fired ? of('stop' as const) : EMPTY;
         }),
