@@ -343,7 +343,7 @@ describe('flight recorder (lab)', () => {
           () => err,
         );
         rec.kill('SIGINT');
-        expect([0, 130], err).toContain((await rec).exitCode);
+        expect((await rec).exitCode, err).toBe(0); // record stops on Ctrl-C with exit 0 (its --help), -o or not
         expect(err).not.toContain('not written');
         const file = join(
           dir,

@@ -18,7 +18,6 @@ import { startWholeHostSession } from '../../session/wholehost.js';
 import { evaluateAlerts } from '../live-alerts.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { HostSnapshot } from '../../model/host-snapshot.js';
-import { onShutdown } from '../shutdown.js';
 
 interface RecordFlags extends SessionFlags, AlertFlags, FlightFlags {
   output?: string;
@@ -186,18 +185,24 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
   });
 }
 
-/** `record --on-alert DIR` without -o: runs until the session ends or a signal, then closes an open incident. */
+/**
+ * `record --on-alert DIR` without -o: runs until the session ends or a signal, then closes an open incident (end
+ * marker and report, so Ctrl-C during --after keeps a complete file) and exits 0 like `record -o`; a second signal
+ * exits 130 at once.
+ */
 async function flightOnly(
   session: { stop(): Promise<void>; snapshots$: Observable<unknown> },
   flight: FlightRecorder,
   alertSub: Subscription | undefined,
   action: AlertAction | undefined,
 ): Promise<void> {
-  // A signal closes an open incident too (end marker and report), so Ctrl-C during --after keeps a complete file.
-  const off = onShutdown(async () => {
-    await session.stop();
-    await flight.stop();
-  });
+  let signals = 0;
+  const onSignal = (): void => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    void session.stop(); // completes snapshots$: the finally below closes the incident
+  };
+  for (const s of SIGNALS) process.on(s, onSignal);
   try {
     await lastValueFrom(session.snapshots$, { defaultValue: undefined });
   } finally {
@@ -207,7 +212,7 @@ async function flightOnly(
       await flight.stop();
       await action?.close();
     } finally {
-      off();
+      for (const s of SIGNALS) process.off(s, onSignal);
     }
   }
 }
