@@ -18,6 +18,11 @@ export interface MatrixKernel {
    * sockets): a documented limitation (docs/kernels.md), checked as such. TcpOutRsts still counts them.
    */
   noSocketResets: boolean;
+  /**
+   * Whether a listener's SYN queue is full AT min(backlog, somaxconn) (5.10.223: `>=`) rather than past it (6.1.176,
+   * 6.18: `>`): the accept-overflow burst of backlog+1 SYNs then gets one syncookie (docs/kernels.md).
+   */
+  synQueueFullAtBacklog: boolean;
 }
 
 const common = {
@@ -37,6 +42,7 @@ export const MATRIX: MatrixKernel[] = [
     dropReasons: undefined,
     resetReasons: undefined,
     noSocketResets: true,
+    synQueueFullAtBacklog: false,
   },
   {
     version: '5.10',
@@ -46,6 +52,7 @@ export const MATRIX: MatrixKernel[] = [
     dropReasons: 0,
     resetReasons: 0,
     noSocketResets: false,
+    synQueueFullAtBacklog: true,
   },
   {
     version: '6.1',
@@ -55,6 +62,7 @@ export const MATRIX: MatrixKernel[] = [
     dropReasons: 65,
     resetReasons: 0,
     noSocketResets: true,
+    synQueueFullAtBacklog: false,
   },
 ];
 
