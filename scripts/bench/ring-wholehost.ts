@@ -3,8 +3,11 @@
 // max churn. Per interval (a loaded machine polls less often than every 1 s, so per-minute figures are per-interval
 // ones × 60): what the ring holds (delta-encoded lines gzipped in 10 s chunks, the newest chunk as text), the same
 // lines never gzipped, and what the previous ring took (a full JSON sample of every netns per interval); the longest
-// push (the gzip of a chunk blocks the event loop). Prints one JSON line.
-// Usage (root, after npm run build): npx tsx scripts/bench/ring-wholehost.ts [--netns 50] [--seconds 60]
+// push, and the event loop's delay over each phase (perf_hooks.monitorEventLoopDelay: max and p99), which a chunk's
+// gzip would add to when it ran on the main thread. `--no-ring` feeds no ring: the session's own loop delay, the
+// baseline the ring's share is read against. Prints one JSON line.
+// Usage (root, after npm run build): npx tsx scripts/bench/ring-wholehost.ts [--netns 50] [--seconds 60] [--no-ring]
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { runScenario } from '../lab/index.js';
 import type { RawInput } from '../../src/model/inputs.js';
 import { InputRing } from '../../src/record/ring.js';
@@ -17,6 +20,7 @@ const arg = (name: string, d: string): string => {
 };
 const N = Number(arg('netns', '50'));
 const SECONDS = Number(arg('seconds', '60'));
+const NO_RING = process.argv.includes('--no-ring');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const say = (m: string): void =>
   void process.stderr.write(`[ring-wholehost ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
@@ -31,6 +35,8 @@ interface Phase {
   namespaces: number;
   intervals: number;
   maxPushMs: number;
+  /** Event-loop delay over the phase (sampled every 5 ms). */
+  loop: IntervalHistogram;
   t0: number;
   t1: number;
 }
@@ -43,6 +49,7 @@ const newPhase = (): Phase => ({
   namespaces: 0,
   intervals: 0,
   maxPushMs: 0,
+  loop: monitorEventLoopDelay({ resolution: 5 }),
   t0: 0,
   t1: 0,
 });
@@ -51,11 +58,13 @@ const onInput = (i: RawInput): void => {
   if (!p) return;
   // Each phase starts at a host poll, as a ring does.
   if (p.intervals === 0 && i.kind !== 'hosts') return;
-  const t = performance.now();
-  p.held.push(i);
-  p.maxPushMs = Math.max(p.maxPushMs, performance.now() - t);
-  p.raw.push(i);
-  p.objectBytes += i.kind === 'probe' ? i.line.length + 32 : JSON.stringify(i).length;
+  if (!NO_RING) {
+    const t = performance.now();
+    p.held.push(i);
+    p.maxPushMs = Math.max(p.maxPushMs, performance.now() - t);
+    p.raw.push(i);
+    p.objectBytes += i.kind === 'probe' ? i.line.length + 32 : JSON.stringify(i).length;
+  }
   if (i.kind === 'hosts') {
     if (p.intervals === 0) p.t0 = i.t;
     p.t1 = i.t;
@@ -66,9 +75,12 @@ const onInput = (i: RawInput): void => {
 
 async function measure(name: string, ms: number): Promise<Record<string, number>> {
   phase = newPhase();
+  phase.loop.enable();
   await sleep(ms);
   const p = phase;
   phase = undefined;
+  p.loop.disable();
+  const loopMs = (ns: number): number => Math.round(ns / 1e5) / 10;
   const perInterval = (b: number): number => Math.round(b / p.intervals);
   const held = p.held.stats();
   const r = {
@@ -79,6 +91,9 @@ async function measure(name: string, ms: number): Promise<Record<string, number>
     [`${name}RawBytesPerInterval`]: perInterval(p.raw.stats().bytes),
     [`${name}ObjectBytesPerInterval`]: perInterval(p.objectBytes),
     [`${name}MaxPushMs`]: Math.round(p.maxPushMs),
+    [`${name}LoopDelayMaxMs`]: loopMs(p.loop.max),
+    [`${name}LoopDelayP99Ms`]: loopMs(p.loop.percentile(99)),
+    [`${name}LoopDelayMeanMs`]: loopMs(p.loop.mean),
   };
   // The held figure, checked: the ring gives back every input it was fed.
   if (p.held.contents().length !== held.inputs) throw new Error('ring contents do not match its count');
@@ -88,7 +103,7 @@ async function measure(name: string, ms: number): Promise<Record<string, number>
 
 const fleet = netnsFleet(`tsx-rw-${process.pid}-`);
 let stop: (() => Promise<void>) | undefined;
-const out: Record<string, number> = { netns: N, seconds: SECONDS };
+const out: Record<string, number> = { netns: N, seconds: SECONDS, ring: NO_RING ? 0 : 1 };
 try {
   say(`starting ${N} namespaces`);
   await fleet.addRange(0, N, true);
