@@ -55,7 +55,7 @@ export interface FlightRecorder {
   stats(): RingStats & { incidents: number; open: string | undefined };
   /** Each incident once it is complete on disk (report included). */
   readonly incidents$: Observable<IncidentInfo>;
-  /** Closes an open incident (end marker, report) and stops following the session. */
+  /** Closes an open incident (end marker, report), stops following the session and waits for the ring's gzips. */
   stop(): Promise<void>;
 }
 
@@ -211,6 +211,8 @@ export function createFlightRecorder(session: FlightSource, opts: FlightOptions)
       sub.unsubscribe();
       finish('stopped');
       await pending;
+      // No gzip of the ring left running in the thread pool once stopped (the ring is dropped with the recorder).
+      await ring.idle();
       incidents$.complete();
     },
   };

@@ -1,6 +1,9 @@
 // The flight recorder's memory: the last N minutes of raw inputs, held as a recording would hold them (delta-encoded
 // lines, older minutes gzip-compressed), so an always-on ring costs what a compressed recording costs, even whole host.
-import { gunzipSync, gzipSync } from 'node:zlib';
+// A chunk is gzipped in libuv's thread pool (zlib's async API): at max churn whole host a chunk's gzip took up to
+// 0.5 s, which on the main thread stalled every interval's processing and the dashboard.
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
 import type { RawInput } from '../model/inputs.js';
 import { EntryDecoder, EntryEncoder } from './format.js';
 import { MAP_LINE_PREFIX, MapDeltaDecoder, MapDeltaEncoder } from './ring-maps.js';
@@ -25,6 +28,19 @@ export interface RingStats {
   depthMs: number;
   /** Inputs dropped early because the ring reached maxBytes. */
   droppedForMemory: number;
+  /** Chunks waiting for (or in) their gzip in the thread pool: held as text, counted in `bytes` as text. */
+  compressing: number;
+}
+
+const gzipAsync = promisify(gzip);
+
+/**
+ * A closed run of a segment's lines: `text` until its gzip is done, then `gz` (a complete gzip member). Its place in
+ * the segment is taken when it closes, so the order of chunks never depends on which gzip finishes first.
+ */
+interface Chunk {
+  text: string | undefined;
+  gz: Buffer | undefined;
 }
 
 /**
@@ -39,8 +55,10 @@ interface Segment {
   open: number;
   /** Input time of the first line of `lines`. */
   openT: number;
-  packed: Buffer[];
+  packed: Chunk[];
   bytes: number;
+  /** Trimmed out of the ring: a gzip finishing later no longer counts (and one not started is skipped). */
+  dropped: boolean;
   inputs: number;
   firstT: number;
   lastT: number;
@@ -63,6 +81,9 @@ export class InputRing {
   private droppedForMemory = 0;
   private readonly segmentMs: number;
   private readonly chunkMs: number;
+  /** The chunks' gzips, one at a time (a chunk is a few MB at most; one pool thread, the others stay for fs). */
+  private queue: Promise<void> = Promise.resolve();
+  private compressing = 0;
 
   constructor(private readonly opts: RingOptions) {
     this.segmentMs = opts.segmentMs ?? Math.min(60_000, Math.max(1000, Math.floor(opts.windowMs / 4)));
@@ -89,6 +110,7 @@ export class InputRing {
         openT: input.t,
         packed: [],
         bytes: 0,
+        dropped: false,
         inputs: 0,
         firstT: input.t,
         lastT: input.t,
@@ -118,7 +140,9 @@ export class InputRing {
     const out: RawInput[] = [];
     const skip = this.baseline()?.index ?? 0;
     this.segments.forEach((seg, n) => {
-      const text = seg.packed.map((b) => gunzipSync(b).toString('utf8')).join('') + seg.lines.join('');
+      // A chunk still compressing is read from its text: what is held is always complete, whatever the gzips do.
+      const packed = seg.packed.map((c) => (c.gz ? gunzipSync(c.gz).toString('utf8') : c.text!));
+      const text = packed.join('') + seg.lines.join('');
       const decoder = new EntryDecoder();
       const maps = new MapDeltaDecoder();
       let i = 0;
@@ -151,7 +175,13 @@ export class InputRing {
       bytes: this.bytes,
       droppedForMemory: this.droppedForMemory,
       depthMs: first !== undefined && last !== undefined ? last - first : 0,
+      compressing: this.compressing,
     };
+  }
+
+  /** Resolves once every chunk closed so far is gzipped (or skipped, its segment dropped); never rejects. */
+  idle(): Promise<void> {
+    return this.queue;
   }
 
   /** The host input of the first segment a replay starts at: the last one at or before the window's start. */
@@ -175,18 +205,36 @@ export class InputRing {
 
   private drop(forMemory: boolean): void {
     const seg = this.segments.shift()!;
+    seg.dropped = true;
     this.bytes -= seg.bytes;
     if (forMemory) this.droppedForMemory += seg.inputs;
   }
 
-  /** Gzips the open lines of a segment into one more chunk (each chunk is a complete gzip member). */
+  /** Closes the open lines of a segment into one more chunk and queues its gzip; until then it counts as text. */
   private pack(seg: Segment): void {
     if (seg.lines.length === 0) return;
-    const chunk = gzipSync(seg.lines.join(''), { level: 4 });
+    const chunk: Chunk = { text: seg.lines.join(''), gz: undefined };
     seg.packed.push(chunk);
     seg.lines = [];
-    this.bytes += chunk.length - seg.open;
-    seg.bytes += chunk.length - seg.open;
     seg.open = 0;
+    this.compressing++;
+    this.queue = this.queue.then(() => this.compress(seg, chunk));
+  }
+
+  private async compress(seg: Segment, chunk: Chunk): Promise<void> {
+    try {
+      if (seg.dropped) return;
+      const gz = await gzipAsync(chunk.text!, { level: 4 });
+      if (seg.dropped) return;
+      const saved = chunk.text!.length - gz.length;
+      chunk.gz = gz;
+      chunk.text = undefined;
+      seg.bytes -= saved;
+      this.bytes -= saved;
+    } catch {
+      // zlib failing (out of memory): the chunk stays as text, still counted and still decoded.
+    } finally {
+      this.compressing--;
+    }
   }
 }

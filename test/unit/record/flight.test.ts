@@ -72,7 +72,7 @@ describe('InputRing memory', () => {
   const norm = (inputs: RawInput[]): unknown[] =>
     inputs.map((i) => (i.kind === 'host' ? { ...i, sample: { ...i.sample }, counterDeltas: undefined } : i));
 
-  it('holds delta-encoded lines, gzips closed segments, and gives back exactly the inputs of the window', () => {
+  it('holds delta-encoded lines, gzips closed segments, and gives back exactly the inputs of the window', async () => {
     // Segments of 6 s gzipped in 2 s chunks: the window spans several segments, each of several chunks.
     const ring = new InputRing({ windowMs: 10_000, maxBytes: 1e9, segmentMs: 6000, chunkMs: 2000 });
     const inputs = rawInputs(60, T0);
@@ -81,9 +81,60 @@ describe('InputRing memory', () => {
     const from = inputs.findIndex((i) => i.kind === 'host' && i.t === T0 + 49_000);
     expect(norm(ring.contents())).toEqual(norm(inputs.slice(from)));
     expect(ring.stats()).toMatchObject({ inputs: inputs.length - from, depthMs: 10_000, droppedForMemory: 0 });
-    // What a full sample per interval would take (the old ring's cost) vs what it holds.
+    // What a full sample per interval would take (the old ring's cost) vs what it holds once its chunks are gzipped.
     const full = inputs.slice(from).reduce((n, i) => n + JSON.stringify(i).length, 0);
+    await ring.idle();
+    expect(ring.stats().compressing).toBe(0);
     expect(ring.stats().bytes).toBeLessThan(full / 2);
+  });
+
+  it('gzips chunks off the main thread: in order and complete before, during and after their gzips (real zlib)', async () => {
+    const ring = new InputRing({ windowMs: 20_000, maxBytes: 1e9, segmentMs: 8000, chunkMs: 2000 });
+    const inputs = rawInputs(40, T0);
+    for (const i of inputs) ring.push(i);
+    const from = inputs.findIndex((i) => i.kind === 'host' && i.t === T0 + 19_000);
+    const expected = norm(inputs.slice(from));
+    const text = ring.stats().bytes;
+    // Nothing can finish inside the synchronous pushes: every closed chunk is still text.
+    expect(ring.stats().compressing).toBeGreaterThan(5);
+    // Whatever number of gzips has finished at each turn of the loop, the ring gives back the same inputs.
+    const states = new Set<number>();
+    while (ring.stats().compressing > 0) {
+      states.add(ring.stats().compressing);
+      expect(norm(ring.contents())).toEqual(expected);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(states.size).toBeGreaterThan(1);
+    await ring.idle();
+    expect(norm(ring.contents())).toEqual(expected);
+    expect(ring.stats()).toMatchObject({ compressing: 0, inputs: expected.length, droppedForMemory: 0 });
+    expect(ring.stats().bytes).toBeLessThan(text / 2);
+  });
+
+  it('a segment trimmed while its chunks wait for gzip leaves the byte count exact; the cap counts them as text', async () => {
+    const opts = { windowMs: 4000, maxBytes: 1e9, segmentMs: 2000, chunkMs: 1000 };
+    const inputs = rawInputs(60, T0);
+    // One ring gzips each chunk before the next input (what the synchronous ring did), the other all at the end.
+    const stepwise = new InputRing(opts);
+    for (const i of inputs) {
+      stepwise.push(i);
+      await stepwise.idle();
+    }
+    const batched = new InputRing(opts);
+    for (const i of inputs) batched.push(i);
+    await batched.idle();
+    expect(batched.stats()).toEqual(stepwise.stats());
+    expect(norm(batched.contents())).toEqual(norm(stepwise.contents()));
+    // Under a cap, chunks still compressing count as the text they are: the bound holds after every interval.
+    const capped = new InputRing({ ...opts, windowMs: 3_600_000, maxBytes: 3000 });
+    for (const i of inputs) {
+      capped.push(i);
+      if (i.kind === 'host') expect(capped.stats().bytes).toBeLessThanOrEqual(3000);
+    }
+    await capped.idle();
+    expect(capped.stats().bytes).toBeLessThanOrEqual(3000);
+    expect(capped.stats().droppedForMemory).toBeGreaterThan(0);
+    expect(capped.contents()[0]!.kind).toBe('host');
   });
 
   it('gives back captured bpftrace lines byte for byte; a repeated map print costs only its changed rows', async () => {
@@ -183,36 +234,58 @@ describe('flight recorder', () => {
     return flight;
   };
 
-  it('saves [fire − ring, fire + after] as a 0600 recording with a report, and a second firing extends it', async () => {
-    const f = start();
-    const inputs = rawInputs(30, T0);
-    const upTo = (t: number): RawInput[] => inputs.filter((i) => i.t <= t);
-    feed(upTo(T0 + 12_000));
-    f.alert(alertAt(T0 + 12_000));
-    // Fires again 2 s later (inside --after): the same incident now ends at T0+17000.
-    feed(inputs.filter((i) => i.t > T0 + 12_000 && i.t <= T0 + 14_000));
-    f.alert(alertAt(T0 + 14_000, 'overflow', 'resolved'));
-    f.alert(alertAt(T0 + 14_000, 'rst-storm'));
-    feed(inputs.filter((i) => i.t > T0 + 14_000));
+  /** Until the ring's gzips (in the thread pool) are all done. */
+  const settle = async (f: FlightRecorder): Promise<void> => {
+    while (f.stats().compressing > 0) await new Promise((r) => setImmediate(r));
+  };
+
+  it.each(['still compressing', 'gzipped'])(
+    'saves [fire − ring, fire + after] as a 0600 recording with a report, and a second firing extends it (ring chunks %s at the fire)',
+    async (at) => {
+      const f = start();
+      const inputs = rawInputs(30, T0);
+      const upTo = (t: number): RawInput[] => inputs.filter((i) => i.t <= t);
+      feed(upTo(T0 + 12_000));
+      if (at === 'gzipped') await settle(f);
+      expect(f.stats().compressing > 0).toBe(at === 'still compressing');
+      f.alert(alertAt(T0 + 12_000));
+      // Fires again 2 s later (inside --after): the same incident now ends at T0+17000.
+      feed(inputs.filter((i) => i.t > T0 + 12_000 && i.t <= T0 + 14_000));
+      f.alert(alertAt(T0 + 14_000, 'overflow', 'resolved'));
+      f.alert(alertAt(T0 + 14_000, 'rst-storm'));
+      feed(inputs.filter((i) => i.t > T0 + 14_000));
+      await f.stop();
+      expect(saved).toHaveLength(1);
+      const inc = saved[0]!;
+      expect((await stat(inc.path)).mode & 0o777).toBe(0o600);
+      expect(inc.reportPath && (await stat(inc.reportPath)).mode & 0o777).toBe(0o600);
+      const { kinds, ts, header, end } = await entriesOf(inc.path);
+      expect(header.incident).toMatchObject({
+        alert: 'overflow',
+        netns: 'web',
+        firedAt: T0 + 12_000,
+        ringMs: 5000,
+        afterMs: 3000,
+      });
+      const hostTs = ts.filter((_, i) => kinds[i] === 'host');
+      expect(hostTs[0]).toBe(T0 + 7000); // baseline just before fire − ring
+      expect(hostTs.at(-1)).toBe(T0 + 17_000); // the extension: second firing + after
+      expect(kinds.filter((k) => k === 'alert')).toHaveLength(3);
+      expect(end).toBe('complete');
+      expect(inc.meta.alerts).toEqual(['overflow', 'rst-storm']);
+      // Every input between the baseline and the end, in order, nothing twice.
+      expect(ts.filter((_, i) => kinds[i] === 'host' || kinds[i] === 'probe')).toEqual(
+        inputs.filter((i) => i.t >= T0 + 7000 && i.t <= T0 + 17_000 && i.kind !== 'gap').map((i) => i.t),
+      );
+    },
+  );
+
+  it('stop() waits for the ring chunks still being gzipped', async () => {
+    const f = start({ ringMs: 8000 });
+    feed(rawInputs(30, T0));
+    expect(f.stats().compressing).toBeGreaterThan(0);
     await f.stop();
-    expect(saved).toHaveLength(1);
-    const inc = saved[0]!;
-    expect((await stat(inc.path)).mode & 0o777).toBe(0o600);
-    expect(inc.reportPath && (await stat(inc.reportPath)).mode & 0o777).toBe(0o600);
-    const { kinds, ts, header, end } = await entriesOf(inc.path);
-    expect(header.incident).toMatchObject({
-      alert: 'overflow',
-      netns: 'web',
-      firedAt: T0 + 12_000,
-      ringMs: 5000,
-      afterMs: 3000,
-    });
-    const hostTs = ts.filter((_, i) => kinds[i] === 'host');
-    expect(hostTs[0]).toBe(T0 + 7000); // baseline just before fire − ring
-    expect(hostTs.at(-1)).toBe(T0 + 17_000); // the extension: second firing + after
-    expect(kinds.filter((k) => k === 'alert')).toHaveLength(3);
-    expect(end).toBe('complete');
-    expect(inc.meta.alerts).toEqual(['overflow', 'rst-storm']);
+    expect(f.stats().compressing).toBe(0);
   });
 
   it('--keep 2 deletes the oldest of three incidents, and says so', async () => {
