@@ -3,9 +3,10 @@
 // max churn. Per interval (a loaded machine polls less often than every 1 s, so per-minute figures are per-interval
 // ones × 60): what the ring holds (delta-encoded lines gzipped in 10 s chunks, the newest chunk as text), the same
 // lines never gzipped, and what the previous ring took (a full JSON sample of every netns per interval); the longest
-// push (its share on the main thread; the gzip runs in the thread pool), and the event loop's delay over each phase (perf_hooks.monitorEventLoopDelay: max and p99), which a chunk's
-// gzip would add to when it ran on the main thread. `--no-ring` feeds no ring: the session's own loop delay, the
-// baseline the ring's share is read against. Prints one JSON line.
+// push (its main-thread share: the gzip runs in the thread pool) and the event loop's delay over each phase
+// (perf_hooks.monitorEventLoopDelay: max and p99), which a chunk's gzip adds to when it runs on the main thread.
+// `--no-ring` feeds no ring: the session's own loop delay, the baseline the ring's share is read against.
+// Prints one JSON line.
 // Usage (root, after npm run build): npx tsx scripts/bench/ring-wholehost.ts [--netns 50] [--seconds 60] [--no-ring]
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { runScenario } from '../lab/index.js';
