@@ -6,6 +6,7 @@ import type { HostSnapshot } from '../model/host-snapshot.js';
 import type { SessionInfo } from '../model/session.js';
 import { createDashboard, noColorRequested, type Dashboard } from './dashboard.js';
 import { Dialogs } from './dialogs.js';
+import { DrillHistory } from './model/drill-history.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { OVERVIEW_KEYMAP, type OverviewAction } from './keymap.js';
 import type { AlertNotice } from './model/findings.js';
@@ -32,7 +33,7 @@ export interface OverviewOptions {
   handlers: OverviewHandlers;
   color?: boolean;
   minFrameMs?: number;
-  /** Host snapshots kept so an opened dashboard starts with some history (default 30). */
+  /** Intervals kept so an opened dashboard starts with some history (default 30; see model/drill-history.ts). */
   keep?: number;
 }
 
@@ -65,7 +66,7 @@ export function createOverview(opts: OverviewOptions): Overview {
     filter: '',
     alert: undefined,
   };
-  const recent: HostSnapshot[] = [];
+  const recent = new DrillHistory(keep);
   const alerts: NetnsAlert[] = [];
   let shown: HostSnapshot | undefined;
   let selected = 0;
@@ -121,10 +122,7 @@ export function createOverview(opts: OverviewOptions): Overview {
       },
     });
     drill = { inode: sec.netns.inode, dashboard, missing: false };
-    for (const h of recent) {
-      const s = h.namespaces.find((x) => x.netns.inode === sec.netns.inode)?.snapshot;
-      if (s) dashboard.update(s);
-    }
+    for (const s of recent.of(sec.netns.inode)) dashboard.update(s);
     for (const a of alerts) if (a.netns?.inode === sec.netns.inode) dashboard.pushAlert(a);
     dashboard.setRecording(ui.recording);
     if (ui.ended) dashboard.setEnded(ui.ended);
@@ -149,7 +147,7 @@ export function createOverview(opts: OverviewOptions): Overview {
         return handlers.quit('key');
       case 'pause':
         ui.paused = !ui.paused;
-        if (!ui.paused) shown = recent.at(-1);
+        if (!ui.paused) shown = recent.latest;
         return schedule();
       case 'up':
       case 'down':
@@ -194,7 +192,6 @@ export function createOverview(opts: OverviewOptions): Overview {
     update(h) {
       if (destroyed) return;
       recent.push(h);
-      if (recent.length > keep) recent.shift();
       if (!ui.paused) shown = h;
       if (drill) {
         const sec = h.namespaces.find((s) => s.netns.inode === drill?.inode);
