@@ -8,6 +8,7 @@
 // `--no-ring` feeds no ring: the session's own loop delay, the baseline the ring's share is read against.
 // Prints one JSON line.
 // Usage (root, after npm run build): npx tsx scripts/bench/ring-wholehost.ts [--netns 50] [--seconds 60] [--no-ring]
+//   [--chunk-ms 10000]
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { runScenario } from '../lab/index.js';
 import type { RawInput } from '../../src/model/inputs.js';
@@ -22,6 +23,8 @@ const arg = (name: string, d: string): string => {
 const N = Number(arg('netns', '50'));
 const SECONDS = Number(arg('seconds', '60'));
 const NO_RING = process.argv.includes('--no-ring');
+/** The ring's chunk (default 10 s as the flight recorder runs it); longer: the chunk size of a saturated machine. */
+const CHUNK_MS = Number(arg('chunk-ms', '10000'));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const say = (m: string): void =>
   void process.stderr.write(`[ring-wholehost ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
@@ -44,7 +47,7 @@ interface Phase {
 
 let phase: Phase | undefined;
 const newPhase = (): Phase => ({
-  held: new InputRing({ windowMs: 15 * 60_000, maxBytes: 2 ** 40 }),
+  held: new InputRing({ windowMs: 15 * 60_000, maxBytes: 2 ** 40, chunkMs: CHUNK_MS }),
   raw: new InputRing({ windowMs: 15 * 60_000, maxBytes: 2 ** 40, segmentMs: 86_400_000, chunkMs: 86_400_000 }),
   objectBytes: 0,
   namespaces: 0,
@@ -105,7 +108,7 @@ async function measure(name: string, ms: number): Promise<Record<string, number>
 
 const fleet = netnsFleet(`tsx-rw-${process.pid}-`);
 let stop: (() => Promise<void>) | undefined;
-const out: Record<string, number> = { netns: N, seconds: SECONDS, ring: NO_RING ? 0 : 1 };
+const out: Record<string, number> = { netns: N, seconds: SECONDS, ring: NO_RING ? 0 : 1, chunkMs: CHUNK_MS };
 try {
   say(`starting ${N} namespaces`);
   await fleet.addRange(0, N, true);
