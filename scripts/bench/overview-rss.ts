@@ -1,17 +1,21 @@
-// Whole-host overview memory: the overview keeps the last host snapshots (default 30) so a drill-down starts with
-// history. With 200 namespaces: RSS of `tcpscope top` (no --netns, tmux 200×60: the real code path), and that history's
-// share, from the same session + overview model in a headless child (a blessed screen on a discarding stream): heap
-// after a full GC, then again once the overview is released (what it alone retained), with --keep 30 and --keep 1.
-// Setup as the whole-host bench's "RSS with 200 netns": 50 namespaces with a listener + 2 conn/s, the rest listeners,
-// 10 k sockets in the host netns. Prints one JSON line.
+// Whole-host overview memory: the overview keeps the last 30 intervals so a drill-down starts with history. With 200
+// namespaces: RSS of `tcpscope top` (no --netns, tmux 200×60: the real code path), and that history's share, measured
+// in a headless child running the same whole-host session and overview model (a blessed screen drawing into a
+// discarding stream) with the 30-interval history beside it, kept either as 30 whole host snapshots (`whole`, what the
+// overview held before) or as DrillHistory (`slim`): heap after a full GC, then again once the history is released.
+// (Releasing the overview itself frees nothing measurable: blessed keeps its closures.) Setup as the whole-host bench's
+// "RSS with 200 netns": 50 namespaces with a listener + 2 conn/s, the rest listeners, 10 k sockets in the host netns.
+// Prints one JSON line.
 // Usage (root, after npm run build): npx tsx scripts/bench/overview-rss.ts [--netns 200] [--seconds 45]
-//   [--only top,keep30,keep1]
+//   [--only top,whole,slim]
 import { PassThrough } from 'node:stream';
 import blessed from 'blessed';
 import { execa } from 'execa';
 import type { Subscription } from 'rxjs';
 import { startWholeHostSession } from '../../src/session/wholehost.js';
-import { createOverview, type Overview } from '../../src/ui/overview.js';
+import type { HostSnapshot } from '../../src/model/host-snapshot.js';
+import { DrillHistory } from '../../src/ui/model/drill-history.js';
+import { createOverview } from '../../src/ui/overview.js';
 import { rssMb } from './proc.js';
 import { startWholeHostLoad, type WholeHostLoad } from './wholehost-load.js';
 
@@ -35,27 +39,34 @@ function discardingScreen(): blessed.Widgets.Screen {
   return blessed.screen({ input, output, terminal: 'xterm-256color', smartCSR: true, warnings: false });
 }
 
-/** Child: the whole-host session feeding an overview that keeps `keep` host snapshots. */
-async function child(keep: number): Promise<void> {
+/** The history the overview keeps: 30 whole host snapshots (before), or DrillHistory (newest whole, older slimmed). */
+type Held = { push(h: HostSnapshot): void };
+const heldOf = (kind: string): Held => {
+  if (kind === 'slim') return new DrillHistory(30);
+  const whole: HostSnapshot[] = [];
+  return { push: (h) => void (whole.push(h) > 30 && whole.shift()) };
+};
+
+/**
+ * Child: the whole-host session feeding an overview (keep 1: it holds no history of its own) and, beside it, the
+ * 30-interval history as `kind` keeps it. Heap after a full GC, then again once that history is released: its share.
+ */
+async function child(kind: string): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run the child with node --expose-gc');
   const session = await startWholeHostSession({ intervalMs: 1000, mode: 'ebpf' });
   const screen = discardingScreen();
-  let overview: Overview | undefined = createOverview({
-    screen,
-    info: session.info,
-    handlers: { quit: () => undefined },
-    color: true,
-    keep,
-  });
+  const overview = createOverview({ screen, info: session.info, handlers: { quit: () => undefined }, keep: 1 });
+  let held: Held | undefined = heldOf(kind);
   let snapshots = 0;
   let namespaces = 0;
   let withSnapshot = 0;
   let rssMax = 0;
   let sub: Subscription | undefined;
-  const done = new Promise<void>((resolve) => {
+  await new Promise<void>((resolve) => {
     sub = session.snapshots$.subscribe((h) => {
-      overview?.update(h);
+      overview.update(h);
+      held?.push(h);
       snapshots++;
       namespaces = Math.max(namespaces, h.namespaces.length);
       withSnapshot = h.namespaces.filter((s) => s.snapshot !== undefined).length;
@@ -63,27 +74,25 @@ async function child(keep: number): Promise<void> {
       if (snapshots === SECONDS) resolve();
     });
   });
-  await done;
-  // Right after an interval: the next one is ~1 s away. Heap with the overview, then without it.
+  // Right after an interval: the next one is ~1 s away. Heap with the history, then without it.
   sub?.unsubscribe();
   gc();
-  const withOverview = process.memoryUsage();
-  overview.destroy();
-  overview = undefined;
+  const withHistory = process.memoryUsage();
+  held = undefined;
   gc();
   const without = process.memoryUsage();
+  overview.destroy();
   await session.stop();
   screen.destroy();
   process.stdout.write(
     `${JSON.stringify({
-      keep,
       snapshots,
       namespaces,
       withSnapshot,
       rssMaxMb: mb(rssMax),
-      rssMb: mb(withOverview.rss),
-      heapUsedMb: mb(withOverview.heapUsed),
-      overviewRetainedMb: mb(withOverview.heapUsed - without.heapUsed),
+      rssMb: mb(withHistory.rss),
+      heapUsedMb: mb(withHistory.heapUsed),
+      historyMb: mb(withHistory.heapUsed - without.heapUsed),
     })}\n`,
   );
 }
@@ -113,7 +122,7 @@ async function top(): Promise<Record<string, number>> {
 }
 
 async function parent(): Promise<void> {
-  const only = arg('only', 'top,keep30,keep1').split(',');
+  const only = arg('only', 'top,whole,slim').split(',');
   const out: Record<string, number> = { netns: N, seconds: SECONDS };
   let load: WholeHostLoad | undefined;
   try {
@@ -125,9 +134,8 @@ async function parent(): Promise<void> {
       say(run);
       if (run === 'top') Object.assign(out, await top());
       else {
-        const keep = Number(run.replace('keep', ''));
         const script = process.argv[1]!;
-        const args = ['--expose-gc', '--import', 'tsx', script, '--child', String(keep), '--seconds', String(SECONDS)];
+        const args = ['--expose-gc', '--import', 'tsx', script, '--child', run, '--seconds', String(SECONDS)];
         const r = await execa('node', args, { stderr: 'inherit' });
         const c = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
         for (const [k, v] of Object.entries(c)) out[`${run}${k[0]!.toUpperCase()}${k.slice(1)}`] = v;
@@ -141,5 +149,5 @@ async function parent(): Promise<void> {
 }
 
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0) await child(Number(process.argv[childAt + 1]));
+if (childAt >= 0) await child(process.argv[childAt + 1] ?? 'whole');
 else await parent();
