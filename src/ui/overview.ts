@@ -6,7 +6,6 @@ import type { HostSnapshot } from '../model/host-snapshot.js';
 import type { SessionInfo } from '../model/session.js';
 import { createDashboard, noColorRequested, type Dashboard } from './dashboard.js';
 import { Dialogs } from './dialogs.js';
-import { DrillHistory } from './model/drill-history.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { OVERVIEW_KEYMAP, type OverviewAction } from './keymap.js';
 import type { AlertNotice } from './model/findings.js';
@@ -33,7 +32,7 @@ export interface OverviewOptions {
   handlers: OverviewHandlers;
   color?: boolean;
   minFrameMs?: number;
-  /** Intervals kept so an opened dashboard starts with some history (default 30; see model/drill-history.ts). */
+  /** Host snapshots kept so an opened dashboard starts with some history (default 30). */
   keep?: number;
 }
 
@@ -66,7 +65,7 @@ export function createOverview(opts: OverviewOptions): Overview {
     filter: '',
     alert: undefined,
   };
-  const recent = new DrillHistory(keep);
+  const recent: HostSnapshot[] = [];
   const alerts: NetnsAlert[] = [];
   let shown: HostSnapshot | undefined;
   let selected = 0;
@@ -122,7 +121,10 @@ export function createOverview(opts: OverviewOptions): Overview {
       },
     });
     drill = { inode: sec.netns.inode, dashboard, missing: false };
-    for (const s of recent.of(sec.netns.inode)) dashboard.update(s);
+    for (const h of recent) {
+      const s = h.namespaces.find((x) => x.netns.inode === sec.netns.inode)?.snapshot;
+      if (s) dashboard.update(s);
+    }
     for (const a of alerts) if (a.netns?.inode === sec.netns.inode) dashboard.pushAlert(a);
     dashboard.setRecording(ui.recording);
     if (ui.ended) dashboard.setEnded(ui.ended);
@@ -147,7 +149,7 @@ export function createOverview(opts: OverviewOptions): Overview {
         return handlers.quit('key');
       case 'pause':
         ui.paused = !ui.paused;
-        if (!ui.paused) shown = recent.latest;
+        if (!ui.paused) shown = recent.at(-1);
         return schedule();
       case 'up':
       case 'down':
@@ -192,6 +194,7 @@ export function createOverview(opts: OverviewOptions): Overview {
     update(h) {
       if (destroyed) return;
       recent.push(h);
+      if (recent.length > keep) recent.shift();
       if (!ui.paused) shown = h;
       if (drill) {
         const sec = h.namespaces.find((s) => s.netns.inode === drill?.inode);
