@@ -1,20 +1,18 @@
-// Whole-host overview memory: the overview keeps the last 30 intervals so a drill-down starts with history. With 200
-// namespaces: RSS of `tcpscope top` (no --netns, tmux 200×60: the real code path), and that history's share, measured
-// in a headless child running the same whole-host session and overview model (a blessed screen drawing into a
-// discarding stream) with the 30-interval history beside it, kept either as 30 whole host snapshots (`whole`, what the
-// overview held before) or as DrillHistory (`slim`): heap after a full GC, then again once the history is released.
-// (Releasing the overview itself frees nothing measurable: blessed keeps its closures.) Setup as the whole-host bench's
-// "RSS with 200 netns": 50 namespaces with a listener + 2 conn/s, the rest listeners, 10 k sockets in the host netns.
-// Prints one JSON line.
+// Whole-host overview memory: the overview keeps the last 30 host snapshots so a drill-down starts with history. With
+// 200 namespaces: RSS of `tcpscope top` (no --netns, tmux 200×60: the real code path), and that history's share,
+// measured in a headless child running the same whole-host session and overview model (a blessed screen drawing into
+// a discarding stream) with the 30 host snapshots held beside it as the overview holds them: heap after a full GC,
+// then again once they are released. (Releasing the overview itself frees nothing measurable: blessed keeps its
+// closures, so its own copy is measured this way.) Setup as the whole-host bench's "RSS with 200 netns": 50 namespaces
+// with a listener + 2 conn/s, the rest listeners, 10 k sockets in the host netns. Prints one JSON line.
 // Usage (root, after npm run build): npx tsx scripts/bench/overview-rss.ts [--netns 200] [--seconds 45]
-//   [--only top,whole,slim]
+//   [--only top,history]
 import { PassThrough } from 'node:stream';
 import blessed from 'blessed';
 import { execa } from 'execa';
 import type { Subscription } from 'rxjs';
 import { startWholeHostSession } from '../../src/session/wholehost.js';
 import type { HostSnapshot } from '../../src/model/host-snapshot.js';
-import { DrillHistory } from '../../src/ui/model/drill-history.js';
 import { createOverview } from '../../src/ui/overview.js';
 import { rssMb } from './proc.js';
 import { startWholeHostLoad, type WholeHostLoad } from './wholehost-load.js';
@@ -39,25 +37,24 @@ function discardingScreen(): blessed.Widgets.Screen {
   return blessed.screen({ input, output, terminal: 'xterm-256color', smartCSR: true, warnings: false });
 }
 
-/** The history the overview keeps: 30 whole host snapshots (before), or DrillHistory (newest whole, older slimmed). */
+/** The history the overview keeps (src/ui/overview.ts `recent`): the last 30 host snapshots, as they are. */
 type Held = { push(h: HostSnapshot): void };
-const heldOf = (kind: string): Held => {
-  if (kind === 'slim') return new DrillHistory(30);
+const heldOf = (): Held => {
   const whole: HostSnapshot[] = [];
   return { push: (h) => void (whole.push(h) > 30 && whole.shift()) };
 };
 
 /**
- * Child: the whole-host session feeding an overview (keep 1: it holds no history of its own) and, beside it, the
- * 30-interval history as `kind` keeps it. Heap after a full GC, then again once that history is released: its share.
+ * Child: the whole-host session feeding an overview (keep 1: it holds no history of its own) and, beside it, the 30
+ * host snapshots the overview keeps by default. Heap after a full GC, then again once they are released: their share.
  */
-async function child(kind: string): Promise<void> {
+async function child(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run the child with node --expose-gc');
   const session = await startWholeHostSession({ intervalMs: 1000, mode: 'ebpf' });
   const screen = discardingScreen();
   const overview = createOverview({ screen, info: session.info, handlers: { quit: () => undefined }, keep: 1 });
-  let held: Held | undefined = heldOf(kind);
+  let held: Held | undefined = heldOf();
   let snapshots = 0;
   let namespaces = 0;
   let withSnapshot = 0;
@@ -122,7 +119,7 @@ async function top(): Promise<Record<string, number>> {
 }
 
 async function parent(): Promise<void> {
-  const only = arg('only', 'top,whole,slim').split(',');
+  const only = arg('only', 'top,history').split(',');
   const out: Record<string, number> = { netns: N, seconds: SECONDS };
   let load: WholeHostLoad | undefined;
   try {
@@ -149,5 +146,5 @@ async function parent(): Promise<void> {
 }
 
 const childAt = process.argv.indexOf('--child');
-if (childAt >= 0) await child(process.argv[childAt + 1] ?? 'whole');
+if (childAt >= 0) await child();
 else await parent();
