@@ -475,7 +475,7 @@ async function ring(): Promise<void> {
       const held = perMin(`${phase}HeldBytesPerInterval`);
       row(
         `flight recorder ring, whole host, ${String(w[`${phase}Namespaces`])} netns (50 with a listener + 2 conn/s${phase === 'churn' ? `, one pair at max churn ≈ ${String(w.churnConnectionsPerSec)}/s` : ''}), per minute at 1 s: held (text before gzip; previous ring)`,
-        `${kib(held)}/min (${kib(perMin(`${phase}RawBytesPerInterval`))}/min; ${kib(perMin(`${phase}ObjectBytesPerInterval`))}/min), longest push ${String(w[`${phase}MaxPushMs`])} ms`,
+        `${kib(held)}/min (${kib(perMin(`${phase}RawBytesPerInterval`))}/min; ${kib(perMin(`${phase}ObjectBytesPerInterval`))}/min), longest push ${String(w[`${phase}MaxPushMs`])} ms, event-loop delay max / p99 ${String(w[`${phase}LoopDelayMaxMs`])} / ${String(w[`${phase}LoopDelayP99Ms`])} ms`,
         '15 min ≤ 256 MiB cap',
         held * 15 <= cap,
       );
