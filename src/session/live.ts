@@ -95,12 +95,5 @@ export async function startSession(opts: LiveSessionOptions): Promise<LiveSessio
     toSnapshots(pipelineOptions({ description, mode: decision.mode, services: opts.services })),
   );
 
-  return {
-    info,
-    snapshots$: loop.snapshots$,
-    inputs$: loop.inputs$,
-    describe: () => description,
-    attached$: loop.attached$,
-    stop: loop.stop,
-  };
+  return { info, describe: () => description, ...loop };
 }

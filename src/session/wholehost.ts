@@ -133,12 +133,5 @@ export async function startWholeHostSession(opts: WholeHostSessionOptions): Prom
     programArgs: program?.args ?? [],
   };
 
-  return {
-    info,
-    snapshots$: loop.snapshots$,
-    inputs$: loop.inputs$,
-    describe: () => description,
-    attached$: loop.attached$,
-    stop: loop.stop,
-  };
+  return { info, describe: () => description, ...loop };
 }
