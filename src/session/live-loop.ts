@@ -1,5 +1,5 @@
 // Both live sessions (one netns, whole host) run one lifecycle: probe ticks close intervals with a poll, a fallback
-// timer keeps polls coming, --duration counts intervals, inputs$ mirrors the pipeline's input, stop() stops bpftrace first.
+// timer keeps polls coming, --duration counts intervals, inputs$ mirrors the pipeline's input, bpftrace stops first.
 import { Observable, ReplaySubject, Subject, share, takeUntil, tap, type OperatorFunction } from 'rxjs';
 import { isAttachedLine, isTickLine, parseLine } from '../kernel/probes/index.js';
 import type { RawInput } from '../model/inputs.js';
