@@ -4,11 +4,18 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLabDocker, type LabContainer, type LabDocker } from '../../scripts/lab/index.js';
+import type { LabContainer, LabDocker } from '../../scripts/lab/index.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
-import { requireLab, requireRoot } from '../helpers/prereq.js';
-import { cli as runCli, kernelCounters, overflowAcceptQueue } from './docker-helpers.js';
-import { assertNothingLeft, killLeftovers, startWatch, sumCounter, trackNetns } from './helpers.js';
+import {
+  NO_DOCKER,
+  cli as runCli,
+  kernelCounters,
+  overflowAcceptQueue,
+  replayWithoutDocker,
+  startOverflowContainer,
+  stopDockerLab,
+} from './docker-helpers.js';
+import { startWatch, sumCounter } from './helpers.js';
 
 const NAME = 'tslab-web1';
 const COUNTERS = ['TcpExtListenOverflows', 'TcpExtListenDrops', 'TcpPassiveOpens', 'TcpExtTCPSynRetrans'];
@@ -32,21 +39,10 @@ async function snapshotsOf(netns: string, extraEnv: Record<string, string> = env
 }
 
 beforeAll(async () => {
-  await requireRoot();
-  await requireLab();
-  lab = await startLabDocker();
-  trackNetns(lab.topo.client.name, lab.topo.server.name);
-  // somaxconn=2 set the Docker way caps the listen() backlog (128): the queue holds 3, and the fix is the sysctl.
-  web = await lab.run(NAME, { backlog: 128, port: 8080, sysctls: { 'net.core.somaxconn': '2' } });
-  env = { DOCKER_HOST: lab.dockerHost };
+  ({ lab, web, env } = await startOverflowContainer(NAME));
 }, 120_000);
 
-afterAll(async () => {
-  killLeftovers();
-  await lab?.stop();
-  await assertNothingLeft();
-  expect(readFileSync('/proc/self/mounts', 'utf8')).not.toContain(lab?.dir ?? '/nonexistent');
-}, 60_000);
+afterAll(() => stopDockerLab(lab), 60_000);
 
 describe('Docker container names (real dockerd)', () => {
   it('tcpscope netns lists the container netns by name and image', async () => {
@@ -137,14 +133,7 @@ describe('Docker container names (real dockerd)', () => {
       ]);
       expect(rec.code, rec.stderr).toBe(0);
       // Replayed without any Docker: the name comes from the recording.
-      const rep = await cli(['replay', file, '--json', '--speed', 'max'], {
-        DOCKER_HOST: 'unix:///nonexistent/docker.sock',
-      });
-      expect(rep.code, rep.stderr).toBe(0);
-      const snaps = rep.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Snapshot);
+      const snaps = await replayWithoutDocker<Snapshot>(file);
       expect(snaps.length).toBeGreaterThan(1);
       expect(
         snaps.every(
@@ -185,7 +174,7 @@ describe('Docker container names (real dockerd)', () => {
   });
 
   it('an unusable Docker socket: the container keeps its short id, one note, no error', async () => {
-    const snaps = await snapshotsOf(String(web.netnsInode), { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    const snaps = await snapshotsOf(String(web.netnsInode), { DOCKER_HOST: NO_DOCKER });
     expect(snaps.every((s) => s.netns.owner?.name === web.id.slice(0, 12) && s.netns.owner.image === undefined)).toBe(
       true,
     );

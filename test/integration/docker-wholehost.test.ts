@@ -7,13 +7,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLabDocker, type LabContainer, type LabDocker } from '../../scripts/lab/index.js';
+import type { LabContainer, LabDocker } from '../../scripts/lab/index.js';
 import type { AlertEvent } from '../../src/alert/event.js';
 import type { HostSnapshot, NetnsSection } from '../../src/model/host-snapshot.js';
-import { requireLab, requireRoot } from '../helpers/prereq.js';
-import { cli, kernelCounters, overflowAcceptQueue } from './docker-helpers.js';
+import {
+  NO_DOCKER,
+  kernelCounters,
+  overflowAcceptQueue,
+  replayWithoutDocker,
+  startOverflowContainer,
+  stopDockerLab,
+} from './docker-helpers.js';
 import { deadline } from '../../scripts/lab/time-scale.js';
-import { CLI, assertNothingLeft, killLeftovers, startWatch, trackNetns } from './helpers.js';
+import { CLI, startWatch } from './helpers.js';
 import { capture, paneExit, startPane, tmux } from '../helpers/tmux.js';
 
 const NAME = 'tslab-whweb';
@@ -61,21 +67,16 @@ const seriesOf = (text: string, name: string): string[] =>
   text.split('\n').filter((l) => l.includes(`netns="${web.netnsInode}"`) && l.includes(`container="${name}"`));
 
 beforeAll(async () => {
-  await requireRoot();
-  await requireLab();
-  lab = await startLabDocker();
-  trackNetns(lab.topo.client.name, lab.topo.server.name);
-  // somaxconn=2 set the Docker way caps the listen() backlog (128): the queue holds 3, and the fix is the sysctl.
-  web = await lab.run(NAME, { backlog: 128, port: 8080, sysctls: { 'net.core.somaxconn': '2' } });
-  env = { DOCKER_HOST: lab.dockerHost };
+  ({ lab, web, env } = await startOverflowContainer(NAME));
 }, 120_000);
 
-afterAll(async () => {
-  killLeftovers();
-  await lab?.stop();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  await assertNothingLeft();
-}, 60_000);
+afterAll(
+  () =>
+    stopDockerLab(lab, () => {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }),
+  60_000,
+);
 
 describe('whole host with a real Docker container', () => {
   it('watch --json without --netns: the container by name, exact counters, Docker advice, alerts and --exec env', async () => {
@@ -215,9 +216,7 @@ describe('whole host with a real Docker container', () => {
   }, 180_000);
 
   it('an unusable Docker socket: the container keeps its short id, one note in the snapshots, no error', async () => {
-    const w = startWatch<HostSnapshot>(undefined, ['--procfs', '--interval', '300ms'], {
-      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
-    });
+    const w = startWatch<HostSnapshot>(undefined, ['--procfs', '--interval', '300ms'], { DOCKER_HOST: NO_DOCKER });
     try {
       await w.moreSnapshots(4, 90_000);
     } finally {
@@ -303,15 +302,7 @@ describe('whole host with a real Docker container', () => {
     }
     expectRenamedOnce(namesOf(w.snapshots));
     // Replayed without any Docker: the names come from the recording, each of its time.
-    const rep = await cli(['replay', file, '--json', '--speed', 'max'], {
-      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
-    });
-    expect(rep.code, rep.stderr).toBe(0);
-    const replayed = rep.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as unknown)
-      .filter(isHost);
+    const replayed = (await replayWithoutDocker<unknown>(file)).filter(isHost);
     expectRenamedOnce(namesOf(replayed));
   }, 240_000);
 });

@@ -28,27 +28,62 @@ async function waitFor(what: string, cond: () => boolean, ms: number, log: () =>
   }
 }
 
-/** Replays a recording at max speed with the same rule; returns its snapshots and alert events. */
-async function replay(
+/** Replays a recording at max speed; returns its snapshots (whole host: HostSnapshots), alert events left out. */
+async function replay<T = Snapshot>(
   path: string,
-): Promise<{ snaps: Snapshot[]; firing: number[]; exitCode: number | undefined; stderr: string }> {
+): Promise<{ snaps: T[]; exitCode: number | undefined; stderr: string }> {
   const child = execa('node', [CLI, 'replay', path, '--json', '--speed', 'max'], {
     reject: false,
     buffer: { stdout: false },
   });
-  const snaps: Snapshot[] = [];
-  onJsonLines<Snapshot & { type?: string }>(child.stdout, (o) => {
+  const snaps: T[] = [];
+  onJsonLines<T & { type?: string }>(child.stdout, (o) => {
     if (o.type !== 'alert') snaps.push(o);
   });
   const r = await child;
-  return { snaps, firing: [], exitCode: r.exitCode, stderr: String(r.stderr) };
+  return { snaps, exitCode: r.exitCode, stderr: String(r.stderr) };
+}
+
+/** `tcpscope record ARGS` (the test stops it, also when it fails); its stderr, and a wait for its probes to attach. */
+function startRecord(args: string[]) {
+  const child = execa('node', [CLI, 'record', ...args], {
+    reject: false,
+    killSignal: 'SIGINT',
+    forceKillAfterDelay: 10_000,
+  });
+  let err = '';
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const stderr = (): string => err;
+  const attached = (ms: number): Promise<void> =>
+    waitFor('probes to attach', () => ATTACHED_LINE.test(err), ms, stderr);
+  return { child, stderr, attached };
+}
+
+/** The path of the (first) incident recording saved in `dir`. */
+async function incidentFile(dir: string): Promise<string> {
+  return join(
+    dir,
+    (await readdir(dir)).find((n) => n.endsWith('.ndjson.gz'))!,
+  );
+}
+
+interface OverflowLab {
+  topo: Topology;
+  dir: string;
+  client: Agent;
+  /** The flight recorder's flags: the alert `rule`, incidents saved in `dir` with a 1 min ring, `--after`. */
+  onAlert(after: string, rule?: string): string[];
+  /** The marker: 20 connects from the client netns to a closed port of the server netns, each refused (an RST). */
+  refuseMarker(): Promise<void>;
+  /** 30 connects at once to the backlog-1 listener that never accepts: its queue stays full and overflows. */
+  overflowBurst(settleMs?: number): Promise<void>;
 }
 
 /**
  * The flight tests' lab: a pair whose server listens with backlog 1 and never accepts, a lab client in the client
  * netns and a temporary directory, all torn down after `body`, also when it fails.
  */
-async function withOverflowLab(body: (lab: { topo: Topology; dir: string; client: Agent }) => Promise<void>) {
+async function withOverflowLab(body: (lab: OverflowLab) => Promise<void>) {
   await requireLab();
   await requireKernelTracing();
   const topo = await createTopology();
@@ -57,7 +92,27 @@ async function withOverflowLab(body: (lab: { topo: Topology; dir: string; client
   try {
     const listener = await startChurnAgent(topo, topo.server, ['listen', '--port', '8080', '--backlog', '1']);
     await listener.ready();
-    await body({ topo, dir, client: startNodeAgent(topo, topo.client, 'client.mjs') });
+    const client = startNodeAgent(topo, topo.client, 'client.mjs');
+    const host = topo.server.ip4;
+    await body({
+      topo,
+      dir,
+      client,
+      onAlert: (after, rule = RULE) => ['--alert', rule, '--on-alert', dir, '--ring', '1m', '--after', after],
+      async refuseMarker() {
+        const refused = await client.request(
+          { op: 'connect', host, port: 8081, count: 20, after: 'destroy', concurrency: 4, settleMs: 5000 },
+          20_000,
+        );
+        expect(refused.errors).toMatchObject({ ECONNREFUSED: 20 });
+      },
+      async overflowBurst(settleMs = 2000) {
+        await client.request(
+          { op: 'connect', host, port: 8080, count: 30, after: 'hold', concurrency: 30, settleMs },
+          20_000,
+        );
+      },
+    });
   } finally {
     await topo.destroy();
     await rm(dir, { recursive: true, force: true });
@@ -71,41 +126,15 @@ describe('flight recorder (lab)', () => {
   });
 
   it('an overflow alert saves an incident that holds the RSTs from before it and the overflow after it', async () => {
-    await withOverflowLab(async ({ topo, dir, client }) => {
-      const run = startWatch(topo.server.name, [
-        '--interval',
-        '500ms',
-        '--alert',
-        RULE,
-        '--on-alert',
-        dir,
-        '--ring',
-        '1m',
-        '--after',
-        '3s',
-      ]);
+    await withOverflowLab(async ({ topo, dir, onAlert, refuseMarker, overflowBurst }) => {
+      const run = startWatch(topo.server.name, ['--interval', '500ms', ...onAlert('3s')]);
       await run.attached;
       await run.moreSnapshots(2);
       // The marker: 20 connects to a closed port, 20 RSTs sent by the server netns, long before any alert.
-      const refused = await client.request(
-        {
-          op: 'connect',
-          host: topo.server.ip4,
-          port: 8081,
-          count: 20,
-          after: 'destroy',
-          concurrency: 4,
-          settleMs: 5000,
-        },
-        20_000,
-      );
-      expect(refused.errors).toMatchObject({ ECONNREFUSED: 20 });
+      await refuseMarker();
       await run.moreSnapshots(4);
       // The incident: 30 connects at once to a backlog-1 listener that never accepts.
-      await client.request(
-        { op: 'connect', host: topo.server.ip4, port: 8080, count: 30, after: 'hold', concurrency: 30, settleMs: 2000 },
-        20_000,
-      );
+      await overflowBurst();
       await waitFor('the incident to be saved', () => /incident saved: /.test(run.stderr()), 30_000, run.stderr);
       expect(await run.stop()).toBe(130); // Ctrl-C, as a user stops watch
       const names = (await readdir(dir)).sort();
@@ -113,10 +142,7 @@ describe('flight recorder (lab)', () => {
         names.filter((n) => n.endsWith('.ndjson.gz')),
         run.stderr(),
       ).toHaveLength(1);
-      const file = join(
-        dir,
-        names.find((n) => n.endsWith('.ndjson.gz'))!,
-      );
+      const file = await incidentFile(dir);
       expect(file).toMatch(new RegExp(`incident-\\d{8}T\\d{9}Z-${topo.server.name}-ovf\\.ndjson\\.gz$`));
       expect((await stat(file)).mode & 0o777).toBe(0o600);
       expect((await stat(file.replace(/\.ndjson\.gz$/, '.md'))).mode & 0o777).toBe(0o600);
@@ -156,21 +182,8 @@ describe('flight recorder (lab)', () => {
   // t≈20 s, an overflow at t≈40 s, a second firing of the same alert within --after (which extends that incident),
   // and a third incident after it closes: --keep 2 then deletes the oldest. About 60 s of test time.
   it('a second firing within --after extends the incident; --keep 2 deletes the oldest of three', async () => {
-    await withOverflowLab(async ({ topo, dir, client }) => {
-      const run = startWatch(topo.server.name, [
-        '--interval',
-        '1s',
-        '--alert',
-        RULE,
-        '--on-alert',
-        dir,
-        '--ring',
-        '1m',
-        '--after',
-        '8s',
-        '--keep',
-        '2',
-      ]);
+    await withOverflowLab(async ({ topo, dir, client, onAlert, refuseMarker, overflowBurst }) => {
+      const run = startWatch(topo.server.name, ['--interval', '1s', ...onAlert('8s'), '--keep', '2']);
       await run.attached;
       await run.moreSnapshots(2);
       const t0 = Date.now();
@@ -181,18 +194,7 @@ describe('flight recorder (lab)', () => {
       // One spike: 30 connects at once to the backlog-1 listener that never accepts (its queue stays full), then the
       // client gives up on them, so the overflows stop and the alert resolves.
       const spike = async (): Promise<void> => {
-        await client.request(
-          {
-            op: 'connect',
-            host: topo.server.ip4,
-            port: 8080,
-            count: 30,
-            after: 'hold',
-            concurrency: 30,
-            settleMs: 1200,
-          },
-          20_000,
-        );
+        await overflowBurst(1200);
         await client.request({ op: 'destroyAll' });
       };
       const saved = (): number => (run.stderr().match(/incident saved: /g) ?? []).length;
@@ -201,19 +203,7 @@ describe('flight recorder (lab)', () => {
       await spike();
       await waitFor('incident 1 to be saved', () => saved() === 1 && count('resolved') >= 1, 40_000, run.stderr);
       await at(20);
-      const refused = await client.request(
-        {
-          op: 'connect',
-          host: topo.server.ip4,
-          port: 8081,
-          count: 20,
-          after: 'destroy',
-          concurrency: 4,
-          settleMs: 5000,
-        },
-        20_000,
-      );
-      expect(refused.errors).toMatchObject({ ECONNREFUSED: 20 });
+      await refuseMarker();
       await at(40);
       await spike();
       await waitFor('the alert to fire and resolve', () => count('resolved') >= 2, 20_000, run.stderr);
@@ -275,80 +265,23 @@ describe('flight recorder (lab)', () => {
 
   // Whole host: other engineers' lab namespaces are watched too, so the rule names our server netns.
   it('--incident-scope netns: a whole-host incident holds the alerting netns and the host netns only, and replays', async () => {
-    await withOverflowLab(async ({ topo, dir, client }) => {
-      let rec: ReturnType<typeof execa> | undefined;
+    await withOverflowLab(async ({ topo, dir, onAlert, refuseMarker, overflowBurst }) => {
+      const rule = `ovf: rate(TcpExtListenOverflows{netns="${topo.server.name}"}) > 1/s`;
+      const rec = startRecord([...onAlert('3s', rule), '--incident-scope', 'netns', '--interval', '1s']);
       try {
-        const rule = `ovf: rate(TcpExtListenOverflows{netns="${topo.server.name}"}) > 1/s`;
-        rec = execa(
-          'node',
-          [
-            CLI,
-            'record',
-            '--on-alert',
-            dir,
-            '--ring',
-            '1m',
-            '--after',
-            '3s',
-            '--incident-scope',
-            'netns',
-            '--interval',
-            '1s',
-            '--alert',
-            rule,
-          ],
-          { reject: false, killSignal: 'SIGINT', forceKillAfterDelay: 10_000 },
-        );
-        let err = '';
-        rec.stderr?.on('data', (c: Buffer) => (err += c.toString()));
         // Whole host compiles one program for every netns: slower to attach on a loaded machine than one netns.
-        await waitFor(
-          'probes to attach',
-          () => ATTACHED_LINE.test(err),
-          deadline(150_000),
-          () => err,
-        );
+        await rec.attached(deadline(150_000));
         await sleep(4000);
         // The marker, from the client netns to a closed port of the server netns: RSTs sent there, connects here.
-        const refused = await client.request(
-          {
-            op: 'connect',
-            host: topo.server.ip4,
-            port: 8081,
-            count: 20,
-            after: 'destroy',
-            concurrency: 4,
-            settleMs: 5000,
-          },
-          20_000,
-        );
-        expect(refused.errors).toMatchObject({ ECONNREFUSED: 20 });
+        await refuseMarker();
         await sleep(3000);
-        await client.request(
-          {
-            op: 'connect',
-            host: topo.server.ip4,
-            port: 8080,
-            count: 30,
-            after: 'hold',
-            concurrency: 30,
-            settleMs: 2000,
-          },
-          20_000,
-        );
-        await waitFor(
-          'the incident to be saved',
-          () => /incident saved: /.test(err),
-          60_000,
-          () => err,
-        );
-        rec.kill('SIGINT');
-        expect((await rec).exitCode, err).toBe(0); // record stops on Ctrl-C with exit 0 (its --help), -o or not
-        expect(err).not.toContain('not written');
-        const file = join(
-          dir,
-          (await readdir(dir)).find((n) => n.endsWith('.ndjson.gz'))!,
-        );
+        await overflowBurst();
+        await waitFor('the incident to be saved', () => /incident saved: /.test(rec.stderr()), 60_000, rec.stderr);
+        rec.child.kill('SIGINT');
+        // record stops on Ctrl-C with exit 0 (its --help), -o or not
+        expect((await rec.child).exitCode, rec.stderr()).toBe(0);
+        expect(rec.stderr()).not.toContain('not written');
+        const file = await incidentFile(dir);
         expect(file).toContain(`-${topo.server.name}-ovf.ndjson.gz`);
         // Its Markdown report beside it: the per-netns report of a whole-host recording, naming the alerting netns.
         expect(await readFile(file.replace(/\.ndjson\.gz$/, '.md'), 'utf8')).toContain(topo.server.name);
@@ -376,73 +309,34 @@ describe('flight recorder (lab)', () => {
         expect(serverRows).toBeGreaterThan(0);
 
         // Replay: whole-host snapshots with the server netns's section, RSTs before the overflow, the overflow after.
-        const child = execa('node', [CLI, 'replay', file, '--json', '--speed', 'max'], {
-          reject: false,
-          buffer: { stdout: false },
-        });
-        const hosts: HostSnapshot[] = [];
-        onJsonLines<HostSnapshot>(child.stdout, (h) => hosts.push(h));
-        const done = await child;
-        expect(done.exitCode, String(done.stderr)).toBe(0);
+        const done = await replay<HostSnapshot>(file);
+        expect(done.exitCode, done.stderr).toBe(0);
+        const hosts = done.snaps;
         const server = hosts.flatMap((h) => h.namespaces.filter((n) => n.netns.inode === topo.server.inode));
         expect(hosts.every((h) => h.namespaces.every((n) => kept.has(n.netns.inode)))).toBe(true);
         const snaps = server.flatMap((n) => (n.snapshot ? [n.snapshot] : []));
         expect(sumCounter(snaps, 'TcpOutRsts')).toBeGreaterThanOrEqual(20);
         expect(sumCounter(snaps, 'TcpExtListenOverflows')).toBeGreaterThan(0);
       } finally {
-        rec?.kill('SIGINT');
-        await rec;
+        rec.child.kill('SIGINT');
+        await rec.child;
       }
     });
   }, 180_000);
 
   it('a SIGKILL during --after leaves an incident that replays up to the cut', async () => {
-    await withOverflowLab(async ({ topo, dir, client }) => {
-      const rec = execa(
-        'node',
-        [
-          CLI,
-          'record',
-          '--on-alert',
-          dir,
-          '--ring',
-          '1m',
-          '--after',
-          '5m',
-          '--netns',
-          topo.server.name,
-          '--interval',
-          '500ms',
-          '--alert',
-          RULE,
-        ],
-        { reject: false, all: false },
-      );
-      let err = '';
-      rec.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-      await waitFor(
-        'probes to attach',
-        () => ATTACHED_LINE.test(err),
-        60_000,
-        () => err,
-      );
-      await client.request(
-        { op: 'connect', host: topo.server.ip4, port: 8080, count: 30, after: 'hold', concurrency: 30, settleMs: 2000 },
-        20_000,
-      );
-      await waitFor(
-        'the incident to open',
-        () => /incident: saving /.test(err),
-        30_000,
-        () => err,
-      );
-      await sleep(2500);
-      rec.kill('SIGKILL');
-      await rec;
-      const file = join(
-        dir,
-        (await readdir(dir)).find((n) => n.endsWith('.ndjson.gz'))!,
-      );
+    await withOverflowLab(async ({ topo, dir, onAlert, overflowBurst }) => {
+      const rec = startRecord([...onAlert('5m'), '--netns', topo.server.name, '--interval', '500ms']);
+      try {
+        await rec.attached(60_000);
+        await overflowBurst();
+        await waitFor('the incident to open', () => /incident: saving /.test(rec.stderr()), 30_000, rec.stderr);
+        await sleep(2500);
+      } finally {
+        rec.child.kill('SIGKILL');
+        await rec.child;
+      }
+      const file = await incidentFile(dir);
       const r = await replay(file);
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.snaps.length).toBeGreaterThan(2);

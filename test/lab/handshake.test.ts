@@ -27,6 +27,7 @@ describe.concurrent('lab handshake scenarios', () => {
     // cookie; the matrix checks that guest through the same measured numbers).
     expect(m(t, 'synQueued')).toBe(3);
     expect(m(t, 'burstCookies')).toBe(0);
+    expect(m(t, 'finalAcksDropped')).toBe(3); // the first ACK of each burst connection, never a re-ACK
     // every ListenOverflow here is either a re-sent final ACK or a SYN of a late client (initial or retransmitted)
     const lateSyns = m(t, 'lateConnects') + ctr(t, 'client', 'TcpExtTCPSynRetrans');
     expect(ctr(t, 'server', 'TcpExtListenOverflows')).toBe(m(t, 'expectedAckOverflows') + lateSyns);

@@ -58,9 +58,12 @@ export const acceptOverflow: ScenarioDef = {
     if (count(a, 'connected') !== backlog) throw new Error(`prefill: ${JSON.stringify(a)}`);
     // Phase B: backlog+1 handshakes whose final ACK is dropped (client netns output) → requests wait in the SYN
     // queue. The veth delivers synchronously, so without this a "burst" would just be sequential handshakes.
+    // Only the FIRST pure ACK of each client port is dropped (the port goes into @acked): the re-ACK answering the
+    // retransmitted SYN-ACK passes even if this table is still there then (a slow machine, e.g. a QEMU guest, can
+    // take longer than the 1 s SYN-ACK timer to get to the delete below).
     await topo.nft(
       topo.client,
-      `table inet tslab_ack {\n chain out {\n  type filter hook output priority 0; policy accept;\n  ip daddr ${topo.server.ip4} tcp dport ${PORT} ${PURE_ACK} counter drop\n }\n}\n`,
+      `table inet tslab_ack {\n set acked {\n  type inet_service\n  flags dynamic\n }\n chain out {\n  type filter hook output priority 0; policy accept;\n  ip daddr ${topo.server.ip4} tcp dport ${PORT} tcp sport @acked accept\n  ip daddr ${topo.server.ip4} tcp dport ${PORT} ${PURE_ACK} add @acked { tcp sport } counter drop\n }\n}\n`,
     );
     const before = await topo.counters(topo.server);
     const b = await connect(ctx, { host: topo.server.ip4, count: backlog + 1, after: 'hold' });

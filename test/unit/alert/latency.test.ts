@@ -3,48 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { createAlertEngine } from '../../../src/alert/engine.js';
 import { compileRule, metricScope } from '../../../src/alert/rule.js';
 import { parseCondition } from '../../../src/alert/parser.js';
-import { emptyBatch } from '../../../src/model/probe-batch.js';
-import { LatencyAccumulator } from '../../../src/pipeline/latency.js';
-import { bucketOf } from '../../../src/model/latency-stats.js';
 import type { Snapshot } from '../../../src/model/snapshot.js';
+import { latencySnapshots, type SamplesByPort } from '../../helpers/latency.js';
 import { snap } from './snapshots.js';
 
 const NS = 4026531840;
 
 /** Snapshots whose latency section comes from the real accumulator: per interval, connect latencies (µs) per dport. */
-function withLatency(intervals: Record<number, number[]>[], failed: Record<number, number>[] = []): Snapshot[] {
-  const acc = new LatencyAccumulator();
-  return intervals.map((byPort, i) => {
-    const b = emptyBatch();
-    b.latency = {
-      connect: Object.entries(byPort).map(([dport, us]) => {
-        const buckets: Record<number, number> = {};
-        for (const u of us) buckets[bucketOf(u)] = (buckets[bucketOf(u)] ?? 0) + 1;
-        return {
-          netns: NS,
-          dport: Number(dport),
-          count: us.length,
-          sumUs: us.reduce((a, x) => a + x, 0),
-          maxUs: Math.max(...us),
-          buckets,
-          synRetrans: {},
-        };
-      }),
-      failed: Object.entries(failed[i] ?? {}).map(([dport, n]) => ({
-        netns: NS,
-        dport: Number(dport),
-        errno: 111,
-        count: n,
-        sumUs: 100 * n,
-        maxUs: 100,
-      })),
-      lifetime: [],
-      rtt: [],
-    };
-    const s = snap(i);
-    s.latency = acc.add([b], NS);
-    return s;
-  });
+function withLatency(intervals: SamplesByPort[], failed: Record<number, number>[] = []): Snapshot[] {
+  return latencySnapshots(NS, intervals, snap, (i) => ({
+    failed: Object.entries(failed[i] ?? {}).map(([dport, n]) => ({
+      netns: NS,
+      dport: Number(dport),
+      errno: 111,
+      count: n,
+      sumUs: 100 * n,
+      maxUs: 100,
+    })),
+  }));
 }
 
 function trace(expr: string, snaps: Snapshot[]): string[] {

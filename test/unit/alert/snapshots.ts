@@ -1,5 +1,6 @@
 // Builds synthetic Snapshots for alert and export tests: only the fields a test sets differ from an idle interval.
 import type { Snapshot } from '../../../src/model/snapshot.js';
+import { idleSnapshot } from '../../helpers/snapshot.js';
 
 export interface SnapPatch {
   counters?: Record<string, number>;
@@ -15,35 +16,16 @@ export interface SnapPatch {
 export const T0 = 1_700_000_000_000;
 
 export function snap(seq: number, p: SnapPatch = {}, intervalMs = 1000): Snapshot {
-  return {
-    schemaVersion: 1,
+  return idleSnapshot({
     time: T0 + (seq + 1) * intervalMs,
     seq,
     intervalMs,
-    netns: p.netns ?? { inode: 4026531840, name: undefined },
-    mode: 'ebpf',
-    modeReason: undefined,
-    transitions: p.transitions ?? {},
-    events: {
-      synackRetrans: 0,
-      synackRetransByListener: [],
-      synRetrans: 0,
-      retransByState: {},
-      resetsSent: 0,
-      resetsSentByReason: {},
-      resetsReceived: 0,
-      resetsReceivedByStatePort: {},
-      drops: 0,
-      dropsByReason: {},
-      details: [],
-      suppressed: 0,
-      lost: 0,
-      ...p.events,
-    },
-    counters: p.counters ?? {},
-    census: { states: p.states ?? {}, listeners: p.listeners ?? [], owners: [], sockstat: {} },
-    sysctls: p.sysctls ?? {},
-    sysctlChanges: [],
+    netns: p.netns,
+    transitions: p.transitions,
+    events: p.events,
+    counters: p.counters,
+    census: { states: p.states, listeners: p.listeners },
+    sysctls: p.sysctls,
     findings: (p.findings ?? []).map((id) => ({
       id,
       severity: 'warning',
@@ -54,9 +36,7 @@ export function snap(seq: number, p: SnapPatch = {}, intervalMs = 1000): Snapsho
       advice: [],
       since: T0,
     })),
-    gaps: [],
-    notes: [],
-  };
+  });
 }
 
 /** A sequence of snapshots, one per patch, 1 s apart. */

@@ -1,8 +1,9 @@
 // Synthetic snapshots for rule tests: kernel 6.18 default sysctls, empty events, overridable piece by piece.
-import { SNAPSHOT_SCHEMA_VERSION, type Snapshot, type SnapshotEvents } from '../../../src/model/snapshot.js';
+import type { Snapshot, SnapshotEvents } from '../../../src/model/snapshot.js';
 import type { SnapshotListener } from '../../../src/diagnose/listeners.js';
 import { makeContext } from '../../../src/diagnose/context.js';
 import type { RuleContext } from '../../../src/diagnose/rule.js';
+import { HOST_NETNS, idleSnapshot } from '../../helpers/snapshot.js';
 
 /** Values read on this machine (kernel 6.18) with `sysctl`. */
 export const DEFAULT_SYSCTLS: Record<string, string> = {
@@ -25,24 +26,6 @@ export const DEFAULT_SYSCTLS: Record<string, string> = {
   'net.ipv4.tcp_keepalive_intvl': '75',
   'net.ipv4.tcp_rto_max_ms': '120000',
 };
-
-export function emptyEvents(): SnapshotEvents {
-  return {
-    synackRetrans: 0,
-    synackRetransByListener: [],
-    synRetrans: 0,
-    retransByState: {},
-    resetsSent: 0,
-    resetsSentByReason: {},
-    resetsReceived: 0,
-    resetsReceivedByStatePort: {},
-    drops: 0,
-    dropsByReason: {},
-    details: [],
-    suppressed: 0,
-    lost: 0,
-  };
-}
 
 export interface SnapshotPatch {
   time?: number;
@@ -67,29 +50,18 @@ export function snap(p: SnapshotPatch = {}): Snapshot {
     else sysctls[k] = v;
   }
   const seq = p.seq ?? 0;
-  return {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+  return idleSnapshot({
     time: p.time ?? 1_700_000_000_000 + seq * 1000,
     seq,
-    intervalMs: p.intervalMs ?? 1000,
-    netns: { inode: 4026531840, name: p.netnsName },
-    mode: p.mode ?? 'ebpf',
-    modeReason: undefined,
-    transitions: p.transitions ?? {},
-    events: { ...emptyEvents(), ...p.events },
-    counters: p.counters ?? {},
-    census: {
-      states: p.states ?? {},
-      listeners: p.listeners ?? [],
-      owners: p.owners ?? [],
-      sockstat: p.sockstat ?? {},
-    },
+    intervalMs: p.intervalMs,
+    netns: { inode: HOST_NETNS, name: p.netnsName },
+    mode: p.mode,
+    transitions: p.transitions,
+    events: p.events,
+    counters: p.counters,
+    census: { states: p.states, listeners: p.listeners, owners: p.owners, sockstat: p.sockstat },
     sysctls,
-    sysctlChanges: [],
-    findings: [],
-    gaps: [],
-    notes: [],
-  };
+  });
 }
 
 export function listener(p: Partial<SnapshotListener> = {}): SnapshotListener {

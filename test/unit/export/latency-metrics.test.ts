@@ -6,40 +6,19 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../../src/export/metrics.js';
-import { emptyBatch } from '../../../src/model/probe-batch.js';
-import { LatencyAccumulator } from '../../../src/pipeline/latency.js';
 import { bucketOf } from '../../../src/model/latency-stats.js';
 import type { Snapshot } from '../../../src/model/snapshot.js';
+import { latencySnapshots, type SamplesByPort } from '../../helpers/latency.js';
 import { snap } from '../alert/snapshots.js';
 
 const NS = 4026531840;
 
-function snapshots(perInterval: Record<number, number[]>[], failed = 0): Snapshot[] {
-  const acc = new LatencyAccumulator();
-  return perInterval.map((byPort, i) => {
-    const b = emptyBatch();
-    b.latency = {
-      connect: Object.entries(byPort).map(([dport, us]) => {
-        const buckets: Record<number, number> = {};
-        for (const u of us) buckets[bucketOf(u)] = (buckets[bucketOf(u)] ?? 0) + 1;
-        return {
-          netns: NS,
-          dport: Number(dport),
-          count: us.length,
-          sumUs: us.reduce((a, x) => a + x, 0),
-          maxUs: Math.max(...us),
-          buckets,
-          synRetrans: {},
-        };
-      }),
-      failed: failed ? [{ netns: NS, dport: 5432, errno: 110, count: failed, sumUs: 3e6 * failed, maxUs: 3e6 }] : [],
-      lifetime: [{ netns: NS, direction: 'in', port: 8080, count: 2, sumUs: 2e6, buckets: { [bucketOf(1e6)]: 2 } }],
-      rtt: [{ netns: NS, direction: 'out', port: 5432, count: 2, sumUs: 100_000, buckets: { [bucketOf(50_000)]: 2 } }],
-    };
-    const s = snap(i);
-    s.latency = acc.add([b], NS);
-    return s;
-  });
+function snapshots(perInterval: SamplesByPort[], failed = 0): Snapshot[] {
+  return latencySnapshots(NS, perInterval, snap, () => ({
+    failed: failed ? [{ netns: NS, dport: 5432, errno: 110, count: failed, sumUs: 3e6 * failed, maxUs: 3e6 }] : [],
+    lifetime: [{ netns: NS, direction: 'in', port: 8080, count: 2, sumUs: 2e6, buckets: { [bucketOf(1e6)]: 2 } }],
+    rtt: [{ netns: NS, direction: 'out', port: 5432, count: 2, sumUs: 100_000, buckets: { [bucketOf(50_000)]: 2 } }],
+  }));
 }
 
 const line = (text: string, prefix: string): number => {

@@ -10,9 +10,8 @@ import { parse, stringify } from 'yaml';
 import { parseAlertFlag } from '../../../src/alert/rule.js';
 import { toPrometheusRules } from '../../../src/export/rules/prometheus-rules.js';
 import { createMetrics } from '../../../src/export/metrics.js';
-import { emptyBatch } from '../../../src/model/probe-batch.js';
-import { LatencyAccumulator } from '../../../src/pipeline/latency.js';
-import { bucketOf, log2Of, quantileUs } from '../../../src/model/latency-stats.js';
+import { log2Of, quantileUs } from '../../../src/model/latency-stats.js';
+import { histogramOf, latencySnapshots } from '../../helpers/latency.js';
 import { promtool } from '../../helpers/promtool.js';
 import { snap } from '../alert/snapshots.js';
 
@@ -78,32 +77,9 @@ describe('latency alert expressions → PromQL', () => {
 /** Exporter scrapes, one per minute: each minute adds `perMinute[i]` connect latencies (µs) per remote port. */
 async function scrapes(perMinute: Record<number, number[]>[]): Promise<Map<string, number[]>> {
   const m = createMetrics();
-  const acc = new LatencyAccumulator();
   const series = new Map<string, number[]>();
-  for (const [i, byPort] of perMinute.entries()) {
-    const b = emptyBatch();
-    b.latency = {
-      connect: Object.entries(byPort)
-        .filter(([, us]) => us.length > 0)
-        .map(([dport, us]) => {
-          const buckets: Record<number, number> = {};
-          for (const u of us) buckets[bucketOf(u)] = (buckets[bucketOf(u)] ?? 0) + 1;
-          return {
-            netns: NS,
-            dport: Number(dport),
-            count: us.length,
-            sumUs: us.reduce((a, x) => a + x, 0),
-            maxUs: Math.max(...us),
-            buckets,
-            synRetrans: {},
-          };
-        }),
-      failed: [],
-      lifetime: [],
-      rtt: [],
-    };
-    const s = snap(i, { netns: { inode: NS, name: 'web1' } }, 60_000);
-    s.latency = acc.add([b], NS);
+  const snaps = latencySnapshots(NS, perMinute, (i) => snap(i, { netns: { inode: NS, name: 'web1' } }, 60_000));
+  for (const [i, s] of snaps.entries()) {
     m.update(s);
     for (const line of (await m.text()).split('\n')) {
       if (!line.startsWith('tcpscope_connect_latency_seconds_bucket{')) continue;
@@ -129,8 +105,7 @@ describe('exported quantile rules under promtool', () => {
     const minutes = Array.from({ length: 10 }, (_, i) => ({ 8080: i >= 1 && i <= 5 ? slow : [], 5432: healthy }));
     const series = await scrapes(minutes);
     // tcpscope's own quantiles of one minute of port 8080, and their log2 buckets [2^b, 2^(b+1)) µs.
-    const hist: Record<string, number> = {};
-    for (const u of slow) hist[bucketOf(u)] = (hist[bucketOf(u)] ?? 0) + 1;
+    const hist = histogramOf(slow);
     const p99 = quantileUs(hist, 0.99);
     const p50 = quantileUs(hist, 0.5);
     const [lo99, hi99] = [2 ** log2Of(p99) / 1000, 2 ** (log2Of(p99) + 1) / 1000];

@@ -1,7 +1,8 @@
 // Synthetic snapshots and session info for the dashboard tests: a quiet host, then an accept-queue overflow.
 import type { Finding } from '../../../src/model/finding.js';
 import type { SessionInfo } from '../../../src/model/session.js';
-import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../../../src/model/snapshot.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
+import { idleSnapshot } from '../../helpers/snapshot.js';
 
 export const T0 = Date.UTC(2026, 10, 21, 3, 0, 0);
 
@@ -35,14 +36,10 @@ export const SYSCTLS: Record<string, string> = {
 };
 
 export function snapshot(seq: number, over: Partial<Snapshot> = {}): Snapshot {
-  const base: Snapshot = {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+  return idleSnapshot({
     time: T0 + seq * 1000,
     seq,
-    intervalMs: 1000,
     netns: { inode: 4026532281, name: 'tslab-ab12-s' },
-    mode: 'ebpf',
-    modeReason: undefined,
     transitions: {
       'CLOSE->SYN_SENT': 40,
       'SYN_SENT->ESTABLISHED': 40,
@@ -53,21 +50,6 @@ export function snapshot(seq: number, over: Partial<Snapshot> = {}): Snapshot {
       'ESTABLISHED->CLOSE_WAIT': 3,
       'CLOSE_WAIT->LAST_ACK': 3,
       'LAST_ACK->CLOSE': 3,
-    },
-    events: {
-      synackRetrans: 0,
-      synackRetransByListener: [],
-      synRetrans: 0,
-      retransByState: {},
-      resetsSent: 0,
-      resetsSentByReason: {},
-      resetsReceived: 0,
-      resetsReceivedByStatePort: {},
-      drops: 0,
-      dropsByReason: {},
-      details: [],
-      suppressed: 0,
-      lost: 0,
     },
     counters: { TcpActiveOpens: 40, TcpPassiveOpens: 38 },
     census: {
@@ -96,16 +78,11 @@ export function snapshot(seq: number, over: Partial<Snapshot> = {}): Snapshot {
           atCapacity: false,
         },
       ],
-      owners: [],
       sockstat: { 'TCP.inuse': 130, 'TCP.orphan': 1, 'TCP.tw': 2100, 'TCP.alloc': 140 },
     },
     sysctls: { ...SYSCTLS },
-    sysctlChanges: [],
-    findings: [],
-    gaps: [],
-    notes: [],
-  };
-  return { ...base, ...over };
+    ...over,
+  });
 }
 
 export function overflowFinding(since: number): Finding {

@@ -1,41 +1,24 @@
 // The connect-latency panel and the compact summary line, on a latency section built by the real accumulator.
 import { describe, expect, it } from 'vitest';
 import { emptyBatch } from '../../../src/model/probe-batch.js';
+import type { Snapshot } from '../../../src/model/snapshot.js';
 import { LatencyAccumulator } from '../../../src/pipeline/latency.js';
-import { bucketOf } from '../../../src/model/latency-stats.js';
 import { connectSummary, fmtLatency, latencyLines, octaveBars } from '../../../src/ui/model/latency.js';
 import { layoutCells } from '../../../src/ui/model/layout.js';
 import { toPlain } from '../../../src/ui/model/markup.js';
+import { latencySnapshots, type SamplesByPort } from '../../helpers/latency.js';
 import { snap } from '../alert/snapshots.js';
 import { watchLine } from '../../../src/cli/watch-line.js';
 
 const NS = 4026531840;
 
-function withLatency(byPort: Record<number, number[]>, failed = 0) {
-  const b = emptyBatch();
-  b.latency = {
-    connect: Object.entries(byPort).map(([dport, us]) => {
-      const buckets: Record<number, number> = {};
-      for (const u of us) buckets[bucketOf(u)] = (buckets[bucketOf(u)] ?? 0) + 1;
-      return {
-        netns: NS,
-        dport: Number(dport),
-        count: us.length,
-        sumUs: us.reduce((a, x) => a + x, 0),
-        maxUs: Math.max(...us),
-        buckets,
-        synRetrans: {},
-      };
-    }),
+function withLatency(byPort: SamplesByPort, failed = 0): Snapshot {
+  const [s] = latencySnapshots(NS, [byPort], snap, () => ({
     failed: failed ? [{ netns: NS, dport: 8081, errno: 111, count: failed, sumUs: 114 * failed, maxUs: 467 }] : [],
-    lifetime: [
-      { netns: NS, direction: 'out' as const, port: 5432, count: 20, sumUs: 574_232, buckets: { 56: 9, 60: 11 } },
-    ],
-    rtt: [{ netns: NS, direction: 'out' as const, port: 5432, count: 20, sumUs: 238, buckets: { 12: 20 } }],
-  };
-  const s = snap(0);
-  s.latency = new LatencyAccumulator().add([b], NS);
-  return s;
+    lifetime: [{ netns: NS, direction: 'out', port: 5432, count: 20, sumUs: 574_232, buckets: { 56: 9, 60: 11 } }],
+    rtt: [{ netns: NS, direction: 'out', port: 5432, count: 20, sumUs: 238, buckets: { 12: 20 } }],
+  }));
+  return s!;
 }
 
 describe('latency panel', () => {

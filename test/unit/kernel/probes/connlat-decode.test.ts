@@ -1,8 +1,6 @@
 // connlat.bt output (captured on 6.18: 3 connects to :5432 held 0.2 s, 2 refused connects to :1) decoded exactly,
 // the session section built from it, and the log2 histogram arithmetic the sinks rely on.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BatchDecoder, type ProbeBatch } from '../../../../src/kernel/probes/index.js';
 import { LatencyAccumulator, outcomeOf } from '../../../../src/pipeline/latency.js';
 import {
   bucketHighUs,
@@ -13,26 +11,15 @@ import {
   quantileUs,
   statsOf,
 } from '../../../../src/model/latency-stats.js';
+import { capturedLines, decodeLines } from './captured.js';
 
-const lines = readFileSync(new URL('../../../fixtures/bpftrace/connlat-6.18.ndjson', import.meta.url), 'utf8').split(
-  '\n',
-);
+const lines = capturedLines('connlat-6.18.ndjson');
 const NS = 4026532177;
-
-function decode(input: readonly string[]): { batches: ProbeBatch[]; bad: number } {
-  const dec = new BatchDecoder({});
-  const batches: ProbeBatch[] = [];
-  for (const l of input) {
-    const b = dec.push(l);
-    if (b) batches.push(b);
-  }
-  return { batches, bad: dec.stats.badLines };
-}
 
 describe('connlat decoding', () => {
   it('the interval with the traffic holds every connect, failure, lifetime and RTT sample; later ones none', () => {
-    const { batches, bad } = decode(lines);
-    expect(bad).toBe(0);
+    const { batches, dec } = decodeLines(lines);
+    expect(dec.stats.badLines).toBe(0);
     const withData = batches.filter((b) => b.latency && (b.latency.connect.length > 0 || b.latency.failed.length > 0));
     expect(withData).toHaveLength(1);
     const l = withData[0]!.latency!;
@@ -53,7 +40,7 @@ describe('connlat decoding', () => {
   });
 
   it('the session section: interval and session stats, outcome names, netns filter', () => {
-    const { batches } = decode(lines);
+    const { batches } = decodeLines(lines);
     const acc = new LatencyAccumulator();
     const sections = batches.map((b) => acc.add([b], NS));
     const last = sections.at(-1)!;
@@ -77,7 +64,7 @@ describe('connlat decoding', () => {
 
   it('a peak lost between print and clear is never below the top bucket', () => {
     const noPeak = lines.filter((l) => !l.includes('"@clx"'));
-    const l = decode(noPeak).batches.find((b) => (b.latency?.connect.length ?? 0) > 0)!.latency!;
+    const l = decodeLines(noPeak).batches.find((b) => (b.latency?.connect.length ?? 0) > 0)!.latency!;
     expect(l.connect[0]!.maxUs).toBe(bucketLowUs(29)); // 160 µs: [160, 192)
   });
 

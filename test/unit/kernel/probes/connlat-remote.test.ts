@@ -1,34 +1,20 @@
 // connlat.bt's per-remote maps (captured on 6.18 in the host netns: 3 connects to 127.0.0.1:45999, 1 to [::1]:45998,
 // 2 refused by 127.0.0.1:1) decoded exactly; the section's top list per netns ranks remotes by trouble and is bounded.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BatchDecoder, type ProbeBatch } from '../../../../src/kernel/probes/index.js';
 import { LatencyAccumulator } from '../../../../src/pipeline/latency.js';
 import { emptyBatch } from '../../../../src/model/probe-batch.js';
 import { REMOTE_TOP } from '../../../../src/model/latency.js';
 import { splitBatch } from '../../../../src/pipeline/wholehost/split.js';
 import type { RemoteConnectRow } from '../../../../src/model/latency-batch.js';
+import { capturedLines, decodeLines } from './captured.js';
 
 const NS = 4026531833;
-const lines = readFileSync(
-  new URL('../../../fixtures/bpftrace/connlat-remote-6.18.ndjson', import.meta.url),
-  'utf8',
-).split('\n');
-
-function decode(input: readonly string[]): { batches: ProbeBatch[]; bad: number } {
-  const dec = new BatchDecoder({});
-  const batches: ProbeBatch[] = [];
-  for (const l of input) {
-    const b = dec.push(l);
-    if (b) batches.push(b);
-  }
-  return { batches, bad: dec.stats.badLines };
-}
+const lines = capturedLines('connlat-remote-6.18.ndjson');
 
 describe('per-remote connect rows', () => {
   it('decodes the captured maps: one interval holds every remote, IPv4 and IPv6, failures by errno', () => {
-    const { batches, bad } = decode(lines);
-    expect(bad).toBe(0);
+    const { batches, dec } = decodeLines(lines);
+    expect(dec.stats.badLines).toBe(0);
     const withData = batches.filter((b) => (b.latency?.remote ?? []).length > 0);
     expect(withData).toHaveLength(1);
     const rows = withData[0]!.latency!.remote!.map(({ sumUs, maxUs, ...r }) => {
@@ -51,7 +37,7 @@ describe('per-remote connect rows', () => {
   });
 
   it('the section: session totals, failures by outcome, the refused remote first, then the slowest', () => {
-    const { batches } = decode(lines);
+    const { batches } = decodeLines(lines);
     const acc = new LatencyAccumulator();
     const sections = batches.map((b) => acc.add([b], NS));
     const busy = sections.find((s) => (s?.remotes ?? []).some((r) => r.interval.connects + r.interval.failed > 0))!;
@@ -80,7 +66,7 @@ describe('per-remote connect rows', () => {
   it('older recordings (no per-remote maps) get no remotes field', () => {
     const old = lines.filter((l) => !/"@ra[a-z]?"/.test(l));
     const acc = new LatencyAccumulator();
-    const sections = decode(old).batches.map((b) => acc.add([b], NS));
+    const sections = decodeLines(old).batches.map((b) => acc.add([b], NS));
     expect(sections.some((s) => s !== undefined)).toBe(true);
     for (const s of sections) expect(s === undefined || !('remotes' in s)).toBe(true);
   });

@@ -1,29 +1,18 @@
 // BatchDecoder on captured real bpftrace output: exact batches, determinism, and survival of truncated/garbled lines.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { detectCapabilities } from '../../../../src/kernel/capabilities.js';
 import {
-  BatchDecoder,
   isAttachedLine,
   isTickLine,
   reasonTables,
   type ProbeBatch,
   type ReasonTables,
 } from '../../../../src/kernel/probes/index.js';
+import { capturedLines, decodeLines } from './captured.js';
 
-const lines = readFileSync(new URL('../../../fixtures/bpftrace/full-6.18.ndjson', import.meta.url), 'utf8').split('\n');
+const lines = capturedLines('full-6.18.ndjson');
 const NS = 4026532177;
-
-function decodeAll(input: readonly string[], tables: ReasonTables): { batches: ProbeBatch[]; dec: BatchDecoder } {
-  const dec = new BatchDecoder(tables);
-  const batches: ProbeBatch[] = [];
-  for (const l of input) {
-    const b = dec.push(l);
-    if (b) batches.push(b);
-  }
-  return { batches, dec };
-}
 
 describe('BatchDecoder', async () => {
   const tables = reasonTables(
@@ -37,7 +26,7 @@ describe('BatchDecoder', async () => {
   });
 
   it('decodes the captured run into exact batches', () => {
-    const { batches, dec } = decodeAll(lines, tables);
+    const { batches, dec } = decodeLines(lines, tables);
     expect(batches).toHaveLength(9);
     expect(dec.stats).toEqual({ lines: lines.length, badLines: 0, batches: 9, lost: 0 });
     const [b0, b1, b2, b3, b4] = batches as [ProbeBatch, ProbeBatch, ProbeBatch, ProbeBatch, ProbeBatch];
@@ -100,7 +89,7 @@ describe('BatchDecoder', async () => {
   it('decodes detail lines field by field: comm with spaces, no-reason -1, and refuses malformed fields', () => {
     const d = (body: string): string => `{"type": "printf", "data": "${body}\\n"}`;
     const tick = '{"type": "printf", "data": "@@tick 5\\n"}';
-    const { batches, dec } = decodeAll(
+    const { batches, dec } = decodeLines(
       [
         d('@@d reset-sent 7 10.0.0.1 80 10.0.0.2 5000 1 1 42 Web Content'),
         d('@@d reset-received 7 2001:db8::1 443 2001:db8::2 6000 2 -1 0 '),
@@ -168,8 +157,8 @@ describe('BatchDecoder', async () => {
   });
 
   it('is deterministic: same lines, same batches', () => {
-    expect(decodeAll(lines, tables).batches).toEqual(
-      decodeAll([...lines], JSON.parse(JSON.stringify(tables)) as ReasonTables).batches,
+    expect(decodeLines(lines, tables).batches).toEqual(
+      decodeLines([...lines], JSON.parse(JSON.stringify(tables)) as ReasonTables).batches,
     );
   });
 
@@ -189,7 +178,7 @@ describe('BatchDecoder', async () => {
       '{"type": "printf", "data": "@@d reset-sent 1 2\\n"}',
       '{"type": "lost_events", "data": {"events": 5}}',
     );
-    const { batches, dec } = decodeAll(broken, tables);
+    const { batches, dec } = decodeLines(broken, tables);
     expect(batches).toHaveLength(9);
     expect(dec.stats.badLines).toBe(5);
     expect(dec.stats.lost).toBe(5);
@@ -197,7 +186,7 @@ describe('BatchDecoder', async () => {
     expect(batches[0]!.drops).toEqual([]);
     expect(batches[0]!.resetsSent).toEqual([{ netns: NS, reason: 'NO_SOCKET', count: 1 }]);
     expect(batches.slice(1)).toEqual(
-      decodeAll(lines, tables)
+      decodeLines(lines, tables)
         .batches.slice(1)
         .map((b) => b),
     );
@@ -212,7 +201,7 @@ describe('BatchDecoder', async () => {
       '{"type": "map", "data": {"@suppressed": 6}}',
       '{"type": "printf", "data": "@@tick 5\\n"}',
     ];
-    const withTables = decodeAll(input, {
+    const withTables = decodeLines(input, {
       resetReasons: { 1: 'NO_SOCKET' },
       dropReasons: { 0: 'NOT_DROPPED_YET', 3: 'NO_SOCKET' },
     }).batches[0]!;
@@ -226,7 +215,7 @@ describe('BatchDecoder', async () => {
       { netns: 8, reason: 'UNKNOWN', count: 4 },
     ]);
     expect(withTables.suppressed).toBe(6);
-    const without = decodeAll(input, {}).batches[0]!;
+    const without = decodeLines(input, {}).batches[0]!;
     expect(without.resetsSent).toEqual([
       { netns: 7, reason: 'UNKNOWN', count: 3 },
       { netns: 8, reason: 'UNKNOWN', count: 3 },
@@ -256,7 +245,7 @@ describe('BatchDecoder', async () => {
       map('@k', { '7,2,1': 1 }),
       tick(4),
     ];
-    const b = decodeAll(input, {}).batches;
+    const b = decodeLines(input, {}).batches;
     expect(b.map((x) => x.transitions.map((t) => `${t.from}->${t.to}=${t.count}`))).toEqual([
       ['SYN_SENT->ESTABLISHED=3'],
       ['ESTABLISHED->FIN_WAIT1=1'],
@@ -273,12 +262,12 @@ describe('BatchDecoder', async () => {
       '{"type": "map", "data": {"@k": {"7,2,1": 504}}}',
       '{"type": "printf", "data": "@@tick 2 cum\\n"}',
     ];
-    const b = decodeAll(input, {}).batches;
+    const b = decodeLines(input, {}).batches;
     expect(b.map((x) => x.transitions.map((t) => t.count))).toEqual([[], [4]]);
   });
 
   it('ignores what bpftrace prints after the last tick', () => {
-    const { batches } = decodeAll([...lines, '{"type": "map", "data": {"@k": {"1,7,10": 1}}}'], tables);
+    const { batches } = decodeLines([...lines, '{"type": "map", "data": {"@k": {"1,7,10": 1}}}'], tables);
     expect(batches).toHaveLength(9);
   });
 
@@ -300,14 +289,14 @@ describe('BatchDecoder', async () => {
       '{"type": "map", "data": {"@rsn": {"4026532177": 2}}}',
       '{"type": "printf", "data": "@@tick 5\\n"}',
     ];
-    const [b61] = decodeAll(interval, t61).batches;
+    const [b61] = decodeLines(interval, t61).batches;
     expect(b61?.resetsSent).toEqual([
       { netns: NS, reason: 'NO_SOCKET', count: 20 },
       { netns: NS, reason: 'UNKNOWN', count: 2 },
     ]);
     expect(b61?.drops.find((d) => d.reason === 'NO_SOCKET')?.count).toBe(20);
     // 6.18 traces those resets itself (with their reason): its NO_SOCKET drops are never added a second time.
-    const [b618] = decodeAll(interval, tables).batches;
+    const [b618] = decodeLines(interval, tables).batches;
     expect(b618?.resetsSent).toEqual([{ netns: NS, reason: 'UNKNOWN', count: 2 }]);
   });
 });
