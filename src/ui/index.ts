@@ -7,7 +7,8 @@ export {
   type DashboardOptions,
   type NetnsChoice,
 } from './dashboard.js';
-export { runDashboard, createTerminalScreen, type RunDashboardOptions, type SessionChange } from './run.js';
+export { runDashboard, type RunDashboardOptions, type SessionChange } from './run.js';
+export { createTerminalScreen } from './terminal-screen.js';
 export { assertTerminal } from './terminal.js';
 export type { AlertNotice } from './model/findings.js';
 export { createOverview, type Overview, type OverviewOptions, type NetnsAlert } from './overview.js';

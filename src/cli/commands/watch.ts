@@ -1,17 +1,20 @@
 // `tcpscope watch`: headless live view, one human line or one NDJSON Snapshot per interval.
 import { evaluateAlerts } from '../live-alerts.js';
 import type { Command } from 'commander';
-import { EMPTY, lastValueFrom, mergeMap, of, defaultIfEmpty, from, concatMap } from 'rxjs';
-import { createAlertEngine } from '../../alert/index.js';
+import { EMPTY, lastValueFrom, mergeMap, of, defaultIfEmpty, from, concatMap, type Observable } from 'rxjs';
+import { createAlertEngine, type AlertEngine } from '../../alert/index.js';
 import { ExitCode } from '../../errors.js';
-import { addAlertOptions, alertLine, alertSetup, type AlertFlags } from '../alert-flags.js';
+import type { HostSnapshot } from '../../model/host-snapshot.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import type { FlightSource } from '../../record/flight.js';
+import { addAlertOptions, alertLine, alertSetup, type AlertFlags, type AlertSetup } from '../alert-flags.js';
 import { startSession } from '../../session/live.js';
 import { startWholeHostSession } from '../../session/wholehost.js';
 import { hostWatchLines } from '../host-watch-line.js';
 import { addSessionOptions, sessionOptionsFrom, type SessionFlags } from '../session-flags.js';
 import { watchLine } from '../watch-line.js';
 import { onShutdown } from '../shutdown.js';
-import { addFlightOptions, flightSetup, startFlight, type FlightFlags } from '../flight-flags.js';
+import { addFlightOptions, flightSetup, startFlight, type FlightFlags, type FlightSetup } from '../flight-flags.js';
 
 export interface WatchFlags extends AlertFlags, SessionFlags, FlightFlags {
   json?: boolean;
@@ -39,94 +42,69 @@ Examples:
     const alerting = await alertSetup(flags);
     const flightOpts = flightSetup(flags, alerting.rules.length);
     const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
-    let fired = false;
-    // No --netns: every namespace at once (one whole-host snapshot per interval).
-    if (flags.netns === undefined) {
-      await watchWholeHost(flags, sessionOpts, engine, alerting, flightOpts);
-      return;
-    }
-    const session = await startSession(sessionOpts);
-    const flight = flightOpts
-      ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
-      : undefined;
-    // Ctrl-C: bpftrace first, then pending alert deliveries get their grace and a "dropped N" line (item 1).
-    const off = onShutdown(async () => {
-      await session.stop();
-      await flight?.stop();
-      await alerting.action?.close();
-    });
-    if (session.info.mode === 'procfs')
-      process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
-    // Tracing really starts here (bpftrace parses BTF first: seconds on a busy host); scripts wait for this line.
-    let attaches = 0;
-    const attachedSub = session.attached$?.subscribe((n) => {
-      process.stderr.write(`tcpscope: eBPF probes ${attaches++ === 0 ? 'attached' : 're-attached'} (${n} probes)\n`);
-    });
-    try {
-      // Snapshots are written in order; alert changes follow the snapshot that caused them.
-      await lastValueFrom(
-        session.snapshots$.pipe(
-          concatMap((s) => {
-            process.stdout.write(flags.json ? `${JSON.stringify(s)}\n` : `${watchLine(s)}\n`);
-            const events = engine ? engine.evaluate(s) : [];
-            for (const e of events) {
-              process.stdout.write(flags.json ? `${JSON.stringify(e)}\n` : `${alertLine(e)}\n`);
-              alerting.action?.handle(e);
-              flight?.alert(e);
-              if (e.state === 'firing') fired = true;
-            }
-            return alerting.exitOnAlert && fired ? of('stop' as const) : EMPTY;
-          }),
-          mergeMap((v) => (v === 'stop' ? from(session.stop()) : EMPTY)),
-          defaultIfEmpty(undefined),
-        ),
-      );
-      if (alerting.exitOnAlert) process.exitCode = fired ? ExitCode.alertFired : ExitCode.ok;
-    } finally {
-      attachedSub?.unsubscribe();
-      // The signal handlers stay until bpftrace is stopped: a Ctrl-C during this cleanup must not kill us mid-way.
-      try {
-        await session.stop();
-        await flight?.stop();
-        await alerting.action?.close();
-      } finally {
-        off();
-      }
-    }
+    // Ctrl-C gives pending alert deliveries their grace with --netns only (whole-host watch never did: item 1).
+    const setup = {
+      json: flags.json === true,
+      alerting,
+      engine,
+      flightOpts,
+      signalClosesAlerts: flags.netns !== undefined,
+    };
+    // No --netns: every namespace at once (one whole-host snapshot per interval, alerts per netns); the flight
+    // recorder's incidents then hold every netns (the whole host's raw inputs).
+    if (flags.netns === undefined) await watchLive(await startWholeHostSession(sessionOpts), hostWatchLines, setup);
+    else await watchLive(await startSession(sessionOpts), watchLine, setup);
   });
 }
 
-/** The whole-host loop: one HostSnapshot (or its lines) per interval; alerts evaluate each netns's own snapshot. */
-async function watchWholeHost(
-  flags: WatchFlags,
-  sessionOpts: ReturnType<typeof sessionOptionsFrom>,
-  engine: ReturnType<typeof createAlertEngine> | undefined,
-  alerting: Awaited<ReturnType<typeof alertSetup>>,
-  flightOpts: ReturnType<typeof flightSetup>,
+/** What watch needs of a live session, one netns or the whole host. */
+type WatchedSession<S> = FlightSource & {
+  snapshots$: Observable<S>;
+  attached$?: Observable<number> | undefined;
+  stop(): Promise<void>;
+};
+
+interface WatchSetup {
+  json: boolean;
+  alerting: AlertSetup;
+  engine: AlertEngine | undefined;
+  flightOpts: FlightSetup | undefined;
+  /** Ctrl-C also gives pending alert deliveries their grace and a "dropped N" line (item 1): one netns only so far. */
+  signalClosesAlerts: boolean;
+}
+
+/** One line (or one JSON snapshot) per interval, each followed by the alert changes it caused, until the end. */
+async function watchLive<S extends Snapshot | HostSnapshot>(
+  session: WatchedSession<S>,
+  line: (s: S) => string,
+  w: WatchSetup,
 ): Promise<void> {
+  const { alerting, engine } = w;
   let fired = false;
-  const session = await startWholeHostSession(sessionOpts);
-  // The flight recorder's incidents hold every netns (the whole host's raw inputs).
-  const flight = flightOpts
-    ? startFlight(flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
+  const flight = w.flightOpts
+    ? startFlight(w.flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
     : undefined;
+  // Ctrl-C: bpftrace first, then the flight recorder (and the pending alert deliveries, see signalClosesAlerts).
   const off = onShutdown(async () => {
     await session.stop();
     await flight?.stop();
+    if (w.signalClosesAlerts) await alerting.action?.close();
   });
   if (session.info.mode === 'procfs')
     process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
+  // Tracing really starts here (bpftrace parses BTF first: seconds on a busy host); scripts wait for this line.
   let attaches = 0;
-  const attachedSub = session.attached$.subscribe((n) => {
+  const attachedSub = session.attached$?.subscribe((n) => {
     process.stderr.write(`tcpscope: eBPF probes ${attaches++ === 0 ? 'attached' : 're-attached'} (${n} probes)\n`);
   });
   try {
+    // Snapshots are written in order; alert changes follow the snapshot that caused them.
     await lastValueFrom(
       session.snapshots$.pipe(
-        concatMap((h) => {
-          process.stdout.write(flags.json ? `${JSON.stringify(h)}\n` : `${hostWatchLines(h)}\n`);
-          for (const e of engine ? evaluateAlerts(engine, h) : []) {
-            process.stdout.write(flags.json ? `${JSON.stringify(e)}\n` : `${alertLine(e)}\n`);
+        concatMap((s) => {
+          process.stdout.write(w.json ? `${JSON.stringify(s)}\n` : `${line(s)}\n`);
+          for (const e of engine ? evaluateAlerts(engine, s) : []) {
+            process.stdout.write(w.json ? `${JSON.stringify(e)}\n` : `${alertLine(e)}\n`);
             alerting.action?.handle(e);
             flight?.alert(e);
             if (e.state === 'firing') fired = true;
@@ -139,7 +117,8 @@ async function watchWholeHost(
     );
     if (alerting.exitOnAlert) process.exitCode = fired ? ExitCode.alertFired : ExitCode.ok;
   } finally {
-    attachedSub.unsubscribe();
+    attachedSub?.unsubscribe();
+    // The signal handlers stay until bpftrace is stopped: a Ctrl-C during this cleanup must not kill us mid-way.
     try {
       await session.stop();
       await flight?.stop();

@@ -7,40 +7,34 @@ import { sysctlCommand } from '../values.js';
 
 type Need = 'listeners' | 'sockets' | 'outgoing';
 
-/** Per-netns TCP sysctls worth comparing, and what must exist in the netns for a difference to matter. */
-const DRIFT: { name: string; need: Need; why: string }[] = [
-  {
-    name: 'net.core.somaxconn',
-    need: 'listeners',
-    why: 'caps every listen() backlog: accept-queue capacity differs from the host',
+/** Per-netns TCP sysctls worth comparing and why, by what must exist in the netns for a difference to matter. */
+const DRIFT_BY_NEED: Record<Need, Record<string, string>> = {
+  listeners: {
+    'net.core.somaxconn': 'caps every listen() backlog: accept-queue capacity differs from the host',
+    'net.ipv4.tcp_max_syn_backlog': 'SYN-queue drop threshold with syncookies=0',
+    'net.ipv4.tcp_syncookies': 'SYN-flood protection when a SYN queue is full',
+    'net.ipv4.tcp_abort_on_overflow': 'full accept queue: drop and retry (0) or reset the client (1)',
+    'net.ipv4.tcp_synack_retries': 'how long half-open requests hold SYN-queue slots',
   },
-  { name: 'net.ipv4.tcp_max_syn_backlog', need: 'listeners', why: 'SYN-queue drop threshold with syncookies=0' },
-  { name: 'net.ipv4.tcp_syncookies', need: 'listeners', why: 'SYN-flood protection when a SYN queue is full' },
-  {
-    name: 'net.ipv4.tcp_abort_on_overflow',
-    need: 'listeners',
-    why: 'full accept queue: drop and retry (0) or reset the client (1)',
+  sockets: {
+    'net.ipv4.tcp_fin_timeout': 'lifetime of orphaned FIN_WAIT2 sockets',
+    'net.ipv4.tcp_keepalive_time': 'idle time before keepalive probes (dead-peer detection)',
+    'net.ipv4.tcp_keepalive_intvl': 'interval between keepalive probes',
+    'net.ipv4.tcp_keepalive_probes': 'unanswered keepalive probes before a drop',
+    'net.ipv4.tcp_retries2': 'how long an established connection survives an unreachable peer',
+    'net.ipv4.tcp_max_tw_buckets': 'TIME_WAIT sockets kept before overflow',
+    'net.ipv4.tcp_timestamps': 'PAWS and tw_reuse need timestamps',
   },
-  { name: 'net.ipv4.tcp_synack_retries', need: 'listeners', why: 'how long half-open requests hold SYN-queue slots' },
-  { name: 'net.ipv4.tcp_fin_timeout', need: 'sockets', why: 'lifetime of orphaned FIN_WAIT2 sockets' },
-  {
-    name: 'net.ipv4.tcp_keepalive_time',
-    need: 'sockets',
-    why: 'idle time before keepalive probes (dead-peer detection)',
+  outgoing: {
+    'net.ipv4.tcp_syn_retries': 'how long connect() retries before failing',
+    'net.ipv4.tcp_tw_reuse': 'reuse of TIME_WAIT ports for outgoing connects',
+    'net.ipv4.ip_local_port_range': 'ephemeral ports for outgoing connections',
   },
-  { name: 'net.ipv4.tcp_keepalive_intvl', need: 'sockets', why: 'interval between keepalive probes' },
-  { name: 'net.ipv4.tcp_keepalive_probes', need: 'sockets', why: 'unanswered keepalive probes before a drop' },
-  {
-    name: 'net.ipv4.tcp_retries2',
-    need: 'sockets',
-    why: 'how long an established connection survives an unreachable peer',
-  },
-  { name: 'net.ipv4.tcp_max_tw_buckets', need: 'sockets', why: 'TIME_WAIT sockets kept before overflow' },
-  { name: 'net.ipv4.tcp_timestamps', need: 'sockets', why: 'PAWS and tw_reuse need timestamps' },
-  { name: 'net.ipv4.tcp_syn_retries', need: 'outgoing', why: 'how long connect() retries before failing' },
-  { name: 'net.ipv4.tcp_tw_reuse', need: 'outgoing', why: 'reuse of TIME_WAIT ports for outgoing connects' },
-  { name: 'net.ipv4.ip_local_port_range', need: 'outgoing', why: 'ephemeral ports for outgoing connections' },
-];
+};
+
+const DRIFT: { name: string; need: Need; why: string }[] = Object.entries(DRIFT_BY_NEED).flatMap(([need, sysctls]) =>
+  Object.entries(sysctls).map(([name, why]) => ({ name, need: need as Need, why })),
+);
 
 function has(s: Snapshot, need: Need): boolean {
   const st = s.census.states;

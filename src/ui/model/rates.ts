@@ -5,18 +5,19 @@ import { perSecond } from './format.js';
 export type RateKey =
   'newActive' | 'newPassive' | 'closes' | 'resetsSent' | 'resetsReceived' | 'synackRetrans' | 'synRetrans';
 
-export interface RateDef {
-  key: RateKey;
-  /** Label with eBPF data, and its short form for narrow panels. */
+/** One source of a rate: its label (and short form for narrow panels) and its count in the interval. */
+export interface RateSource {
   label: string;
   short: string;
-  /** Labels in procfs mode (what the counter really measures), undefined when procfs has no equivalent. */
-  procfsLabel: string | undefined;
-  procfsShort: string | undefined;
-  /** Count in the interval from eBPF data. */
-  ebpf: (s: Snapshot) => number;
-  /** Count in the interval from counter deltas. */
-  procfs: ((s: Snapshot) => number) | undefined;
+  count: (s: Snapshot) => number;
+}
+
+export interface RateDef {
+  key: RateKey;
+  /** From eBPF transitions and events. */
+  ebpf: RateSource;
+  /** From counter deltas in procfs mode, labelled by what the counter really measures; undefined without one. */
+  procfs: RateSource | undefined;
 }
 
 const t = (s: Snapshot, key: string): number => s.transitions[key] ?? 0;
@@ -25,65 +26,41 @@ const c = counterOf;
 export const RATE_DEFS: readonly RateDef[] = [
   {
     key: 'newActive',
-    label: 'new out (connect)',
-    short: 'new out',
-    procfsShort: 'new out',
-    procfsLabel: 'new out (ActiveOpens)',
-    ebpf: (s) => t(s, 'CLOSE->SYN_SENT'),
-    procfs: (s) => c(s, 'TcpActiveOpens'),
+    ebpf: { label: 'new out (connect)', short: 'new out', count: (s) => t(s, 'CLOSE->SYN_SENT') },
+    procfs: { label: 'new out (ActiveOpens)', short: 'new out', count: (s) => c(s, 'TcpActiveOpens') },
   },
   {
     key: 'newPassive',
-    label: 'new in (accepted)',
-    short: 'new in',
-    procfsShort: 'new in',
-    procfsLabel: 'new in (PassiveOpens)',
-    ebpf: (s) => t(s, 'SYN_RECV->ESTABLISHED'),
-    procfs: (s) => c(s, 'TcpPassiveOpens'),
+    ebpf: { label: 'new in (accepted)', short: 'new in', count: (s) => t(s, 'SYN_RECV->ESTABLISHED') },
+    procfs: { label: 'new in (PassiveOpens)', short: 'new in', count: (s) => c(s, 'TcpPassiveOpens') },
   },
   {
     key: 'closes',
-    label: 'closes',
-    short: 'closes',
-    procfsShort: undefined,
-    procfsLabel: undefined,
-    ebpf: (s) => Object.entries(s.transitions).reduce((n, [k, v]) => (k.endsWith('->CLOSE') ? n + v : n), 0),
+    ebpf: {
+      label: 'closes',
+      short: 'closes',
+      count: (s) => Object.entries(s.transitions).reduce((n, [k, v]) => (k.endsWith('->CLOSE') ? n + v : n), 0),
+    },
     procfs: undefined,
   },
   {
     key: 'resetsSent',
-    label: 'resets sent',
-    short: 'RST sent',
-    procfsShort: 'RST sent',
-    procfsLabel: 'resets sent (OutRsts)',
-    ebpf: (s) => s.events.resetsSent,
-    procfs: (s) => c(s, 'TcpOutRsts'),
+    ebpf: { label: 'resets sent', short: 'RST sent', count: (s) => s.events.resetsSent },
+    procfs: { label: 'resets sent (OutRsts)', short: 'RST sent', count: (s) => c(s, 'TcpOutRsts') },
   },
   {
     key: 'resetsReceived',
-    label: 'resets received',
-    short: 'RST recv',
-    procfsShort: 'estab RST',
-    procfsLabel: 'estab resets (EstabResets)',
-    ebpf: (s) => s.events.resetsReceived,
-    procfs: (s) => c(s, 'TcpEstabResets'),
+    ebpf: { label: 'resets received', short: 'RST recv', count: (s) => s.events.resetsReceived },
+    procfs: { label: 'estab resets (EstabResets)', short: 'estab RST', count: (s) => c(s, 'TcpEstabResets') },
   },
   {
     key: 'synackRetrans',
-    label: 'SYN-ACK retrans',
-    short: 'SYNACK rtx',
-    procfsShort: 'SYN* rtx',
-    procfsLabel: 'SYN+SYN-ACK retrans',
-    ebpf: (s) => s.events.synackRetrans,
-    procfs: (s) => c(s, 'TcpExtTCPSynRetrans'),
+    ebpf: { label: 'SYN-ACK retrans', short: 'SYNACK rtx', count: (s) => s.events.synackRetrans },
+    procfs: { label: 'SYN+SYN-ACK retrans', short: 'SYN* rtx', count: (s) => c(s, 'TcpExtTCPSynRetrans') },
   },
   {
     key: 'synRetrans',
-    label: 'SYN retrans',
-    short: 'SYN rtx',
-    procfsShort: undefined,
-    procfsLabel: undefined,
-    ebpf: (s) => s.events.synRetrans,
+    ebpf: { label: 'SYN retrans', short: 'SYN rtx', count: (s) => s.events.synRetrans },
     procfs: undefined,
   },
 ];
@@ -98,13 +75,13 @@ export function keyRates(s: Snapshot): Record<RateKey, number | undefined> {
   const ebpf = hasEbpf(s);
   const out = {} as Record<RateKey, number | undefined>;
   for (const d of RATE_DEFS) {
-    const count = ebpf ? d.ebpf(s) : d.procfs?.(s);
-    out[d.key] = count === undefined ? undefined : perSecond(count, s.intervalMs);
+    const source = ebpf ? d.ebpf : d.procfs;
+    out[d.key] = source === undefined ? undefined : perSecond(source.count(s), s.intervalMs);
   }
   return out;
 }
 
 export function rateLabel(d: RateDef, ebpf: boolean, short = false): string | undefined {
-  if (short) return ebpf ? d.short : d.procfsShort;
-  return ebpf ? d.label : d.procfsLabel;
+  const source = ebpf ? d.ebpf : d.procfs;
+  return short ? source?.short : source?.label;
 }
