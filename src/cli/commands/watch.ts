@@ -42,14 +42,7 @@ Examples:
     const alerting = await alertSetup(flags);
     const flightOpts = flightSetup(flags, alerting.rules.length);
     const engine = alerting.rules.length > 0 ? createAlertEngine(alerting.rules) : undefined;
-    // Ctrl-C gives pending alert deliveries their grace with --netns only (whole-host watch never did: item 1).
-    const setup = {
-      json: flags.json === true,
-      alerting,
-      engine,
-      flightOpts,
-      signalClosesAlerts: flags.netns !== undefined,
-    };
+    const setup = { json: flags.json === true, alerting, engine, flightOpts };
     // No --netns: every namespace at once (one whole-host snapshot per interval, alerts per netns); the flight
     // recorder's incidents then hold every netns (the whole host's raw inputs).
     if (flags.netns === undefined) await watchLive(await startWholeHostSession(sessionOpts), hostWatchLines, setup);
@@ -69,8 +62,6 @@ interface WatchSetup {
   alerting: AlertSetup;
   engine: AlertEngine | undefined;
   flightOpts: FlightSetup | undefined;
-  /** Ctrl-C also gives pending alert deliveries their grace and a "dropped N" line (item 1): one netns only so far. */
-  signalClosesAlerts: boolean;
 }
 
 /** One line (or one JSON snapshot) per interval, each followed by the alert changes it caused, until the end. */
@@ -84,11 +75,11 @@ async function watchLive<S extends Snapshot | HostSnapshot>(
   const flight = w.flightOpts
     ? startFlight(w.flightOpts, session, (l) => process.stderr.write(`tcpscope: ${l}\n`))
     : undefined;
-  // Ctrl-C: bpftrace first, then the flight recorder (and the pending alert deliveries, see signalClosesAlerts).
+  // Ctrl-C: bpftrace first, then the flight recorder, then the pending alert deliveries (their grace, "dropped N").
   const off = onShutdown(async () => {
     await session.stop();
     await flight?.stop();
-    if (w.signalClosesAlerts) await alerting.action?.close();
+    await alerting.action?.close();
   });
   if (session.info.mode === 'procfs')
     process.stderr.write(`tcpscope: procfs mode (${session.info.modeReason ?? ''})\n`);
