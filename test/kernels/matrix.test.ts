@@ -3,10 +3,10 @@
 // allows, the core lab scenarios under `tcpscope watch` with exact counts against that kernel's own counters, and the
 // demo replay. The guest prints what it saw (test/kernels/guest.ts); every check runs here. Nothing is skipped: a
 // kernel that cannot boot fails its tests.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { ensureChurnBinary } from '../../scripts/lab/index.js';
-import { release } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFormat } from '../../src/kernel/tracefs/format.js';
@@ -135,6 +135,25 @@ describe('kernel matrix', () => {
       else expect(r.stdout.startsWith(`${version}.`), r.stdout).toBe(true);
     }
   }, 1_800_000);
+
+  it('a working directory under /tmp (a CI checkout there) is the same in the guest, and writes stay there', async () => {
+    // The guest's /tmp is a fresh tmpfs: scripts/kernels/init overlays such a working directory back from the host.
+    const dir = mkdtempSync(join(tmpdir(), 'tcpscope-kcwd-'));
+    try {
+      writeFileSync(join(dir, 'marker'), 'from the host\n');
+      for (const version of MATRIX.map((k) => k.version).filter((v) => v !== 'host')) {
+        const r = await execa(RUN, [version, '--', 'sh', '-c', 'cat marker && echo guest > written && pwd'], {
+          cwd: dir,
+          reject: false,
+        });
+        expect(r.exitCode, `${version}: ${r.stderr.slice(-2000)}`).toBe(0);
+        expect(r.stdout.split('\n')).toEqual(['from the host', dir]);
+      }
+      expect(readdirSync(dir)).toEqual(['marker']); // the guest's write never reached the host
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   for (const k of MATRIX) {
     describe(`${k.version} (${k.distro})`, () => {
