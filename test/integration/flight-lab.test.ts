@@ -204,21 +204,31 @@ describe('flight recorder (lab)', () => {
       await waitFor('incident 1 to be saved', () => saved() === 1 && count('resolved') >= 1, 40_000, run.stderr);
       await at(20);
       await refuseMarker();
+      // Counted from here: a spike's overflows can come in two bursts (the clients' SYN retransmits) and make its
+      // alert fire twice (seen once in CI: incident 1 fired, resolved and fired again within its --after).
+      const firedBefore = count('firing');
+      const resolvedBefore = count('resolved');
       await at(40);
       await spike();
-      await waitFor('the alert to fire and resolve', () => count('resolved') >= 2, 20_000, run.stderr);
+      await waitFor('the alert to fire and resolve', () => count('resolved') > resolvedBefore, 20_000, run.stderr);
       // Within --after (8 s) of the firing: the same alert fires again.
       await spike();
-      await waitFor('the second firing', () => count('firing') >= 3, 20_000, run.stderr);
+      await waitFor('the second firing', () => count('firing') >= firedBefore + 2, 20_000, run.stderr);
       await waitFor('incident 2 to be saved', () => saved() === 2, 40_000, run.stderr);
       await spike();
       await waitFor('incident 3 to be saved', () => saved() === 3, 40_000, run.stderr);
       const elapsed = (Date.now() - t0) / 1000;
       expect(await run.stop()).toBe(130);
 
-      const firings = alerts().filter((a) => a.state === 'firing');
-      expect(firings, run.stderr()).toHaveLength(4); // incident 1, incident 2 and its extension, incident 3
-      const [f1, f2, f2b, f3] = firings.map((a) => a.time) as [number, number, number, number];
+      const firings = alerts()
+        .filter((a) => a.state === 'firing')
+        .map((a) => a.time);
+      // incident 1 (one firing, or two within its --after), incident 2 and its extension, incident 3
+      expect(firings.length, run.stderr()).toBeGreaterThanOrEqual(firedBefore + 3);
+      // Incident 3 starts at the first firing more than --after (8 s) past the one before it.
+      const i3 = firings.findIndex((t, i) => i > firedBefore && t - firings[i - 1]! > 8000);
+      expect(i3, JSON.stringify(firings)).toBeGreaterThan(firedBefore + 1);
+      const [f1, f2, f2b, f3] = [firings[0]!, firings[firedBefore]!, firings[firedBefore + 1]!, firings[i3]!];
       expect(f2b - f2).toBeLessThan(8000);
       // Three incidents were saved; --keep 2 deleted the first (said on stderr), leaving 2 and 3 with their reports.
       const deleted = /incident deleted \(oldest, --keep 2\): (\S+)/.exec(run.stderr());
@@ -242,7 +252,7 @@ describe('flight recorder (lab)', () => {
         if (e.kind === 'host') lastHost = e.t;
       }
       await r.close();
-      expect(inFile.filter((a) => a.state === 'firing').map((a) => a.time)).toEqual([f2, f2b]);
+      expect(inFile.filter((a) => a.state === 'firing').map((a) => a.time)).toEqual(firings.slice(firedBefore, i3));
       expect(lastHost).toBeGreaterThanOrEqual(f2b + 8000);
       const rp = await replay(file);
       expect(rp.exitCode, rp.stderr).toBe(0);
