@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { createExclusive, createFailure } from '../../record/writer.js';
 import type { Command } from 'commander';
 import { ExitCode, TcpscopeError, usageError } from '../../errors.js';
+import { createInterrupter, onTermSignals } from '../../shutdown.js';
 import { startSession } from '../../session/live.js';
 import { createRecorder, type Recorder } from '../../record/recorder.js';
 import { parseSize } from '../parse-options.js';
@@ -27,7 +28,10 @@ interface RecordFlags extends SessionFlags, AlertFlags, FlightFlags {
   quiet?: boolean;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** First termination signal: `stop` (the command then ends, exit 0); a second one exits 130 at once. */
+function onStopSignals(stop: () => void): () => void {
+  return onTermSignals(createInterrupter(stop, () => process.exit(130)).interrupt);
+}
 
 function kib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
@@ -157,13 +161,7 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
       return;
     }
 
-    let signals = 0;
-    const onSignal = (): void => {
-      signals++;
-      if (signals > 1) process.exit(130);
-      void recorder!.stop().finally(() => session.stop());
-    };
-    for (const s of SIGNALS) process.on(s, onSignal);
+    const off = onStopSignals(() => void recorder!.stop().finally(() => session.stop()));
     try {
       const summary = await recorder.done;
       await session.stop();
@@ -180,7 +178,7 @@ Exit codes: 0 ok, 2 bad flags, 4 permission, 5 tracer unavailable, 6 unknown net
         `recorded ${summary.intervals} intervals (${summary.inputs} inputs, ${kib(summary.bytes)}) to ${summary.files.join(', ')}${why}`,
       );
     } finally {
-      for (const s of SIGNALS) process.off(s, onSignal);
+      off();
     }
   });
 }
@@ -196,13 +194,7 @@ async function flightOnly(
   alertSub: Subscription | undefined,
   action: AlertAction | undefined,
 ): Promise<void> {
-  let signals = 0;
-  const onSignal = (): void => {
-    signals++;
-    if (signals > 1) process.exit(130);
-    void session.stop(); // completes snapshots$: the finally below closes the incident
-  };
-  for (const s of SIGNALS) process.on(s, onSignal);
+  const off = onStopSignals(() => void session.stop()); // completes snapshots$: the finally below closes the incident
   try {
     await lastValueFrom(session.snapshots$, { defaultValue: undefined });
   } finally {
@@ -212,7 +204,7 @@ async function flightOnly(
       await flight.stop();
       await action?.close();
     } finally {
-      for (const s of SIGNALS) process.off(s, onSignal);
+      off();
     }
   }
 }
